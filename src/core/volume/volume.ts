@@ -16,14 +16,7 @@ export type VoxelArray =
   | Float64Array;
 
 export type VoxelType =
-  | 'uint8'
-  | 'int8'
-  | 'int16'
-  | 'uint16'
-  | 'int32'
-  | 'uint32'
-  | 'float32'
-  | 'float64';
+  'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
 
 /** 0 = i, 1 = j, 2 = k. */
 export type Axis = 0 | 1 | 2;
