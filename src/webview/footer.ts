@@ -1,0 +1,58 @@
+/**
+ * The footer: the layer slider, the status line (layer, depth in mm, axis) and the value readout
+ * under the cursor. Cheap to update, since it changes on every layer step.
+ */
+import { layerPixelToVoxel } from '../core/volume/layers';
+import type { ViewKind } from '../protocol/editorMessages';
+import type { ImagePoint } from './imageView';
+import type { Layout } from './layout';
+import { formatValue } from './toolbar';
+import type { ProjectionMode } from './viewState';
+import type { VolumeSession } from './volumeSession';
+
+const AXIS_NAMES = 'ijk';
+
+export class Footer {
+  constructor(private readonly layout: Layout) {}
+
+  /** Also mirrors view and layer into data attributes, for end-to-end tests outside the page. */
+  sync(session: VolumeSession | null, layer: number, view: ViewKind): void {
+    const { slider, status, root } = this.layout;
+    slider.disabled = !session;
+    if (session) {
+      slider.max = String(session.layerCount - 1);
+      slider.value = String(layer);
+      status.textContent =
+        `Layer ${layer + 1} / ${session.layerCount} · ` +
+        `depth ${session.depthMm(layer).toFixed(3)} mm · axis ${AXIS_NAMES[session.axis]}`;
+    }
+    root.dataset.view = view;
+    root.dataset.layer = String(layer);
+    root.dataset.layerCount = String(session ? session.layerCount : 0);
+  }
+
+  /** The value under the cursor: the voxel in the layer view, the projected value otherwise. */
+  readout(
+    session: VolumeSession | null,
+    view: ViewKind,
+    p: ImagePoint | null,
+    values: {
+      layer: number;
+      layerValues?: Float32Array;
+      projection?: ProjectionMode;
+      projectionValues?: Float32Array;
+    },
+  ): void {
+    const out = this.layout.readout;
+    out.textContent = '';
+    if (!session || !p || view === '3d') return;
+    const at = p.x + session.shape.width * p.y;
+    if (view === 'layer' && values.layerValues) {
+      const ijk = layerPixelToVoxel(session.axis, values.layer, p.x, p.y);
+      out.textContent = `(i, j, k) = (${ijk.join(', ')}) · value ${formatValue(values.layerValues[at] ?? NaN)}`;
+    } else if (view === 'projection' && values.projectionValues) {
+      const v = values.projectionValues[at] ?? NaN;
+      out.textContent = `(x, y) = (${p.x}, ${p.y}) · ${values.projection} ${formatValue(v)}`;
+    }
+  }
+}

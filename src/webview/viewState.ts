@@ -1,0 +1,100 @@
+/**
+ * What the editor remembers across hiding and re-showing its tab.
+ *
+ * Why getState/setState and not retainContextWhenHidden: a retained webview keeps the whole
+ * page alive while hidden (the voxels — up to hundreds of MB —, the WebGL context and its 3D
+ * texture), for every open volume. Persisting this small record instead costs nothing while
+ * hidden; on re-show the page starts fresh, posts `ready`, the host re-sends the volume, and
+ * this record puts the user back on the same layer, view, window and camera.
+ */
+import type { Axis } from '../core/volume/volume';
+import type { ViewKind } from '../protocol/editorMessages';
+
+export type ProjectionMode = 'mean' | 'max';
+export type RenderMode = 'mip' | 'alpha';
+
+export interface WindowState {
+  /** true: percentile window from the settings; false: the user's min/max. */
+  readonly auto: boolean;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface CameraState {
+  readonly position: readonly [number, number, number];
+  readonly target: readonly [number, number, number];
+}
+
+export interface ViewState {
+  readonly version: 1;
+  readonly view: ViewKind;
+  /** 0-based layer index along the depth axis. */
+  readonly layer: number;
+  /** null: follow the `samOcta2.depthAxis` setting. */
+  readonly depthAxis: 'auto' | Axis | null;
+  readonly window: WindowState;
+  /** Inclusive layer range used by the projection and as the 3D view's depth clip; null = all. */
+  readonly range: readonly [number, number] | null;
+  readonly projection: ProjectionMode;
+  readonly render3d: RenderMode;
+  readonly camera: CameraState | null;
+}
+
+export const DEFAULT_VIEW_STATE: ViewState = {
+  version: 1,
+  view: 'layer',
+  layer: -1,
+  depthAxis: null,
+  window: { auto: true, min: 0, max: 1 },
+  range: null,
+  projection: 'max',
+  render3d: 'mip',
+  camera: null,
+};
+
+/** Accepts anything (state written by an older version, or nothing) and returns a valid record. */
+export function sanitizeViewState(raw: unknown): ViewState {
+  if (typeof raw !== 'object' || raw === null) return DEFAULT_VIEW_STATE;
+  const r = raw as Record<string, unknown>;
+  const d = DEFAULT_VIEW_STATE;
+  return {
+    version: 1,
+    view: r.view === 'layer' || r.view === '3d' || r.view === 'projection' ? r.view : d.view,
+    layer: Number.isInteger(r.layer) ? (r.layer as number) : d.layer,
+    depthAxis: r.depthAxis === 'auto' || isAxis(r.depthAxis) ? r.depthAxis : null,
+    window: sanitizeWindow(r.window),
+    range: isPair(r.range) ? [r.range[0], r.range[1]] : null,
+    projection: r.projection === 'mean' ? 'mean' : 'max',
+    render3d: r.render3d === 'alpha' ? 'alpha' : 'mip',
+    camera: sanitizeCamera(r.camera),
+  };
+}
+
+function isAxis(v: unknown): v is Axis {
+  return v === 0 || v === 1 || v === 2;
+}
+
+function isPair(v: unknown): v is [number, number] {
+  return Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x));
+}
+
+function isVec3(v: unknown): v is [number, number, number] {
+  return Array.isArray(v) && v.length === 3 && v.every((x) => Number.isFinite(x));
+}
+
+function sanitizeWindow(v: unknown): WindowState {
+  if (typeof v !== 'object' || v === null) return DEFAULT_VIEW_STATE.window;
+  const w = v as Record<string, unknown>;
+  const min = Number(w.min);
+  const max = Number(w.max);
+  if (w.auto !== false || !Number.isFinite(min) || !Number.isFinite(max) || max <= min) {
+    return DEFAULT_VIEW_STATE.window;
+  }
+  return { auto: false, min, max };
+}
+
+function sanitizeCamera(v: unknown): CameraState | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const c = v as Record<string, unknown>;
+  return isVec3(c.position) && isVec3(c.target) ? { position: c.position, target: c.target } : null;
+}
