@@ -1,0 +1,8 @@
+/**
+ * Every `sam-octa2` command, in the order `--help` lists them. A new command is one file in this
+ * folder exporting a CliCommand, plus one line here.
+ */
+import type { CliCommand } from '../command';
+import { synthCommand } from './synth';
+
+export const COMMANDS: readonly CliCommand[] = [synthCommand];
