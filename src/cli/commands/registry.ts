@@ -3,6 +3,8 @@
  * folder exporting a CliCommand, plus one line here.
  */
 import type { CliCommand } from '../command';
+import { evalCommand } from './evalSeq';
 import { synthCommand } from './synth';
+import { trackCommand } from './track';
 
-export const COMMANDS: readonly CliCommand[] = [synthCommand];
+export const COMMANDS: readonly CliCommand[] = [synthCommand, trackCommand, evalCommand];
