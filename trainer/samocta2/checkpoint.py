@@ -1,0 +1,128 @@
+"""Training checkpoints: written atomically, read with clear errors.
+
+A checkpoint is a dict of tensors and plain Python values only, so it loads with
+`torch.load(weights_only=True)`:
+  format, version, step, total_steps, config (the resolved experiment config),
+  lora (LoRA weights), optimizer, scheduler, rng (python, numpy, torch, cuda states),
+  base_fingerprint (checks the base model is the one trained on), metrics.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from .errors import CheckpointError
+
+FORMAT = "samocta2.train-checkpoint"
+VERSION = 1
+CHECKPOINT_NAME = "checkpoint.pt"
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # some platforms cannot open folders; the rename is still atomic
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def save_atomic(obj: dict[str, Any], path: Path) -> None:
+    """Write to a temporary file beside `path`, fsync, then rename over it.
+
+    A failure at any point (a full disk included) leaves the previous file untouched.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as f:
+            torch.save(obj, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else str(exc)
+        kept = (
+            f"the previous checkpoint {path} is intact" if path.exists() else "no earlier checkpoint exists"
+        )
+        raise CheckpointError(f"could not save checkpoint {path}: {reason}; {kept}") from exc
+
+
+def rng_state() -> dict[str, Any]:
+    kind, keys, pos, has_gauss, cached = np.random.get_state()
+    state: dict[str, Any] = {
+        "python": list(random.getstate()[1]),
+        "python_version": random.getstate()[0],
+        "python_gauss": random.getstate()[2],
+        "numpy": [kind, torch.from_numpy(keys.astype(np.int64)), int(pos), int(has_gauss), float(cached)],
+        "torch": torch.get_rng_state(),
+    }
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    random.setstate((state["python_version"], tuple(state["python"]), state["python_gauss"]))
+    kind, keys, pos, has_gauss, cached = state["numpy"]
+    np.random.set_state((kind, keys.numpy().astype(np.uint32), pos, has_gauss, cached))
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def load_checkpoint(path: str | Path) -> dict[str, Any]:
+    p = Path(path)
+    if not p.is_file():
+        raise CheckpointError(f"checkpoint not found: {p}")
+    try:
+        ckpt = torch.load(p, map_location="cpu", weights_only=True)
+    except Exception as exc:  # truncated zip, foreign pickle, ...
+        raise CheckpointError(
+            f"checkpoint {p} is corrupt or not a samocta2 training checkpoint ({type(exc).__name__}: {exc})"
+        ) from exc
+    if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
+        raise CheckpointError(
+            f"{p} is not a samocta2 training checkpoint (a SAM 2 base checkpoint goes to "
+            "model.checkpoint / --model-checkpoint instead)"
+        )
+    if ckpt.get("version") != VERSION:
+        raise CheckpointError(
+            f"{p} has checkpoint version {ckpt.get('version')}; this trainer reads {VERSION}"
+        )
+    return ckpt
+
+
+def check_same_model(saved: dict[str, Any], current: dict[str, Any], path: Path) -> None:
+    """The model and LoRA sections must match for the LoRA weights to mean anything."""
+    diffs = []
+    for section in ("model", "lora"):
+        for key in sorted(set(saved.get(section, {})) | set(current.get(section, {}))):
+            a, b = saved.get(section, {}).get(key), current.get(section, {}).get(key)
+            if a != b:
+                diffs.append(f"{section}.{key}: checkpoint {a!r} vs config {b!r}")
+    if diffs:
+        raise CheckpointError(f"checkpoint {path} was made with another configuration: " + "; ".join(diffs))
+
+
+def base_fingerprint(model: torch.nn.Module) -> float:
+    """A cheap signature of the frozen base weights (sum of |w| over non-LoRA parameters)."""
+    with torch.no_grad():
+        return float(
+            sum(
+                p.detach().double().abs().sum().item()
+                for n, p in model.named_parameters()
+                if "lora_" not in n
+            )
+        )

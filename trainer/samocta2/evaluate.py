@@ -1,0 +1,188 @@
+"""Evaluation the paper's way: Dice and Jaccard per object per frame, averaged.
+
+Layer-sequence task (paper Table II): the baseline is 4 frames, 2 prompted frames, 5 positive
+and 3 negative points; each factor is varied alone: frame length 4/6/8, prompted frames 1/2/3,
+positive points 1/5/10, negative points 0/3/6. En-face task (paper Table I): one prompted
+en-face image (projection) per object with the baseline's points.
+
+A frame where neither the prediction nor the truth has the object counts as Dice = Jaccard = 1.
+
+    python -m samocta2 eval --checkpoint runs/nano_rv/checkpoint.pt --data data/synth/test --out runs/nano_rv/eval
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from . import checkpoint as ckpt_io
+from . import prompts
+from .config import load_config, set_value
+from .data.sequences import Draw, Sequence, SequenceSource, load_folder
+from .errors import DataError, TrainerError
+from .lora import load_lora_state_dict
+from .metrics import dice_jaccard
+from .progress import Progress
+from .tracking import predict_masks
+from .train import BASELINE, build_lora_model, resolve_device
+
+FACTORS: list[tuple[str, str, tuple[int, ...]]] = [
+    ("Frame length", "frames", (4, 6, 8)),
+    ("Prompted frames", "prompted", (1, 2, 3)),
+    ("Positive points", "positive", (1, 5, 10)),
+    ("Negative points", "negative", (0, 3, 6)),
+]
+
+
+@dataclass
+class Score:
+    dice: float
+    jaccard: float
+    n: int  # object-frame pairs averaged
+
+
+def table2_conditions(kind: str = "table2") -> list[tuple[str, int, Draw]]:
+    """(factor label, value, draw settings); the baseline row comes first."""
+    rows: list[tuple[str, int, Draw]] = [("Baseline", 0, BASELINE)]
+    if kind == "baseline":
+        return rows
+    for label, field, values in FACTORS:
+        for v in values:
+            rows.append((label, v, Draw(**{**asdict(BASELINE), field: v})))
+    return rows
+
+
+def _mean(scores: list[tuple[float, float]]) -> Score:
+    if not scores:
+        return Score(float("nan"), float("nan"), 0)
+    a = np.asarray(scores)
+    return Score(float(a[:, 0].mean()), float(a[:, 1].mean()), len(scores))
+
+
+def evaluate_sequences(
+    model, source: SequenceSource, draw: Draw, device, seed: int, per_object: int
+) -> Score:
+    scores: list[tuple[float, float]] = []
+    for obj in range(len(source)):
+        for rep in range(per_object):
+            seq = source.draw(np.random.default_rng([seed, obj, rep]), obj, draw, augment=False)
+            pred = predict_masks(model, seq, device)
+            scores += [dice_jaccard(p, t) for p, t in zip(pred, seq.masks)]
+    return _mean(scores)
+
+
+def evaluate_enface(model, source: SequenceSource, device, seed: int) -> Score:
+    """Each en-face object (vessel component or FAZ) prompted once on the projection image."""
+    scores: list[tuple[float, float]] = []
+    s = source.sampling
+    for ci, case in enumerate(source.cases):
+        ids = np.unique(case.enface_labels)
+        for obj in ids[ids > 0]:
+            rng = np.random.default_rng([seed, ci, int(obj), 7])
+            mask = case.enface_labels == obj
+            point = prompts.frame_prompt(
+                rng, mask, BASELINE.positive, BASELINE.negative, int(s["gap"]), int(s["ring_width"])
+            )
+            seq = Sequence(case.name, int(obj), [0], case.enface[None], mask[None], {0: point})
+            pred = predict_masks(model, seq, device)
+            scores.append(dice_jaccard(pred[0], mask))
+    return _mean(scores)
+
+
+def load_model_for_eval(args: argparse.Namespace, device) -> tuple[torch.nn.Module, dict[str, Any], str]:
+    """(model in eval mode, config, a description of where its weights came from)."""
+    if args.checkpoint:
+        ckpt = ckpt_io.load_checkpoint(args.checkpoint)
+        config = ckpt["config"]
+        model = build_lora_model(config, device)
+        if abs(ckpt["base_fingerprint"] - ckpt_io.base_fingerprint(model)) > 1e-6 * max(
+            1.0, abs(ckpt["base_fingerprint"])
+        ):
+            raise TrainerError(
+                f"{args.checkpoint}: the base model built from its config differs from the one it was "
+                f"trained on (is model.checkpoint {config['model']['checkpoint']!r} still the same file?)"
+            )
+        load_lora_state_dict(model, ckpt["lora"])
+        source = f"{args.checkpoint} (step {ckpt['step']})"
+    else:
+        config = load_config(args.config)
+        for attr, key in (
+            ("size", "model.size"),
+            ("model_checkpoint", "model.checkpoint"),
+            ("image_size", "model.image_size"),
+        ):
+            if getattr(args, attr, None) is not None:
+                set_value(config, key, getattr(args, attr))
+        model = build_lora_model(config, device)  # LoRA B starts at zero: the base model's output
+        source = f"base {config['model']['size']} ({config['model']['checkpoint'] or 'random weights'})"
+    return model.eval(), config, source
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """Markdown table in the paper's layout: factor, value, Dice, Jaccard."""
+    lines = [f"Target: {result['target']}  Model: {result['model']}  Data: {result['data']}", ""]
+    if result.get("sequence"):
+        lines += [
+            "Layer-sequence task (Table II)",
+            "",
+            "| Condition | Value | Dice (%) | Jaccard (%) |",
+            "|---|---|---|---|",
+        ]
+        for row in result["sequence"]:
+            value = "4, 2, 5, 3" if row["factor"] == "Baseline" else str(row["value"])
+            lines.append(
+                f"| {row['factor']} | {value} | {100 * row['dice']:.2f} | {100 * row['jaccard']:.2f} |"
+            )
+        lines.append("")
+    if result.get("enface"):
+        e = result["enface"]
+        lines += ["En-face task (Table I)", "", "| Task | Dice (%) | Jaccard (%) |", "|---|---|---|"]
+        lines.append(
+            f"| {result['target'].upper()} en-face | {100 * e['dice']:.2f} | {100 * e['jaccard']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def run_evaluation(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
+    device = resolve_device(args.device)
+    model, config, model_source = load_model_for_eval(args, device)
+    target = args.target or config["data"]["target"]
+    seed = args.seed if args.seed is not None else int(config["eval"]["seed"])
+    per_object = args.sequences_per_object or int(config["eval"]["sequences_per_object"])
+    source = SequenceSource(load_folder(args.data, target), config["sampling"])
+    if len(source) == 0:
+        raise DataError(f"{args.data} has no '{target}' objects to evaluate")
+    result: dict[str, Any] = {"target": target, "model": model_source, "data": str(args.data), "seed": seed}
+    if args.task in ("sequence", "both"):
+        rows = []
+        for factor, value, draw in table2_conditions(args.conditions):
+            score = evaluate_sequences(model, source, draw, device, seed, per_object)
+            rows.append({"factor": factor, "value": value, **asdict(draw), **asdict(score)})
+            progress.log(
+                f"{factor} {value or ''}: Dice {score.dice:.4f} Jaccard {score.jaccard:.4f} ({score.n} object-frames)"
+            )
+        result["sequence"] = rows
+    if args.task in ("enface", "both"):
+        score = evaluate_enface(model, source, device, seed)
+        result["enface"] = asdict(score)
+    return result
+
+
+def run_eval_command(args: argparse.Namespace) -> int:
+    progress = Progress()
+    result = run_evaluation(args, progress)
+    table = format_table(result)
+    progress.log(table)
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "eval.json").write_text(json.dumps(result, indent=2))
+        (out / "eval.md").write_text(table + "\n")
+    progress.emit("eval", **result)
+    return 0

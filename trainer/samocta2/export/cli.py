@@ -1,0 +1,110 @@
+"""`python -m samocta2 export`: a trained (or base) model -> an ONNX model bundle.
+
+Examples::
+
+    # the bundled model: a training checkpoint, LoRA merged into the encoder
+    python -m samocta2 export --checkpoint runs/nano/checkpoint.pt --metrics runs/nano/eval/eval.json \\
+        --out models/samocta2-nano
+    # SAM 2.1 tiny-size random weights at 1024 px, for speed measurements
+    python -m samocta2 export --size tiny --seed 0 --out .cache/samocta2-tiny-random
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from ..errors import TrainerError
+from ..model import SIZES, build_sam2_model
+
+
+def register(subparsers: Any) -> None:
+    """Add the `export` subcommand to samocta2's CLI."""
+    p = subparsers.add_parser("export", help="ONNX model bundle (docs/model-bundle.md)")
+    add_arguments(p)
+    p.set_defaults(func=run)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", required=True, help="bundle folder to write")
+    p.add_argument("--checkpoint", help="a samocta2 training checkpoint (LoRA is merged)")
+    p.add_argument("--size", choices=SIZES, help="base model size without --checkpoint (default nano)")
+    p.add_argument("--model-checkpoint", help="SAM 2.1 base weights sam2.1_hiera_*.pt (without --checkpoint)")
+    p.add_argument("--image-size", type=int, help="input side in px, multiple of 32 (without --checkpoint)")
+    p.add_argument("--seed", type=int, default=0, help="seed for random base weights (default 0)")
+    p.add_argument("--fp16", action="store_true", help="float16 weights and math (positional encodings stay float32)")
+    p.add_argument("--name", help="bundle name in the manifest (default samocta2-<size>)")
+    p.add_argument("--metrics", help="eval.json from `samocta2 eval` to record in the manifest")
+    p.add_argument("--config", help=argparse.SUPPRESS)  # read by load_model_for_eval
+
+
+def _load(args: argparse.Namespace) -> tuple[torch.nn.Module, dict[str, Any]]:
+    """The model to export, LoRA merged, and the provenance entries describing it."""
+    if args.checkpoint:
+        from ..checkpoint import load_checkpoint
+        from ..evaluate import load_model_for_eval
+        from ..lora import merge_lora
+        from .bundle import sha256
+
+        model, config, source = load_model_for_eval(args, torch.device("cpu"))
+        model = merge_lora(model).eval()
+        model.samocta2_size = config["model"]["size"]
+        step = load_checkpoint(args.checkpoint).get("step")
+        return model, {
+            "weights": source,
+            "checkpoint": str(args.checkpoint),
+            "checkpoint_sha256": sha256(Path(args.checkpoint)),
+            "base_checkpoint": config["model"].get("checkpoint"),
+            "config": config,
+            "training": {"data": config.get("data"), "steps": step, "seed": config["train"]["seed"]},
+        }
+    size = args.size or "nano"
+    torch.manual_seed(args.seed)
+    model = build_sam2_model(size, args.model_checkpoint, args.image_size)
+    weights = args.model_checkpoint or f"random, seed {args.seed}"
+    return model, {
+        "weights": weights,
+        "checkpoint": None,
+        "base_checkpoint": args.model_checkpoint,
+        "config": {"model": {"size": size, "image_size": model.image_size}},
+        "training": None,
+    }
+
+
+def _metrics(path: str | None) -> dict[str, Any]:
+    if not path:
+        return {}
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise TrainerError(f"--metrics {path}: not a readable JSON file ({exc})") from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    metrics = _metrics(args.metrics)
+    started = time.perf_counter()
+    model, provenance = _load(args)
+    from .bundle import write_bundle
+
+    manifest = write_bundle(
+        model, args.out, fp16=args.fp16, name=args.name, provenance=provenance, metrics=metrics
+    )
+    total = sum(g["bytes"] for g in manifest["graphs"].values())
+    print(
+        json.dumps(
+            {
+                "event": "exported",
+                "out": str(args.out),
+                "size": manifest["model"]["size"],
+                "image_size": manifest["model"]["image_size"],
+                "bytes": total,
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+        )
+    )
+    return 0

@@ -1,0 +1,346 @@
+"""LoRA fine-tuning of SAM 2 on OCTA layer sequences.
+
+Examples:
+    python -m samocta2 train --config trainer/configs/nano_synthetic_rv.yaml \\
+        --data data/synth/train --val-data data/synth/val --out runs/nano_rv
+    python -m samocta2 train --config ... --out runs/nano_rv --resume      # continue a run
+    torchrun --nproc_per_node 4 -m samocta2 train --config ... --ddp        # several GPUs
+
+Each optimizer step: clear gradients, then `grad_accum` x `batch_size` sequences, each
+tracked through sam2's track_step (see tracking.py) with loss Dice (+ object score, see
+losses.py) and a backward pass, then AdamW. A sequence is fully determined by the seed and
+its global index, so a resumed run draws the same data; RNG states restore dropout.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import yaml
+
+from . import checkpoint as ckpt_io
+from .data.sequences import Draw, SequenceSource, build_source
+from .errors import CheckpointError, TrainerError, TrainingStopped
+from .lora import apply_lora, load_lora_state_dict, lora_state_dict, parameter_report
+from .losses import object_score_loss, sequence_dice_loss
+from .metrics import dice_jaccard
+from .progress import Progress
+from .tracking import frames_to_images, logits_at, predict_masks, sequence_point_inputs, track_sequence
+
+# The paper's evaluation baseline (Table II): 4 frames, 2 prompted, 5 positive, 3 negative.
+BASELINE = Draw(frames=4, prompted=2, positive=5, negative=3)
+
+
+def resolve_device(name: str, local_rank: int | None = None) -> torch.device:
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and local_rank is not None:
+        name = f"cuda:{local_rank}"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise TrainerError(f"device '{name}' requested but CUDA is not available; use --device cpu")
+    return torch.device(name)
+
+
+def build_lora_model(config: dict[str, Any], device: torch.device) -> torch.nn.Module:
+    """Base SAM 2 (seeded, so random weights are reproducible) with LoRA on the encoder."""
+    from .model import build_sam2_model
+
+    m = config["model"]
+    torch.manual_seed(int(config["train"]["seed"]))
+    model = build_sam2_model(m["size"], m["checkpoint"], m["image_size"], device="cpu")
+    model = apply_lora(model, config["lora"])
+    return model.to(device)
+
+
+def make_scheduler(
+    optimizer: torch.optim.Optimizer, train: dict[str, Any]
+) -> torch.optim.lr_scheduler.LambdaLR:
+    total, warmup, kind = int(train["steps"]), int(train["warmup_steps"]), train["scheduler"]
+    if kind not in ("constant", "cosine"):
+        raise TrainerError(f"train.scheduler '{kind}' is not supported (constant, cosine)")
+
+    def factor(step: int) -> float:
+        if warmup and step < warmup:
+            return (step + 1) / warmup
+        if kind == "cosine":
+            progress = min(1.0, (step - warmup) / max(1, total - warmup))
+            return 0.5 * (1.0 + math.cos(math.pi * progress))
+        return 1.0
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def draw_training_sequence(source: SequenceSource, seed: int, index: int):
+    """The `index`-th training sequence: objects in a fresh permutation every epoch."""
+    epoch, within = divmod(index, len(source))
+    obj = int(np.random.default_rng([seed, 0, epoch]).permutation(len(source))[within])
+    return source.draw(np.random.default_rng([seed, 1, index]), obj, augment=True)
+
+
+def sequence_loss(model, seq, device, train: dict[str, Any]) -> torch.Tensor:
+    images = frames_to_images(seq.frames, model.image_size, device)
+    with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bool(train["bf16"])):
+        out = track_sequence(
+            model,
+            images,
+            sequence_point_inputs(seq, model.image_size, device),
+            bool(train["activation_checkpointing"]),
+        )
+    targets = torch.from_numpy(seq.masks).to(device)
+    hw = seq.masks.shape[1:]
+    loss = sequence_dice_loss([logits_at(m, hw) for m in out.masks], targets)
+    weight = float(train["object_score_weight"])
+    if weight:
+        loss = loss + weight * object_score_loss(out.object_scores, targets)
+    return loss
+
+
+def validate(model, source: SequenceSource, device, count: int, seed: int) -> tuple[float, float]:
+    """Mean Dice and Jaccard per object per frame over `count` fixed baseline sequences."""
+    was_training = model.training
+    model.eval()
+    scores = []
+    try:
+        for i in range(count):
+            seq = source.draw(np.random.default_rng([seed, 2, i]), i, BASELINE, augment=False)
+            pred = predict_masks(model, seq, device)
+            scores += [dice_jaccard(p, t) for p, t in zip(pred, seq.masks)]
+    finally:
+        model.train(was_training)
+    return float(np.mean([s[0] for s in scores])), float(np.mean([s[1] for s in scores]))
+
+
+class _Interrupt:
+    """First Ctrl-C: finish the step, save, exit 130. A second one stops at once."""
+
+    def __init__(self):
+        self.requested = False
+        self.previous = None
+
+    def __enter__(self):
+        try:
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        except ValueError:  # not the main thread (e.g. inside a test runner thread)
+            self.previous = None
+        return self
+
+    def _handle(self, _signum, _frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __exit__(self, *_exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+class Interrupted(TrainerError):
+    exit_code = 130
+
+
+def _distributed(ddp: bool) -> tuple[int, int, int | None]:
+    if not ddp:
+        return 0, 1, None
+    if "LOCAL_RANK" not in os.environ:
+        raise TrainerError(
+            "--ddp needs torchrun (LOCAL_RANK is not set): torchrun --nproc_per_node N -m samocta2 train ... --ddp"
+        )
+    local = int(os.environ["LOCAL_RANK"])
+    backend = "nccl" if torch.cuda.is_available() else "gloo"
+    if torch.cuda.is_available():
+        torch.cuda.set_device(local)
+    torch.distributed.init_process_group(backend=backend)
+    return torch.distributed.get_rank(), torch.distributed.get_world_size(), local
+
+
+def _all_reduce_mean(tensors: list[torch.Tensor], world: int) -> None:
+    if world > 1:
+        for t in tensors:
+            torch.distributed.all_reduce(t)
+            t.div_(world)
+
+
+def run_training(
+    config: dict[str, Any],
+    *,
+    resume: bool = False,
+    stop_after: int | None = None,
+    ddp: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Train; returns a summary. Raises TrainerError subclasses for every expected failure."""
+    rank, world, local_rank = _distributed(ddp)
+    try:
+        return _train(config, resume, stop_after, rank, world, local_rank, progress or Progress(rank == 0))
+    finally:
+        if world > 1:
+            torch.distributed.destroy_process_group()
+
+
+def _train(config, resume, stop_after, rank, world, local_rank, progress: Progress) -> dict[str, Any]:
+    train = config["train"]
+    data = config["data"]
+    out = Path(train["out"])
+    ckpt_path = out / ckpt_io.CHECKPOINT_NAME
+    device = resolve_device(str(train["device"]), local_rank)
+    total, batch, accum = int(train["steps"]), int(train["batch_size"]), int(train["grad_accum"])
+    seed = int(train["seed"])
+    if total < 1 or batch < 1 or accum < 1:
+        raise TrainerError("train.steps, train.batch_size and train.grad_accum must be at least 1")
+
+    saved = None
+    if resume:
+        saved = ckpt_io.load_checkpoint(ckpt_path)
+        ckpt_io.check_same_model(saved["config"], config, ckpt_path)
+    elif ckpt_path.exists():
+        raise CheckpointError(
+            f"{ckpt_path} exists: pass --resume to continue that run, or choose another --out"
+        )
+    if not data.get("train"):
+        raise TrainerError("no training data: set data.train in the config or pass --data DIR")
+    source = build_source(data["train"], data["target"], config["sampling"])
+    val_source = build_source(data["val"], data["target"], config["sampling"]) if data.get("val") else None
+
+    model = build_lora_model(config, device)
+    model.train()
+    fingerprint = ckpt_io.base_fingerprint(model)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=float(train["lr"]), weight_decay=float(train["weight_decay"]))
+    scheduler = make_scheduler(optimizer, train)
+    step = 0
+    if saved is not None:
+        if abs(saved["base_fingerprint"] - fingerprint) > 1e-6 * max(1.0, abs(fingerprint)):
+            raise CheckpointError(
+                f"{ckpt_path}: the base model differs from the one this run started with "
+                "(another model.checkpoint or seed?)"
+            )
+        load_lora_state_dict(model, saved["lora"])
+        optimizer.load_state_dict(saved["optimizer"])
+        scheduler.load_state_dict(saved["scheduler"])
+        ckpt_io.set_rng_state(saved["rng"])
+        step = int(saved["step"])
+        if step >= total:
+            raise TrainerError(
+                f"{ckpt_path} is already at step {step} of {total}: raise --steps to train further"
+            )
+    elif world > 1:
+        for p in params:  # every rank starts from rank 0's LoRA initialisation
+            torch.distributed.broadcast(p.data, 0)
+
+    report = parameter_report(model)
+    progress.log(report.describe())
+    progress.log(f"training on {device} ({world} process{'es' if world > 1 else ''}), {len(source)} objects")
+    if rank == 0:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    progress.emit(
+        "start", step=step, total=total, device=str(device), trainable=report.trainable, share=report.share
+    )
+
+    last_loss = float("nan")
+
+    def save(at_step: int) -> None:
+        if rank != 0:
+            return
+        ckpt_io.save_atomic(
+            {
+                "format": ckpt_io.FORMAT,
+                "version": ckpt_io.VERSION,
+                "step": at_step,
+                "total_steps": total,
+                "config": config,
+                "lora": lora_state_dict(model),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "rng": ckpt_io.rng_state(),
+                "base_fingerprint": fingerprint,
+                "metrics": {"loss": last_loss},
+            },
+            ckpt_path,
+        )
+        progress.emit("checkpoint", step=at_step, path=str(ckpt_path))
+
+    started, first_step = time.monotonic(), step
+    with _Interrupt() as interrupt:
+        while step < total:
+            step += 1
+            optimizer.zero_grad(set_to_none=True)  # cleared every step
+            try:
+                losses = []
+                for micro in range(accum):
+                    for b in range(batch):
+                        index = (((step - 1) * accum + micro) * batch + b) * world + rank
+                        seq = draw_training_sequence(source, seed, index)
+                        loss = sequence_loss(model, seq, device, train)
+                        (loss / (accum * batch)).backward()
+                        losses.append(loss.detach().float())
+            except torch.cuda.OutOfMemoryError as exc:
+                raise TrainingStopped(
+                    f"CUDA out of memory at step {step} (image size {model.image_size}, up to "
+                    f"{config['sampling']['frames']} frames, batch {batch}): lower the frame length "
+                    "(--set sampling.frames=[4,4]) or --batch-size (use --grad-accum instead), or turn "
+                    f"on --activation-checkpointing and --bf16; last good checkpoint: {_last(ckpt_path)}"
+                ) from exc
+            mean_loss = torch.stack(losses).mean()
+            grads = [p.grad for p in params if p.grad is not None]
+            _all_reduce_mean([mean_loss] + grads, world)
+            last_loss = float(mean_loss)
+            if not math.isfinite(last_loss):
+                raise TrainingStopped(
+                    f"loss is {last_loss} at step {step}: stopped without saving; "
+                    f"last good checkpoint: {_last(ckpt_path)}. Lower --lr or check the data."
+                )
+            optimizer.step()
+            scheduler.step()
+            elapsed = time.monotonic() - started
+            it_s = (step - first_step) / elapsed if elapsed > 0 else 0.0
+            progress.emit(
+                "step",
+                step=step,
+                total=total,
+                epoch=step * batch * accum * world / len(source),
+                loss=last_loss,
+                lr=optimizer.param_groups[0]["lr"],
+                it_s=it_s,
+                eta_s=(total - step) / it_s if it_s > 0 else None,
+            )
+            if (
+                val_source is not None
+                and int(train["val_every"]) > 0
+                and (step % int(train["val_every"]) == 0 or step == total)
+            ):
+                if rank == 0:
+                    dice, jac = validate(model, val_source, device, int(train["val_sequences"]), seed)
+                    progress.emit("val", step=step, dice=dice, jaccard=jac)
+            stop = interrupt.requested or (stop_after is not None and step - first_step >= stop_after)
+            if world > 1:
+                flag = torch.tensor([1.0 if stop else 0.0], device=device)
+                torch.distributed.all_reduce(flag)
+                stop = bool(flag.item() > 0)
+            if step % int(train["checkpoint_every"]) == 0 or step == total or stop:
+                save(step)
+            if interrupt.requested:
+                progress.emit("interrupted", step=step, checkpoint=str(ckpt_path))
+                raise Interrupted(f"interrupted at step {step}; saved {ckpt_path} (continue with --resume)")
+            if stop:
+                break
+    summary = {
+        "step": step,
+        "total": total,
+        "checkpoint": str(ckpt_path),
+        "stopped": step < total,
+        "loss": last_loss,
+    }
+    progress.emit("done", **summary)
+    return summary
+
+
+def _last(path: Path) -> str:
+    return str(path) if path.exists() else "none written yet"

@@ -1,0 +1,71 @@
+"""The bundle's manifest and the export command's bad-input handling."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from samocta2.cli import main
+from samocta2.export.bundle import FORMAT, FORMAT_VERSION, sha256, write_bundle
+from samocta2.model import build_sam2_model
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    folder = tmp_path_factory.mktemp("bundle")
+    torch.manual_seed(0)
+    manifest = write_bundle(build_sam2_model("nano"), folder, metrics={"faz": {"dice": 0.5}})
+    return folder, manifest
+
+
+def test_manifest_describes_every_file(exported) -> None:
+    folder, manifest = exported
+    on_disk = json.loads((folder / "manifest.json").read_text())
+    assert on_disk == manifest
+    assert manifest["format"] == FORMAT and manifest["format_version"] == FORMAT_VERSION
+    assert set(manifest["graphs"]) == {"image_encoder", "mask_decoder", "memory_encoder", "memory_attention"}
+    for name, graph in manifest["graphs"].items():
+        path = folder / graph["file"]
+        assert graph["sha256"] == sha256(path) == manifest["files"][graph["file"]]
+        assert graph["bytes"] == path.stat().st_size
+        assert graph["inputs"] and graph["outputs"], name
+    assert manifest["metrics"] == {"faz": {"dice": 0.5}}
+
+
+def test_manifest_shapes_and_memory_settings(exported) -> None:
+    _, manifest = exported
+    g = manifest["graphs"]
+    assert g["image_encoder"]["inputs"] == [{"name": "image", "dtype": "float32", "shape": [1, 3, 256, 256]}]
+    mem = {i["name"]: i for i in g["memory_attention"]["inputs"]}
+    assert mem["memory"]["shape"] == ["num_memories", 64, 16, 16]
+    assert mem["memory_tpos"]["dtype"] == "int64"
+    assert mem["obj_ptrs"]["shape"] == ["num_obj_ptrs", 128]
+    dec = {i["name"]: i for i in g["mask_decoder"]["inputs"]}
+    assert dec["point_labels"] == {"name": "point_labels", "dtype": "int32", "shape": [1, "num_points"]}
+    outs = [o["name"] for o in g["mask_decoder"]["outputs"]]
+    assert outs == ["masks", "iou", "obj_ptr", "object_score_logits"]
+    memory = manifest["memory"]
+    assert memory["num_maskmem"] == 7 and memory["max_obj_ptrs_in_encoder"] == 16
+    assert memory["storage_dtype"] == "bfloat16"
+    assert manifest["preprocessing"]["mean"] == [0.485, 0.456, 0.406]
+    assert manifest["model"]["low_res_mask_size"] == 64
+
+
+def test_export_command_rejects_bad_checkpoints(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not torch")
+    assert main(["export", "--size", "nano", "--model-checkpoint", str(bad), "--out", str(tmp_path / "b")]) == 2
+    assert "not a readable PyTorch checkpoint" in capsys.readouterr().out
+    assert main(["export", "--checkpoint", str(tmp_path / "missing.pt"), "--out", str(tmp_path / "c")]) == 2
+    assert "not found" in capsys.readouterr().out
+    assert not (tmp_path / "b").exists() and not (tmp_path / "c").exists()
+
+
+def test_export_command_rejects_unreadable_metrics(tmp_path: Path, capsys) -> None:
+    (tmp_path / "m.json").write_text("{oops")
+    code = main(["export", "--metrics", str(tmp_path / "m.json"), "--out", str(tmp_path / "d")])
+    assert code == 2
+    assert "not a readable JSON file" in capsys.readouterr().out
