@@ -4,7 +4,9 @@ The vectors belong to a reproducible random-weight nano bundle (seed 0; the obje
 head's last bias raised by PARITY_SCORE_BIAS so that most frames have the object present,
 and some do not). Rebuild the bundle and the vectors with::
 
-    python -m samocta2.export.fixtures --bundle-out BUNDLE_DIR --vectors-out test/fixtures/parity
+    python -m samocta2.export.fixtures --bundle-out .cache/samocta2-nano-parity \
+        --vectors-out test/fixtures/parity
+    npx prettier --write test/fixtures/parity/vectors.json   # the repo's JSON style
 
 Files in the vectors folder:
   vectors.json                 cases, prompts, per-frame summaries, bundle sha256s
