@@ -4,7 +4,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.venv/**', '.tools/**', '.cache/**', 'trainer/**', 'test-results/**', 'models/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.venv/**',
+      '.tools/**',
+      '.cache/**',
+      'trainer/**',
+      'test-results/**',
+      'models/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,9 +32,18 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['vscode'], message: 'src/core must not import vscode.' },
-            { group: ['node:*', 'fs', 'path', 'zlib', 'os', 'child_process'], message: 'src/core must not import Node modules; inject I/O.' },
-            { group: ['three', 'onnxruntime-*'], message: 'src/core gets the ONNX runtime injected and never renders.' },
-            { group: ['../extension/*', '../webview/*', '../cli/*'], message: 'src/core is imported by the shells, never the reverse.' },
+            {
+              group: ['node:*', 'fs', 'path', 'zlib', 'os', 'child_process'],
+              message: 'src/core must not import Node modules; inject I/O.',
+            },
+            {
+              group: ['three', 'onnxruntime-*'],
+              message: 'src/core gets the ONNX runtime injected and never renders.',
+            },
+            {
+              group: ['../extension/*', '../webview/*', '../cli/*'],
+              message: 'src/core is imported by the shells, never the reverse.',
+            },
           ],
         },
       ],

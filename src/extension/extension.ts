@@ -1,0 +1,27 @@
+/**
+ * Entry point: registers the volume editor and the commands; everything it creates is disposed
+ * with the extension. The work happens in the files it imports.
+ */
+import * as vscode from 'vscode';
+import { registerOpenWithViewer } from './commands/openWithViewer';
+import { LayerStatusBar } from './layerStatusBar';
+import { reopenVolumeTextTabs } from './reopenVolumeTabs';
+import { VolumeEditorProvider } from './volumeEditorProvider';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('SAM-OCTA2', { log: true });
+  const statusBar = new LayerStatusBar();
+  context.subscriptions.push(
+    log,
+    statusBar,
+    VolumeEditorProvider.register(context, log, statusBar),
+    registerOpenWithViewer(),
+  );
+  reopenVolumeTextTabs(log).catch((error: unknown) =>
+    log.warn(`could not reopen volume tabs: ${String(error)}`),
+  );
+}
+
+export function deactivate(): void {
+  // Nothing beyond context.subscriptions, which VS Code disposes.
+}

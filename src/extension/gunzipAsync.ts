@@ -1,0 +1,108 @@
+/**
+ * Gunzip on Node's thread pool, in chunks, so the extension host stays responsive while a
+ * 100 MB volume decompresses and the editor can show real progress. Bounded: a gzip bomb or a
+ * file far larger than promised stops at `maxOutputBytes` instead of exhausting memory.
+ */
+import { createGunzip } from 'node:zlib';
+
+export interface GunzipOptions {
+  /** Decompression stops with a GunzipLimitError beyond this many output bytes. */
+  readonly maxOutputBytes: number;
+  /** Called with the fraction (0..1) of the compressed input consumed so far. */
+  readonly onProgress?: (fraction: number) => void;
+  /** Compressed bytes handed to zlib at a time. */
+  readonly chunkBytes?: number;
+}
+
+export class GunzipLimitError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`decompressed data exceeds ${limitBytes} bytes`);
+    this.name = 'GunzipLimitError';
+  }
+}
+
+const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+
+export function gunzipAsync(input: Uint8Array, options: GunzipOptions): Promise<Uint8Array> {
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const output = new GrowableBytes(initialCapacity(input, options.maxOutputBytes));
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const gunzip = createGunzip();
+    let failed = false;
+    const fail = (error: Error): void => {
+      if (failed) return;
+      failed = true;
+      gunzip.destroy();
+      reject(error);
+    };
+    gunzip.on('data', (chunk: Buffer) => {
+      if (output.length + chunk.length > options.maxOutputBytes) {
+        fail(new GunzipLimitError(options.maxOutputBytes));
+        return;
+      }
+      output.append(chunk, options.maxOutputBytes);
+    });
+    gunzip.on('error', fail);
+    gunzip.on('end', () => {
+      if (!failed) resolve(output.bytes());
+    });
+
+    let offset = 0;
+    const pump = (): void => {
+      if (failed) return;
+      if (offset >= input.length) {
+        gunzip.end();
+        return;
+      }
+      const piece = input.subarray(offset, offset + chunkBytes);
+      offset += piece.length;
+      gunzip.write(piece, (error) => {
+        if (error || failed) return; // the 'error' handler rejects
+        options.onProgress?.(offset / input.length);
+        pump();
+      });
+    };
+    pump();
+  });
+}
+
+/**
+ * gzip's trailer stores the uncompressed size modulo 2^32 (of the last member): a good first
+ * guess that usually makes the output buffer exactly right, with no copy at the end.
+ */
+function initialCapacity(input: Uint8Array, maxOutputBytes: number): number {
+  const fallback = Math.min(maxOutputBytes, Math.max(1024, input.length * 4));
+  if (input.length < 18) return fallback;
+  const n = input.length;
+  const isize =
+    (input[n - 4]! | (input[n - 3]! << 8) | (input[n - 2]! << 16)) + input[n - 1]! * 2 ** 24;
+  // Deflate cannot expand more than ~1032:1, so a larger claim is a truncated or corrupt trailer.
+  const plausible = isize > 0 && isize <= maxOutputBytes && isize <= input.length * 1032;
+  return plausible ? isize : fallback;
+}
+
+class GrowableBytes {
+  private buffer: Uint8Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.buffer = new Uint8Array(capacity);
+  }
+
+  /** The caller guarantees `length + chunk.length` stays within its limit. */
+  append(chunk: Uint8Array, limit = Number.MAX_SAFE_INTEGER): void {
+    const needed = this.length + chunk.length;
+    if (needed > this.buffer.length) {
+      const grown = new Uint8Array(Math.min(limit, Math.max(needed, this.buffer.length * 2)));
+      grown.set(this.buffer.subarray(0, this.length));
+      this.buffer = grown;
+    }
+    this.buffer.set(chunk, this.length);
+    this.length = needed;
+  }
+
+  /** The bytes written, as a view (no copy) when the buffer is larger than needed. */
+  bytes(): Uint8Array {
+    return this.length === this.buffer.length ? this.buffer : this.buffer.subarray(0, this.length);
+  }
+}

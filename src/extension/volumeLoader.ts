@@ -1,0 +1,152 @@
+/**
+ * File → (header, one ArrayBuffer of voxels): size check, read, async gunzip, parse. Knows
+ * nothing of vscode so it can be tested on plain bytes; the document passes the file system in.
+ * Every failure becomes a VolumeLoadError that says what is wrong and what is supported.
+ */
+import { NiftiError } from '../core/nifti/niftiError';
+import { isGzip, readNifti } from '../core/nifti/readNifti';
+import type { Volume, VoxelArray } from '../core/volume/volume';
+import type { VolumeHeaderInfo } from '../protocol/editorMessages';
+import { GunzipLimitError, gunzipAsync } from './gunzipAsync';
+import { SUPPORTED_FILES, VolumeLoadError } from './volumeLoadError';
+
+/** Files above this size are refused before reading (the issue's 2 GB limit). */
+export const MAX_FILE_BYTES = 2 * 1024 ** 3;
+/** Decompressed files and voxel arrays above this are refused too (gzip bombs, lying headers). */
+export const MAX_VOLUME_BYTES = 2 * 1024 ** 3;
+
+/** Where the bytes come from; the document adapts vscode.workspace.fs to this. */
+export interface VolumeSource {
+  readonly fileName: string;
+  size(): Promise<number>;
+  read(): Promise<Uint8Array>;
+}
+
+export interface LoadProgress {
+  /** 0..1 over the whole load, or -1 when unknown. */
+  readonly fraction: number;
+  readonly stage: string;
+}
+
+export interface LoadedVolume {
+  readonly volume: Volume;
+  readonly header: VolumeHeaderInfo;
+  /** Exactly the voxel bytes (no header, no padding), typed per header.type. */
+  readonly buffer: ArrayBuffer;
+  /** The header's description field, for the log. */
+  readonly description: string;
+}
+
+// Share of the progress bar each stage gets; decompression dominates for .nii.gz.
+const READ_END = 0.15;
+const GUNZIP_END = 0.85;
+
+export async function loadVolume(
+  source: VolumeSource,
+  onProgress: (progress: LoadProgress) => void = () => undefined,
+): Promise<LoadedVolume> {
+  onProgress({ fraction: 0, stage: 'Checking file size' });
+  const size = await source.size();
+  if (size > MAX_FILE_BYTES) {
+    throw new VolumeLoadError(
+      `${source.fileName} is ${formatBytes(size)}; this editor opens files up to 2 GB.`,
+      `${SUPPORTED_FILES} Crop the volume or reduce its data type (e.g. to uint8) first.`,
+    );
+  }
+  onProgress({ fraction: 0.01, stage: `Reading ${formatBytes(size)}` });
+  const fileBytes = await source.read();
+  if (fileBytes.length === 0) {
+    throw new VolumeLoadError(`${source.fileName} is empty.`);
+  }
+
+  let niftiBytes = fileBytes;
+  if (isGzip(fileBytes)) {
+    onProgress({ fraction: READ_END, stage: 'Decompressing' });
+    niftiBytes = await gunzip(fileBytes, source.fileName, (f) =>
+      onProgress({ fraction: READ_END + f * (GUNZIP_END - READ_END), stage: 'Decompressing' }),
+    );
+  }
+
+  onProgress({ fraction: GUNZIP_END, stage: 'Parsing NIfTI header' });
+  const parsed = parse(niftiBytes, source.fileName);
+  const volume = parsed.volume;
+  onProgress({ fraction: 1, stage: 'Sending to the view' });
+  return {
+    volume,
+    header: {
+      fileName: source.fileName,
+      dims: volume.dims,
+      spacingMm: volume.spacingMm,
+      affine: volume.affine,
+      type: volume.type,
+      notices: parsed.notices,
+      niftiVersion: parsed.niftiVersion,
+    },
+    buffer: exactBuffer(volume.data),
+    description: parsed.description,
+  };
+}
+
+async function gunzip(
+  bytes: Uint8Array,
+  fileName: string,
+  onFraction: (f: number) => void,
+): Promise<Uint8Array> {
+  try {
+    return await gunzipAsync(bytes, { maxOutputBytes: MAX_VOLUME_BYTES, onProgress: onFraction });
+  } catch (error) {
+    if (error instanceof GunzipLimitError) {
+      throw new VolumeLoadError(
+        `${fileName} decompresses to more than 2 GB; this editor opens volumes up to 2 GB.`,
+      );
+    }
+    const code = (error as { code?: unknown }).code;
+    if (code === 'Z_BUF_ERROR') {
+      throw new VolumeLoadError(
+        `${fileName} is truncated: its gzip data ends early (${formatBytes(bytes.length)} on disk). ` +
+          'The file may be incomplete (an interrupted copy or download).',
+      );
+    }
+    throw new VolumeLoadError(
+      `${fileName} has corrupt gzip data (${error instanceof Error ? error.message : String(error)}).`,
+    );
+  }
+}
+
+function parse(bytes: Uint8Array, fileName: string): ReturnType<typeof readNifti> {
+  try {
+    return readNifti(bytes, { maxBytes: MAX_VOLUME_BYTES });
+  } catch (error) {
+    if (error instanceof NiftiError) {
+      throw new VolumeLoadError(`${fileName}: ${error.message}`, error.supported);
+    }
+    throw new VolumeLoadError(
+      `${fileName} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/**
+ * The voxels as one ArrayBuffer holding exactly them: the webview wraps it in a typed array at
+ * offset 0, so a view into a larger buffer (or a SharedArrayBuffer) is copied once here.
+ */
+export function exactBuffer(data: VoxelArray): ArrayBuffer {
+  const buffer = data.buffer;
+  if (
+    buffer instanceof ArrayBuffer &&
+    data.byteOffset === 0 &&
+    data.byteLength === buffer.byteLength
+  ) {
+    return buffer;
+  }
+  const copy = new Uint8Array(data.byteLength);
+  copy.set(new Uint8Array(buffer, data.byteOffset, data.byteLength));
+  return copy.buffer;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} bytes`;
+}

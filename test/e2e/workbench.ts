@@ -1,0 +1,111 @@
+/**
+ * Playwright helpers for code-server's workbench: a headless Debian Chromium, Quick Open, the
+ * volume editor's webview (two iframes deep) and the status bar.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, type FrameLocator, type Page, chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Browser {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'sam-octa2-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function openWorkbench(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // The explorer lists the workspace once the file service is up: a sign the workbench settled.
+  await page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .first()
+    .waitFor({ timeout: 60_000 });
+}
+
+/**
+ * Opens a workspace file by name with Quick Open (Ctrl+P) and waits until its tab is active.
+ * Retries: the first Quick Open can race the workbench, and the result list re-sorts while
+ * results stream in (a click can land on a neighbour such as synth-7.rv2d.nii.gz).
+ */
+export async function quickOpen(page: Page, fileName: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const exactLabel = new RegExp(`^${escapeRegExp(fileName)}$`);
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      await widget.locator('input').waitFor({ state: 'visible', timeout: 5_000 });
+      await widget.locator('input').fill(fileName);
+      const row = widget
+        .locator('.monaco-list-row')
+        .filter({ has: page.locator('.label-name', { hasText: exactLabel }) })
+        .first();
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      await page.waitForTimeout(300 * (attempt + 1)); // let the list settle
+      await row.click();
+      await widget.waitFor({ state: 'hidden', timeout: 5_000 });
+      await page
+        .locator(`.tabs-container .tab.active[data-resource-name="${fileName}"]`)
+        .waitFor({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw new Error(`Quick Open could not open ${fileName}: ${String(lastError)}`);
+}
+
+/** The active volume editor's content: VS Code's webview iframe, then the content iframe. */
+export function activeWebview(page: Page): FrameLocator {
+  return page
+    .locator('iframe.webview.ready:visible')
+    .last()
+    .contentFrame()
+    .frameLocator('iframe#active-frame');
+}
+
+/** The text of our status bar item ("Layer 13 / 48 · layer view"), or '' when hidden. */
+export async function layerStatusText(page: Page): Promise<string> {
+  const item = page.locator('.statusbar-item', { hasText: /Layer \d+ \/ \d+/ });
+  if ((await item.count()) === 0) return '';
+  return (await item.first().innerText()).trim();
+}
+
+/** The file name of the active editor tab (VS Code's tab label may split off the extension). */
+export async function activeTabResource(page: Page): Promise<string | null> {
+  return page.locator('.tabs-container .tab.active').first().getAttribute('data-resource-name');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
