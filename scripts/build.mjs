@@ -47,6 +47,17 @@ const targets = [
     target: 'chrome120',
     loader: { '.css': 'text' },
   },
+  {
+    // The tracker worker: onnxruntime-web + the core tracker, started from a Blob URL.
+    ...common,
+    entryPoints: ['src/webview/tracking/trackerWorker.ts'],
+    outfile: 'dist/webview/trackerWorker.js',
+    platform: 'browser',
+    format: 'esm',
+    target: 'chrome120',
+    // A Blob-URL worker cannot resolve a relative source map; keep maps out of it.
+    sourcemap: false,
+  },
 ];
 
 // Runtime files the webview loads through asWebviewUri (wasm cannot be bundled into JS).
@@ -56,6 +67,13 @@ function copyRuntimeAssets() {
   const codicons = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
   for (const f of ['codicon.css', 'codicon.ttf']) {
     if (existsSync(join(codicons, f))) cpSync(join(codicons, f), join(out, f));
+  }
+  // onnxruntime-web/webgpu's wasm runs both the WebGPU and the WASM execution providers. Its JS
+  // glue is bundled into the worker; the .mjs copy is for threaded runs (cross-origin isolated
+  // pages only), whose pthread workers load it by URL.
+  const ort = join(root, 'node_modules', 'onnxruntime-web', 'dist');
+  for (const f of ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs']) {
+    cpSync(join(ort, f), join(out, f));
   }
 }
 

@@ -64,7 +64,12 @@ export type ToWebviewMessage =
   | VolumeHeaderMessage
   | VolumeDataMessage
   | LoadErrorMessage
-  | SettingsChangedMessage;
+  | SettingsChangedMessage
+  | ModelListMessage
+  | ModelFilesMessage
+  | ModelErrorMessage
+  | SegmentationMessage
+  | ApplyEditMessage;
 
 // ---- webview → extension host ----
 export interface ReadyMessage {
@@ -83,6 +88,136 @@ export interface ShowErrorMessage {
   readonly message: string;
 }
 
-export type FromWebviewMessage = ReadyMessage | StatusMessage | ShowErrorMessage;
+export type FromWebviewMessage =
+  | ReadyMessage
+  | StatusMessage
+  | ShowErrorMessage
+  | SelectModelMessage
+  | EditMessage
+  | TrackingStatusMessage;
 
 export type ViewKind = 'layer' | '3d' | 'projection';
+
+// ---- tracking (issue 4): models, objects, edits ----
+//
+// Models: the host lists the bundles it found (`models`, also after the setting or the picker
+// changes); the webview asks for one with `selectModel` and gets its files as transferred
+// ArrayBuffers (`modelFiles`, or `modelError`). The host reads the files, so bundles in user
+// folders outside the webview's resource roots work too.
+//
+// Edits: the host document owns the objects (their prompts and masks) and the undo stack. Every
+// user action in the webview (add/rename/delete an object, a click, a propagation, clear) is
+// applied in the webview at once and posted as one `edit` holding the object's state before and
+// after. The host pushes it on its stack (onDidChangeCustomDocument with undo/redo closures);
+// its undo/redo send `applyEdit`, and the webview puts the object into `before` (undo) or
+// `after` (redo) state, without posting an edit back. `segmentation` replaces all objects (on
+// open from an existing .seg.nii.gz, on revert, after a backup restore).
+
+export type TargetKind = 'vessel' | 'faz';
+
+export interface ModelInfo {
+  /** Stable key for `selectModel` (e.g. the folder's URI). */
+  readonly id: string;
+  /** The manifest's name. */
+  readonly name: string;
+  /** "nano", "tiny", … (manifest model.size). */
+  readonly size: string;
+  /** Where it was found, for the picker: "extension" or a samOcta2.modelPaths folder. */
+  readonly source: string;
+}
+
+export interface PromptPointInfo {
+  /** Layer pixel: x = column, y = row. */
+  readonly x: number;
+  readonly y: number;
+  readonly positive: boolean;
+}
+
+export interface LayerPromptInfo {
+  /** 0-based layer along the depth axis the prompts were given on. */
+  readonly layer: number;
+  /** In click order. */
+  readonly points: readonly PromptPointInfo[];
+}
+
+export interface TrackedObjectState {
+  /** 1-based; also the object's value in the saved label volume. */
+  readonly id: number;
+  readonly name: string;
+  readonly kind: TargetKind;
+  /** '#rrggbb'. */
+  readonly color: string;
+  /** Depth axis the prompts' layers run along. */
+  readonly axis: Axis;
+  readonly prompts: readonly LayerPromptInfo[];
+  /**
+   * The object's mask over the whole volume in NIfTI voxel order (i fastest, as Volume.data),
+   * run-length encoded: a Uint32Array of run lengths alternating outside, inside, outside, …,
+   * starting with an outside run (possibly 0). Sums to the voxel count.
+   */
+  readonly masks: ArrayBuffer;
+}
+
+export type TrackingEditKind =
+  | 'addObject'
+  | 'renameObject'
+  | 'setKind'
+  | 'prompt'
+  | 'propagation'
+  | 'clearObject'
+  | 'deleteObject';
+
+export interface TrackingEdit {
+  readonly kind: TrackingEditKind;
+  /** For the Edit menu and undo history, e.g. "Point on layer 12". */
+  readonly label: string;
+  readonly objectId: number;
+  /** null: the object did not exist before (addObject). */
+  readonly before: TrackedObjectState | null;
+  /** null: the object no longer exists (deleteObject). */
+  readonly after: TrackedObjectState | null;
+}
+
+export interface ModelListMessage {
+  readonly type: 'models';
+  readonly models: readonly ModelInfo[];
+  /** The model to load now (the user's last choice or the default), or null. */
+  readonly selected: string | null;
+}
+export interface ModelFilesMessage {
+  readonly type: 'modelFiles';
+  readonly id: string;
+  readonly name: string;
+  /** manifest.json and the four graphs, by file name. */
+  readonly files: Readonly<Record<string, ArrayBuffer>>;
+}
+export interface ModelErrorMessage {
+  readonly type: 'modelError';
+  readonly id: string;
+  readonly message: string;
+}
+export interface SegmentationMessage {
+  readonly type: 'segmentation';
+  readonly objects: readonly TrackedObjectState[];
+}
+export interface ApplyEditMessage {
+  readonly type: 'applyEdit';
+  readonly edit: TrackingEdit;
+  readonly direction: 'undo' | 'redo';
+}
+
+export interface SelectModelMessage {
+  readonly type: 'selectModel';
+  readonly id: string;
+}
+export interface EditMessage {
+  readonly type: 'edit';
+  readonly edit: TrackingEdit;
+}
+export interface TrackingStatusMessage {
+  /** For the status bar: which model runs on which backend, or why none does. */
+  readonly type: 'trackingStatus';
+  readonly model: string | null;
+  readonly backend: 'webgpu' | 'wasm' | null;
+  readonly note: string | null;
+}

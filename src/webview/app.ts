@@ -26,6 +26,7 @@ import { volumeFromMessage, VolumeSession, type LayerImage } from './volumeSessi
 import { VolumeView } from './volumeView';
 import { bindViewportInput } from './viewportInput';
 import type { HostClient } from './vscodeApi';
+import { TrackingController } from './tracking/trackingController';
 
 const DEFAULT_SETTINGS: EditorSettings = {
   depthAxis: 'auto',
@@ -70,6 +71,7 @@ export class App {
   private readonly layerView: ImageView;
   private readonly projectionView: ImageView;
   private readonly volumeView: VolumeView | null = null;
+  readonly tracking: TrackingController;
 
   constructor(
     private readonly layout: Layout,
@@ -84,6 +86,11 @@ export class App {
     const imageEvents = (kind: ViewKind) => ({
       changed: () => this.requestRender(),
       hover: (p: ImagePoint | null) => this.showReadout(kind, p),
+      // Point prompts (issue 4): clicks on the layer view only.
+      click: (p: ImagePoint, negative: boolean) => {
+        if (kind === 'layer' && this.session)
+          this.tracking.click(this.state.layer, p.x, p.y, negative);
+      },
     });
     this.layerView = new ImageView(surface(), imageEvents('layer'));
     this.projectionView = new ImageView(surface(), imageEvents('projection'));
@@ -94,6 +101,18 @@ export class App {
       });
       if (this.state.camera) this.volumeView.setCamera(this.state.camera);
     }
+    const overlayOf = (v: ImageView) =>
+      v.surface instanceof GlImageSurface ? v.surface.overlay : null;
+    this.tracking = new TrackingController(
+      { post: (m) => this.host.post(m), changed: () => this.requestRender() },
+      {
+        layerOverlay: overlayOf(this.layerView),
+        projectionOverlay: overlayOf(this.projectionView),
+        surfaceRoot: this.volumeView?.objectRoot ?? null,
+        runtimeBase: new URL('./', import.meta.url).href,
+      },
+    );
+    layout.toolbar.after(this.tracking.panel.element);
     layout.glCanvas.hidden = !this.gl.ok;
     layout.canvas2d.hidden = this.gl.ok;
     this.toolbar = new Toolbar(layout.toolbar, {
@@ -164,6 +183,9 @@ export class App {
         case 'loadError':
           this.fail(message.message, message.supported);
           break;
+        default:
+          this.tracking.handle(message);
+          break;
       }
     } catch (e) {
       const text = e instanceof Error ? e.message : String(e);
@@ -187,6 +209,7 @@ export class App {
     const layer = this.state.layer >= 0 && this.state.layer < count ? this.state.layer : count >> 1;
     this.state = { ...this.state, layer, range: this.clampRange(this.state.range) };
     this.volumeView?.setDepthAxis(this.session.axis);
+    this.tracking.volumeOpened(volume, this.session.axis);
     this.applyRangeTo3d();
     this.refreshLayer(true);
     if (this.state.view === 'projection') this.refreshProjection();
@@ -238,6 +261,7 @@ export class App {
 
   setView(view: ViewKind): void {
     this.update({ view });
+    this.tracking.viewChanged(view);
     if (view === 'projection') this.refreshProjection();
     if (view === '3d') this.scheduleTexture(true);
     this.syncChrome();
@@ -254,6 +278,7 @@ export class App {
     }
     this.update({ layer: s.layerCount >> 1, range: null });
     this.volumeView?.setDepthAxis(s.axis);
+    this.tracking.axisChanged(s.volume, s.axis);
     this.applyRangeTo3d();
     this.refreshLayer(true);
     this.refreshProjection();
@@ -291,6 +316,7 @@ export class App {
     const img = s.layer(this.state.layer, w);
     this.layerImage = img;
     this.layerView.setImage(img.pixels, img.width, img.height, img.aspect, refit);
+    this.tracking.showLayer(this.state.layer, img.width, img.height, img.aspect);
     this.volumeView?.setLayer(this.state.layer, s.layerCount);
   }
 
@@ -307,6 +333,7 @@ export class App {
     this.projectionWindow = w;
     const { width, height } = s.shape;
     this.projectionView.setImage(this.projectionPixels, width, height, s.aspect);
+    this.tracking.showProjection(from, to, width, height, s.aspect);
   }
 
   private clampRange(range: readonly [number, number] | null): [number, number] | null {
@@ -371,6 +398,7 @@ export class App {
       return;
     }
     const target = view === 'layer' ? this.layerView : this.projectionView;
+    this.tracking.beforeDraw(target.placement.scale);
     if (this.gl.ok && !target.hasImage) {
       this.gl.renderer.setClearColor(this.colors.imageBackground, 1);
       this.gl.renderer.clear();

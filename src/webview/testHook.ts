@@ -8,18 +8,25 @@
  *     imageToViewport(x, y)    → viewport CSS px of image point (x, y) in the layer/projection view
  *     renderedPixel(sx, sy)    → [r, g, b, a] the active view draws at viewport point (sx, sy)
  *     textureReady()           → Promise, resolves when the 3D texture for the current window exists
+ *     tracking()               → TrackingSnapshot (model, backend, objects' mask areas per layer, …)
+ *     buildSurfaces()          → builds the 3D object surfaces now (the view waits for idle)
+ *     mask(objectId, layer)    → that object's mask on that layer as 0/1 numbers, or null
  *   }
  *
  * Viewport coordinates are relative to the `.viewport` element's top-left corner.
  */
 import type { App, AppSnapshot } from './app';
 import type { ImagePoint } from './imageView';
+import type { TrackingSnapshot } from './tracking/trackingSnapshot';
 
 export interface SamOcta2TestHook {
   state(): AppSnapshot;
   imageToViewport(x: number, y: number): ImagePoint | null;
   renderedPixel(sx: number, sy: number): [number, number, number, number];
   textureReady(): Promise<void>;
+  tracking(): TrackingSnapshot;
+  buildSurfaces(): void;
+  mask(objectId: number, layer: number): number[] | null;
 }
 
 declare global {
@@ -36,5 +43,8 @@ export function installTestHook(app: App): void {
     imageToViewport: (x: number, y: number) => app.imageToViewport(x, y),
     renderedPixel: (sx: number, sy: number) => app.readPixel(sx, sy),
     textureReady: () => app.whenTextureReady(),
+    tracking: () => app.tracking.snapshot(),
+    buildSurfaces: () => app.tracking.buildSurfaces(),
+    mask: (objectId: number, layer: number) => app.tracking.mask(objectId, layer),
   });
 }

@@ -60,6 +60,8 @@ export class VolumeView {
   /** Drawn crisply over the (possibly lower-resolution) volume: plane, outlines, later surfaces. */
   readonly overlayScene = new Scene();
   readonly camera = new PerspectiveCamera(35, 1, 0.01, 100);
+  /** Tracked objects' surfaces, in the unit box's local space (axes i, j, k; -0.5..0.5). */
+  readonly objectRoot = new Group();
   private readonly controls: OrbitControls;
   private readonly volumeRoot = new Group();
   private readonly overlayRoot = new Group();
@@ -110,7 +112,7 @@ export class VolumeView {
       new LineBasicMaterial({ color: 0x808080, transparent: true, opacity: 0.5, depthTest: false }),
     );
     this.plane = layerPlane();
-    this.boxScale.add(edges, this.plane);
+    this.boxScale.add(edges, this.plane, this.objectRoot);
 
     const blit = new Mesh(
       new PlaneGeometry(1, 1),
@@ -286,6 +288,8 @@ export class VolumeView {
     const autoClear = r.autoClear;
     r.autoClear = false;
     r.render(this.blitScene, this.blitCamera);
+    // The blit quad wrote depth; object surfaces depth-test among themselves only.
+    r.clearDepth();
     r.render(this.overlayScene, this.camera);
     r.autoClear = autoClear;
   }

@@ -26,6 +26,11 @@ const TO_WEBVIEW_TYPES: ReadonlySet<string> = new Set<ToWebviewMessage['type']>(
   'volumeData',
   'loadError',
   'settingsChanged',
+  'models',
+  'modelFiles',
+  'modelError',
+  'segmentation',
+  'applyEdit',
 ]);
 
 export function connectToHost<S>(): HostClient<S> {

@@ -1,16 +1,38 @@
-/* global window, sessionStorage, fetch */
+/* global window, sessionStorage, fetch, structuredClone */
 // Stands in for VS Code's webview API on the test page: records what the webview posts, keeps
 // its saved state in sessionStorage (so a reload behaves like re-showing a tab), and lets the
 // test push host messages, the volume as a transferred ArrayBuffer.
 (() => {
   const posted = [];
+  const undo = [];
+  const redo = [];
+  // VS Code runs undo/redo on the custom document, whose closures send `applyEdit`; here the
+  // stub plays the document's part for Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y).
+  window.addEventListener('keydown', (e) => {
+    if (!(e.ctrlKey || e.metaKey)) return;
+    const key = e.key.toLowerCase();
+    const isRedo = (key === 'z' && e.shiftKey) || key === 'y';
+    if (key !== 'z' && key !== 'y') return;
+    const edit = (isRedo ? redo : undo).pop();
+    if (!edit) return;
+    (isRedo ? undo : redo).push(edit);
+    e.preventDefault();
+    window.postMessage({ type: 'applyEdit', edit, direction: isRedo ? 'redo' : 'undo' }, '*');
+  });
   let acquired = false;
   window.__samOcta2EnableTestHook = true;
   window.acquireVsCodeApi = () => {
     if (acquired) throw new Error('acquireVsCodeApi may be called only once');
     acquired = true;
     return {
-      postMessage: (message) => posted.push(JSON.parse(JSON.stringify(message))),
+      postMessage: (message) => {
+        posted.push(JSON.parse(JSON.stringify(message)));
+        // Tracking edits keep their ArrayBuffers for undo/redo (the JSON copy above loses them).
+        if (message.type === 'edit') {
+          undo.push(structuredClone(message.edit));
+          redo.length = 0;
+        }
+      },
       getState: () => {
         const raw = sessionStorage.getItem('vscodeState');
         return raw ? JSON.parse(raw) : undefined;

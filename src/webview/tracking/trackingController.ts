@@ -1,0 +1,445 @@
+/**
+ * Point prompts and SAM 2 tracking in the editor: turns clicks and toolbar actions into worker
+ * jobs, keeps the objects' prompts and masks, shows them (layer overlay, projection footprint,
+ * 3D surfaces), and reports every change to the host as an undoable edit. The host's undo/redo
+ * come back as `applyEdit` and put an object into its before/after state.
+ */
+import type { Volume } from '../../core/volume/volume';
+import type {
+  FromWebviewMessage,
+  PromptPointInfo,
+  ToWebviewMessage,
+  TrackedObjectState,
+  TrackingEditKind,
+  ViewKind,
+} from '../../protocol/editorMessages';
+import type { TrackDirectionChoice, WorkerFrame } from '../../protocol/workerMessages';
+import {
+  addPoint,
+  colorFor,
+  fromState,
+  pointsOn,
+  toState,
+  type MaskGeometry,
+  type TrackedObject,
+} from './trackedObjects';
+import { ModelRunner } from './modelRunner';
+import { TrackingPanel } from './trackingPanel';
+import { TrackingViews, type ViewTargets } from './trackingViews';
+import type { TrackingSnapshot } from './trackingSnapshot';
+
+export interface TrackingHost {
+  post(message: FromWebviewMessage): void;
+  /** Something the views show changed. */
+  changed(): void;
+}
+
+export interface TrackingTargets extends ViewTargets {
+  /** dist/webview/ URL, where the worker and the wasm are. */
+  readonly runtimeBase: string;
+}
+
+interface Job {
+  readonly id: number;
+  readonly objectId: number;
+  readonly before: TrackedObjectState;
+}
+
+export class TrackingController {
+  readonly panel: TrackingPanel;
+  private readonly objects = new Map<number, TrackedObject>();
+  private selectedId: number | null = null;
+  private readonly runner: ModelRunner;
+  private note: string | null = null;
+  private geo: MaskGeometry | null = null;
+  private job: Job | null = null;
+  private lastClickMs: number | null = null;
+  private clicks: Promise<void> = Promise.resolve();
+  private lastTrack: TrackingSnapshot['lastTrack'] = null;
+  private readonly errors: string[] = [];
+  private readonly views: TrackingViews;
+
+  constructor(
+    private readonly host: TrackingHost,
+    targets: TrackingTargets,
+  ) {
+    this.runner = new ModelRunner(targets.runtimeBase, (reason) => this.setStatus(reason));
+    this.views = new TrackingViews(targets, {
+      objects: () => this.objects.values(),
+      geometry: () => this.geo,
+      changed: () => host.changed(),
+    });
+    this.panel = new TrackingPanel({
+      addObject: () => this.addObject(),
+      selectObject: (id) => this.select(id),
+      renameObject: (name) =>
+        this.editSelected('renameObject', 'Rename object', (o) => (o.name = name.trim() || o.name)),
+      deleteObject: () => this.deleteSelected(),
+      setKind: (kind) => this.editSelected('setKind', 'Change target kind', (o) => (o.kind = kind)),
+      propagate: (range, direction) => void this.propagate(range, direction),
+      cancel: () => this.cancel(),
+      clear: () =>
+        this.editSelected('clearObject', 'Clear object', (o) => {
+          o.prompts = [];
+          o.masks = new Map();
+        }),
+      opacity: (v) => this.views.setOpacity(v),
+    });
+    this.sync();
+  }
+
+  // ---- host messages ----
+
+  handle(message: ToWebviewMessage): boolean {
+    switch (message.type) {
+      case 'models':
+        if (message.selected) this.host.post({ type: 'selectModel', id: message.selected });
+        else this.setStatus(message.models.length === 0 ? 'No model bundle found.' : null);
+        return true;
+      case 'modelFiles':
+        void this.loadModel(message.name, { ...message.files });
+        return true;
+      case 'modelError':
+        this.fail(`Model ${message.id}: ${message.message}`);
+        return true;
+      case 'segmentation':
+        this.objects.clear();
+        for (const s of message.objects) this.restore(s);
+        this.selectedId = message.objects[0]?.id ?? null;
+        this.masksChanged();
+        return true;
+      case 'applyEdit': {
+        const e = message.edit;
+        if (this.job?.objectId === e.objectId) this.cancel();
+        const state = message.direction === 'undo' ? e.before : e.after;
+        if (state) this.restore(state);
+        else this.objects.delete(e.objectId);
+        if (!state && this.selectedId === e.objectId) this.selectedId = this.firstId();
+        if (state && this.selectedId === null) this.selectedId = state.id;
+        this.masksChanged();
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  // ---- from the app ----
+
+  volumeOpened(volume: Volume, axis: MaskGeometry['axis']): void {
+    this.geo = { dims: volume.dims, axis };
+    this.objects.clear();
+    this.selectedId = null;
+    this.runner.setVolume(volume, axis);
+    this.masksChanged();
+  }
+
+  axisChanged(volume: Volume, axis: MaskGeometry['axis']): void {
+    const old = this.geo;
+    if (!old || old.axis === axis) return;
+    this.cancel();
+    const states = [...this.objects.values()].map((o) => toState(o, old));
+    this.geo = { dims: old.dims, axis };
+    for (const s of states) this.restore(s);
+    this.runner.setVolume(volume, axis);
+    this.masksChanged();
+  }
+
+  showLayer(layer: number, width: number, height: number, aspect: number): void {
+    this.views.showLayer(layer, { width, height, aspect });
+  }
+
+  showProjection(from: number, to: number, width: number, height: number, aspect: number): void {
+    this.views.showProjection(from, to, { width, height, aspect });
+  }
+
+  viewChanged(view: ViewKind): void {
+    this.views.viewChanged(view);
+  }
+
+  beforeDraw(scale: number): void {
+    this.views.beforeDraw(scale);
+  }
+
+  /**
+   * A point prompt. Clicks are handled one after another, so that each edit's before/after
+   * states are its own even when clicks come faster than the decoder.
+   */
+  click(layer: number, x: number, y: number, negative: boolean): void {
+    this.clicks = this.clicks.then(() => this.prompt(layer, { x, y, positive: !negative }));
+  }
+
+  private async prompt(layer: number, point: PromptPointInfo): Promise<void> {
+    if (!this.geo) return;
+    if (this.selectedId === null) this.addObject();
+    const object = this.selected();
+    if (!object) return;
+    const before = toState(object, this.geo);
+    if (object.axis !== this.geo.axis) {
+      // Prompts along another depth axis mean nothing here: start this object's prompts over.
+      object.prompts = [];
+      object.axis = this.geo.axis;
+    }
+    object.prompts = addPoint(object.prompts, layer, point);
+    this.views.objectsChanged();
+    const label = `${point.positive ? 'Positive' : 'Negative'} point on layer ${layer}`;
+    const client = this.runner.tracker;
+    if (!client) {
+      this.commit('prompt', label, object.id, before);
+      this.setStatus('Pick a model to see masks.');
+      return;
+    }
+    const t0 = performance.now();
+    try {
+      await client.preview(object.id, layer, pointsOn(object, layer), {
+        frame: (f) => {
+          this.lastClickMs = performance.now() - t0;
+          this.applyFrame(f);
+        },
+      });
+    } catch (e) {
+      this.fail((e as Error).message);
+    }
+    this.commit('prompt', label, object.id, before);
+  }
+
+  snapshot(): TrackingSnapshot {
+    return {
+      model: this.runner.model,
+      backend: this.runner.backend,
+      note: this.note,
+      busy: this.job !== null,
+      selected: this.selectedId,
+      objects: [...this.objects.values()].map((o) => ({
+        id: o.id,
+        name: o.name,
+        kind: o.kind,
+        prompts: o.prompts.reduce((n, p) => n + p.points.length, 0),
+        layers: Object.fromEntries([...o.masks].map(([l, m]) => [l, area(m)])),
+      })),
+      lastClickMs: this.lastClickMs,
+      lastTrack: this.lastTrack,
+      surfaces: this.views.surfaceStats,
+      errors: [...this.errors],
+    };
+  }
+
+  /** An object's mask on a layer as 0/1 values (tests), or null. */
+  mask(objectId: number, layer: number): number[] | null {
+    const m = this.objects.get(objectId)?.masks.get(layer);
+    return m ? Array.from(m) : null;
+  }
+
+  /** Builds the 3D surfaces now (tests; the view builds them lazily). */
+  buildSurfaces(): void {
+    this.views.buildSurfaces();
+  }
+
+  // ---- model and worker ----
+
+  private async loadModel(name: string, files: Record<string, ArrayBuffer>): Promise<void> {
+    this.cancel();
+    this.setStatus(`Loading model ${name}…`);
+    try {
+      this.setStatus(await this.runner.load(name, files));
+    } catch (e) {
+      this.fail(`Cannot load model ${name}: ${(e as Error).message}`);
+    }
+  }
+
+  private async propagate(
+    range: [number, number] | null,
+    direction: TrackDirectionChoice,
+  ): Promise<void> {
+    const object = this.selected();
+    const client = this.runner.tracker;
+    if (!object || !client || !this.geo || this.job) return;
+    if (object.prompts.length === 0 || object.axis !== this.geo.axis) {
+      this.fail('Click the object on a layer first: propagation starts from prompted layers.');
+      return;
+    }
+    const last = this.geo.dims[this.geo.axis] - 1;
+    const r: [number, number] | null = range && [Math.max(0, range[0]), Math.min(last, range[1])];
+    const before = toState(object, this.geo);
+    const { jobId, done } = client.track(object.id, object.prompts, r, direction, {
+      frame: (f) => this.applyFrame(f),
+      progress: (p) => {
+        const eta = Number.isFinite(p.etaMs) ? ` · ETA ${Math.ceil(p.etaMs / 1000)} s` : '';
+        this.panel.progress(
+          p.done / p.total,
+          `${p.done}/${p.total} layers · ${p.layersPerSecond.toFixed(1)} layers/s${eta}`,
+        );
+      },
+    });
+    this.job = { id: jobId, objectId: object.id, before };
+    this.panel.progress(0, 'Starting…');
+    this.sync();
+    try {
+      const result = await done;
+      this.lastTrack = {
+        layers: result.layers,
+        ms: result.ms,
+        layersPerSecond: result.ms > 0 ? (1000 * result.layers) / result.ms : 0,
+        cancelled: result.cancelled,
+      };
+      const s = this.lastTrack;
+      this.panel.progress(
+        -1,
+        `${result.cancelled ? 'Cancelled after' : 'Tracked'} ${s.layers} layers · ${s.layersPerSecond.toFixed(1)} layers/s`,
+      );
+    } catch (e) {
+      this.panel.progress(-1, '');
+      this.fail((e as Error).message);
+    } finally {
+      this.job = null;
+      const label = `Propagate ${object.name}`;
+      if (this.objects.has(object.id)) this.commit('propagation', label, object.id, before);
+      this.sync();
+    }
+  }
+
+  private cancel(): void {
+    if (this.job) this.runner.tracker?.cancel(this.job.id);
+  }
+
+  private applyFrame(f: WorkerFrame): void {
+    const object = this.objects.get(f.objectId);
+    if (!object) return;
+    const mask = new Uint8Array(f.mask);
+    if (area(mask) > 0) object.masks.set(f.layer, mask);
+    else object.masks.delete(f.layer);
+    this.masksChanged();
+  }
+
+  // ---- objects and edits ----
+
+  private addObject(): void {
+    if (!this.geo) return;
+    const id = this.firstFreeId();
+    const object: TrackedObject = {
+      id,
+      name: `Object ${id}`,
+      kind: 'vessel',
+      color: colorFor(id),
+      prompts: [],
+      masks: new Map(),
+      axis: this.geo.axis,
+    };
+    this.objects.set(id, object);
+    this.selectedId = id;
+    this.commit('addObject', `Add ${object.name}`, id, null);
+    this.sync();
+  }
+
+  private select(id: number): void {
+    if (!this.objects.has(id)) return;
+    this.selectedId = id;
+    this.sync();
+  }
+
+  private editSelected(
+    kind: TrackingEditKind,
+    label: string,
+    change: (o: TrackedObject) => void,
+  ): void {
+    const object = this.selected();
+    if (!object || !this.geo) return;
+    const before = toState(object, this.geo);
+    change(object);
+    this.commit(kind, label, object.id, before);
+    this.masksChanged();
+  }
+
+  private deleteSelected(): void {
+    const object = this.selected();
+    if (!object || !this.geo) return;
+    const before = toState(object, this.geo);
+    this.objects.delete(object.id);
+    this.selectedId = this.firstId();
+    this.host.post({
+      type: 'edit',
+      edit: {
+        kind: 'deleteObject',
+        label: `Delete ${object.name}`,
+        objectId: object.id,
+        before,
+        after: null,
+      },
+    });
+    this.masksChanged();
+  }
+
+  private commit(
+    kind: TrackingEditKind,
+    label: string,
+    id: number,
+    before: TrackedObjectState | null,
+  ): void {
+    const object = this.objects.get(id);
+    if (!this.geo) return;
+    const after = object ? toState(object, this.geo) : null;
+    this.host.post({ type: 'edit', edit: { kind, label, objectId: id, before, after } });
+  }
+
+  private restore(state: TrackedObjectState): void {
+    if (!this.geo) return;
+    this.objects.set(state.id, fromState(state, this.geo));
+  }
+
+  private selected(): TrackedObject | null {
+    return this.selectedId === null ? null : (this.objects.get(this.selectedId) ?? null);
+  }
+
+  private firstId(): number | null {
+    return this.objects.keys().next().value ?? null;
+  }
+
+  private firstFreeId(): number {
+    let id = 1;
+    while (this.objects.has(id)) id++;
+    return id;
+  }
+
+  private masksChanged(): void {
+    this.views.objectsChanged();
+    this.sync();
+  }
+
+  // ---- status ----
+
+  /** Tells the host (status bar) and the toolbar which model runs where, and why not. */
+  private setStatus(note: string | null): void {
+    this.note = note;
+    const { model, backend } = this.runner;
+    this.host.post({ type: 'trackingStatus', model, backend, note });
+    this.sync();
+  }
+
+  private fail(message: string): void {
+    this.errors.push(message);
+    this.note = message;
+    this.host.post({ type: 'showError', message });
+    this.sync();
+  }
+
+  private sync(): void {
+    const s = this.selected();
+    const { model: name, backend } = this.runner;
+    const model = name ? `${name} · ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}` : 'No model';
+    const click = this.lastClickMs === null ? '' : ` · click ${Math.round(this.lastClickMs)} ms`;
+    this.panel.sync({
+      objects: [...this.objects.values()].map((o) => ({ id: o.id, name: o.name, color: o.color })),
+      selected: s && { id: s.id, name: s.name, kind: s.kind },
+      status: `${model}${click}${this.note ? ` — ${this.note}` : ''}`,
+      busy: this.job !== null,
+      canTrack: name !== null,
+      layerCount: this.geo ? this.geo.dims[this.geo.axis] : 0,
+    });
+  }
+}
+
+function area(mask: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) n += mask[i] ?? 0;
+  return n;
+}

@@ -1,0 +1,223 @@
+/**
+ * The tracking toolbar row: model and backend status, the object list (add, rename, delete),
+ * target kind, propagation range and direction, propagate / cancel / clear, mask opacity, and a
+ * progress bar with layers/s and ETA. Like the main toolbar it only reports what the user asked
+ * for; the controller decides and calls `sync`.
+ */
+import type {
+  VscodeProgressBar,
+  VscodeSingleSelect,
+  VscodeTextfield,
+  VscodeToolbarButton,
+} from '@vscode-elements/elements';
+import type { TargetKind } from '../../protocol/editorMessages';
+import type { TrackDirectionChoice } from '../../protocol/workerMessages';
+import { el } from '../dom';
+import { TRACKING_STYLES } from './trackingStyles';
+
+function adoptStyles(): void {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(TRACKING_STYLES);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}
+
+export interface TrackingActions {
+  addObject(): void;
+  selectObject(id: number): void;
+  renameObject(name: string): void;
+  deleteObject(): void;
+  setKind(kind: TargetKind): void;
+  propagate(range: [number, number] | null, direction: TrackDirectionChoice): void;
+  cancel(): void;
+  clear(): void;
+  opacity(value: number): void;
+}
+
+export interface TrackingView {
+  readonly objects: readonly { id: number; name: string; color: string }[];
+  readonly selected: { id: number; name: string; kind: TargetKind } | null;
+  readonly status: string;
+  readonly busy: boolean;
+  readonly canTrack: boolean;
+  readonly layerCount: number;
+}
+
+export class TrackingPanel {
+  readonly element: HTMLElement;
+  private readonly objectSelect: VscodeSingleSelect;
+  private readonly nameField: VscodeTextfield;
+  private readonly kindSelect: VscodeSingleSelect;
+  private readonly from: VscodeTextfield;
+  private readonly to: VscodeTextfield;
+  private readonly direction: VscodeSingleSelect;
+  private readonly buttons: Record<
+    'add' | 'remove' | 'run' | 'stop' | 'clear',
+    VscodeToolbarButton
+  >;
+  private readonly bar: VscodeProgressBar;
+  private readonly progressText: HTMLElement;
+  private readonly statusText: HTMLElement;
+
+  constructor(actions: TrackingActions) {
+    adoptStyles();
+    this.objectSelect = el('vscode-single-select', { 'data-testid': 'object-select' });
+    this.objectSelect.addEventListener('change', () =>
+      actions.selectObject(Number(this.objectSelect.value)),
+    );
+    this.nameField = el('vscode-textfield', {
+      class: 'object-name',
+      title: 'Name of the selected object',
+      'aria-label': 'Object name',
+      'data-testid': 'object-name',
+    });
+    this.nameField.addEventListener('change', () => actions.renameObject(this.nameField.value));
+    this.kindSelect = el('vscode-single-select', { 'data-testid': 'object-kind' }, [
+      el('vscode-option', { value: 'vessel' }, ['Vessel']),
+      el('vscode-option', { value: 'faz' }, ['FAZ']),
+    ]);
+    this.kindSelect.addEventListener('change', () =>
+      actions.setKind(this.kindSelect.value === 'faz' ? 'faz' : 'vessel'),
+    );
+    this.from = layerField('track-from', 'First layer to track (empty: layer 0)');
+    this.to = layerField('track-to', 'Last layer to track (empty: the last layer)');
+    this.direction = el('vscode-single-select', { 'data-testid': 'track-direction' }, [
+      el('vscode-option', { value: 'both' }, ['Both ways']),
+      el('vscode-option', { value: 'forward' }, ['Forward']),
+      el('vscode-option', { value: 'backward' }, ['Backward']),
+    ]);
+    this.buttons = {
+      add: button('add', 'New object (then click it on a layer)', 'object-add', actions.addObject),
+      remove: button('trash', 'Delete the selected object', 'object-delete', actions.deleteObject),
+      run: button('play', 'Propagate the selected object through the layers', 'propagate', () =>
+        actions.propagate(this.range(), this.directionValue()),
+      ),
+      stop: button('debug-stop', 'Cancel the propagation', 'cancel', actions.cancel),
+      clear: button(
+        'clear-all',
+        "Clear the selected object's prompts and masks",
+        'clear',
+        actions.clear,
+      ),
+    };
+    const opacity = el('input', {
+      type: 'range',
+      min: '0',
+      max: '100',
+      value: '50',
+      class: 'opacity',
+      title: 'Mask opacity',
+      'aria-label': 'Mask opacity',
+      'data-testid': 'mask-opacity',
+    });
+    opacity.addEventListener('input', () => actions.opacity(Number(opacity.value) / 100));
+    this.bar = el('vscode-progress-bar', { 'aria-label': 'Propagation progress' });
+    this.bar.hidden = true;
+    this.progressText = el('span', { class: 'label', 'data-testid': 'track-progress' });
+    this.statusText = el('span', { class: 'label', 'data-testid': 'tracking-status' });
+    const group = (label: string, children: Node[]): HTMLElement =>
+      el('div', { class: 'group' }, [el('span', { class: 'label' }, [label]), ...children]);
+    this.element = el(
+      'div',
+      {
+        class: 'toolbar tracking',
+        role: 'toolbar',
+        'aria-label': 'Tracking',
+        'data-testid': 'tracking-toolbar',
+      },
+      [
+        group('Object', [
+          this.objectSelect,
+          this.buttons.add,
+          this.nameField,
+          this.kindSelect,
+          this.buttons.remove,
+        ]),
+        group('Track', [this.from, el('span', { class: 'label' }, ['–']), this.to, this.direction]),
+        this.buttons.run,
+        this.buttons.stop,
+        this.buttons.clear,
+        group('Opacity', [opacity]),
+        el('div', { class: 'group progress' }, [this.bar, this.progressText]),
+        el('div', { class: 'spacer' }),
+        this.statusText,
+      ],
+    );
+  }
+
+  sync(view: TrackingView): void {
+    const options = view.objects.map((o) =>
+      el('vscode-option', { value: String(o.id) }, [`● ${o.name}`]),
+    );
+    const labels = view.objects.map((o) => `${o.id}:${o.name}`).join('|');
+    if (this.objectSelect.dataset.labels !== labels) {
+      this.objectSelect.replaceChildren(...options);
+      this.objectSelect.dataset.labels = labels;
+    }
+    const selected = view.selected;
+    if (selected && this.objectSelect.value !== String(selected.id)) {
+      this.objectSelect.value = String(selected.id);
+    }
+    if (selected && !this.nameField.matches(':focus-within')) this.nameField.value = selected.name;
+    if (selected) this.kindSelect.value = selected.kind;
+    this.nameField.disabled = this.kindSelect.disabled = !selected;
+    enable(this.buttons.remove, !!selected && !view.busy);
+    enable(this.buttons.clear, !!selected && !view.busy);
+    enable(this.buttons.run, !!selected && view.canTrack && !view.busy);
+    enable(this.buttons.stop, view.busy);
+    for (const f of [this.from, this.to]) f.max = Math.max(0, view.layerCount - 1);
+    this.statusText.textContent = view.status;
+  }
+
+  /** fraction < 0 hides the bar. */
+  progress(fraction: number, text: string): void {
+    this.bar.hidden = fraction < 0;
+    this.bar.max = 100;
+    this.bar.value = Math.round(Math.max(0, fraction) * 100);
+    this.progressText.textContent = text;
+  }
+
+  private range(): [number, number] | null {
+    const a = this.from.value.trim();
+    const b = this.to.value.trim();
+    if (a === '' && b === '') return null;
+    return [a === '' ? 0 : Math.round(Number(a)), b === '' ? Infinity : Math.round(Number(b))];
+  }
+
+  private directionValue(): TrackDirectionChoice {
+    const v = this.direction.value;
+    return v === 'forward' || v === 'backward' ? v : 'both';
+  }
+}
+
+/** vscode-toolbar-button has no `disabled`; TRACKING_STYLES grey out and block [disabled]. */
+function enable(b: VscodeToolbarButton, on: boolean): void {
+  b.toggleAttribute('disabled', !on);
+  b.setAttribute('aria-disabled', String(!on));
+}
+
+function button(
+  icon: string,
+  title: string,
+  testid: string,
+  onClick: () => void,
+): VscodeToolbarButton {
+  const b = el('vscode-toolbar-button', {
+    icon,
+    title,
+    'aria-label': title,
+    'data-testid': testid,
+  });
+  b.addEventListener('click', () => onClick());
+  return b;
+}
+
+function layerField(testid: string, title: string): VscodeTextfield {
+  return el('vscode-textfield', {
+    type: 'number',
+    class: 'layer-number',
+    title,
+    'aria-label': title,
+    'data-testid': testid,
+    placeholder: testid === 'track-from' ? 'first' : 'last',
+  });
+}

@@ -1,0 +1,27 @@
+/** The tracking state as tests and the benchmark read it (types only: no DOM, no styles). */
+import type { TargetKind } from '../../protocol/editorMessages';
+
+/** What the tests and the benchmark read (testHook's `tracking()`). */
+export interface TrackingSnapshot {
+  readonly model: string | null;
+  readonly backend: 'webgpu' | 'wasm' | null;
+  readonly note: string | null;
+  readonly busy: boolean;
+  readonly selected: number | null;
+  readonly objects: readonly {
+    id: number;
+    name: string;
+    kind: TargetKind;
+    layers: Record<number, number>;
+    prompts: number;
+  }[];
+  readonly lastClickMs: number | null;
+  readonly lastTrack: {
+    layers: number;
+    ms: number;
+    layersPerSecond: number;
+    cancelled: boolean;
+  } | null;
+  readonly surfaces: { surfaces: number; triangles: number };
+  readonly errors: readonly string[];
+}

@@ -1,0 +1,38 @@
+/**
+ * The tracking toolbar row's styles, adopted as a constructable stylesheet like styles.css (the
+ * CSP needs no inline styles). A TS string, not a .css import, so that every tsconfig that
+ * reaches the webview through type imports (tests, bench) compiles without the css loader's
+ * module declaration.
+ */
+export const TRACKING_STYLES = `.toolbar.tracking {
+  border-top: none;
+}
+
+.toolbar.tracking vscode-toolbar-button[disabled] {
+  opacity: 0.4;
+  pointer-events: none;
+}
+
+.toolbar.tracking vscode-textfield.object-name {
+  width: 110px;
+}
+
+.toolbar.tracking input.opacity {
+  width: 80px;
+  accent-color: var(--vscode-button-background, #0078d4);
+}
+
+.toolbar.tracking .progress vscode-progress-bar {
+  width: 120px;
+}
+
+.toolbar.tracking .progress vscode-progress-bar[hidden] {
+  display: none;
+}
+
+.toolbar.tracking [data-testid='tracking-status'] {
+  max-width: 420px;
+  overflow: hidden;
+  text-overflow: ellipsis;
+}
+`;

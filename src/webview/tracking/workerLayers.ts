@@ -1,0 +1,47 @@
+/**
+ * The tracker's view of the volume inside the worker: layers along the depth axis, windowed to
+ * [0, 1] by the bundle's whole-volume percentiles (docs/model-bundle.md section 3, step 1).
+ */
+import type { BundleManifest } from '../../core/tracker/modelBundle';
+import { applyWindow, percentileWindow } from '../../core/tracker/preprocess';
+import type { LayerSource } from '../../core/tracker/trackTypes';
+import { extractLayer, layerCount, layerShape } from '../../core/volume/layers';
+import type { Volume } from '../../core/volume/volume';
+import type { WorkerSetVolume } from '../../protocol/workerMessages';
+
+const ARRAYS = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+} as const;
+
+export function volumeFromWorkerMessage(m: WorkerSetVolume): Volume {
+  return {
+    dims: m.dims,
+    spacingMm: [1, 1, 1],
+    affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
+    type: m.voxelType,
+    data: new ARRAYS[m.voxelType](m.buffer),
+  };
+}
+
+export function windowedLayers(
+  volume: Volume,
+  axis: WorkerSetVolume['axis'],
+  manifest: BundleManifest,
+): LayerSource {
+  const p = manifest.preprocessing.intensity_window;
+  const window = percentileWindow(volume.data, p.lower_percentile, p.upper_percentile);
+  const { width, height } = layerShape(volume.dims, axis);
+  return {
+    count: layerCount(volume.dims, axis),
+    rows: height,
+    cols: width,
+    layer: (index) => applyWindow(extractLayer(volume, axis, index), window),
+  };
+}
