@@ -13,8 +13,8 @@ import {
 } from '../core/volume/layers';
 import { projectRange } from '../core/volume/projection';
 import { applyWindowToUint8, percentileWindow, type ValueWindow } from '../core/volume/window';
-import type { Axis, Volume, VoxelArray, VoxelType } from '../core/volume/volume';
-import { voxelCount } from '../core/volume/volume';
+import type { Axis, Volume } from '../core/volume/volume';
+import { VOXEL_ARRAYS, voxelCount } from '../core/volume/volume';
 import type { VolumeHeaderInfo } from '../protocol/editorMessages';
 import type { ProjectionMode } from './viewState';
 
@@ -27,23 +27,9 @@ export interface LayerImage {
   readonly aspect: number;
 }
 
-const ARRAYS: Record<
-  VoxelType,
-  { new (buffer: ArrayBuffer): VoxelArray; BYTES_PER_ELEMENT: number }
-> = {
-  uint8: Uint8Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  float32: Float32Array,
-  float64: Float64Array,
-};
-
 /** Wraps the host's buffer without copying; throws a user-facing message when it does not fit. */
 export function volumeFromMessage(header: VolumeHeaderInfo, buffer: ArrayBuffer): Volume {
-  const ctor = ARRAYS[header.type];
+  const ctor = VOXEL_ARRAYS[header.type];
   if (!ctor) throw new Error(`Voxel type "${String(header.type)}" is not supported.`);
   const expected = voxelCount(header.dims) * ctor.BYTES_PER_ELEMENT;
   if (buffer.byteLength !== expected) {

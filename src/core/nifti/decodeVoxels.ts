@@ -2,23 +2,10 @@
  * Turns the raw bytes of one volume into a typed array: byte order fixed, scl_slope/scl_inter
  * applied, and NaN/Inf replaced so that windowing and textures never see them.
  */
-import type { VoxelArray, VoxelType } from '../volume/volume';
+import { VOXEL_ARRAYS, type VoxelArray, type VoxelType } from '../volume/volume';
 import type { NiftiHeader } from './niftiHeader';
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-type Ctor = new (buffer: ArrayBuffer, byteOffset?: number, length?: number) => VoxelArray;
-
-const CTORS: Record<VoxelType, Ctor> = {
-  uint8: Uint8Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  float32: Float32Array,
-  float64: Float64Array,
-};
 
 export interface DecodedVoxels {
   type: VoxelType;
@@ -35,7 +22,7 @@ export function decodeVoxels(raw: Uint8Array, owned: boolean, header: NiftiHeade
   const reuse = owned && raw.byteOffset === 0 && raw.buffer instanceof ArrayBuffer;
   const bytes = reuse ? raw : raw.slice();
   if (header.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(bytes, header.bytesPerVoxel);
-  const stored = new CTORS[header.type](bytes.buffer as ArrayBuffer, 0, count);
+  const stored = new VOXEL_ARRAYS[header.type](bytes.buffer as ArrayBuffer, 0, count);
   const notices: string[] = [];
 
   let data: VoxelArray = stored;

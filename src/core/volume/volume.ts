@@ -35,3 +35,21 @@ export interface Volume {
 export function voxelCount(dims: readonly [number, number, number]): number {
   return dims[0] * dims[1] * dims[2];
 }
+
+/** The typed-array class for each voxel type: the one table every reader and view wraps bytes with. */
+export const VOXEL_ARRAYS: Record<
+  VoxelType,
+  {
+    new (buffer: ArrayBuffer, byteOffset?: number, length?: number): VoxelArray;
+    readonly BYTES_PER_ELEMENT: number;
+  }
+> = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};

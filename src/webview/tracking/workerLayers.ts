@@ -6,19 +6,8 @@ import type { BundleManifest } from '../../core/tracker/modelBundle';
 import { applyWindow, percentileWindow } from '../../core/tracker/preprocess';
 import type { LayerSource } from '../../core/tracker/trackTypes';
 import { extractLayer, layerCount, layerShape } from '../../core/volume/layers';
-import type { Volume } from '../../core/volume/volume';
+import { VOXEL_ARRAYS, type Volume } from '../../core/volume/volume';
 import type { WorkerSetVolume } from '../../protocol/workerMessages';
-
-const ARRAYS = {
-  uint8: Uint8Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  float32: Float32Array,
-  float64: Float64Array,
-} as const;
 
 export function volumeFromWorkerMessage(m: WorkerSetVolume): Volume {
   return {
@@ -26,7 +15,7 @@ export function volumeFromWorkerMessage(m: WorkerSetVolume): Volume {
     spacingMm: [1, 1, 1],
     affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
     type: m.voxelType,
-    data: new ARRAYS[m.voxelType](m.buffer),
+    data: new VOXEL_ARRAYS[m.voxelType](m.buffer),
   };
 }
 
