@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { registerOpenWithViewer } from './commands/openWithViewer';
+import { registerFinetune } from './finetune/registerFinetune';
 import { LayerStatusBar } from './layerStatusBar';
 import { reopenVolumeTextTabs } from './reopenVolumeTabs';
 import { VolumeEditorProvider } from './volumeEditorProvider';
@@ -16,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
     statusBar,
     VolumeEditorProvider.register(context, log, statusBar),
     registerOpenWithViewer(),
+    registerFinetune(context),
   );
   reopenVolumeTextTabs(log).catch((error: unknown) =>
     log.warn(`could not reopen volume tabs: ${String(error)}`),

@@ -1,11 +1,21 @@
 /**
- * One open volume file. Owns the loaded voxels, so every editor of the same file (split view)
- * and every re-sent `ready` share one read. Read-only for now; issue 4 adds the label volume,
- * its edits, save and backup here (hence `create` already takes the backup id).
+ * One open volume file and its segmentation. Owns the loaded voxels, so every editor of the same
+ * file (split view) and every re-sent `ready` share one read, and owns the tracked objects and
+ * their edits: the provider turns each edit into VS Code undo/redo, and the document tells its
+ * editors what to show (`onDidApplyEdit`, `onDidReplaceSegmentation`).
  */
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
+import type { TrackedObjectState, TrackingEdit } from '../protocol/editorMessages';
+import { type ConfirmOverwrite, DocumentSegmentation } from './segmentation/documentSegmentation';
 import { type LoadProgress, type LoadedVolume, loadVolume } from './volumeLoader';
+
+export interface AppliedEdit {
+  readonly edit: TrackingEdit;
+  readonly direction: 'undo' | 'redo';
+  /** The editor the edit came from, which already shows it; undefined for undo/redo. */
+  readonly origin: object | undefined;
+}
 
 export class VolumeDocument implements vscode.CustomDocument {
   /** Called by the provider when VS Code opens the file in the custom editor. */
@@ -14,25 +24,40 @@ export class VolumeDocument implements vscode.CustomDocument {
     backupId: string | undefined,
     fileSystem: vscode.FileSystem,
   ): Promise<VolumeDocument> {
-    // The volume itself is always read from `uri`; a backup (issue 4) will hold only labels.
+    // The volume itself is always read from `uri`; a backup holds only the segmentation.
     return new VolumeDocument(uri, backupId, fileSystem);
   }
 
   private loading: Promise<LoadedVolume> | undefined;
+  private segmentationLoading: Promise<void> | undefined;
+  /** Changes made before the saved segmentation was read, replayed on top of it. */
+  private earlyChanges: { edit: TrackingEdit; direction: 'undo' | 'redo' }[] | null = [];
   private lastProgress: LoadProgress | undefined;
   private readonly progressEmitter = new vscode.EventEmitter<LoadProgress>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  private readonly editEmitter = new vscode.EventEmitter<TrackingEdit>();
+  private readonly appliedEmitter = new vscode.EventEmitter<AppliedEdit>();
+  private readonly replacedEmitter = new vscode.EventEmitter<void>();
+  readonly segmentation: DocumentSegmentation;
 
   /** Fires while the file is read, decompressed and parsed. */
   readonly onDidProgress = this.progressEmitter.event;
   /** Fires once, when VS Code disposes the document (all its editors closed). */
   readonly onDidDispose = this.disposeEmitter.event;
+  /** A new edit from an editor: the provider makes it an undoable change. */
+  readonly onDidEdit = this.editEmitter.event;
+  /** Every change to the objects, for the editors to mirror. */
+  readonly onDidApplyEdit = this.appliedEmitter.event;
+  /** All objects were replaced (revert, restore): editors re-send `segmentation`. */
+  readonly onDidReplaceSegmentation = this.replacedEmitter.event;
 
   private constructor(
     readonly uri: vscode.Uri,
     readonly backupId: string | undefined,
     private readonly fileSystem: vscode.FileSystem,
-  ) {}
+  ) {
+    this.segmentation = new DocumentSegmentation(fileSystem, uri, this.fileName);
+  }
 
   get fileName(): string {
     return basename(this.uri.path);
@@ -59,10 +84,79 @@ export class VolumeDocument implements vscode.CustomDocument {
     return this.loading;
   }
 
+  /** The objects once the volume and its backup or saved segmentation are read. */
+  async objects(): Promise<TrackedObjectState[]> {
+    this.segmentationLoading ??= this.loadSegmentation();
+    await this.segmentationLoading;
+    return this.segmentation.list();
+  }
+
+  private async loadSegmentation(): Promise<void> {
+    try {
+      const { volume } = await this.load();
+      const backup = this.backupId ? vscode.Uri.parse(this.backupId) : undefined;
+      if (!backup || !(await this.segmentation.loadBackup(backup))) {
+        await this.segmentation.loadSaved(volume);
+      }
+    } finally {
+      for (const { edit, direction } of this.earlyChanges ?? []) {
+        this.segmentation.apply(edit, direction);
+      }
+      this.earlyChanges = null;
+    }
+  }
+
+  private change(edit: TrackingEdit, direction: 'undo' | 'redo'): void {
+    this.segmentation.apply(edit, direction);
+    this.earlyChanges?.push({ edit, direction });
+  }
+
+  /** An edit an editor made (and already shows). */
+  edit(edit: TrackingEdit, origin: object): void {
+    this.change(edit, 'redo');
+    this.editEmitter.fire(edit);
+    this.appliedEmitter.fire({ edit, direction: 'redo', origin });
+  }
+
+  /** Undo or redo of an earlier edit, run by VS Code. */
+  replay(edit: TrackingEdit, direction: 'undo' | 'redo'): void {
+    this.change(edit, direction);
+    this.appliedEmitter.fire({ edit, direction, origin: undefined });
+  }
+
+  async save(confirm: ConfirmOverwrite, target?: vscode.Uri): Promise<void> {
+    await this.objects();
+    const { volume } = await this.load();
+    await this.segmentation.save(volume, confirm, target);
+  }
+
+  async revert(): Promise<void> {
+    await this.objects();
+    const { volume } = await this.load();
+    await this.segmentation.loadSaved(volume);
+    this.replacedEmitter.fire();
+  }
+
+  async backup(destination: vscode.Uri): Promise<vscode.CustomDocumentBackup> {
+    await this.objects();
+    await this.segmentation.writeBackup(destination);
+    return {
+      id: destination.toString(),
+      delete: () => void this.fileSystem.delete(destination).then(undefined, () => undefined),
+    };
+  }
+
   dispose(): void {
     this.disposeEmitter.fire();
-    this.disposeEmitter.dispose();
-    this.progressEmitter.dispose();
+    for (const e of [
+      this.disposeEmitter,
+      this.progressEmitter,
+      this.editEmitter,
+      this.appliedEmitter,
+      this.replacedEmitter,
+    ]) {
+      e.dispose();
+    }
     this.loading = undefined;
   }
 }

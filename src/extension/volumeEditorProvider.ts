@@ -1,11 +1,16 @@
 /**
  * The `samOcta2.volume` custom editor for .nii and .nii.gz files: opens VolumeDocuments, gives
- * each editor its webview HTML and a VolumeEditorSession, and forwards settings changes.
- * Read-only for now; issue 4 turns it into a CustomEditorProvider with a label volume.
+ * each editor its webview HTML and a VolumeEditorSession, forwards settings changes, turns the
+ * documents' tracking edits into VS Code undo/redo, and saves, reverts and backs up their
+ * segmentations. Also owns the model picker (status bar item and `samOcta2.selectModel`).
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { registerSelectModel } from './commands/selectModel';
 import type { LayerStatusBar } from './layerStatusBar';
+import { type ModelEntry, listModels, readModelPaths } from './models/modelCatalog';
+import { ModelStatusBar } from './models/modelStatusBar';
+import { segmentationFileName } from './segmentation/segmentationFiles';
 import { SETTINGS_SECTION, readEditorSettings } from './settings';
 import { VolumeDocument } from './volumeDocument';
 import { VolumeEditorSession } from './volumeEditorSession';
@@ -23,9 +28,18 @@ export const VOLUME_VIEW_TYPE = 'samOcta2.volume';
 export const RETAIN_CONTEXT_WHEN_HIDDEN = true;
 
 export class VolumeEditorProvider
-  implements vscode.CustomReadonlyEditorProvider<VolumeDocument>, vscode.Disposable
+  implements vscode.CustomEditorProvider<VolumeDocument>, vscode.Disposable
 {
   private readonly sessions = new Set<VolumeEditorSession>();
+  private readonly changeEmitter = new vscode.EventEmitter<
+    vscode.CustomDocumentEditEvent<VolumeDocument>
+  >();
+  private readonly modelStatusBar = new ModelStatusBar();
+  /** The model picked last in this window; new editors load it. */
+  private preferredModel: string | undefined;
+
+  /** Tells VS Code about each edit: marks the document dirty and records undo/redo. */
+  readonly onDidChangeCustomDocument = this.changeEmitter.event;
 
   static register(
     context: vscode.ExtensionContext,
@@ -40,6 +54,13 @@ export class VolumeEditorProvider
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration(SETTINGS_SECTION)) provider.broadcastSettings();
+        if (event.affectsConfiguration(`${SETTINGS_SECTION}.modelPaths`)) {
+          for (const session of provider.sessions) void session.sendModels();
+        }
+      }),
+      registerSelectModel({
+        models: () => provider.models(),
+        choose: (id) => provider.chooseModel(id),
       }),
       provider,
     );
@@ -58,7 +79,87 @@ export class VolumeEditorProvider
     _token: vscode.CancellationToken,
   ): Promise<VolumeDocument> {
     this.log.info(`open ${uri.toString(true)}`);
-    return VolumeDocument.create(uri, openContext.backupId, vscode.workspace.fs);
+    const document = await VolumeDocument.create(uri, openContext.backupId, vscode.workspace.fs);
+    const edits = document.onDidEdit((edit) =>
+      this.changeEmitter.fire({
+        document,
+        label: edit.label,
+        undo: () => document.replay(edit, 'undo'),
+        redo: () => document.replay(edit, 'redo'),
+      }),
+    );
+    document.onDidDispose(() => edits.dispose());
+    return document;
+  }
+
+  /** Called by VS Code on Save: `<volume>.seg.nii.gz` + sidecar beside the volume. */
+  async saveCustomDocument(
+    document: VolumeDocument,
+    _token: vscode.CancellationToken,
+  ): Promise<void> {
+    await document.save(confirmOverwrite);
+    this.log.info(`saved ${document.segmentation.defaultUri.toString(true)}`);
+  }
+
+  /**
+   * Called by VS Code on Save As, which then shows `destination` in this editor. A
+   * `.seg.nii.gz` destination gets the labels (and its sidecar). Any other name (the dialog
+   * proposes the volume's own) is the document's new home: the volume is copied there and its
+   * segmentation saved beside it, so the editor VS Code opens next shows both.
+   */
+  async saveCustomDocumentAs(
+    document: VolumeDocument,
+    destination: vscode.Uri,
+    _token: vscode.CancellationToken,
+  ): Promise<void> {
+    const name = destination.path.slice(destination.path.lastIndexOf('/') + 1);
+    if (/\.seg\.nii\.gz$/i.test(name)) {
+      await document.save(confirmOverwrite, destination);
+      this.log.info(`saved ${destination.toString(true)}`);
+      return;
+    }
+    if (destination.toString() !== document.uri.toString()) {
+      await vscode.workspace.fs.copy(document.uri, destination, { overwrite: true });
+    }
+    const target = vscode.Uri.joinPath(destination, '..', segmentationFileName(name));
+    await document.save(confirmOverwrite, target);
+    this.log.info(`saved ${destination.toString(true)} and ${target.toString(true)}`);
+  }
+
+  /** Called by VS Code on Revert File: the saved segmentation replaces the edits. */
+  async revertCustomDocument(
+    document: VolumeDocument,
+    _token: vscode.CancellationToken,
+  ): Promise<void> {
+    await document.revert();
+  }
+
+  /** Called by VS Code for hot exit and periodically while dirty. */
+  backupCustomDocument(
+    document: VolumeDocument,
+    context: vscode.CustomDocumentBackupContext,
+    _token: vscode.CancellationToken,
+  ): Promise<vscode.CustomDocumentBackup> {
+    return document.backup(context.destination);
+  }
+
+  /** Bundles shipped in `models/` and in the `samOcta2.modelPaths` folders. */
+  models(): Promise<ModelEntry[]> {
+    const paths = readModelPaths(
+      vscode.workspace.getConfiguration(SETTINGS_SECTION).get<unknown>('modelPaths'),
+    );
+    return listModels(
+      vscode.workspace.fs,
+      vscode.Uri.joinPath(this.extensionUri, 'models'),
+      paths,
+      (message) => this.log.warn(message),
+    );
+  }
+
+  private async chooseModel(id: string): Promise<void> {
+    this.preferredModel = id;
+    const active = [...this.sessions].find((s) => s.active);
+    await active?.sendModels(id);
   }
 
   /** Called by VS Code for each editor (tab) that shows the document. */
@@ -88,6 +189,9 @@ export class VolumeEditorProvider
       log: this.log,
       statusBar: this.statusBar,
       settings: () => readEditorSettings(vscode.workspace.getConfiguration(SETTINGS_SECTION)),
+      modelStatusBar: this.modelStatusBar,
+      models: () => this.models(),
+      preferredModel: () => this.preferredModel,
     });
     this.sessions.add(session);
     panel.onDidDispose(() => {
@@ -107,5 +211,18 @@ export class VolumeEditorProvider
   dispose(): void {
     for (const session of this.sessions) session.dispose();
     this.sessions.clear();
+    this.changeEmitter.dispose();
+    this.modelStatusBar.dispose();
   }
+}
+
+async function confirmOverwrite(uri: vscode.Uri, problem: string): Promise<boolean> {
+  const replace = 'Replace';
+  const answer = await vscode.window.showWarningMessage(
+    `${uri.path.slice(uri.path.lastIndexOf('/') + 1)} already exists and could not be read as ` +
+      `this volume's segmentation: ${problem} Replace it with the current segmentation?`,
+    { modal: true },
+    replace,
+  );
+  return answer === replace;
 }

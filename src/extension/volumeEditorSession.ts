@@ -1,16 +1,22 @@
 /**
- * One webview showing one VolumeDocument: answers the webview's `ready` with the settings and
- * the volume, relays progress, turns load failures into `loadError`, and mirrors the webview's
- * `status` into the status bar. A failure here stays in this editor: it is shown in the webview
- * and logged, never thrown into VS Code.
+ * One webview showing one VolumeDocument: answers the webview's `ready` with the settings, the
+ * volume, its segmentation and the model list, relays progress, turns load failures into
+ * `loadError`, sends model files on `selectModel`, hands `edit`s to the document and mirrors the
+ * document's changes back, and shows `status` / `trackingStatus` in the status bar. A failure
+ * here stays in this editor: it is shown in the webview and logged, never thrown into VS Code.
  */
 import * as vscode from 'vscode';
 import type {
   EditorSettings,
   FromWebviewMessage,
   ToWebviewMessage,
+  TrackedObjectState,
+  TrackingEdit,
+  TrackingStatusMessage,
 } from '../protocol/editorMessages';
 import type { LayerStatusBar } from './layerStatusBar';
+import { type ModelEntry, readModelFiles } from './models/modelCatalog';
+import type { ModelStatusBar } from './models/modelStatusBar';
 import type { VolumeDocument } from './volumeDocument';
 import { SUPPORTED_FILES, VolumeLoadError } from './volumeLoadError';
 
@@ -18,13 +24,22 @@ export interface SessionContext {
   readonly log: vscode.LogOutputChannel;
   readonly statusBar: LayerStatusBar;
   readonly settings: () => EditorSettings;
+  readonly modelStatusBar: ModelStatusBar;
+  /** The bundles found now (extension + samOcta2.modelPaths). */
+  readonly models: () => Promise<ModelEntry[]>;
+  /** The model new editors load: the user's last pick, else the first found. */
+  readonly preferredModel: () => string | undefined;
 }
+
+/** Documents whose unreadable segmentation the user was already told about. */
+const reportedProblems = new WeakSet<VolumeDocument>();
 
 export class VolumeEditorSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
   /** Counts `ready`s, so a slow load answers only the webview instance that asked for it. */
   private generation = 0;
+  private trackingStatus: TrackingStatusMessage | undefined;
 
   constructor(
     private readonly document: VolumeDocument,
@@ -34,9 +49,67 @@ export class VolumeEditorSession implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
       panel.onDidChangeViewState(() => {
-        if (!panel.active) context.statusBar.hide(this);
+        if (!panel.active) {
+          context.statusBar.hide(this);
+          context.modelStatusBar.hide(this);
+        } else if (this.trackingStatus) {
+          // The webview sends its tracking status only when it changes.
+          context.modelStatusBar.show(this, this.trackingStatus);
+        }
       }),
+      document.onDidApplyEdit(({ edit, direction, origin }) => {
+        if (origin !== this) this.post({ type: 'applyEdit', edit, direction });
+      }),
+      document.onDidReplaceSegmentation(() => void this.sendSegmentation()),
     );
+  }
+
+  get active(): boolean {
+    return this.panel.active;
+  }
+
+  /** Sends the model list, asking the webview to load `selected` (the picker's choice). */
+  async sendModels(selected?: string): Promise<void> {
+    const models = await this.context.models();
+    const wanted = selected ?? this.context.preferredModel();
+    const pick = models.find((m) => m.id === wanted) ?? models[0];
+    this.post({
+      type: 'models',
+      models: models.map(({ id, name, size, source }) => ({ id, name, size, source })),
+      selected: pick?.id ?? null,
+    });
+  }
+
+  private async sendModelFiles(id: string): Promise<void> {
+    const model = (await this.context.models()).find((m) => m.id === id);
+    if (!model) {
+      this.post({ type: 'modelError', id, message: `no model bundle ${id} is listed any more.` });
+      return;
+    }
+    const reply = await readModelFiles(vscode.workspace.fs, model);
+    if (reply.type === 'modelError') {
+      this.context.log.error(`${this.document.fileName}: model ${model.name}: ${reply.message}`);
+    }
+    this.post(reply);
+  }
+
+  private async sendSegmentation(current: () => boolean = () => true): Promise<void> {
+    try {
+      const objects = await this.document.objects();
+      if (!current()) return;
+      this.post({ type: 'segmentation', objects });
+      const problem = this.document.segmentation.problem;
+      if (problem && !reportedProblems.has(this.document)) {
+        reportedProblems.add(this.document);
+        this.context.log.warn(`${this.document.fileName}: ${problem}`);
+        void vscode.window.showWarningMessage(
+          `SAM-OCTA2: ${problem} It was not loaded; Save will ask before replacing it.`,
+        );
+      }
+    } catch (error) {
+      // The volume failed to load: sendVolume already reported it.
+      this.context.log.debug(`${this.document.fileName}: no segmentation: ${String(error)}`);
+    }
   }
 
   /** Sends new settings after the user changed `samOcta2.*`. */
@@ -46,7 +119,11 @@ export class VolumeEditorSession implements vscode.Disposable {
 
   private onMessage(message: unknown): void {
     if (!isFromWebviewMessage(message)) {
-      this.context.log.warn(`${this.document.fileName}: ignored an unknown webview message`);
+      const type = (message as { type?: unknown } | null)?.type;
+      this.context.log.warn(
+        `${this.document.fileName}: ignored an unknown or malformed webview message` +
+          (typeof type === 'string' ? ` (${type.slice(0, 40)})` : ''),
+      );
       return;
     }
     switch (message.type) {
@@ -58,6 +135,18 @@ export class VolumeEditorSession implements vscode.Disposable {
         return;
       case 'showError':
         void vscode.window.showErrorMessage(`SAM-OCTA2: ${message.message}`);
+        return;
+      case 'selectModel':
+        void this.sendModelFiles(message.id);
+        return;
+      case 'edit':
+        this.context.log.info(`${this.document.fileName}: edit "${message.edit.label}"`);
+        this.document.edit(withBufferMasks(message.edit), this);
+        return;
+      case 'trackingStatus':
+        this.trackingStatus = message;
+        this.document.segmentation.model = message.model;
+        if (this.panel.active) this.context.modelStatusBar.show(this, message);
         return;
     }
   }
@@ -79,6 +168,8 @@ export class VolumeEditorSession implements vscode.Disposable {
       if (!current()) return;
       this.post({ type: 'volumeHeader', header: loaded.header });
       this.post({ type: 'volumeData', buffer: loaded.buffer });
+      await this.sendSegmentation(current);
+      if (current()) await this.sendModels();
       const { dims, type } = loaded.header;
       this.context.log.info(
         `${this.document.fileName}: sent ${dims.join('×')} ${type} ` +
@@ -111,6 +202,7 @@ export class VolumeEditorSession implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     this.context.statusBar.hide(this);
+    this.context.modelStatusBar.hide(this);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
@@ -119,6 +211,9 @@ const FROM_WEBVIEW_TYPES: ReadonlySet<string> = new Set<FromWebviewMessage['type
   'ready',
   'status',
   'showError',
+  'selectModel',
+  'edit',
+  'trackingStatus',
 ]);
 
 export function isFromWebviewMessage(value: unknown): value is FromWebviewMessage {
@@ -134,5 +229,41 @@ export function isFromWebviewMessage(value: unknown): value is FromWebviewMessag
     );
   }
   if (type === 'showError') return typeof (value as { message?: unknown }).message === 'string';
+  if (type === 'selectModel') return typeof (value as { id?: unknown }).id === 'string';
+  if (type === 'edit') return isTrackingEdit((value as { edit?: unknown }).edit);
+  if (type === 'trackingStatus') {
+    const { model, backend } = value as Record<string, unknown>;
+    return (
+      (model === null || typeof model === 'string') &&
+      (backend === null || backend === 'webgpu' || backend === 'wasm')
+    );
+  }
   return true;
+}
+
+function isTrackingEdit(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { objectId, before, after, label } = value as Record<string, unknown>;
+  const state = (s: unknown): boolean =>
+    s === null ||
+    (typeof s === 'object' &&
+      (s as { id?: unknown }).id === objectId &&
+      isBinary((s as { masks?: unknown }).masks));
+  return typeof objectId === 'number' && typeof label === 'string' && state(before) && state(after);
+}
+
+function isBinary(value: unknown): boolean {
+  return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+}
+
+/** Masks as plain ArrayBuffers, whatever view the message transport delivered them as. */
+function withBufferMasks(edit: TrackingEdit): TrackingEdit {
+  const fix = (s: TrackedObjectState | null): TrackedObjectState | null => {
+    if (!s || s.masks instanceof ArrayBuffer) return s;
+    const view = s.masks as ArrayBufferView;
+    const copy = new Uint8Array(view.byteLength);
+    copy.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+    return { ...s, masks: copy.buffer };
+  };
+  return { ...edit, before: fix(edit.before), after: fix(edit.after) };
 }

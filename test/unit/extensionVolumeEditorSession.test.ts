@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import type * as vscode from 'vscode';
 import { LayerStatusBar } from '../../src/extension/layerStatusBar';
+import { ModelStatusBar } from '../../src/extension/models/modelStatusBar';
 import { DEFAULT_SETTINGS } from '../../src/extension/settings';
 import type { VolumeDocument } from '../../src/extension/volumeDocument';
 import { VolumeEditorSession } from '../../src/extension/volumeEditorSession';
@@ -41,6 +42,11 @@ function fakeDocument() {
     progress: undefined as LoadProgress | undefined,
     onDidProgress: progress.event,
     load: () => loading,
+    // The segmentation side (tested in extensionVolumeDocument.test.ts): none saved.
+    onDidApplyEdit: new EventEmitter<unknown>().event,
+    onDidReplaceSegmentation: new EventEmitter<void>().event,
+    objects: async () => (await loading, []),
+    segmentation: { problem: undefined, model: null },
   };
   return {
     document: document as unknown as VolumeDocument,
@@ -61,6 +67,9 @@ function setUp() {
     log,
     statusBar,
     settings: () => DEFAULT_SETTINGS,
+    modelStatusBar: new ModelStatusBar(),
+    models: async () => [],
+    preferredModel: () => undefined,
   });
   return { panel, doc, log, statusBar, session };
 }
@@ -76,7 +85,14 @@ test('ready is answered by init, progress, then the header and the voxels as one
   doc.progress.fire({ fraction: 0.5, stage: 'Decompressing' });
   doc.resolve(LOADED);
   await flush();
-  assert.deepEqual(types(panel.posted), ['init', 'loadProgress', 'volumeHeader', 'volumeData']);
+  assert.deepEqual(types(panel.posted), [
+    'init',
+    'loadProgress',
+    'volumeHeader',
+    'volumeData',
+    'segmentation',
+    'models',
+  ]);
   assert.deepEqual(panel.posted[0], { type: 'init', settings: DEFAULT_SETTINGS });
   assert.deepEqual(panel.posted[1], {
     type: 'loadProgress',
@@ -95,14 +111,8 @@ test('every ready (a reloaded webview) gets the volume again', async () => {
   await flush();
   panel.receive({ type: 'ready' });
   await flush();
-  assert.deepEqual(types(panel.posted), [
-    'init',
-    'volumeHeader',
-    'volumeData',
-    'init',
-    'volumeHeader',
-    'volumeData',
-  ]);
+  const once = ['init', 'volumeHeader', 'volumeData', 'segmentation', 'models'];
+  assert.deepEqual(types(panel.posted), [...once, ...once]);
 });
 
 test('only the latest ready gets the volume when two arrive during a load', async () => {
@@ -111,7 +121,14 @@ test('only the latest ready gets the volume when two arrive during a load', asyn
   panel.receive({ type: 'ready' });
   doc.resolve(LOADED);
   await flush();
-  assert.deepEqual(types(panel.posted), ['init', 'init', 'volumeHeader', 'volumeData']);
+  assert.deepEqual(types(panel.posted), [
+    'init',
+    'init',
+    'volumeHeader',
+    'volumeData',
+    'segmentation',
+    'models',
+  ]);
 });
 
 test('a load error becomes loadError with what is wrong and what is supported, and is logged', async () => {

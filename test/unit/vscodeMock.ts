@@ -4,7 +4,7 @@
  * registers and posts, so tests can assert on it. Import it before any src/extension module.
  */
 import Module from 'node:module';
-import { basename } from 'node:path';
+import { basename, posix } from 'node:path';
 
 type Listener<T> = (value: T) => unknown;
 
@@ -49,7 +49,12 @@ export class Uri {
     return new Uri('file', path);
   }
   static joinPath(base: Uri, ...parts: string[]): Uri {
-    return new Uri(base.scheme, [base.path, ...parts].join('/').replace(/\/+/g, '/'));
+    return new Uri(base.scheme, posix.normalize([base.path, ...parts].join('/')));
+  }
+  /** The inverse of toString(). */
+  static parse(value: string): Uri {
+    const at = value.indexOf('://');
+    return at < 0 ? new Uri('file', value) : new Uri(value.slice(0, at), value.slice(at + 3));
   }
   get fsPath(): string {
     return this.path;
@@ -69,9 +74,64 @@ export class TabInputCustom {
   ) {}
 }
 
+export enum FileType {
+  File = 1,
+  Directory = 2,
+}
+
 export enum StatusBarAlignment {
   Left = 1,
   Right = 2,
+}
+
+export enum TaskScope {
+  Global = 1,
+  Workspace = 2,
+}
+
+export class ProcessExecution {
+  constructor(
+    readonly process: string,
+    readonly args: string[],
+    readonly options?: { cwd?: string; env?: Record<string, string> },
+  ) {}
+}
+
+export class CustomExecution {
+  constructor(readonly callback: (definition: unknown) => Promise<unknown>) {}
+}
+
+export enum ProgressLocation {
+  SourceControl = 1,
+  Window = 10,
+  Notification = 15,
+}
+
+/** One window.withProgress call: what it reported, and a way to press its Cancel button. */
+export interface ProgressMock {
+  options: { title?: string; cancellable?: boolean; location: ProgressLocation };
+  reports: { message?: string; increment?: number }[];
+  cancel(): void;
+  done: Promise<unknown>;
+}
+
+export class Task {
+  detail?: string;
+  constructor(
+    readonly definition: { type: string; [key: string]: unknown },
+    readonly scope: unknown,
+    readonly name: string,
+    readonly source: string,
+    readonly execution?: unknown,
+    readonly problemMatchers?: string | string[],
+  ) {}
+}
+
+/** What `vscode.extensions.getExtension` returns for an installed extension. */
+export interface ExtensionMock {
+  isActive: boolean;
+  exports: unknown;
+  activate(): Promise<unknown>;
 }
 
 /** Everything the extension created or did, for assertions. Reset with `resetMock()`. */
@@ -86,7 +146,24 @@ export const recorded = {
   outputChannels: [] as string[],
   configuration: {} as Record<string, unknown>,
   files: new Map<string, Uint8Array>(),
+  /** workspace.fs writes, renames and deletes in order: "write PATH", "rename A -> B", … */
+  fileOps: [] as string[],
+  warnings: [] as { message: string; modal: boolean }[],
+  /** Picks the button `showWarningMessage` returns; undefined = dismissed. */
+  warningAnswer: (_items: string[]): string | undefined => undefined,
   closedTabs: [] as TabMock[],
+  infos: [] as string[],
+  progress: [] as ProgressMock[],
+  taskProviders: [] as { type: string; provider: unknown }[],
+  /** What `tasks.fetchTasks` finds (tasks.json entries, as VS Code would resolve them). */
+  tasks: [] as Task[],
+  executedTasks: [] as Task[],
+  extensions: new Map<string, ExtensionMock>(),
+  /** The button a message returns when it offers it (else undefined, as when dismissed). */
+  messageAnswer: undefined as string | undefined,
+  terminals: [] as { name: string; shown: boolean; sent: string[] }[],
+  /** Picks the item `showQuickPick` returns; undefined = the user dismissed it. */
+  quickPick: (items: unknown[]): unknown => items[0],
 };
 
 export interface TabMock {
@@ -114,7 +191,20 @@ export function resetMock(): void {
   recorded.outputChannels.length = 0;
   recorded.configuration = {};
   recorded.files.clear();
+  recorded.fileOps.length = 0;
+  recorded.warnings.length = 0;
+  recorded.warningAnswer = () => undefined;
   recorded.closedTabs.length = 0;
+  recorded.infos.length = 0;
+  recorded.progress.length = 0;
+  recorded.taskProviders.length = 0;
+  recorded.tasks.length = 0;
+  recorded.executedTasks.length = 0;
+  recorded.extensions.clear();
+  recorded.quickPick = (items) => items[0];
+  recorded.messageAnswer = undefined;
+  recorded.terminals.length = 0;
+  workspace.isTrusted = true;
   window.tabGroups.all = [];
 }
 
@@ -131,6 +221,7 @@ export class StatusBarItemMock {
   text = '';
   name = '';
   tooltip = '';
+  command: string | undefined;
   visible = false;
   private readonly disposable = tracked();
   constructor(readonly id: string) {}
@@ -175,10 +266,45 @@ export const window = {
     recorded.customEditors.push({ viewType, provider, options });
     return tracked();
   },
-  showErrorMessage: async (message: string) => {
+  showErrorMessage: async (message: string, ...items: string[]) => {
     recorded.errors.push(message);
+    return items.find((item) => item === recorded.messageAnswer);
+  },
+  withProgress: <R>(
+    options: ProgressMock['options'],
+    task: (
+      progress: { report(value: { message?: string; increment?: number }): void },
+      token: { onCancellationRequested(listener: () => unknown): Disposable },
+    ) => Promise<R>,
+  ): Promise<R> => {
+    const cancelled = new EventEmitter<void>();
+    const reports: ProgressMock['reports'] = [];
+    const done = task(
+      { report: (value) => reports.push(value) },
+      { onCancellationRequested: (listener) => cancelled.event(listener) },
+    );
+    recorded.progress.push({ options, reports, cancel: () => cancelled.fire(), done });
+    return done;
+  },
+  createTerminal: (name: string) => {
+    const terminal = { name, shown: false, sent: [] as string[] };
+    recorded.terminals.push(terminal);
+    return {
+      show: () => (terminal.shown = true),
+      sendText: (text: string) => terminal.sent.push(text),
+    };
+  },
+  showWarningMessage: async (message: string, ...rest: unknown[]) => {
+    const modal =
+      typeof rest[0] === 'object' && rest[0] !== null && (rest[0] as { modal?: boolean }).modal;
+    recorded.warnings.push({ message, modal: modal === true });
+    return recorded.warningAnswer(rest.filter((r): r is string => typeof r === 'string'));
+  },
+  showInformationMessage: async (message: string) => {
+    recorded.infos.push(message);
     return undefined;
   },
+  showQuickPick: async (items: unknown[]) => recorded.quickPick(items),
   showOpenDialog: async () => undefined,
   tabGroups: {
     activeTabGroup: { activeTab: undefined as { input: unknown } | undefined },
@@ -191,6 +317,7 @@ export const window = {
 };
 
 export const workspace = {
+  isTrusted: true,
   getConfiguration: (section: string) => ({
     get: <T>(key: string): T | undefined => recorded.configuration[`${section}.${key}`] as T,
   }),
@@ -201,6 +328,44 @@ export const workspace = {
   fs: {
     stat: async (uri: Uri) => ({ size: fileBytes(uri).length }),
     readFile: async (uri: Uri) => fileBytes(uri),
+    writeFile: async (uri: Uri, bytes: Uint8Array) => {
+      recorded.fileOps.push(`write ${uri.path}`);
+      recorded.files.set(uri.path, bytes.slice());
+    },
+    rename: async (from: Uri, to: Uri, options?: { overwrite?: boolean }) => {
+      const bytes = fileBytes(from);
+      if (recorded.files.has(to.path) && !options?.overwrite) {
+        throw new Error(`EEXIST: ${basename(to.path)}`);
+      }
+      recorded.fileOps.push(`rename ${from.path} -> ${to.path}`);
+      recorded.files.delete(from.path);
+      recorded.files.set(to.path, bytes);
+    },
+    copy: async (from: Uri, to: Uri, options?: { overwrite?: boolean }) => {
+      const bytes = fileBytes(from);
+      if (recorded.files.has(to.path) && !options?.overwrite) {
+        throw new Error(`EEXIST: ${basename(to.path)}`);
+      }
+      recorded.fileOps.push(`copy ${from.path} -> ${to.path}`);
+      recorded.files.set(to.path, bytes.slice());
+    },
+    delete: async (uri: Uri) => {
+      fileBytes(uri);
+      recorded.fileOps.push(`delete ${uri.path}`);
+      recorded.files.delete(uri.path);
+    },
+    /** Children of a folder, folders inferred from the paths of the files below them. */
+    readDirectory: async (uri: Uri) => {
+      const prefix = uri.path.endsWith('/') ? uri.path : `${uri.path}/`;
+      const children = new Map<string, FileType>();
+      for (const path of recorded.files.keys()) {
+        if (!path.startsWith(prefix)) continue;
+        const [name, ...below] = path.slice(prefix.length).split('/');
+        children.set(name, below.length > 0 ? FileType.Directory : FileType.File);
+      }
+      if (children.size === 0) throw new Error(`ENOENT: ${basename(uri.path)}`);
+      return [...children];
+    },
   },
 };
 
@@ -221,6 +386,24 @@ export const commands = {
   },
 };
 
+export const tasks = {
+  registerTaskProvider: (type: string, provider: unknown) => {
+    const entry = { type, provider };
+    recorded.taskProviders.push(entry);
+    return tracked(() => recorded.taskProviders.splice(recorded.taskProviders.indexOf(entry), 1));
+  },
+  fetchTasks: async (filter?: { type?: string }) =>
+    recorded.tasks.filter((t) => filter?.type === undefined || t.definition.type === filter.type),
+  executeTask: async (task: Task) => {
+    recorded.executedTasks.push(task);
+    return { task, terminate: () => undefined };
+  },
+};
+
+export const extensions = {
+  getExtension: (id: string) => recorded.extensions.get(id),
+};
+
 const vscodeMock = {
   Disposable,
   EventEmitter,
@@ -228,9 +411,17 @@ const vscodeMock = {
   TabInputText,
   TabInputCustom,
   StatusBarAlignment,
+  FileType,
+  TaskScope,
+  ProcessExecution,
+  CustomExecution,
+  ProgressLocation,
+  Task,
   window,
   workspace,
   commands,
+  tasks,
+  extensions,
 };
 
 // Route `require('vscode')` (what tsx compiles `import * as vscode from 'vscode'` to) here.

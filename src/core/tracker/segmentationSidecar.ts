@@ -16,6 +16,8 @@ export interface SidecarObject {
   name: string;
   kind: ObjectKind;
   color?: string;
+  /** Depth axis of this object's prompts where it differs from the sidecar's `axis`. */
+  axis?: Axis;
   prompts: LayerPrompt[];
 }
 
