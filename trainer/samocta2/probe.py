@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import json
+import os
 import platform
 import sys
 from typing import Any
@@ -43,8 +44,12 @@ def package_version(dist: str, module: str) -> str | None:
         return "unknown"  # importable (e.g. from a source folder) but not installed
 
 
+def _no_cuda(error: str | None) -> dict[str, Any]:
+    return {"available": False, "device_count": 0, "devices": [], "error": error}
+
+
 def cuda_report() -> dict[str, Any]:
-    report: dict[str, Any] = {"available": False, "device_count": 0, "devices": [], "error": None}
+    report = _no_cuda(None)
     try:
         import torch
     except Exception as exc:  # a broken torch install raises more than ImportError
@@ -69,12 +74,7 @@ def probe() -> dict[str, Any]:
         "executable": sys.executable,
         "python_ok": sys.version_info[:2] >= MIN_PYTHON,
         "packages": packages,
-        "cuda": cuda_report() if packages["torch"] is not None else {
-            "available": False,
-            "device_count": 0,
-            "devices": [],
-            "error": "torch is not installed",
-        },
+        "cuda": cuda_report() if packages["torch"] is not None else _no_cuda("torch is not installed"),
     }
 
 
@@ -84,4 +84,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    # Run as a file, this folder is sys.path[0]; its modules (config, data, model, ...) must not
+    # shadow anything torch imports.
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
     sys.exit(main())

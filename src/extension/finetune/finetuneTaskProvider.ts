@@ -1,0 +1,107 @@
+/**
+ * The `samocta2-finetune` task type: a tasks.json entry (or the setup UI) describes a run, and
+ * this turns it into a terminal running `python -m samocta2 train ...` from the extension's
+ * trainer/ folder with the configured Python, in the workspace folder so relative paths in
+ * tasks.json mean what they say.
+ */
+import * as vscode from 'vscode';
+import {
+  parseTaskDefinition,
+  trainerCommandLine,
+  type FinetuneTaskDefinition,
+} from './taskDefinition';
+import { trainerEnvironment } from './trainerEnvironment';
+import { TrainerTerminal, type SpawnTrainer } from './trainerTerminal';
+
+/** Declared in package.json "problemMatchers" (name without the `$`). */
+export const TRAINER_PROBLEM_MATCHER = '$samocta2-trainer';
+export const TASK_SOURCE = 'SAM-OCTA2';
+
+export interface FinetuneTaskContext {
+  /** The extension's trainer/ folder. */
+  readonly trainerFolder: string;
+  resolvePython(scope: vscode.Uri | undefined): Promise<string>;
+  /** Where bad tasks.json entries are reported. */
+  showError(message: string): unknown;
+  /** The extension host's environment, for PYTHONPATH (process.env in production). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Starts the trainer process (nodeSpawnTrainer in production). */
+  readonly spawn: SpawnTrainer;
+  /** Called when a run starts, e.g. to follow its progress in a notification. */
+  onRun?(terminal: TrainerTerminal, name: string): void;
+}
+
+/** A runnable task for a checked definition; `rawDefinition` is the object VS Code handed in. */
+export function createFinetuneTask(
+  rawDefinition: vscode.TaskDefinition,
+  definition: FinetuneTaskDefinition,
+  scope: vscode.WorkspaceFolder | vscode.TaskScope,
+  name: string,
+  python: string,
+  context: Omit<FinetuneTaskContext, 'resolvePython' | 'showError'>,
+): vscode.Task {
+  const line = trainerCommandLine(definition, python);
+  const cwd = typeof scope === 'object' ? scope.uri.fsPath : undefined;
+  const options = {
+    ...(cwd === undefined ? {} : { cwd }),
+    env: trainerEnvironment(context.trainerFolder, context.env),
+  };
+  // A pseudoterminal rather than a ProcessExecution: the extension must read the trainer's
+  // stdout for the progress notification and stop it gracefully on Cancel.
+  const execution = new vscode.CustomExecution(async () => {
+    const terminal = new TrainerTerminal(line, options, context.spawn);
+    context.onRun?.(terminal, name);
+    return terminal;
+  });
+  const task = new vscode.Task(rawDefinition, scope, name, TASK_SOURCE, execution, [
+    TRAINER_PROBLEM_MATCHER,
+  ]);
+  task.detail = `${definition.size ?? 'nano'} · ${definition.target ?? 'rv'} · ${definition.steps ?? 'default'} steps`;
+  return task;
+}
+
+export class FinetuneTaskProvider implements vscode.TaskProvider {
+  constructor(private readonly context: FinetuneTaskContext) {}
+
+  /** Runs are described in tasks.json or by the setup command; there is nothing to detect. */
+  provideTasks(): vscode.Task[] {
+    return [];
+  }
+
+  /** Called by VS Code for a tasks.json entry of our type, before it runs. */
+  async resolveTask(task: vscode.Task): Promise<vscode.Task | undefined> {
+    const parsed = parseTaskDefinition(task.definition);
+    if (!parsed.ok) {
+      this.context.showError(
+        `SAM-OCTA2 fine-tune task "${task.name}" in tasks.json: ${parsed.problems.join('; ')}`,
+      );
+      return undefined;
+    }
+    const scope = task.scope ?? vscode.TaskScope.Workspace;
+    const folder = typeof scope === 'object' ? scope.uri : undefined;
+    const python = await this.context.resolvePython(folder);
+    // VS Code requires the resolved task to carry the very definition object it passed in.
+    return createFinetuneTask(
+      task.definition,
+      parsed.definition,
+      scope,
+      task.name,
+      python,
+      this.context,
+    );
+  }
+}
+
+/** A copy of `task` with some definition fields changed, for a fix the user accepted. */
+export async function taskWithChanges(
+  task: vscode.Task,
+  changes: Readonly<Record<string, unknown>>,
+  context: FinetuneTaskContext,
+): Promise<vscode.Task> {
+  const raw = { ...task.definition, ...changes, type: task.definition.type };
+  const parsed = parseTaskDefinition(raw);
+  if (!parsed.ok) throw new Error(`cannot change the task: ${parsed.problems.join('; ')}`);
+  const scope = task.scope ?? vscode.TaskScope.Workspace;
+  const python = await context.resolvePython(typeof scope === 'object' ? scope.uri : undefined);
+  return createFinetuneTask(raw, parsed.definition, scope, task.name, python, context);
+}

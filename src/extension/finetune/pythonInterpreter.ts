@@ -1,0 +1,51 @@
+/**
+ * Which Python runs the trainer: the `samOcta2.pythonPath` setting, else the interpreter the
+ * Python extension (ms-python.python) has selected for the folder, else `python3` (`python` on
+ * Windows, where python3 is often the Store stub).
+ */
+import * as vscode from 'vscode';
+
+export const PYTHON_PATH_SETTING = 'pythonPath';
+export const PYTHON_EXTENSION_ID = 'ms-python.python';
+
+/** The part of the Python extension's API used here (@vscode/python-extension, environments). */
+interface PythonExtensionApi {
+  readonly environments?: {
+    getActiveEnvironmentPath(resource?: vscode.Uri): { readonly path: string };
+    resolveEnvironment(
+      path: string,
+    ): Promise<{ readonly executable: { readonly uri?: vscode.Uri } } | undefined>;
+  };
+}
+
+export function defaultPython(platform: string): string {
+  return platform === 'win32' ? 'python' : 'python3';
+}
+
+export async function resolvePython(
+  scope: vscode.Uri | undefined,
+  platform: string = process.platform,
+): Promise<string> {
+  const configured = vscode.workspace
+    .getConfiguration('samOcta2', scope)
+    .get<unknown>(PYTHON_PATH_SETTING);
+  if (typeof configured === 'string' && configured.trim() !== '') return configured.trim();
+  return (await selectedInterpreter(scope)) ?? defaultPython(platform);
+}
+
+async function selectedInterpreter(scope: vscode.Uri | undefined): Promise<string | undefined> {
+  const extension = vscode.extensions.getExtension<PythonExtensionApi>(PYTHON_EXTENSION_ID);
+  if (extension === undefined) return undefined;
+  try {
+    const api = extension.isActive ? extension.exports : await extension.activate();
+    const environments = api?.environments;
+    if (environments === undefined) return undefined;
+    const active = environments.getActiveEnvironmentPath(scope);
+    // The path may be an environment folder (e.g. conda) rather than the interpreter.
+    const resolved = await environments.resolveEnvironment(active.path);
+    return resolved?.executable.uri?.fsPath ?? (active.path || undefined);
+  } catch {
+    // A broken or older Python extension must not stop training: fall back to the default.
+    return undefined;
+  }
+}

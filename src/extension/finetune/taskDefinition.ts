@@ -1,0 +1,210 @@
+/**
+ * The `samocta2-finetune` task definition (what a tasks.json entry holds) and the trainer
+ * command line it stands for. Every field mirrors one flag of `python -m samocta2 train`
+ * (trainer/samocta2/cli.py `_train_args`); unset fields leave the trainer's config defaults.
+ * Pure: no vscode, no I/O, so tasks.json parsing is unit-tested without VS Code or Python.
+ */
+
+export const FINETUNE_TASK_TYPE = 'samocta2-finetune';
+
+export const TARGETS = ['rv', 'faz'] as const;
+export type FinetuneTarget = (typeof TARGETS)[number];
+
+export const MODEL_SIZES = ['nano', 'tiny', 'small', 'base_plus', 'large'] as const;
+export type ModelSize = (typeof MODEL_SIZES)[number];
+
+export interface FinetuneTaskDefinition {
+  readonly type: typeof FINETUNE_TASK_TYPE;
+  /** Training folder of NIfTI volumes and labels (--data). Required unless `config` sets it. */
+  readonly data?: string;
+  readonly valData?: string;
+  readonly target?: FinetuneTarget;
+  /** Run folder: checkpoint.pt and config.yaml (--out). */
+  readonly out?: string;
+  readonly size?: ModelSize;
+  /** SAM 2.1 base weights, a sam2.1_hiera_*.pt file (--model-checkpoint). */
+  readonly modelCheckpoint?: string;
+  readonly imageSize?: number;
+  readonly steps?: number;
+  readonly batchSize?: number;
+  readonly gradAccum?: number;
+  readonly lr?: number;
+  readonly seed?: number;
+  /** auto | cpu | cuda | cuda:N */
+  readonly device?: string;
+  readonly checkpointEvery?: number;
+  readonly valEvery?: number;
+  readonly bf16?: boolean;
+  readonly activationCheckpointing?: boolean;
+  /** Continue from <out>/checkpoint.pt. */
+  readonly resume?: boolean;
+  /** Processes (one per GPU); more than one runs the trainer under torchrun with --ddp. */
+  readonly gpus?: number;
+  /** Experiment YAML (trainer/configs/*.yaml); the other fields override it. */
+  readonly config?: string;
+}
+
+export type ParsedDefinition =
+  | { readonly ok: true; readonly definition: FinetuneTaskDefinition }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+type Rule = (value: unknown, name: string) => string | undefined;
+
+const text: Rule = (v, name) =>
+  typeof v === 'string' && v.trim() !== '' ? undefined : `"${name}" must be a non-empty path`;
+const oneOf =
+  (allowed: readonly string[]): Rule =>
+  (v, name) =>
+    typeof v === 'string' && allowed.includes(v)
+      ? undefined
+      : `"${name}" is ${JSON.stringify(v)}; supported: ${allowed.join(', ')}`;
+const integer =
+  (min: number): Rule =>
+  (v, name) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min
+      ? undefined
+      : `"${name}" is ${JSON.stringify(v)}; expected a whole number of at least ${min}`;
+const flag: Rule = (v, name) =>
+  typeof v === 'boolean' ? undefined : `"${name}" is ${JSON.stringify(v)}; expected true or false`;
+const positive: Rule = (v, name) =>
+  typeof v === 'number' && Number.isFinite(v) && v > 0
+    ? undefined
+    : `"${name}" is ${JSON.stringify(v)}; expected a positive number such as 5e-6`;
+const imageSide: Rule = (v, name) =>
+  integer(32)(v, name) ??
+  ((v as number) % 32 === 0
+    ? undefined
+    : `"${name}" is ${String(v)}; the model input side must be a multiple of 32 (e.g. 256, 1024)`);
+const device: Rule = (v, name) =>
+  typeof v === 'string' && /^(auto|cpu|cuda|cuda:\d+)$/.test(v)
+    ? undefined
+    : `"${name}" is ${JSON.stringify(v)}; supported: auto, cpu, cuda, cuda:N`;
+
+/**
+ * Field -> [check, trainer flag, config key for `false`]. True booleans are bare flags; a false
+ * one is passed as `--set key=false` so it also overrides a config YAML. `gpus` has no flag.
+ */
+type Field = [Rule, string, string?];
+const FIELDS: Readonly<Record<Exclude<keyof FinetuneTaskDefinition, 'type'>, Field>> = {
+  config: [text, '--config'],
+  data: [text, '--data'],
+  valData: [text, '--val-data'],
+  target: [oneOf(TARGETS), '--target'],
+  out: [text, '--out'],
+  size: [oneOf(MODEL_SIZES), '--size'],
+  modelCheckpoint: [text, '--model-checkpoint'],
+  imageSize: [imageSide, '--image-size'],
+  steps: [integer(1), '--steps'],
+  batchSize: [integer(1), '--batch-size'],
+  gradAccum: [integer(1), '--grad-accum'],
+  lr: [positive, '--lr'],
+  seed: [integer(0), '--seed'],
+  device: [device, '--device'],
+  checkpointEvery: [integer(1), '--checkpoint-every'],
+  valEvery: [integer(0), '--val-every'],
+  bf16: [flag, '--bf16', 'train.bf16'],
+  activationCheckpointing: [flag, '--activation-checkpointing', 'train.activation_checkpointing'],
+  resume: [flag, '--resume'],
+  gpus: [integer(1), ''],
+};
+
+/** The definition's fields besides `type` (package.json "taskDefinitions" declares the same). */
+export const DEFINITION_FIELDS: readonly string[] = Object.keys(FIELDS);
+
+/** Keys of a tasks.json entry that belong to VS Code, not to the definition. */
+const TASK_KEYS = new Set([
+  'label',
+  'id',
+  'problemMatcher',
+  'group',
+  'presentation',
+  'options',
+  'dependsOn',
+  'detail',
+  'icon',
+  'isBackground',
+  'runOptions',
+  'hide',
+]);
+
+/** Checks a tasks.json entry; unknown keys are reported so typos do not pass silently. */
+export function parseTaskDefinition(raw: unknown): ParsedDefinition {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, problems: ['the task definition must be an object'] };
+  }
+  const entries = raw as Record<string, unknown>;
+  const problems: string[] = [];
+  if (entries.type !== FINETUNE_TASK_TYPE) {
+    problems.push(`"type" must be "${FINETUNE_TASK_TYPE}"`);
+  }
+  for (const [key, value] of Object.entries(entries)) {
+    if (key === 'type' || value === undefined) continue;
+    const field = (FIELDS as Record<string, Field | undefined>)[key];
+    if (field === undefined) {
+      if (!TASK_KEYS.has(key)) {
+        problems.push(`unknown field "${key}"; supported: ${Object.keys(FIELDS).join(', ')}`);
+      }
+      continue;
+    }
+    const problem = field[0](value, key);
+    if (problem !== undefined) problems.push(problem);
+  }
+  if (entries.data === undefined && entries.config === undefined) {
+    problems.push('"data" (the training folder) is required unless "config" sets data.train');
+  }
+  const gpus = entries.gpus;
+  if (typeof gpus === 'number' && gpus > 1 && entries.device === 'cpu') {
+    problems.push(`"gpus" is ${gpus} but "device" is "cpu"; several processes need CUDA GPUs`);
+  }
+  if (typeof gpus === 'number' && gpus > 1 && /^cuda:\d+$/.test(String(entries.device))) {
+    problems.push(
+      `"device" ${String(entries.device)} pins one GPU, but "gpus" is ${gpus}: use "cuda" or "auto" (each process takes its own GPU)`,
+    );
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const definition: Record<string, unknown> = { type: FINETUNE_TASK_TYPE };
+  for (const key of Object.keys(FIELDS)) {
+    if (entries[key] !== undefined) definition[key] = entries[key];
+  }
+  return { ok: true, definition: definition as unknown as FinetuneTaskDefinition };
+}
+
+export interface CommandLine {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * The process to start for `definition`, with `python` the interpreter. Several GPUs run
+ * `python -m torch.distributed.run` (what `torchrun` is) so the same interpreter is used even
+ * when the venv's scripts folder is not on PATH; --standalone needs no rendezvous setup.
+ */
+export function trainerCommandLine(
+  definition: FinetuneTaskDefinition,
+  python: string,
+): CommandLine {
+  const trainer: string[] = ['-m', 'samocta2', 'train'];
+  for (const [key, [, trainerFlag, configKey]] of Object.entries(FIELDS)) {
+    const value = definition[key as keyof FinetuneTaskDefinition];
+    if (value === undefined || trainerFlag === '') continue;
+    if (value === true) trainer.push(trainerFlag);
+    else if (value === false) {
+      if (configKey !== undefined) trainer.push('--set', `${configKey}=false`);
+    }
+    // `--flag=value` keeps a value that starts with '-' from being read as an option.
+    else trainer.push(`${trainerFlag}=${String(value)}`);
+  }
+  const gpus = definition.gpus ?? 1;
+  if (gpus <= 1) return { command: python, args: trainer };
+  return {
+    command: python,
+    args: [
+      '-m',
+      'torch.distributed.run',
+      '--standalone',
+      `--nproc_per_node=${gpus}`,
+      ...trainer,
+      '--ddp',
+    ],
+  };
+}
