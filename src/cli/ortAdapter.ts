@@ -45,18 +45,13 @@ export function adaptOrt(
   };
 }
 
-/**
- * onnxruntime-web's WASM backend. (The webview's WebGPU session will likely need the same.) Its graph optimizer (1.30, level basic and up) fails on the
- * bundle's image encoder with "[ShapeInferenceError] Can't merge shape info ... Inferred=4
- * Declared=5", so that one graph loads unoptimized; the others load fully optimized.
- */
+/** onnxruntime-web's WASM backend, every graph fully optimized as the webview runs them. */
 export function webWasmRuntime(ort: OrtModule, name = 'onnxruntime-web (wasm)'): OnnxRuntime {
-  return adaptOrt(
-    ort,
-    name,
-    { executionProviders: ['wasm'], logSeverityLevel: 3 },
-    { image_encoder: { graphOptimizationLevel: 'disabled' } },
-  );
+  return adaptOrt(ort, name, {
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+  });
 }
 
 function inputInfo(session: Ort.InferenceSession): ValueInfo[] | undefined {

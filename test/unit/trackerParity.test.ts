@@ -1,9 +1,10 @@
 /**
  * Parity (issue 4, item 2): replaying the trainer's test vectors, the TypeScript tracker's
  * per-layer masks match the PyTorch track with IoU >= tolerance.min_iou (0.99) on every layer,
- * on onnxruntime-node and on onnxruntime-web's WASM backend (in Node).
+ * on onnxruntime-node and on onnxruntime-web's WASM backend (in Node), graphs fully optimized.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadBundle } from '../../src/core/tracker/bundleSessions';
@@ -21,14 +22,39 @@ import { caseLayers, ensureParityBundle, iou, loadVectors, ROOT } from '../fixtu
 const vectors = loadVectors();
 const bundleDir = ensureParityBundle(vectors.graphSha256);
 
-async function webWasm(): Promise<OnnxRuntime> {
+async function webOrt(): Promise<OrtModule> {
   const ort = (await import('onnxruntime-web')) as unknown as OrtModule & {
     env: { wasm: { numThreads: number; wasmPaths: string } };
   };
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.wasmPaths = join(ROOT, 'node_modules/onnxruntime-web/dist/');
-  return webWasmRuntime(ort);
+  return ort;
 }
+
+async function webWasm(): Promise<OnnxRuntime> {
+  return webWasmRuntime(await webOrt());
+}
+
+// onnxruntime-web 1.30's optimizer once rejected the exported image encoder ("Can't merge
+// shape info", If nodes from Hiera's position-embedding arithmetic); the exporter now bakes
+// that embedding in. The shipped bundle is checked too when it is present.
+test('image encoders open on onnxruntime-web wasm with graphOptimizationLevel all', async () => {
+  const ort = await webOrt();
+  const shipped = join(ROOT, 'models/samocta2-nano/image_encoder.onnx');
+  const files = [join(bundleDir, 'image_encoder.onnx'), ...(existsSync(shipped) ? [shipped] : [])];
+  for (const file of files) {
+    const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(file)), {
+      executionProviders: ['wasm'],
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    });
+    try {
+      assert.deepEqual(session.inputNames, ['image'], file);
+    } finally {
+      await session.release();
+    }
+  }
+});
 
 const runtimes: [string, () => Promise<OnnxRuntime>][] = [
   ['onnxruntime-node', () => nodeRuntime(1)],

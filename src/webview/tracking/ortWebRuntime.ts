@@ -61,7 +61,7 @@ export function webRuntime(backend: Backend): OnnxRuntime {
       new ort.Tensor(type, data, dims),
     createSession: async (model: Uint8Array | string): Promise<RuntimeSession> => {
       if (typeof model === 'string') throw new Error('The webview opens graphs from bytes only.');
-      const session = await createSession(model, options);
+      const session = await ort.InferenceSession.create(model, options);
       return {
         inputNames: session.inputNames,
         outputNames: session.outputNames,
@@ -75,23 +75,6 @@ export function webRuntime(backend: Backend): OnnxRuntime {
       };
     },
   };
-}
-
-/**
- * onnxruntime-web's shape inference is strict where onnxruntime-node merges leniently: a graph
- * whose stored value_info disagrees with inference (seen in exported image encoders) fails at
- * optimization. Without graph optimizations it loads and runs; retry that way, once.
- */
-async function createSession(
-  model: Uint8Array,
-  options: ort.InferenceSession.SessionOptions,
-): Promise<ort.InferenceSession> {
-  try {
-    return await ort.InferenceSession.create(model, options);
-  } catch (error) {
-    if (!/ShapeInferenceError/.test(String(error))) throw error;
-    return ort.InferenceSession.create(model, { ...options, graphOptimizationLevel: 'disabled' });
-  }
 }
 
 /**

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import onnx
 import torch
+from sam2.modeling.backbones.hieradet import Hiera
 
 from .graphs import ImageEncoderGraph, MaskDecoderGraph, MemoryAttentionGraph, MemoryEncoderGraph
 
@@ -117,9 +119,34 @@ def graph_specs(model: torch.nn.Module) -> list[GraphSpec]:
     ]
 
 
+@contextlib.contextmanager
+def _static_hiera_pos_embed(spec: GraphSpec) -> Iterator[None]:
+    """Hiera sizes its position embedding from the traced feature shape, which torch.onnx
+    exports as shape arithmetic (bicubic Resize, a Tile whose repeats come from Shape) with two
+    If nodes. onnxruntime-web's optimizer (1.30) rejects those If nodes' declared shapes
+    ("[ShapeInferenceError] Can't merge shape info"). The image size is fixed per bundle, so
+    the embedding depends on weights only: computed once eagerly, it is traced as a constant."""
+    original = Hiera._get_pos_embed
+    cache: dict[tuple[int, int, int], torch.Tensor] = {}
+
+    def cached(self: Hiera, hw: tuple[int, int]) -> torch.Tensor:
+        key = (id(self), int(hw[0]), int(hw[1]))
+        if key not in cache:
+            cache[key] = original(self, key[1:]).detach()
+        return cache[key]
+
+    Hiera._get_pos_embed = cached  # type: ignore[method-assign]
+    try:
+        with torch.no_grad():
+            spec.module.eval()(*spec.inputs)  # fills the cache outside the tracer
+        yield
+    finally:
+        Hiera._get_pos_embed = original  # type: ignore[method-assign]
+
+
 def export_graph(spec: GraphSpec, path: Path) -> onnx.ModelProto:
     """Trace one graph to `path` and return the loaded, checked ONNX model."""
-    with torch.no_grad(), warnings.catch_warnings():
+    with torch.no_grad(), warnings.catch_warnings(), _static_hiera_pos_embed(spec):
         warnings.simplefilter("ignore")  # tracer warnings about Python values are expected
         torch.onnx.export(
             spec.module.eval(),
