@@ -1,15 +1,17 @@
 /**
  * `npm run bench`: runs every suite once, prints one table (each row with its ratio against a
  * baseline measured in the same run) and writes bench/results/latest.json. Not a test: nothing
- * here passes or fails on time. Add a suite by appending it to SUITES.
+ * here passes or fails on time. Add a suite by appending it to SUITES; `npm run bench -- NAME`
+ * runs only the named suites (viewer, tracking).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { formatTable, type BenchRow, type BenchSuite } from './benchTable';
+import { trackingSuite } from './trackingSuite';
 import { viewerSuite } from './viewerSuite';
 
-const SUITES: readonly BenchSuite[] = [viewerSuite];
+const SUITES: readonly BenchSuite[] = [viewerSuite, trackingSuite];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -1,0 +1,106 @@
+"""PyTorch reference timings for `npm run bench` (bench/trackingTorch.ts runs it).
+
+Builds the bundle's model from its source training checkpoint (LoRA merged, as the exporter
+does), loads it into sam2's SAM2VideoPredictor and tracks the same windowed layers with the
+same click as the TypeScript tracker. Prints one JSON object on stdout:
+  {"clickMs": [...], "propagateMs": float, "layers": int, "threads": int, "torch": str}
+or {"skip": "reason"} when the model cannot be built.
+
+    python bench/torch_track_bench.py --checkpoint CKPT --layers F32 --shape T,ROWS,COLS \
+        --click LAYER,X,Y [--clicks 20] [--threads 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "trainer"))
+
+
+def build_predictor(checkpoint: str) -> torch.nn.Module:
+    from samocta2.evaluate import load_model_for_eval
+    from samocta2.lora import merge_lora
+    from samocta2.model import build_sam2_video_predictor
+
+    args = argparse.Namespace(checkpoint=checkpoint, config=None)
+    model, config, _ = load_model_for_eval(args, torch.device("cpu"))
+    model = merge_lora(model).eval()
+    predictor = build_sam2_video_predictor(config["model"]["size"], image_size=model.image_size)
+    predictor.load_state_dict(model.state_dict())
+    return predictor.eval()
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--layers", required=True, help="float32 [T, rows, cols], windowed to [0, 1]")
+    p.add_argument("--shape", required=True)
+    p.add_argument("--click", required=True, help="LAYER,X,Y in layer pixels")
+    p.add_argument("--clicks", type=int, default=20)
+    p.add_argument("--threads", type=int, default=1)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    if not Path(a.checkpoint).is_file():
+        print(json.dumps({"skip": f"source checkpoint {a.checkpoint} not found"}))
+        return 0
+    try:
+        predictor = build_predictor(a.checkpoint)
+    except Exception as e:  # noqa: BLE001 - any failure is reported as a skipped row
+        print(json.dumps({"skip": f"cannot build the model from {a.checkpoint}: {e}"}))
+        return 0
+
+    from samocta2.export.preprocess import preprocess_layer
+
+    t, rows, cols = (int(v) for v in a.shape.split(","))
+    layers = np.fromfile(a.layers, dtype=np.float32).reshape(t, rows, cols)
+    layer, x, y = (float(v) for v in a.click.split(","))
+    size = predictor.image_size
+    images = torch.cat([torch.from_numpy(preprocess_layer(f, size)) for f in layers])
+
+    def frames(*_args: object, **_kwargs: object) -> tuple[torch.Tensor, int, int]:
+        return images, rows, cols
+
+    click = dict(
+        frame_idx=int(layer),
+        obj_id=1,
+        points=np.array([[x + 0.5, y + 0.5]], np.float32),  # the contract's pixel centres
+        labels=np.array([1], np.int32),
+    )
+    with mock.patch("sam2.sam2_video_predictor.load_video_frames", frames), torch.inference_mode():
+        state = predictor.init_state(video_path="<layers>")
+        predictor.add_new_points_or_box(state, **click)  # encodes the clicked layer once
+        click_ms = []
+        for _ in range(a.clicks):  # the layer's features are cached now: decoder only
+            t0 = time.perf_counter()
+            predictor.add_new_points_or_box(state, **click)
+            click_ms.append((time.perf_counter() - t0) * 1000)
+        emitted = 0
+        t0 = time.perf_counter()
+        for reverse in (False, True):
+            for _ in predictor.propagate_in_video(state, reverse=reverse):
+                emitted += 1
+        propagate_ms = (time.perf_counter() - t0) * 1000
+    print(
+        json.dumps(
+            {
+                "clickMs": click_ms,
+                "propagateMs": propagate_ms,
+                "layers": emitted,
+                "threads": a.threads,
+                "torch": torch.__version__,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
