@@ -90,10 +90,10 @@ def _check_keys(update: dict[str, Any], base: dict[str, Any], where: str) -> Non
             _check_keys(value, base[key], f"{where}{key}.")
 
 
-def load_config(path: str | Path | None) -> dict[str, Any]:
-    """Defaults merged with the YAML file at `path` (unknown keys are an error)."""
+def load_config(path: str | Path | None, defaults: dict[str, Any] = DEFAULTS) -> dict[str, Any]:
+    """`defaults` merged with the YAML file at `path` (unknown keys are an error)."""
     if path is None:
-        return copy.deepcopy(DEFAULTS)
+        return copy.deepcopy(defaults)
     p = Path(path)
     if not p.is_file():
         raise TrainerError(f"config file not found: {p}")
@@ -102,9 +102,10 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         raise TrainerError(f"config file {p} is not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
-        raise TrainerError(f"config file {p} must hold a mapping of sections (model, data, ...)")
-    _check_keys(data, DEFAULTS, "")
-    return deep_merge(DEFAULTS, data)
+        sections = ", ".join(defaults)
+        raise TrainerError(f"config file {p} must hold a mapping of sections ({sections})")
+    _check_keys(data, defaults, "")
+    return deep_merge(defaults, data)
 
 
 def set_value(config: dict[str, Any], dotted: str, value: Any) -> None:

@@ -6,13 +6,10 @@ resolved config); only the defaults differ, as this is another model.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..config import _check_keys, deep_merge, parse_assignment
+from ..config import load_config, parse_assignment
 from ..errors import TrainerError
 
 REGION_DEFAULTS: dict[str, Any] = {
@@ -63,19 +60,7 @@ REGION_DEFAULTS: dict[str, Any] = {
 
 def load_region_config(path: str | Path | None) -> dict[str, Any]:
     """REGION_DEFAULTS merged with the YAML file at `path` (unknown keys are an error)."""
-    if path is None:
-        return copy.deepcopy(REGION_DEFAULTS)
-    p = Path(path)
-    if not p.is_file():
-        raise TrainerError(f"config file not found: {p}")
-    try:
-        data = yaml.safe_load(p.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise TrainerError(f"config file {p} is not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise TrainerError(f"config file {p} must hold a mapping of sections (model, data, train, ...)")
-    _check_keys(data, REGION_DEFAULTS, "")
-    return deep_merge(REGION_DEFAULTS, data)
+    return load_config(path, REGION_DEFAULTS)
 
 
 def set_region_value(config: dict[str, Any], dotted: str, value: Any) -> None:
