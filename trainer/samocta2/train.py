@@ -286,7 +286,7 @@ def _train(config, resume, stop_after, rank, world, local_rank, progress: Progre
                     f"CUDA out of memory at step {step} (image size {model.image_size}, up to "
                     f"{config['sampling']['frames']} frames, batch {batch}): lower the frame length "
                     "(--set sampling.frames=[4,4]) or --batch-size (use --grad-accum instead), or turn "
-                    f"on --activation-checkpointing and --bf16; last good checkpoint: {_last(ckpt_path)}"
+                    f"on --activation-checkpointing and --bf16; last good checkpoint: {last_checkpoint(ckpt_path)}"
                 ) from exc
             mean_loss = torch.stack(losses).mean()
             grads = [p.grad for p in params if p.grad is not None]
@@ -295,7 +295,7 @@ def _train(config, resume, stop_after, rank, world, local_rank, progress: Progre
             if not math.isfinite(last_loss):
                 raise TrainingStopped(
                     f"loss is {last_loss} at step {step}: stopped without saving; "
-                    f"last good checkpoint: {_last(ckpt_path)}. Lower --lr or check the data."
+                    f"last good checkpoint: {last_checkpoint(ckpt_path)}. Lower --lr or check the data."
                 )
             optimizer.step()
             scheduler.step()
@@ -324,13 +324,23 @@ def _train(config, resume, stop_after, rank, world, local_rank, progress: Progre
                 flag = torch.tensor([1.0 if stop else 0.0], device=device)
                 torch.distributed.all_reduce(flag)
                 stop = bool(flag.item() > 0)
-            if step % int(train["checkpoint_every"]) == 0 or step == total or stop:
-                save(step)
-            if interrupt.requested:
-                progress.emit("interrupted", step=step, checkpoint=str(ckpt_path))
-                raise Interrupted(f"interrupted at step {step}; saved {ckpt_path} (continue with --resume)")
-            if stop:
+            if end_of_step(step, total, int(train["checkpoint_every"]), stop, interrupt, save, progress, ckpt_path):
                 break
+    return emit_done(progress, step, total, ckpt_path, last_loss)
+
+
+def end_of_step(step, total, every, stop, interrupt, save, progress: Progress, ckpt_path: Path) -> bool:
+    """Saves when a checkpoint is due (or the run stops); after Ctrl-C, saves then raises
+    Interrupted. Returns whether the loop should stop. Shared by every training loop."""
+    if step % every == 0 or step == total or stop:
+        save(step)
+    if interrupt.requested:
+        progress.emit("interrupted", step=step, checkpoint=str(ckpt_path))
+        raise Interrupted(f"interrupted at step {step}; saved {ckpt_path} (continue with --resume)")
+    return stop
+
+
+def emit_done(progress: Progress, step: int, total: int, ckpt_path: Path, last_loss) -> dict[str, Any]:
     summary = {
         "step": step,
         "total": total,
@@ -342,5 +352,6 @@ def _train(config, resume, stop_after, rank, world, local_rank, progress: Progre
     return summary
 
 
-def _last(path: Path) -> str:
+def last_checkpoint(path: Path) -> str:
+    """For error messages: where the last good checkpoint is."""
     return str(path) if path.exists() else "none written yet"

@@ -27,7 +27,7 @@ import yaml
 from .. import checkpoint as ckpt_io
 from ..errors import CheckpointError, TrainerError, TrainingStopped
 from ..progress import Progress
-from ..train import Interrupted, _Interrupt, make_scheduler, resolve_device
+from ..train import _Interrupt, emit_done, end_of_step, last_checkpoint, make_scheduler, resolve_device
 from . import checkpoint as region_ckpt
 from .annotations import AnnotatedLayer, load_annotated_layers
 from .batches import draw_batch
@@ -166,13 +166,13 @@ def run_region_training(
             except torch.cuda.OutOfMemoryError as exc:
                 raise TrainingStopped(
                     f"CUDA out of memory at step {step} ({batch} crops of {side} px): lower --batch-size "
-                    f"or --roi-size, or pass --bf16; last good checkpoint: {_last(ckpt_path)}"
+                    f"or --roi-size, or pass --bf16; last good checkpoint: {last_checkpoint(ckpt_path)}"
                 ) from exc
             last_loss = float(loss.detach())
             if not math.isfinite(last_loss):
                 raise TrainingStopped(
                     f"loss is {last_loss} at step {step}: stopped without saving; last good checkpoint: "
-                    f"{_last(ckpt_path)}. Lower --lr or check the data."
+                    f"{last_checkpoint(ckpt_path)}. Lower --lr or check the data."
                 )
             optimizer.step()
             scheduler.step()
@@ -195,23 +195,6 @@ def run_region_training(
                 model.train()
                 progress.emit("val", step=step, dice=dice)
             stop = interrupt.requested or (stop_after is not None and step - first_step >= stop_after)
-            if step % int(train["checkpoint_every"]) == 0 or step == total or stop:
-                save(step)
-            if interrupt.requested:
-                progress.emit("interrupted", step=step, checkpoint=str(ckpt_path))
-                raise Interrupted(f"interrupted at step {step}; saved {ckpt_path} (continue with --resume)")
-            if stop:
+            if end_of_step(step, total, int(train["checkpoint_every"]), stop, interrupt, save, progress, ckpt_path):
                 break
-    summary = {
-        "step": step,
-        "total": total,
-        "checkpoint": str(ckpt_path),
-        "stopped": step < total,
-        "loss": last_loss,
-    }
-    progress.emit("done", **summary)
-    return summary
-
-
-def _last(path: Path) -> str:
-    return str(path) if path.exists() else "none written yet"
+    return emit_done(progress, step, total, ckpt_path, last_loss)
