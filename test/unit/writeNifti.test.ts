@@ -5,21 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
-import type { Volume, VoxelArray, VoxelType } from '../../src/core/volume/volume';
+import { allocateVoxels, type Volume, type VoxelType } from '../../src/core/volume/volume';
 
 // nifti-reader-js exports ESM only; a dynamic import loads it from this CommonJS-compiled test.
 const niftiReader = import('nifti-reader-js');
-
-const ARRAYS: Record<VoxelType, (n: number) => VoxelArray> = {
-  uint8: (n) => new Uint8Array(n),
-  int8: (n) => new Int8Array(n),
-  int16: (n) => new Int16Array(n),
-  uint16: (n) => new Uint16Array(n),
-  int32: (n) => new Int32Array(n),
-  uint32: (n) => new Uint32Array(n),
-  float32: (n) => new Float32Array(n),
-  float64: (n) => new Float64Array(n),
-};
 
 /** 30° about z, a flipped third axis and a translation: exercises qfac and the quaternion. */
 const OBLIQUE = (() => {
@@ -31,7 +20,7 @@ const OBLIQUE = (() => {
 
 function makeVolume(type: VoxelType, dims: [number, number, number], affine?: number[]): Volume {
   const n = dims[0] * dims[1] * dims[2];
-  const data = ARRAYS[type](n);
+  const data = allocateVoxels(type, n);
   for (let v = 0; v < n; v++) {
     data[v] = type.startsWith('float')
       ? ((v * 37) % 101) - 50.25

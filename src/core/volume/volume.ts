@@ -53,3 +53,9 @@ export const VOXEL_ARRAYS: Record<
   float32: Float32Array,
   float64: Float64Array,
 };
+
+/** A zero-filled array of `count` voxels of `type`. */
+export function allocateVoxels(type: VoxelType, count: number): VoxelArray {
+  const ctor = VOXEL_ARRAYS[type];
+  return new ctor(new ArrayBuffer(count * ctor.BYTES_PER_ELEMENT));
+}
