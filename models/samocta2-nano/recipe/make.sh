@@ -2,29 +2,44 @@
 # Rebuild models/samocta2-nano from nothing but this repository (no data from ../shared is
 # used for training; ../shared/data/octa500/layers is only evaluated on, through symlinks).
 #   bash models/samocta2-nano/recipe/make.sh
-# Steps: synthetic volumes -> pretrain all nano weights -> LoRA fine-tuning (the paper's
-# method, samocta2 train) -> evaluation -> export with LoRA merged. Work files go to .cache/.
+# Steps: synthetic volumes -> pretrain all nano weights -> LoRA fine-tuning (the
+# paper's method, samocta2 train) -> evaluation -> export with LoRA merged. Work files go to .cache/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$root"
 py="${PYTHON:-$root/.venv/bin/python}"
 export PYTHONPATH="$root/trainer${PYTHONPATH:+:$PYTHONPATH}"
 data=.cache/nano-data run=.cache/nano-run out=models/samocta2-nano
-PRETRAIN_STEPS="${PRETRAIN_STEPS:-150}" LORA_STEPS="${LORA_STEPS:-20}"
+LORA_STEPS="${LORA_STEPS:-20}"
 
 # 1. synthetic volumes (sam-octa2 synth; same seed and size give identical files)
-synth() { node dist/cli.js synth --out "$data/$1" --seed "$2" --size 128x128x96 --slab 0.2,0.8 >/dev/null; }
+synth() { node dist/cli.js synth --out "$data/$1" --seed "$2" --size "${3:-128x128x96}" --slab 0.2,0.8 >/dev/null; }
 for s in $(seq 1001 1016); do synth train "$s"; done
+for s in $(seq 1101 1108); do synth train-small "$s" 96x96x48; done  # the e2e test's size
 for s in 2001 2002; do synth val "$s"; done
 for s in 3001 3002 3003 3004; do synth test "$s"; done
 rm -f "$data"/*/*.json
 
-# 2. pretrain every nano weight (nano has no released checkpoint)
-# (REUSE_PRETRAIN=1 keeps an existing $run/base.pt: the same command made it)
+# 2. pretrain every nano weight from random (nano has no released checkpoint), SAM 2's way
+#    (pretrain_nano.py): batches of single prompted layers, then layer sequences through the
+#    memory path; SAM 2's loss (focal + Dice on the best candidate mask, IoU head, object score).
+#    Each phase also stops after its wall-time limit (the learning rate then decays by time).
+# (REUSE_PRETRAIN=1 keeps existing checkpoints: the same commands made them)
 mkdir -p "$run"
+pretrain() { "$py" models/samocta2-nano/recipe/pretrain_nano.py --data "$data/train" "$data/train-small" \
+  --image-batch 8 --frames 3,5 --save-every 100 "$@"; }
+#  2a. 800 image steps from random weights. This phase ran as the first 800 of 2000 planned
+#      steps (hence --steps 2000 --stop-after 800: the same learning-rate schedule) and with
+#      sam2's L1 loss on the IoU head's sigmoid, which left that head dead (predicting 0).
+if [[ -z "${REUSE_PRETRAIN:-}" || ! -f "$run/base-a.pt" ]]; then
+  pretrain --steps 2000 --image-steps 800 --stop-after 800 --lr 8e-4 --iou-loss l1 --max-minutes 40 \
+    --out "$run/base-a.pt" | tee "$run/pretrain-a.log"
+fi
+#  2b. 200 image steps (BCE on the IoU logits revives the head), then sequences with every
+#      other step an image step
 if [[ -z "${REUSE_PRETRAIN:-}" || ! -f "$run/base.pt" ]]; then
-  "$py" models/samocta2-nano/recipe/pretrain_nano.py --data "$data/train" --steps "$PRETRAIN_STEPS" \
-    --frames 4,4 --lr 1e-3 --save-every 25 --out "$run/base.pt" | tee "$run/pretrain.log"
+  pretrain --init "$run/base-a.pt" --seed 1 --steps 1100 --image-steps 200 --image-share 0.5 --lr 4e-4 \
+    --max-minutes 16 --out "$run/base.pt" | tee "$run/pretrain-b.log"
 fi
 
 # 3. LoRA fine-tuning on vessels (encoder qkv, r=32, alpha=32, dropout 0.1)
