@@ -4,10 +4,13 @@ Builds the bundle's model from its source training checkpoint (LoRA merged, as t
 does), loads it into sam2's SAM2VideoPredictor and tracks the same windowed layers with the
 same click as the TypeScript tracker. Prints one JSON object on stdout:
   {"clickMs": [...], "propagateMs": float, "layers": int, "threads": int, "torch": str}
-or {"skip": "reason"} when the model cannot be built.
+or {"skip": "reason"} when no model can be built. When the source checkpoint is missing or no
+longer builds (its base weights were replaced by a later training run), the same architecture
+(`--size`, `--image-size`) is timed with random weights instead and "weights" says so: the
+timings do not depend on the weights' values.
 
     python bench/torch_track_bench.py --checkpoint CKPT --layers F32 --shape T,ROWS,COLS \
-        --click LAYER,X,Y [--clicks 20] [--threads 1]
+        --click LAYER,X,Y [--clicks 20] [--threads 1] [--size nano --image-size 256]
 """
 
 from __future__ import annotations
@@ -46,16 +49,24 @@ def main() -> int:
     p.add_argument("--click", required=True, help="LAYER,X,Y in layer pixels")
     p.add_argument("--clicks", type=int, default=20)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--size", help="architecture for random weights when the checkpoint fails")
+    p.add_argument("--image-size", type=int)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    if not Path(a.checkpoint).is_file():
-        print(json.dumps({"skip": f"source checkpoint {a.checkpoint} not found"}))
-        return 0
+    weights = "source checkpoint"
     try:
+        if not Path(a.checkpoint).is_file():
+            raise FileNotFoundError(f"source checkpoint {a.checkpoint} not found")
         predictor = build_predictor(a.checkpoint)
-    except Exception as e:  # noqa: BLE001 - any failure is reported as a skipped row
-        print(json.dumps({"skip": f"cannot build the model from {a.checkpoint}: {e}"}))
-        return 0
+    except Exception as e:  # noqa: BLE001 - any failure falls back or becomes a skipped row
+        if not a.size:
+            print(json.dumps({"skip": f"cannot build the model from {a.checkpoint}: {e}"}))
+            return 0
+        from samocta2.model import build_sam2_video_predictor
+
+        torch.manual_seed(0)
+        predictor = build_sam2_video_predictor(a.size, image_size=a.image_size).eval()
+        weights = f"random ({str(e).splitlines()[0][:160]})"
 
     from samocta2.export.preprocess import preprocess_layer
 
@@ -96,6 +107,7 @@ def main() -> int:
                 "layers": emitted,
                 "threads": a.threads,
                 "torch": torch.__version__,
+                "weights": weights,
             }
         )
     )

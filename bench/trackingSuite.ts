@@ -3,8 +3,11 @@
  * every layer is encoded once, as on a first track) and one click (ms, decoder only: the
  * clicked layer's embeddings are cached) for the bundled samocta2-nano on onnxruntime-node
  * and onnxruntime-web's WASM backend in Node, all single-threaded, against the PyTorch
- * reference of the same model on the same layers and click in the same run. The SAM 2.1
- * tiny-size random-weight 1024 px bundle is measured over a few layers when it has been made.
+ * reference of the same model on the same layers and click in the same run; then the webview's
+ * own engine in headless Chromium (bench/chromiumTracking.ts): onnxruntime-web WASM on one
+ * thread (a VS Code webview is not cross-origin isolated) and with threads (an isolated page),
+ * and WebGPU (SwiftShader here, so over two layers only). The SAM 2.1 tiny-size random-weight
+ * 1024 px bundle is measured over a few layers when it has been made.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +25,7 @@ import {
   type OrtModule,
 } from '../src/cli/ortNode';
 import { percentile, type BenchRow, type BenchSuite } from './benchTable';
+import { pageTimings, type PageEngine, type PageJob } from './chromiumTracking';
 import { torchTimings } from './trackingTorch';
 
 const ROOT = join(__dirname, '..');
@@ -32,6 +36,14 @@ const TINY_DIR = '.cache/samocta2-tiny-random';
 const TINY_LAYERS = 3;
 const TORCH_PROPAGATE = 'baseline: PyTorch nano, propagate';
 const TORCH_CLICK = 'baseline: PyTorch nano, click median';
+/** SwiftShader's WebGPU takes tens of seconds a layer on a shared CPU: a short run there. */
+const WEBGPU_CLICKS = 3;
+const WEBGPU_LAYERS = 2;
+const CHROMIUM: readonly PageEngine[] = [
+  { label: 'Chromium wasm 1 thread', webgpu: false, isolated: false },
+  { label: 'Chromium wasm threads', webgpu: false, isolated: true },
+  { label: 'Chromium webgpu', webgpu: true, isolated: false },
+];
 
 interface Click {
   layer: number;
@@ -77,6 +89,45 @@ async function measure(
   }
 }
 
+/** One engine's rows; a failure (no WebGPU adapter, an old bundle) becomes a printed skip. */
+async function chromiumRows(
+  engine: PageEngine,
+  job: PageJob,
+  model: string,
+  propBase: string | undefined,
+  clickBase: string | undefined,
+): Promise<BenchRow[]> {
+  let t: Awaited<ReturnType<typeof pageTimings>>;
+  try {
+    t = await pageTimings(engine, job);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    process.stdout.write(`  ${model} on ${engine.label} skipped: ${why}\n`);
+    return [];
+  }
+  const name = `${model} ${engine.label}`;
+  const span = job.range ? `layers ${job.range[0]}–${job.range[1]} forward` : `${t.layers} layers`;
+  const where = `${t.runtime}, ${t.threads} thread${t.threads > 1 ? 's' : ''}${t.isolated ? ', isolated' : ''}`;
+  return [
+    {
+      suite,
+      name: `${name}: propagate`,
+      value: (1000 * t.layers) / t.trackMs,
+      unit: 'layers/s',
+      baseline: propBase,
+      note: `${where}; ${span}${t.backend === (engine.webgpu ? 'webgpu' : 'wasm') ? '' : `; ran on ${t.backend}`}`,
+    },
+    {
+      suite,
+      name: `${name}: click median`,
+      value: percentile(t.clickMs, 50),
+      unit: 'ms',
+      baseline: clickBase,
+      note: `${t.clickMs.length} clicks, page → worker → page`,
+    },
+  ];
+}
+
 export const trackingSuite: BenchSuite = {
   name: suite,
   async run(): Promise<BenchRow[]> {
@@ -93,12 +144,17 @@ export const trackingSuite: BenchSuite = {
 
     const nano = join(ROOT, 'models/samocta2-nano');
     const manifest = JSON.parse(readFileSync(join(nano, 'manifest.json'), 'utf8')) as {
-      provenance?: { checkpoint?: string | null };
+      model: { image_size: number };
+      provenance?: { checkpoint?: string | null; config?: { model?: { size?: string } } };
+    };
+    const architecture = {
+      size: manifest.provenance?.config?.model?.size ?? 'nano',
+      imageSize: manifest.model.image_size,
     };
     const checkpoint = manifest.provenance?.checkpoint;
     process.stdout.write('  PyTorch reference (nano)…\n');
     const torch = checkpoint
-      ? await torchTimings(ROOT, checkpoint, layers, click, CLICKS)
+      ? await torchTimings(ROOT, checkpoint, layers, click, CLICKS, architecture)
       : { skip: 'the bundle names no source checkpoint' };
     let propBase: string | undefined;
     let clickBase: string | undefined;
@@ -107,7 +163,9 @@ export const trackingSuite: BenchSuite = {
     } else {
       propBase = TORCH_PROPAGATE;
       clickBase = TORCH_CLICK;
-      const note = `torch ${torch.torch}, 1 thread, ${torch.layers} layers; ${where}`;
+      const weights =
+        torch.weights && torch.weights !== 'source checkpoint' ? `; weights: ${torch.weights}` : '';
+      const note = `torch ${torch.torch}, 1 thread, ${torch.layers} layers; ${where}${weights}`;
       add({
         name: TORCH_PROPAGATE,
         value: (1000 * torch.layers) / torch.propagateMs,
@@ -146,6 +204,29 @@ export const trackingSuite: BenchSuite = {
       add({ name: `nano ${label}: click p95`, value: percentile(m.clickMs, 95), unit: 'ms' });
     }
 
+    const voxels = new Uint8Array(synth.volume.data.buffer.slice(0));
+    const job = (bundleDir: string, webgpu: boolean, layers?: number): PageJob => ({
+      bundleDir,
+      dims: SIZE,
+      voxels,
+      click,
+      clicks: webgpu ? WEBGPU_CLICKS : CLICKS,
+      range: layers ? [layer, Math.min(SIZE[2] - 1, layer + layers - 1)] : null,
+      direction: layers ? 'forward' : 'both',
+    });
+    for (const engine of CHROMIUM) {
+      process.stdout.write(`  nano on ${engine.label}…\n`);
+      rows.push(
+        ...(await chromiumRows(
+          engine,
+          job(nano, engine.webgpu, engine.webgpu ? WEBGPU_LAYERS : undefined),
+          'nano',
+          propBase,
+          clickBase,
+        )),
+      );
+    }
+
     const tiny = join(ROOT, TINY_DIR);
     if (!existsSync(join(tiny, 'manifest.json'))) {
       process.stdout.write(
@@ -181,6 +262,10 @@ export const trackingSuite: BenchSuite = {
       add({ name: clk, value: percentile(m.clickMs, 50), unit: 'ms', baseline: tinyBase?.click });
       tinyBase ??= { prop, click: clk };
     }
+    const engine = CHROMIUM[0]!;
+    process.stdout.write(`  tiny (1024 px, random weights) on ${engine.label}…\n`);
+    const tinyJob = { ...job(tiny, false, TINY_LAYERS), clicks: WEBGPU_CLICKS };
+    rows.push(...(await chromiumRows(engine, tinyJob, 'tiny', tinyBase?.prop, tinyBase?.click)));
     return rows;
   },
 };

@@ -13,6 +13,8 @@ export interface TorchTimings {
   readonly propagateMs: number;
   readonly layers: number;
   readonly torch: string;
+  /** 'source checkpoint', or 'random (why)' when the checkpoint no longer builds. */
+  readonly weights?: string;
 }
 
 export type TorchResult = TorchTimings | { readonly skip: string };
@@ -23,6 +25,7 @@ export async function torchTimings(
   layers: LayerSource,
   click: { layer: number; x: number; y: number },
   clicks: number,
+  architecture: { size: string; imageSize: number },
 ): Promise<TorchResult> {
   const python = join(root, '.venv/bin/python');
   if (!existsSync(python)) return { skip: `no trainer venv at ${python}` };
@@ -38,6 +41,7 @@ export async function torchTimings(
       ...['--checkpoint', join(root, checkpoint), '--layers', file],
       ...['--shape', `${count},${rows},${cols}`, '--click', `${click.layer},${click.x},${click.y}`],
       ...['--clicks', String(clicks), '--threads', '1'],
+      ...['--size', architecture.size, '--image-size', String(architecture.imageSize)],
     ],
     { encoding: 'utf8', maxBuffer: 2 ** 24 },
   );

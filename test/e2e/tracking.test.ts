@@ -2,8 +2,12 @@
  * End to end, issue 4: in code-server, open a synthetic volume, let the host hand the webview the
  * shipped nano model, click a vessel, propagate, undo and redo through VS Code (Ctrl+Z /
  * Ctrl+Shift+Z reach the custom document's undo stack), save, and reopen the saved
- * `.seg.nii.gz`. The webview's test hook is switched on with a Playwright init script, which runs
- * in every frame, so the test reads mask areas and maps image pixels to the screen.
+ * `.seg.nii.gz`; then click the synthetic FAZ, propagate, and assert its Dice against the
+ * generator's 3D FAZ (the shipped nano tracks the FAZ; vessels it does not yet, so the vessel's
+ * Dice is reported only). The webview's test hook is switched on with a Playwright init script, which runs
+ * in every frame, so the test reads mask areas and maps image pixels to the screen. Then once
+ * on a real OCTA-500 stack (../shared/data/octa500/layers/10301_faz.nii.gz, copied into the
+ * temporary workspace, never written back): click the FAZ, propagate, report the Dice.
  *
  * Needs: npm run build && npm run package, and scripts/setup-code-server.sh.
  */
@@ -35,7 +39,25 @@ const VSIX = join(REPO_ROOT, 'dist/sam-octa2.vsix');
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 const DIMS: [number, number, number] = [96, 96, 48];
 const VOLUME = 'track-7.nii.gz';
+/** The same synthetic volume under a second name, for the FAZ case (its own document). */
+const FAZ_SYNTH = 'faz-7.nii.gz';
 const SEG = 'track-7.seg.nii.gz';
+const OCTA500 = join(REPO_ROOT, '..', 'shared', 'data', 'octa500', 'layers');
+const FAZ_VOLUME = '10301_faz.nii.gz';
+const FAZ_LABEL = '10301_faz.label.nii.gz';
+const BUNDLE_MANIFEST = join(REPO_ROOT, 'models', 'samocta2-nano', 'manifest.json');
+/**
+ * The tracked synthetic FAZ must beat, by this much Dice, the better of two answers that need no
+ * tracking, both computed in the test from the same click (see `trivialBaselines`).
+ */
+const MARGIN_OVER_TRIVIAL = 0.02;
+/**
+ * ... and reach this share of the bundle's own held-out FAZ Dice (the trainer's evaluation on
+ * synthetic test volumes, manifest `metrics['synth-faz']`, paper protocol: 4-frame sequences with
+ * 5 positive and 3 negative points on 2 frames). One positive click and a whole-stack
+ * propagation is a harder task than that protocol, so only half is asked for.
+ */
+const HELD_OUT_SHARE = 0.5;
 
 interface Target {
   layer: number;
@@ -46,10 +68,18 @@ interface Target {
 }
 
 /** The vessel instance with the largest cross-section, clicked at its pixel nearest the centroid. */
-function writeScene(folder: string): Target {
+function writeScene(folder: string): { vessel: Target; faz: Target } {
   const synth = generateSyntheticOcta({ seed: 7, size: DIMS, slab: [0.2, 0.8] });
-  writeFileSync(join(folder, VOLUME), writeNifti(synth.volume, { gzip: true }));
-  const labels = synth.vesselInstances.data as Uint16Array;
+  const bytes = writeNifti(synth.volume, { gzip: true });
+  writeFileSync(join(folder, VOLUME), bytes);
+  writeFileSync(join(folder, FAZ_SYNTH), bytes);
+  return {
+    vessel: vesselTarget(synth.vesselInstances.data as Uint16Array),
+    faz: fazTarget(synth.faz3d.data as Uint8Array),
+  };
+}
+
+function vesselTarget(labels: Uint16Array): Target {
   const plane = DIMS[0] * DIMS[1];
   const counts = new Map<string, number>();
   labels.forEach((id, n) => {
@@ -60,16 +90,73 @@ function writeScene(folder: string): Target {
   const best = [...counts].sort((a, b) => b[1] - a[1])[0];
   assert.ok(best, 'the synthetic volume has vessels');
   const [id, layer] = best[0].split(':').map(Number) as [number, number];
+  const truth = Uint8Array.from(labels, (v) => (v === id ? 1 : 0));
+  return { layer, ...nearestCentroid(truth, layer), truth };
+}
+
+/** The FAZ on its layer of largest area, clicked at its pixel nearest the centroid. */
+function fazTarget(faz: Uint8Array): Target {
+  const plane = DIMS[0] * DIMS[1];
+  const truth = Uint8Array.from(faz, (v) => (v > 0 ? 1 : 0));
+  let layer = 0;
+  let most = -1;
+  for (let k = 0; k < DIMS[2]; k++) {
+    const area = truth.subarray(k * plane, (k + 1) * plane).reduce((a, v) => a + v, 0);
+    if (area > most) [layer, most] = [k, area];
+  }
+  assert.ok(most > 0, 'the synthetic volume has a FAZ');
+  return { layer, ...nearestCentroid(truth, layer), truth };
+}
+
+/** The pixel of a 0/1 mask's layer nearest that layer's centroid (a click inside the object). */
+function nearestCentroid(truth: Uint8Array, layer: number): { x: number; y: number } {
+  const plane = DIMS[0] * DIMS[1];
   const pixels: [number, number][] = [];
   for (let p = 0; p < plane; p++) {
-    if (labels[layer * plane + p] === id) pixels.push([p % DIMS[0], Math.floor(p / DIMS[0])]);
+    if (truth[layer * plane + p] === 1) pixels.push([p % DIMS[0], Math.floor(p / DIMS[0])]);
   }
   const cx = pixels.reduce((s, p) => s + p[0], 0) / pixels.length;
   const cy = pixels.reduce((s, p) => s + p[1], 0) / pixels.length;
   const [x, y] = pixels.sort(
     (a, b) => Math.hypot(a[0] - cx, a[1] - cy) - Math.hypot(b[0] - cx, b[1] - cy),
   )[0]!;
-  return { layer, x, y, truth: labels.map((v) => (v === id ? 1 : 0)) as unknown as Uint8Array };
+  return { x, y };
+}
+
+/** Dice of a 0/1 prediction against a 0/1 truth of the same length (1 when both are empty). */
+function dice(pred: ArrayLike<number>, truth: ArrayLike<number>): number {
+  let both = 0;
+  let sum = 0;
+  for (let n = 0; n < truth.length; n++) {
+    both += pred[n] === 1 && truth[n] === 1 ? 1 : 0;
+    sum += (pred[n] === 1 ? 1 : 0) + (truth[n] === 1 ? 1 : 0);
+  }
+  return sum === 0 ? 1 : (2 * both) / sum;
+}
+
+/**
+ * Two answers that need no tracking, from the tracked result's own clicked layer: (a) that
+ * layer's mask alone (no propagation: on this scene the FAZ spans layers 14-25, so even a
+ * perfect mask on the clicked layer alone scores about 0.17), (b) that mask copied to every layer
+ * (no depth: outside the capillary plexus depths there is no FAZ).
+ */
+function trivialBaselines(seg: Uint8Array, truth: Uint8Array, layer: number) {
+  const plane = DIMS[0] * DIMS[1];
+  const clicked = seg.subarray(layer * plane, (layer + 1) * plane);
+  const only = new Uint8Array(seg.length);
+  only.set(clicked, layer * plane);
+  const copied = new Uint8Array(seg.length);
+  for (let k = 0; k < DIMS[2]; k++) copied.set(clicked, k * plane);
+  return { clickedLayerOnly: dice(only, truth), copiedToEveryLayer: dice(copied, truth) };
+}
+
+/** The bundle's held-out Dice on synthetic volumes, from its manifest (0 when absent). */
+function heldOutDice(kind: 'rv' | 'faz'): number {
+  const manifest = JSON.parse(readFileSync(BUNDLE_MANIFEST, 'utf8')) as {
+    metrics?: Record<string, { sequence?: { factor: string; dice: number }[] }>;
+  };
+  const rows = manifest.metrics?.[`synth-${kind}`]?.sequence ?? [];
+  return rows.find((r) => r.factor === 'Baseline')?.dice ?? 0;
 }
 
 /** Keeps the extension's output channel (edits, saves, warnings) beside the screenshots. */
@@ -90,6 +177,7 @@ function copyExtensionLog(): void {
 let work: string;
 let workspace: string;
 let target: Target;
+let fazScene: Target;
 let server: CodeServer | undefined;
 let browser: Browser | undefined;
 let page: Page;
@@ -148,13 +236,66 @@ async function runCommand(title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-async function openVolume(): Promise<Frame> {
-  await quickOpen(page, VOLUME);
+async function openVolume(name = VOLUME): Promise<Frame> {
+  await quickOpen(page, name);
   const frame = await contentFrame();
   await frame.locator('.app[data-loaded="true"]').waitFor({ timeout: 60_000 });
   const hooked = await frame.evaluate(() => (window as HookWindow).__samOcta2Test !== undefined);
   assert.ok(hooked, 'the init script switched the test hook on in the webview');
   return frame;
+}
+
+/** Adds a FAZ object, clicks (x, y) on `layer`, propagates over all layers; the object's id. */
+async function trackFaz(frame: Frame, layer: number, x: number, y: number): Promise<number> {
+  await frame.getByTestId('object-add').click();
+  await frame.evaluate(() => {
+    const kind = document.querySelector<HTMLElement & { value: string }>(
+      '[data-testid="object-kind"]',
+    )!;
+    kind.value = 'faz';
+    kind.dispatchEvent(new Event('change'));
+  });
+  await frame.locator('.layer-slider').fill(String(layer));
+  await frame.locator(`.app[data-layer="${layer}"]`).waitFor({ timeout: 10_000 });
+  const p = await frame.evaluate(
+    ([a, b]) => (window as HookWindow).__samOcta2Test!.imageToViewport(a!, b!),
+    [x + 0.5, y + 0.5],
+  );
+  const box = await frame.locator('.viewport').boundingBox();
+  assert.ok(p && box);
+  await page.mouse.click(box.x + p.x, box.y + p.y);
+  const clicked = await waitForTracking(frame, 'the click mask', (s) => s.lastClickMs !== null);
+  const id = clicked.selected!;
+  assert.equal(clicked.objects.find((o) => o.id === id)?.kind, 'faz');
+  await frame.getByTestId('propagate').click();
+  const done = await waitForTracking(
+    frame,
+    'the propagation',
+    (s) => !s.busy && s.lastTrack !== null,
+    600_000,
+  );
+  assert.deepEqual(done.errors, []);
+  assert.equal(done.lastTrack?.cancelled, false);
+  assert.ok(
+    (done.objects.find((o) => o.id === id)?.layers[layer] ?? 0) > 0,
+    'a mask on the clicked layer',
+  );
+  return id;
+}
+
+/** The object's masks over the whole stack, from the webview, in the volume's voxel order. */
+async function objectMasks(frame: Frame, id: number, dims: readonly number[]): Promise<Uint8Array> {
+  const plane = dims[0]! * dims[1]!;
+  const all = new Uint8Array(plane * dims[2]!);
+  for (let k = 0; k < dims[2]!; k++) {
+    const mask =
+      (await frame.evaluate(
+        ([o, l]) => (window as HookWindow).__samOcta2Test!.mask(o!, l!),
+        [id, k],
+      )) ?? [];
+    for (let n = 0; n < mask.length; n++) all[k * plane + n] = mask[n] === 1 ? 1 : 0;
+  }
+  return all;
 }
 
 describe('tracking in code-server', { timeout: 900_000 }, () => {
@@ -169,7 +310,9 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
     work = mkdtempSync(join(tmpdir(), 'sam-octa2-e2e-track-'));
     workspace = join(work, 'octa');
     mkdirSync(workspace);
-    target = writeScene(workspace);
+    ({ vessel: target, faz: fazScene } = writeScene(workspace));
+    // A copy in the temporary workspace: the shared data set is never written.
+    for (const f of [FAZ_VOLUME, FAZ_LABEL]) copyFileSync(join(OCTA500, f), join(workspace, f));
     server = await startCodeServer({
       workspace,
       vsix: VSIX,
@@ -268,15 +411,17 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
       if (v === 1) saved[Math.floor(n / plane)] = (saved[Math.floor(n / plane)] ?? 0) + 1;
     });
     assert.deepEqual(saved, propagated, 'the file holds the masks the editor showed');
-    // Reported, not asserted: how well the nano bundle follows the synthetic vessel.
-    let both = 0;
-    let sum = 0;
-    seg.data.forEach((v, n) => {
-      const t = target.truth[n]!;
-      both += v === 1 && t === 1 ? 1 : 0;
-      sum += (v === 1 ? 1 : 0) + t;
-    });
-    console.log(`tracked vessel vs synthetic instance: Dice ${((2 * both) / sum).toFixed(3)}`);
+    const segMask = Uint8Array.from(seg.data, (v) => (v === 1 ? 1 : 0));
+    // Reported, not asserted: the shipped nano model does not track vessels yet (its card,
+    // models/samocta2-nano/README.md: held-out synthetic vessel Dice 0.07), so a threshold here
+    // would either fail or be trivial. The Dice threshold is asserted on the synthetic FAZ below.
+    const trivial = trivialBaselines(segMask, target.truth, target.layer);
+    console.log(
+      `tracked vessel vs synthetic instance: Dice ${dice(segMask, target.truth).toFixed(3)}; ` +
+        `clicked layer only ${trivial.clickedLayerOnly.toFixed(3)}, copied to every layer ` +
+        `${trivial.copiedToEveryLayer.toFixed(3)}, bundle's held-out vessel Dice ` +
+        `${heldOutDice('rv').toFixed(3)}`,
+    );
 
     await runCommand('View: Close Editor');
     await page.locator('.tabs-container .tab.active[data-resource-name="track-7.nii.gz"]').waitFor({
@@ -291,5 +436,100 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
     );
     assert.deepEqual(areas(reopened), propagated);
     assert.equal(reopened.objects[0]?.prompts, 1);
+  });
+  test('synthetic FAZ: click, propagate, Dice above the no-tracking answers', async () => {
+    const frame = await openVolume(FAZ_SYNTH);
+    await waitForTracking(frame, 'the nano model', (s) => s.model !== null);
+    const id = await trackFaz(frame, fazScene.layer, fazScene.x, fazScene.y);
+    const masks = await objectMasks(frame, id, DIMS);
+    const tracked = dice(masks, fazScene.truth);
+    const trivial = trivialBaselines(masks, fazScene.truth, fazScene.layer);
+    const heldOut = heldOutDice('faz');
+    const threshold = Math.max(
+      trivial.clickedLayerOnly + MARGIN_OVER_TRIVIAL,
+      trivial.copiedToEveryLayer + MARGIN_OVER_TRIVIAL,
+      HELD_OUT_SHARE * heldOut,
+    );
+    console.log(
+      `tracked synthetic FAZ, click ${fazScene.x},${fazScene.y} on layer ${fazScene.layer}: ` +
+        `Dice ${tracked.toFixed(3)}; clicked layer only ${trivial.clickedLayerOnly.toFixed(3)}, ` +
+        `copied to every layer ${trivial.copiedToEveryLayer.toFixed(3)}, bundle's held-out FAZ ` +
+        `Dice ${heldOut.toFixed(3)}; threshold ${threshold.toFixed(3)}`,
+    );
+    assert.ok(tracked >= threshold, `Dice ${tracked.toFixed(3)} < ${threshold.toFixed(3)}`);
+    await runCommand('View: Revert and Close Editor');
+    await page
+      .locator(`.tabs-container .tab[data-resource-name="${FAZ_SYNTH}"]`)
+      .waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  test('OCTA-500 10301: click the FAZ, propagate, report the Dice', async () => {
+    const label = readNifti(readFileSync(join(workspace, FAZ_LABEL))).volume;
+    const [nx, ny, nz] = label.dims;
+    const plane = nx * ny;
+    // The layer with the largest FAZ, clicked at the FAZ pixel nearest its centroid.
+    const area = (k: number): number => {
+      let n = 0;
+      for (let p = k * plane; p < (k + 1) * plane; p++) n += label.data[p]! > 0 ? 1 : 0;
+      return n;
+    };
+    let layer = 0;
+    for (let k = 1; k < nz; k++) if (area(k) > area(layer)) layer = k;
+    const pixels: [number, number][] = [];
+    for (let p = 0; p < plane; p++)
+      if (label.data[layer * plane + p]! > 0) pixels.push([p % nx, Math.floor(p / nx)]);
+    assert.ok(pixels.length > 0, 'the label has a FAZ');
+    const cx = pixels.reduce((a, p) => a + p[0], 0) / pixels.length;
+    const cy = pixels.reduce((a, p) => a + p[1], 0) / pixels.length;
+    const [x, y] = pixels.sort(
+      (a, b) => Math.hypot(a[0] - cx, a[1] - cy) - Math.hypot(b[0] - cx, b[1] - cy),
+    )[0]!;
+
+    const frame = await openVolume(FAZ_VOLUME);
+    await waitForTracking(frame, 'the nano model', (s) => s.model !== null);
+    const id = await trackFaz(frame, layer, x, y);
+    await page.screenshot({ path: join(SHOTS, 'tracking-octa500-faz.png') });
+
+    // Reported, not asserted (the issue asks for the figure): Dice over the stack and per layer.
+    let both = 0;
+    let sum = 0;
+    const perLayer: string[] = [];
+    for (let k = 0; k < nz; k++) {
+      const mask =
+        (await frame.evaluate(
+          ([o, l]) => (window as HookWindow).__samOcta2Test!.mask(o!, l!),
+          [id, k],
+        )) ?? [];
+      const truth = Array.from(label.data.subarray(k * plane, (k + 1) * plane), (v) =>
+        v > 0 ? 1 : 0,
+      );
+      perLayer.push(dice(mask, truth).toFixed(2));
+      for (let n = 0; n < plane; n++) {
+        both += mask[n] === 1 && truth[n] === 1 ? 1 : 0;
+        sum += (mask[n] === 1 ? 1 : 0) + truth[n]!;
+      }
+    }
+    console.log(
+      `OCTA-500 10301 FAZ, click ${x},${y} on layer ${layer}: Dice ${(sum ? (2 * both) / sum : 1).toFixed(3)} ` +
+        `over ${nz} layers; per layer ${perLayer.join(' ')}`,
+    );
+    // Nothing was written beside the copied volume: no save was asked for.
+    assert.ok(!existsSync(join(workspace, '10301_faz.seg.nii.gz')));
+
+    // Bad input (issue 4, item 9): closing the editor during a propagation ends it cleanly.
+    // The worker goes with the webview; nothing half-done reaches the document or the disk,
+    // and the file reopens with a working tracker.
+    await frame.getByTestId('propagate').click();
+    await waitForTracking(frame, 'a running propagation', (s) => s.busy, 60_000);
+    await runCommand('View: Revert and Close Editor');
+    await page
+      .locator(`.tabs-container .tab[data-resource-name="${FAZ_VOLUME}"]`)
+      .waitFor({ state: 'detached', timeout: 20_000 });
+    assert.ok(!existsSync(join(workspace, '10301_faz.seg.nii.gz')), 'nothing was saved');
+    const again = await openVolume(FAZ_VOLUME);
+    const reopened = await waitForTracking(again, 'the model again', (s) => s.model !== null);
+    assert.deepEqual(reopened.errors, []);
+    assert.equal(reopened.busy, false);
+    assert.deepEqual(reopened.objects, [], 'the reverted document has no objects');
   });
 });

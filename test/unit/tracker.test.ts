@@ -128,3 +128,23 @@ test('objects are tracked on their own; a new prompt re-conditions only that obj
       [2, 6],
     );
   }));
+
+test('a prompt on a layer the object does not reach gives an empty mask, not an error', () =>
+  withBundle(async (bundle) => {
+    // Layer 3 blanked: nothing there for the click to select. The parity bundle's object score
+    // on it is below 0 (the object is absent), so the mask is empty; the track goes on.
+    const layers = caseLayers(twoPrompts);
+    const blank = {
+      ...layers,
+      layer: async (i: number) =>
+        i === 3 ? new Float32Array(layers.rows * layers.cols) : layers.layer(i),
+    };
+    const tracker = new SamTracker(bundle, blank);
+    const click = [{ layer: 3, points: [{ x: 20, y: 20, positive: true }] }];
+    const preview = await tracker.previewLayer(3, click[0]!.points);
+    assert.ok(preview.score < 0, `object score ${preview.score}`);
+    assert.ok(preview.mask.every((v) => v === 0));
+    const result = await tracker.track(click);
+    assert.equal(result.frames.size, layers.count);
+    assert.ok(result.frames.get(3)!.mask.every((v) => v === 0));
+  }));

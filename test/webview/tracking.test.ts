@@ -403,6 +403,70 @@ for (const run of [
         assert.equal((last?.edit as { kind: string }).kind, 'propagation');
       });
 
+    // Bad input (issue 4, item 9): a click beside the image is no prompt.
+    if (run.reach === null)
+      it('a click outside the image adds no prompt and no edit', async () => {
+        const h = hook(page);
+        const before = await h.tracking();
+        const edits = (await posted(page)).filter((m) => m.type === 'edit').length;
+        // Left of the image, inside the viewport (the 96-px layer is fitted to the height).
+        const p = await h.toViewport(-4.5, DIMS[1] / 2);
+        const box = await page.locator('.viewport').boundingBox();
+        assert.ok(p && box && p.x > 2, `viewport point ${JSON.stringify(p)}`);
+        await page.mouse.click(box.x + p.x, box.y + p.y);
+        await page.waitForTimeout(500);
+        const after = await h.tracking();
+        assert.equal((await posted(page)).filter((m) => m.type === 'edit').length, edits);
+        assert.deepEqual(
+          after.objects.map((o) => o.prompts),
+          before.objects.map((o) => o.prompts),
+        );
+        assert.deepEqual(after.errors, []);
+      });
+
+    // Bad input (issue 4, item 9): a new model while a propagation runs cancels it cleanly.
+    if (run.reach === null)
+      it('switching the model during a propagation cancels it and loads the new one', async () => {
+        const h = hook(page);
+        await page.getByTestId('propagate').click();
+        await page.waitForFunction(
+          () =>
+            /^([2-9]|\d\d+)\/\d+ layers/.test(
+              document.querySelector('[data-testid="track-progress"]')?.textContent ?? '',
+            ),
+          undefined,
+          { timeout: 60_000 },
+        );
+        await sendModel(page, harness, parityBundle, 'test-bundle-again', 'model-again');
+        await page.waitForFunction(
+          () => {
+            const t = (window as unknown as HarnessWindow).__samOcta2Test!.tracking();
+            return !t.busy && t.model === 'test-bundle-again';
+          },
+          undefined,
+          { timeout: 120_000 },
+        );
+        const s = await h.tracking();
+        assert.deepEqual(s.errors, []);
+        assert.equal(s.lastTrack?.cancelled, true);
+        assert.ok((s.lastTrack?.layers ?? 99) < DIMS[2], `${s.lastTrack?.layers} layers`);
+        // What was tracked before the switch stays one undoable edit.
+        const last = (await posted(page)).filter((m) => m.type === 'edit').at(-1);
+        assert.equal((last?.edit as { kind: string }).kind, 'propagation');
+        // The new model answers a click.
+        const clicks = s.lastClickMs;
+        const p = await h.toViewport(scene.x + 0.5, scene.y + 0.5);
+        const box = await page.locator('.viewport').boundingBox();
+        assert.ok(p && box);
+        await page.mouse.click(box.x + p.x, box.y + p.y);
+        await page.waitForFunction(
+          (before) =>
+            (window as unknown as HarnessWindow).__samOcta2Test!.tracking().lastClickMs !== before,
+          clicks,
+          { timeout: 60_000 },
+        );
+      });
+
     it('shows the object as a surface in 3D and as a footprint in the projection', async () => {
       await page.locator('[data-view="3d"]').click();
       await page.evaluate(() =>
@@ -516,3 +580,102 @@ for (const run of [
     });
   });
 }
+
+/**
+ * A WebGPU failure during a job (issue 4, item 3): the worker's WebGPU runs are made to fail
+ * through its test seam (`__samOcta2FailWebGpu`, src/webview/tracking/ortWebRuntime.ts) after the
+ * bundle opened on WebGPU; the click's job then reopens the bundle on WASM, the status says so,
+ * the click is answered, and a propagation after it puts masks on the layers. A fresh page:
+ * SwiftShader runs nothing before the failure.
+ */
+describe('tracking in the webview: WebGPU fails mid-run', () => {
+  let browser: Browser;
+  let harness: Harness;
+  let page: Page;
+  const errors: string[] = [];
+
+  before(async () => {
+    ensureBuilt();
+    harness = await startHarness();
+    browser = await launchBrowser(['--enable-unsafe-webgpu']);
+    page = await openEditor(browser, harness, errors);
+    await loadVolume(page, harness, 'fallback.nii', scene.header, scene.bytes);
+    await page.locator('.layer-slider').fill(String(scene.layer));
+    await sendModel(page, harness, parityBundle, 'test-bundle', 'model');
+    await page.waitForFunction(
+      () => {
+        const s = (window as unknown as HarnessWindow).__samOcta2Test!.tracking();
+        return s.model !== null || s.errors.length > 0;
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
+  });
+
+  after(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it('falls back to WASM, says so, and masks still come', { timeout: 300_000 }, async () => {
+    const h = hook(page);
+    assert.equal((await h.tracking()).backend, 'webgpu');
+    const worker = page.workers().find((w) => w.url().startsWith('blob:'));
+    assert.ok(
+      worker,
+      `tracker worker among ${page
+        .workers()
+        .map((w) => w.url())
+        .join(', ')}`,
+    );
+    await worker.evaluate(() => {
+      (globalThis as { __samOcta2FailWebGpu?: string }).__samOcta2FailWebGpu =
+        'injected GPU device loss';
+    });
+    const p = await h.toViewport(scene.x + 0.5, scene.y + 0.5);
+    const box = await page.locator('.viewport').boundingBox();
+    assert.ok(p && box);
+    await page.mouse.click(box.x + p.x, box.y + p.y);
+    await page
+      .waitForFunction(
+        () => {
+          const t = (window as unknown as HarnessWindow).__samOcta2Test!.tracking();
+          return t.errors.length > 0 || t.lastClickMs !== null;
+        },
+        undefined,
+        { timeout: 240_000 },
+      )
+      .catch(async (e: Error) => {
+        throw new Error(`${e.message}; tracking ${JSON.stringify(await h.tracking())}`);
+      });
+    const s = await h.tracking();
+    assert.deepEqual(s.errors, []);
+    assert.equal(s.backend, 'wasm');
+    assert.match(s.note ?? '', /WebGPU failed \(injected GPU device loss\); continuing on WASM/);
+    const status = (await page.getByTestId('tracking-status').textContent()) ?? '';
+    assert.match(status, /WASM/);
+    assert.match(status, /WebGPU failed/);
+    assert.equal(s.objects[0]?.prompts, 1, 'the click is a prompt, its mask answered');
+    // The job after the fallback runs on WASM: a short propagation puts masks on the layers.
+    await page.locator('[data-testid="track-from"] input').fill(String(scene.layer));
+    await page.locator('[data-testid="track-to"] input').fill(String(scene.layer + 3));
+    await page.getByTestId('propagate').click();
+    await page.waitForFunction(
+      () => {
+        const t = (window as unknown as HarnessWindow).__samOcta2Test!.tracking();
+        return t.errors.length > 0 || (!t.busy && t.lastTrack !== null);
+      },
+      undefined,
+      { timeout: 240_000 },
+    );
+    const tracked = await h.tracking();
+    assert.deepEqual(tracked.errors, []);
+    assert.equal(tracked.backend, 'wasm');
+    assert.equal(tracked.lastTrack?.cancelled, false);
+    const withMask = Object.keys(tracked.objects[0]?.layers ?? {}).length;
+    assert.ok(withMask >= 2, `masks on ${withMask} layers`);
+    const sent = (await posted(page)).filter((m) => m.type === 'trackingStatus');
+    assert.equal(sent.at(-1)?.backend, 'wasm');
+    assert.deepEqual(errors, []);
+  });
+});

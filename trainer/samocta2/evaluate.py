@@ -6,6 +6,9 @@ positive points 1/5/10, negative points 0/3/6. En-face task (paper Table I): one
 en-face image (projection) per object with the baseline's points.
 
 A frame where neither the prediction nor the truth has the object counts as Dice = Jaccard = 1.
+Sequences are tracked in the model bundle's order (tracking.py: prompted frames, forward from the
+earliest, then backward), the order of the editor and `sam-octa2 eval`, so the two evaluations of
+one model agree (test/unit/cliEval.test.ts).
 
     python -m samocta2 eval --checkpoint runs/nano_rv/checkpoint.pt --data data/synth/test --out runs/nano_rv/eval
 """

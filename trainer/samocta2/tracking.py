@@ -4,10 +4,14 @@ We follow what sam2's training model (training/model/sam2.py, SAM2Train) does, b
 sam2 package's SAM2Base methods rather than copying them: run the image encoder on every
 frame, then call `SAM2Base.track_step` frame by frame. Prompted frames go first as initial
 conditioning frames (their point prompts through the prompt encoder, their outputs into
-`cond_frame_outputs`); the other frames follow in depth order and read the memory bank
-(conditioning frames, the previous frames' memories and object pointers). Every tensor stays
-in the autograd graph, so the loss on a tracked frame reaches the encoder's LoRA weights
-through memory attention, the memory encoder and the object pointers.
+`cond_frame_outputs`); the other frames follow in the bundle contract's order
+(docs/model-bundle.md section 5.2, the order of sam2's SAM2VideoPredictor and of the
+TypeScript tracker): forward from the earliest prompted frame to the last frame, then backward
+from it to frame 0 with `track_in_reverse`, one memory bank for both passes. Each frame reads
+the memory bank (conditioning frames, the memories and object pointers of the frames before it
+in its pass). So `samocta2 eval` scores the track the editor and `sam-octa2 eval` produce.
+Every tensor stays in the autograd graph, so the loss on a tracked frame reaches the encoder's
+LoRA weights through memory attention, the memory encoder and the object pointers.
 """
 
 from __future__ import annotations
@@ -93,11 +97,9 @@ def _track(model, images, point_inputs, activation_checkpointing, scores) -> Tra
     backbone_out = _encode(model, images, activation_checkpointing)
     _, feats, pos, sizes = model._prepare_backbone_features(backbone_out)
     output_dict: dict[str, dict[int, dict]] = {"cond_frame_outputs": {}, "non_cond_frame_outputs": {}}
-    conditioning = sorted(point_inputs)
-    order = conditioning + [t for t in range(num_frames) if t not in point_inputs]
     logits: dict[int, torch.Tensor] = {}
     object_scores: dict[int, torch.Tensor] = {}
-    for t in order:
+    for t, reverse in contract_order(sorted(point_inputs), num_frames):
         is_cond = t in point_inputs
         out = model.track_step(
             frame_idx=t,
@@ -109,11 +111,23 @@ def _track(model, images, point_inputs, activation_checkpointing, scores) -> Tra
             mask_inputs=None,
             output_dict=output_dict,
             num_frames=num_frames,
+            track_in_reverse=reverse,
         )
         output_dict["cond_frame_outputs" if is_cond else "non_cond_frame_outputs"][t] = out
         logits[t] = out["pred_masks_high_res"]
         object_scores[t] = scores[-1]
     return TrackOutput([logits[t] for t in range(num_frames)], [object_scores[t] for t in range(num_frames)])
+
+
+def contract_order(prompted: list[int], num_frames: int) -> list[tuple[int, bool]]:
+    """(frame, in the reverse pass) in tracking order: the prompted frames (sorted), then forward
+    from the earliest prompted frame to the last, then backward from it to frame 0, each frame
+    once (docs/model-bundle.md section 5.2)."""
+    start = prompted[0]
+    order = [(t, False) for t in prompted]
+    order += [(t, False) for t in range(start + 1, num_frames) if t not in prompted]
+    order += [(t, True) for t in range(start - 1, -1, -1)]
+    return order
 
 
 def logits_at(logits: torch.Tensor, hw: tuple[int, int]) -> torch.Tensor:

@@ -67,6 +67,7 @@ export function webRuntime(backend: Backend): OnnxRuntime {
         outputNames: session.outputNames,
         inputInfo: inputInfo(session),
         run: async (feeds) => {
+          if (backend === 'webgpu') failIfInjected();
           const out = await session.run(feeds as ort.InferenceSession.FeedsType);
           await yieldToEventLoop();
           return out;
@@ -75,6 +76,16 @@ export function webRuntime(backend: Backend): OnnxRuntime {
       };
     },
   };
+}
+
+/**
+ * Test seam: the webview test sets `__samOcta2FailWebGpu` (an error message) in the worker's
+ * global scope through Playwright, and every WebGPU graph run then fails as a lost device
+ * would, so the fallback to WASM is exercised without a GPU that can be made to fail.
+ */
+function failIfInjected(): void {
+  const message = (globalThis as { __samOcta2FailWebGpu?: string }).__samOcta2FailWebGpu;
+  if (message) throw new Error(message);
 }
 
 /**
