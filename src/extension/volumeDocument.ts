@@ -7,6 +7,8 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { TrackedObjectState, TrackingEdit } from '../protocol/editorMessages';
+import { DocumentRegions } from './regions/documentRegions';
+import type { RegionChange } from './regions/regionAnnotation';
 import { type ConfirmOverwrite, DocumentSegmentation } from './segmentation/documentSegmentation';
 import { type LoadProgress, type LoadedVolume, loadVolume } from './volumeLoader';
 
@@ -14,6 +16,14 @@ export interface AppliedEdit {
   readonly edit: TrackingEdit;
   readonly direction: 'undo' | 'redo';
   /** The editor the edit came from, which already shows it; undefined for undo/redo. */
+  readonly origin: object | undefined;
+}
+
+/** A change of the region annotation, for the editors to mirror. */
+export interface AppliedRegionChange {
+  readonly change: RegionChange;
+  readonly direction: 'undo' | 'redo';
+  /** The editor the stroke came from, which already shows its voxels; undefined otherwise. */
   readonly origin: object | undefined;
 }
 
@@ -39,6 +49,18 @@ export class VolumeDocument implements vscode.CustomDocument {
   private readonly appliedEmitter = new vscode.EventEmitter<AppliedEdit>();
   private readonly replacedEmitter = new vscode.EventEmitter<void>();
   readonly segmentation: DocumentSegmentation;
+  /** The sparse workflow's vessel-region annotation (issue 6); use after regionsReady(). */
+  readonly regions: DocumentRegions;
+  private regionsLoading: Promise<DocumentRegions> | undefined;
+  private readonly regionEditEmitter = new vscode.EventEmitter<RegionChange>();
+  private readonly regionAppliedEmitter = new vscode.EventEmitter<AppliedRegionChange>();
+  private readonly regionsReplacedEmitter = new vscode.EventEmitter<void>();
+  /** A new region change: the provider makes it an undoable change. */
+  readonly onDidEditRegions = this.regionEditEmitter.event;
+  /** Every change to the region annotation (edits, undo, redo), for the editors to mirror. */
+  readonly onDidApplyRegionChange = this.regionAppliedEmitter.event;
+  /** The whole annotation was replaced (revert): editors re-send `regions`. */
+  readonly onDidReplaceRegions = this.regionsReplacedEmitter.event;
 
   /** Fires while the file is read, decompressed and parsed. */
   readonly onDidProgress = this.progressEmitter.event;
@@ -57,6 +79,10 @@ export class VolumeDocument implements vscode.CustomDocument {
     private readonly fileSystem: vscode.FileSystem,
   ) {
     this.segmentation = new DocumentSegmentation(fileSystem, uri, this.fileName);
+    this.regions = new DocumentRegions(fileSystem, uri, this.fileName, (change, origin) => {
+      this.regionEditEmitter.fire(change);
+      this.regionAppliedEmitter.fire({ change, direction: 'redo', origin });
+    });
   }
 
   get fileName(): string {
@@ -106,6 +132,25 @@ export class VolumeDocument implements vscode.CustomDocument {
     }
   }
 
+  /** The region annotation once the volume and its backup or saved regions files are read. */
+  regionsReady(): Promise<DocumentRegions> {
+    this.regionsLoading ??= (async () => {
+      const { volume } = await this.load();
+      const backup = this.backupId ? regionBackupUri(vscode.Uri.parse(this.backupId)) : undefined;
+      if (!backup || !(await this.regions.loadBackup(backup, volume))) {
+        await this.regions.loadSaved(volume);
+      }
+      return this.regions;
+    })();
+    return this.regionsLoading;
+  }
+
+  /** Undo or redo of an earlier region change, run by VS Code. */
+  replayRegions(change: RegionChange, direction: 'undo' | 'redo'): void {
+    this.regions.replay(change, direction);
+    this.regionAppliedEmitter.fire({ change, direction, origin: undefined });
+  }
+
   private change(edit: TrackingEdit, direction: 'undo' | 'redo'): void {
     this.segmentation.apply(edit, direction);
     this.earlyChanges?.push({ edit, direction });
@@ -124,10 +169,17 @@ export class VolumeDocument implements vscode.CustomDocument {
     this.appliedEmitter.fire({ edit, direction, origin: undefined });
   }
 
-  async save(confirm: ConfirmOverwrite, target?: vscode.Uri): Promise<void> {
+  /** `regionsBeside`: the volume file the regions files are saved beside (Save As). */
+  async save(
+    confirm: ConfirmOverwrite,
+    target?: vscode.Uri,
+    regionsBeside?: vscode.Uri,
+  ): Promise<void> {
     await this.objects();
     const { volume } = await this.load();
     await this.segmentation.save(volume, confirm, target);
+    await this.regionsReady();
+    await this.regions.save(volume, confirm, regionsBeside);
   }
 
   async revert(): Promise<void> {
@@ -135,14 +187,24 @@ export class VolumeDocument implements vscode.CustomDocument {
     const { volume } = await this.load();
     await this.segmentation.loadSaved(volume);
     this.replacedEmitter.fire();
+    await this.regionsReady();
+    await this.regions.loadSaved(volume);
+    this.regionsReplacedEmitter.fire();
   }
 
   async backup(destination: vscode.Uri): Promise<vscode.CustomDocumentBackup> {
     await this.objects();
     await this.segmentation.writeBackup(destination);
+    await this.regionsReady();
+    const regionBackup = regionBackupUri(destination);
+    await this.regions.writeBackup(regionBackup);
     return {
       id: destination.toString(),
-      delete: () => void this.fileSystem.delete(destination).then(undefined, () => undefined),
+      delete: () => {
+        for (const uri of [destination, regionBackup]) {
+          void this.fileSystem.delete(uri).then(undefined, () => undefined);
+        }
+      },
     };
   }
 
@@ -154,9 +216,18 @@ export class VolumeDocument implements vscode.CustomDocument {
       this.editEmitter,
       this.appliedEmitter,
       this.replacedEmitter,
+      this.regionEditEmitter,
+      this.regionAppliedEmitter,
+      this.regionsReplacedEmitter,
     ]) {
       e.dispose();
     }
     this.loading = undefined;
   }
+}
+
+/** The region annotation's backup lies beside the segmentation's (one backup id for both). */
+function regionBackupUri(backup: vscode.Uri): vscode.Uri {
+  const name = backup.path.slice(backup.path.lastIndexOf('/') + 1);
+  return vscode.Uri.joinPath(backup, '..', `${name}.regions`);
 }

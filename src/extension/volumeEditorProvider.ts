@@ -61,6 +61,7 @@ export class VolumeEditorProvider
       registerSelectModel({
         models: () => provider.models(),
         choose: (id) => provider.chooseModel(id),
+        chooseEverywhere: (id) => provider.chooseModelEverywhere(id),
       }),
       provider,
     );
@@ -88,7 +89,18 @@ export class VolumeEditorProvider
         redo: () => document.replay(edit, 'redo'),
       }),
     );
-    document.onDidDispose(() => edits.dispose());
+    const regionEdits = document.onDidEditRegions((change) =>
+      this.changeEmitter.fire({
+        document,
+        label: change.label,
+        undo: () => document.replayRegions(change, 'undo'),
+        redo: () => document.replayRegions(change, 'redo'),
+      }),
+    );
+    document.onDidDispose(() => {
+      edits.dispose();
+      regionEdits.dispose();
+    });
     return document;
   }
 
@@ -122,7 +134,7 @@ export class VolumeEditorProvider
       await vscode.workspace.fs.copy(document.uri, destination, { overwrite: true });
     }
     const target = vscode.Uri.joinPath(destination, '..', segmentationFileName(name));
-    await document.save(confirmOverwrite, target);
+    await document.save(confirmOverwrite, target, destination);
     this.log.info(`saved ${destination.toString(true)} and ${target.toString(true)}`);
   }
 
@@ -160,6 +172,11 @@ export class VolumeEditorProvider
     this.preferredModel = id;
     const active = [...this.sessions].find((s) => s.active);
     await active?.sendModels(id);
+  }
+
+  private async chooseModelEverywhere(id: string): Promise<void> {
+    this.preferredModel = id;
+    await Promise.all([...this.sessions].map((s) => s.sendModels(id)));
   }
 
   /** Called by VS Code for each editor (tab) that shows the document. */
@@ -220,7 +237,7 @@ async function confirmOverwrite(uri: vscode.Uri, problem: string): Promise<boole
   const replace = 'Replace';
   const answer = await vscode.window.showWarningMessage(
     `${uri.path.slice(uri.path.lastIndexOf('/') + 1)} already exists and could not be read as ` +
-      `this volume's segmentation: ${problem} Replace it with the current segmentation?`,
+      `this volume's annotation: ${problem} Replace it with the current one?`,
     { modal: true },
     replace,
   );

@@ -15,6 +15,10 @@ import type {
   TrackingStatusMessage,
 } from '../protocol/editorMessages';
 import type { LayerStatusBar } from './layerStatusBar';
+import { regionEditFromMessage, regionMessages } from './regions/regionMessages';
+import { sparseHost } from './sparse/registerSparse';
+import { isSparseMessage } from './sparse/sparseMessages';
+import { SparseSession } from './sparse/sparseSession';
 import { type ModelEntry, readModelFiles } from './models/modelCatalog';
 import type { ModelStatusBar } from './models/modelStatusBar';
 import type { VolumeDocument } from './volumeDocument';
@@ -33,6 +37,8 @@ export interface SessionContext {
 
 /** Documents whose unreadable segmentation the user was already told about. */
 const reportedProblems = new WeakSet<VolumeDocument>();
+/** Documents whose unreadable regions files the user was already told about. */
+const reportedRegionProblems = new WeakSet<VolumeDocument>();
 
 export class VolumeEditorSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -40,12 +46,18 @@ export class VolumeEditorSession implements vscode.Disposable {
   /** Counts `ready`s, so a slow load answers only the webview instance that asked for it. */
   private generation = 0;
   private trackingStatus: TrackingStatusMessage | undefined;
+  /** The sparse-annotation panel's host half (issue 6); undefined before registerSparse. */
+  private readonly sparse: SparseSession | undefined;
 
   constructor(
     private readonly document: VolumeDocument,
     private readonly panel: vscode.WebviewPanel,
     private readonly context: SessionContext,
   ) {
+    const sparse = sparseHost();
+    this.sparse = sparse
+      ? new SparseSession(document, (m) => this.post(m), { ...sparse, log: context.log })
+      : undefined;
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
       panel.onDidChangeViewState(() => {
@@ -61,6 +73,10 @@ export class VolumeEditorSession implements vscode.Disposable {
         if (origin !== this) this.post({ type: 'applyEdit', edit, direction });
       }),
       document.onDidReplaceSegmentation(() => void this.sendSegmentation()),
+      document.onDidApplyRegionChange(({ change, direction, origin }) =>
+        this.post(regionMessages.change(change, direction, origin === this)),
+      ),
+      document.onDidReplaceRegions(() => void this.sendRegions()),
     );
   }
 
@@ -112,12 +128,49 @@ export class VolumeEditorSession implements vscode.Disposable {
     }
   }
 
+  private async sendRegions(current: () => boolean = () => true): Promise<void> {
+    try {
+      const regions = await this.document.regionsReady();
+      if (!current()) return;
+      this.post(regionMessages.full(regions.current));
+      const problem = regions.problem;
+      if (problem && !reportedRegionProblems.has(this.document)) {
+        reportedRegionProblems.add(this.document);
+        this.context.log.warn(`${this.document.fileName}: ${problem}`);
+        void vscode.window.showWarningMessage(
+          `SAM-OCTA2: ${problem} The vessel regions were not loaded; Save will ask before ` +
+            `replacing the file.`,
+        );
+      }
+    } catch (error) {
+      this.context.log.debug(`${this.document.fileName}: no regions: ${String(error)}`);
+    }
+  }
+
+  private regionEdit(label: string, bytes: ArrayBuffer | ArrayBufferView): void {
+    try {
+      const edit = regionEditFromMessage(bytes);
+      this.context.log.info(`${this.document.fileName}: region edit "${label}"`);
+      this.document.regions.editFromWebview(label, edit, this);
+    } catch (error) {
+      // The webview already shows the stroke: put it back in step with the document.
+      const message = `Region edit refused: ${(error as Error).message}`;
+      this.context.log.warn(`${this.document.fileName}: ${message}`);
+      void vscode.window.showErrorMessage(`SAM-OCTA2: ${message}`);
+      void this.sendRegions();
+    }
+  }
+
   /** Sends new settings after the user changed `samOcta2.*`. */
   settingsChanged(settings: EditorSettings): void {
     this.post({ type: 'settingsChanged', settings });
   }
 
   private onMessage(message: unknown): void {
+    if (isSparseMessage(message)) {
+      this.sparse?.handle(message);
+      return;
+    }
     if (!isFromWebviewMessage(message)) {
       const type = (message as { type?: unknown } | null)?.type;
       this.context.log.warn(
@@ -142,6 +195,9 @@ export class VolumeEditorSession implements vscode.Disposable {
       case 'edit':
         this.context.log.info(`${this.document.fileName}: edit "${message.edit.label}"`);
         this.document.edit(withBufferMasks(message.edit), this);
+        return;
+      case 'regionEdit':
+        this.regionEdit(message.label, message.edit);
         return;
       case 'trackingStatus':
         this.trackingStatus = message;
@@ -169,6 +225,13 @@ export class VolumeEditorSession implements vscode.Disposable {
       this.post({ type: 'volumeHeader', header: loaded.header });
       this.post({ type: 'volumeData', buffer: loaded.buffer });
       await this.sendSegmentation(current);
+      await this.sendRegions(current);
+      if (current())
+        await this.sparse
+          ?.sendState()
+          .catch((e: unknown) =>
+            this.context.log.warn(`${this.document.fileName}: sparse panel: ${String(e)}`),
+          );
       if (current()) await this.sendModels();
       const { dims, type } = loaded.header;
       this.context.log.info(
@@ -201,6 +264,7 @@ export class VolumeEditorSession implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.sparse?.dispose();
     this.context.statusBar.hide(this);
     this.context.modelStatusBar.hide(this);
     for (const d of this.disposables.splice(0)) d.dispose();
@@ -214,6 +278,7 @@ const FROM_WEBVIEW_TYPES: ReadonlySet<string> = new Set<FromWebviewMessage['type
   'selectModel',
   'edit',
   'trackingStatus',
+  'regionEdit',
 ]);
 
 export function isFromWebviewMessage(value: unknown): value is FromWebviewMessage {
@@ -231,6 +296,10 @@ export function isFromWebviewMessage(value: unknown): value is FromWebviewMessag
   if (type === 'showError') return typeof (value as { message?: unknown }).message === 'string';
   if (type === 'selectModel') return typeof (value as { id?: unknown }).id === 'string';
   if (type === 'edit') return isTrackingEdit((value as { edit?: unknown }).edit);
+  if (type === 'regionEdit') {
+    const { label, edit } = value as Record<string, unknown>;
+    return typeof label === 'string' && isBinary(edit);
+  }
   if (type === 'trackingStatus') {
     const { model, backend } = value as Record<string, unknown>;
     return (

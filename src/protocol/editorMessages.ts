@@ -69,7 +69,10 @@ export type ToWebviewMessage =
   | ModelFilesMessage
   | ModelErrorMessage
   | SegmentationMessage
-  | ApplyEditMessage;
+  | ApplyEditMessage
+  | RegionsMessage
+  | ApplyRegionEditMessage
+  | SparseToWebviewMessage;
 
 // ---- webview → extension host ----
 export interface ReadyMessage {
@@ -94,7 +97,9 @@ export type FromWebviewMessage =
   | ShowErrorMessage
   | SelectModelMessage
   | EditMessage
-  | TrackingStatusMessage;
+  | TrackingStatusMessage
+  | RegionEditMessage
+  | SparseFromWebviewMessage;
 
 export type ViewKind = 'layer' | '3d' | 'projection';
 
@@ -165,7 +170,9 @@ export type TrackingEditKind =
   | 'prompt'
   | 'propagation'
   | 'clearObject'
-  | 'deleteObject';
+  | 'deleteObject'
+  /** Paint, erase, fill or clear with the brush tools on one layer (issue 6). */
+  | 'brush';
 
 export interface TrackingEdit {
   readonly kind: TrackingEditKind;
@@ -221,3 +228,181 @@ export interface TrackingStatusMessage {
   readonly backend: 'webgpu' | 'wasm' | null;
   readonly note: string | null;
 }
+
+// ---- vessel regions of the sparse workflow (issue 6) ----
+//
+// The document owns the "vessel region" annotation (docs/sparse-annotation.md, section
+// "Regions in the editor"): one binary region mask over the volume, the annotated layers and
+// the depth axis they run along. The webview paints it with the brush tools and posts each
+// stroke as one `regionEdit`; the host pushes it on the document's undo stack (together with
+// the tracking edits) and answers every editor of the document with `applyRegionEdit` (the
+// editor it came from gets `edit: null`, it already shows the voxels, but the new `layers`).
+// Host-side changes (the sparse panel accepting a prediction, marking a layer annotated, undo,
+// redo) reach every editor as `applyRegionEdit`; `regions` replaces everything (on open, revert,
+// backup restore).
+
+/** Region voxels hold this label in edits; any non-zero value in a file counts as inside. */
+export const REGION_LABEL = 1;
+
+/** Host → webview: the whole region annotation. */
+export interface RegionsMessage {
+  readonly type: 'regions';
+  /** Depth axis the annotated layers run along. */
+  readonly axis: Axis;
+  /** Annotated layer indices along `axis`, ascending. */
+  readonly layers: readonly number[];
+  /** The region mask over the whole volume, run-length encoded as TrackedObjectState.masks. */
+  readonly mask: ArrayBuffer;
+}
+
+/** Host → webview: one change of the region annotation. */
+export interface ApplyRegionEditMessage {
+  readonly type: 'applyRegionEdit';
+  /**
+   * A label edit (src/core/labels/labelEditCodec.ts) over the whole volume, voxel indices in
+   * NIfTI order: apply it (`redo`) or revert it (`undo`). null: the voxels did not change here
+   * (a layer was only marked, or the receiving editor made the edit itself).
+   */
+  readonly edit: ArrayBuffer | null;
+  readonly direction: 'undo' | 'redo';
+  /** The axis and annotated layers after the change. */
+  readonly axis: Axis;
+  readonly layers: readonly number[];
+}
+
+/**
+ * Webview → host: one brush stroke (or fill, or clear layer) on the region, already shown in the
+ * webview. The edit's layer (labelEditCodec's layer field) must be set: the host adds that layer
+ * to the annotated layers in the same undo step.
+ */
+export interface RegionEditMessage {
+  readonly type: 'regionEdit';
+  /** For the Edit menu and undo history, e.g. "Paint region on layer 12". */
+  readonly label: string;
+  /** labelEditCodec encoding; new values are REGION_LABEL (paint, fill) or 0 (erase, clear). */
+  readonly edit: ArrayBuffer;
+}
+
+// ---- sparse-annotation panel (issue 6): screen, sample, train, predict, review, finish ----
+//
+// The webview screens and samples layers itself (it holds the volume) and keeps the panel's
+// settings in the regions sidecar (`sparseSettings`, written with the next save). Training and
+// prediction run on the host as `samocta2-region` tasks (`sparseRun`), reported back with
+// `sparseStatus`; a finished prediction arrives as `sparsePrediction` (the region-predict map,
+// also sent on open when one exists). Accepting a reviewed layer (`sparseAccept`) and marking
+// a layer annotated (`sparseMark`) change the region annotation on the host, undoably; the
+// editors hear of it as `applyRegionEdit`. `sparseFinish` writes `<name>.vessels.nii.gz`.
+
+export type SparseTask = 'train' | 'predict' | 'finish';
+export type SparseDevice = 'auto' | 'cpu' | 'cuda';
+
+/** The panel's choices, kept in `<name>.regions.json` beside the annotated layers. */
+export interface SparsePanelSettings {
+  /** Blank-layer threshold: fraction of a layer's pixels with signal (screenBlankLayers). */
+  readonly blankThreshold: number;
+  readonly sampleCount: number;
+  readonly sampleSeed: number;
+  /** The sampled layers in draw order. */
+  readonly sampled: readonly number[];
+  readonly trainSteps: number;
+  readonly device: SparseDevice;
+  /** The en-face RV annotation file for the finish step ('' = none chosen). */
+  readonly enfacePath: string;
+}
+
+/** Host → webview, after `regions`: stored settings (null: none yet) and what exists on disk. */
+export interface SparseStateMessage {
+  readonly type: 'sparseState';
+  readonly settings: SparsePanelSettings | null;
+  /** The folder the train step reads (every annotated volume in it). */
+  readonly folder: string;
+  /** A trained region model exists (region-runs/run-NNN/checkpoint.pt). */
+  readonly hasModel: boolean;
+}
+
+/** Host → webview: a task's progress or end. */
+export interface SparseStatusMessage {
+  readonly type: 'sparseStatus';
+  readonly task: SparseTask;
+  readonly phase: 'running' | 'done' | 'failed' | 'stopped';
+  readonly text: string;
+  /** 0..1, or -1 when unknown. */
+  readonly fraction: number;
+}
+
+/** Host → webview: region-predict's smoothed probability maps (docs/sparse-annotation.md §2). */
+export interface SparsePredictionMessage {
+  readonly type: 'sparsePrediction';
+  readonly axis: Axis;
+  /** The predicted layers; the others are "not predicted". */
+  readonly layers: readonly number[];
+  /** uint8 over the whole volume in NIfTI voxel order, value = round(255 p). */
+  readonly buffer: ArrayBuffer;
+  /** Training step of the checkpoint that predicted. */
+  readonly step: number | null;
+}
+
+/** Host → webview: the path the user picked with Browse. */
+export interface SparseBrowsedMessage {
+  readonly type: 'sparseBrowsed';
+  readonly path: string;
+}
+
+/** Webview → host: remember the panel's settings (written into the sidecar on save). */
+export interface SparseSettingsMessage {
+  readonly type: 'sparseSettings';
+  readonly settings: SparsePanelSettings;
+}
+
+/** Webview → host: run `region-train` on the folder or `region-predict` on `layers`. */
+export interface SparseRunMessage {
+  readonly type: 'sparseRun';
+  readonly task: 'train' | 'predict';
+  readonly device: SparseDevice;
+  /** train: optimizer steps. */
+  readonly steps: number;
+  /** predict: the non-blank layers (along the annotation's axis). */
+  readonly layers: readonly number[];
+}
+
+/** Webview → host: stop the running task (the trainer saves first). */
+export interface SparseStopMessage {
+  readonly type: 'sparseStop';
+}
+
+/** Webview → host: the predicted region of `layer` becomes its annotated region. */
+export interface SparseAcceptMessage {
+  readonly type: 'sparseAccept';
+  readonly layer: number;
+}
+
+/** Webview → host: mark `layer` annotated (its region, maybe empty, is training data) or not. */
+export interface SparseMarkMessage {
+  readonly type: 'sparseMark';
+  readonly layer: number;
+  readonly annotated: boolean;
+}
+
+/** Webview → host: write `<name>.vessels.nii.gz` from the en-face RV file `enfacePath`. */
+export interface SparseFinishMessage {
+  readonly type: 'sparseFinish';
+  /** Absolute, or relative to the volume's folder. */
+  readonly enfacePath: string;
+}
+
+/** Webview → host: pick the en-face RV file with the open dialog. */
+export interface SparseBrowseMessage {
+  readonly type: 'sparseBrowse';
+}
+
+export type SparseToWebviewMessage =
+  SparseStateMessage | SparseStatusMessage | SparsePredictionMessage | SparseBrowsedMessage;
+
+export type SparseFromWebviewMessage =
+  | SparseSettingsMessage
+  | SparseRunMessage
+  | SparseStopMessage
+  | SparseAcceptMessage
+  | SparseMarkMessage
+  | SparseFinishMessage
+  | SparseBrowseMessage;

@@ -27,6 +27,8 @@ import { VolumeView } from './volumeView';
 import { bindViewportInput } from './viewportInput';
 import type { HostClient } from './vscodeApi';
 import { TrackingController } from './tracking/trackingController';
+import { BrushController } from './brush/brushController';
+import { SparseController } from './sparse/sparseController';
 
 const DEFAULT_SETTINGS: EditorSettings = {
   depthAxis: 'auto',
@@ -72,6 +74,8 @@ export class App {
   private readonly projectionView: ImageView;
   private readonly volumeView: VolumeView | null = null;
   readonly tracking: TrackingController;
+  readonly brush: BrushController;
+  readonly sparse: SparseController;
 
   constructor(
     private readonly layout: Layout,
@@ -88,7 +92,7 @@ export class App {
       hover: (p: ImagePoint | null) => this.showReadout(kind, p),
       // Point prompts (issue 4): clicks on the layer view only.
       click: (p: ImagePoint, negative: boolean) => {
-        if (kind === 'layer' && this.session)
+        if (kind === 'layer' && this.session && this.brush.allowsPrompts)
           this.tracking.click(this.state.layer, p.x, p.y, negative);
       },
     });
@@ -104,7 +108,12 @@ export class App {
     const overlayOf = (v: ImageView) =>
       v.surface instanceof GlImageSurface ? v.surface.overlay : null;
     this.tracking = new TrackingController(
-      { post: (m) => this.host.post(m), changed: () => this.requestRender() },
+      {
+        post: (m) => this.host.post(m),
+        changed: () => this.requestRender(),
+        // The brush is created after the tracking controller; its label list follows the objects.
+        objectsChanged: () => this.brush?.objectsChanged(),
+      },
       {
         layerOverlay: overlayOf(this.layerView),
         projectionOverlay: overlayOf(this.projectionView),
@@ -113,6 +122,32 @@ export class App {
       },
     );
     layout.toolbar.after(this.tracking.panel.element);
+    // ---- brush tools and vessel regions (issue 6) ----
+    this.brush = new BrushController(
+      {
+        post: (m) => this.host.post(m),
+        changed: () => this.requestRender(),
+        pixelAt: (sx, sy) => (this.state.view === 'layer' ? this.layerView.pixelAt(sx, sy) : null),
+      },
+      this.tracking,
+      overlayOf(this.layerView),
+    );
+    this.tracking.panel.element.after(this.brush.panel.element);
+    // ---- end brush ----
+    // ---- sparse-annotation panel (issue 6) ----
+    this.sparse = new SparseController(
+      {
+        post: (m) => this.host.post(m),
+        setLayer: (layer) => {
+          if (this.state.view !== 'layer') this.setView('layer');
+          this.setLayer(layer);
+        },
+        changed: () => this.requestRender(),
+      },
+      overlayOf(this.layerView),
+    );
+    this.brush.panel.element.after(this.sparse.panel.element);
+    // ---- end sparse ----
     layout.glCanvas.hidden = !this.gl.ok;
     layout.canvas2d.hidden = this.gl.ok;
     this.toolbar = new Toolbar(layout.toolbar, {
@@ -147,6 +182,9 @@ export class App {
         else this.setLayer(action.to === 'first' ? 0 : this.session.layerCount - 1);
         return true;
       },
+      pointerTool: () =>
+        this.state.view === 'layer' && this.brush.takesPointer ? this.brush : null,
+      brushKey: (direction) => this.brush.radiusKey(direction),
     });
     new ResizeObserver(() => this.resize()).observe(layout.viewport);
     onThemeChange(() => {
@@ -184,7 +222,9 @@ export class App {
           this.fail(message.message, message.supported);
           break;
         default:
-          this.tracking.handle(message);
+          // The sparse panel takes its own messages and also watches the region messages.
+          if (this.sparse.handle(message)) break;
+          if (!this.brush.handle(message)) this.tracking.handle(message);
           break;
       }
     } catch (e) {
@@ -210,6 +250,8 @@ export class App {
     this.state = { ...this.state, layer, range: this.clampRange(this.state.range) };
     this.volumeView?.setDepthAxis(this.session.axis);
     this.tracking.volumeOpened(volume, this.session.axis);
+    this.brush.volumeOpened(volume.dims, this.session.axis);
+    this.sparse.volumeOpened(volume, this.session.axis);
     this.applyRangeTo3d();
     this.refreshLayer(true);
     if (this.state.view === 'projection') this.refreshProjection();
@@ -279,6 +321,8 @@ export class App {
     this.update({ layer: s.layerCount >> 1, range: null });
     this.volumeView?.setDepthAxis(s.axis);
     this.tracking.axisChanged(s.volume, s.axis);
+    this.brush.axisChanged(s.axis);
+    this.sparse.axisChanged(s.volume, s.axis);
     this.applyRangeTo3d();
     this.refreshLayer(true);
     this.refreshProjection();
@@ -317,6 +361,8 @@ export class App {
     this.layerImage = img;
     this.layerView.setImage(img.pixels, img.width, img.height, img.aspect, refit);
     this.tracking.showLayer(this.state.layer, img.width, img.height, img.aspect);
+    this.brush.showLayer(this.state.layer, img.width, img.height, img.aspect);
+    this.sparse.showLayer(this.state.layer, img.width, img.height, img.aspect);
     this.volumeView?.setLayer(this.state.layer, s.layerCount);
   }
 

@@ -30,3 +30,9 @@ function isTextEntry(e: KeyboardEvent): boolean {
   }
   return false;
 }
+
+/** `[` makes the brush smaller (-1), `]` larger (+1); null for other keys. */
+export function brushKeyAction(e: KeyboardEvent): -1 | 1 | null {
+  if (e.altKey || e.ctrlKey || e.metaKey || isTextEntry(e)) return null;
+  return e.key === '[' ? -1 : e.key === ']' ? 1 : null;
+}

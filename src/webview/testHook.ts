@@ -11,6 +11,9 @@
  *     tracking()               → TrackingSnapshot (model, backend, objects' mask areas per layer, …)
  *     buildSurfaces()          → builds the 3D object surfaces now (the view waits for idle)
  *     mask(objectId, layer)    → that object's mask on that layer as 0/1 numbers, or null
+ *     brush()                  → BrushSnapshot (tool, target, radius, annotated layers, region
+ *                                voxels per layer, …)
+ *     regionMask(layer)        → the vessel region on that layer (view axis) as 0/1 numbers
  *   }
  *
  * Viewport coordinates are relative to the `.viewport` element's top-left corner.
@@ -18,6 +21,7 @@
 import type { App, AppSnapshot } from './app';
 import type { ImagePoint } from './imageView';
 import type { TrackingSnapshot } from './tracking/trackingSnapshot';
+import type { BrushSnapshot } from './brush/brushSnapshot';
 
 export interface SamOcta2TestHook {
   state(): AppSnapshot;
@@ -27,6 +31,8 @@ export interface SamOcta2TestHook {
   tracking(): TrackingSnapshot;
   buildSurfaces(): void;
   mask(objectId: number, layer: number): number[] | null;
+  brush(): BrushSnapshot;
+  regionMask(layer: number): number[] | null;
 }
 
 declare global {
@@ -46,5 +52,7 @@ export function installTestHook(app: App): void {
     tracking: () => app.tracking.snapshot(),
     buildSurfaces: () => app.tracking.buildSurfaces(),
     mask: (objectId: number, layer: number) => app.tracking.mask(objectId, layer),
+    brush: () => app.brush.snapshot(),
+    regionMask: (layer: number) => app.brush.regionMask(layer),
   });
 }

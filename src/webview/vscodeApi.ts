@@ -31,6 +31,12 @@ const TO_WEBVIEW_TYPES: ReadonlySet<string> = new Set<ToWebviewMessage['type']>(
   'modelError',
   'segmentation',
   'applyEdit',
+  'regions',
+  'applyRegionEdit',
+  'sparseState',
+  'sparseStatus',
+  'sparsePrediction',
+  'sparseBrowsed',
 ]);
 
 export function connectToHost<S>(): HostClient<S> {

@@ -47,6 +47,10 @@ function fakeDocument() {
     onDidReplaceSegmentation: new EventEmitter<void>().event,
     objects: async () => (await loading, []),
     segmentation: { problem: undefined, model: null },
+    // The region side (tested in regionsDocumentRegions.test.ts): not loaded here.
+    onDidApplyRegionChange: new EventEmitter<unknown>().event,
+    onDidReplaceRegions: new EventEmitter<void>().event,
+    regionsReady: () => Promise.reject(new Error('no regions in this test')),
   };
   return {
     document: document as unknown as VolumeDocument,

@@ -214,6 +214,8 @@ export async function waitForPosted(page: Page, type: string): Promise<void> {
 export interface HarnessWindow {
   __harness: {
     posted: PostedMessage[];
+    /** Region strokes as posted (labelEditCodec bytes), issue 6. */
+    regionEdits: ArrayBuffer[];
     send(m: ToWebviewMessage): void;
     pushVolume(url: string): Promise<void>;
   };

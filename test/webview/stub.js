@@ -6,6 +6,10 @@
   const posted = [];
   const undo = [];
   const redo = [];
+  // The region annotation's layer list as the host keeps it (issue 6): a region stroke adds its
+  // layer (labelEditCodec: axis at byte 24, layer index at byte 28), undo/redo restore it.
+  let regionLayers = { axis: 2, layers: [] };
+  const regionEdits = [];
   // VS Code runs undo/redo on the custom document, whose closures send `applyEdit`; here the
   // stub plays the document's part for Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y).
   window.addEventListener('keydown', (e) => {
@@ -17,7 +21,17 @@
     if (!edit) return;
     (isRedo ? undo : redo).push(edit);
     e.preventDefault();
-    window.postMessage({ type: 'applyEdit', edit, direction: isRedo ? 'redo' : 'undo' }, '*');
+    const direction = isRedo ? 'redo' : 'undo';
+    if (edit.region) {
+      regionLayers = isRedo ? edit.region.after : edit.region.before;
+      const buffer = edit.region.edit.slice(0);
+      window.postMessage(
+        { type: 'applyRegionEdit', edit: buffer, direction, ...regionLayers },
+        '*',
+      );
+      return;
+    }
+    window.postMessage({ type: 'applyEdit', edit, direction }, '*');
   });
   let acquired = false;
   window.__samOcta2EnableTestHook = true;
@@ -32,6 +46,18 @@
           undo.push(structuredClone(message.edit));
           redo.length = 0;
         }
+        if (message.type === 'regionEdit') {
+          const view = new DataView(message.edit);
+          const axis = view.getUint8(24);
+          const layer = view.getUint32(28, true);
+          const before = regionLayers;
+          const kept = before.axis === axis ? before.layers.filter((l) => l !== layer) : [];
+          const after = { axis, layers: [...kept, layer].sort((a, b) => a - b) };
+          regionLayers = after;
+          regionEdits.push(message.edit.slice(0));
+          undo.push({ region: { edit: message.edit.slice(0), before, after } });
+          redo.length = 0;
+        }
       },
       getState: () => {
         const raw = sessionStorage.getItem('vscodeState');
@@ -42,7 +68,12 @@
   };
   window.__harness = {
     posted,
-    send: (message) => window.postMessage(message, '*'),
+    /** The region strokes posted so far, with their bytes (`posted` holds JSON copies). */
+    regionEdits,
+    send: (message) => {
+      if (message.type === 'regions') regionLayers = { axis: message.axis, layers: message.layers };
+      window.postMessage(message, '*');
+    },
     /** Fetches the voxels from the harness server and posts them as VS Code would: transferred. */
     pushVolume: async (url) => {
       const buffer = await (await fetch(url)).arrayBuffer();

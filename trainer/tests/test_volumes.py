@@ -30,6 +30,15 @@ def test_names_with_label_suffixes(tmp_path):
     assert set(found["s-1"]) == {"volume", "vessels", "faz", "rv2d", "faz2d"}
 
 
+def test_editor_segmentation_is_not_a_case(tmp_path):
+    # The editor saves <name>.seg.nii.gz beside the volume; it must not become a second case.
+    arrays = write_case(tmp_path, "s-1", seed=0)
+    nib.save(nib.Nifti1Image(arrays["vessels"].astype(np.uint16), np.eye(4)), tmp_path / "s-1.seg.nii.gz")
+    found = find_cases(tmp_path)
+    assert list(found) == ["s-1"]
+    assert found["s-1"]["seg"].name == "s-1.seg.nii.gz"
+
+
 def test_binary_rv_is_split_by_enface_components():
     rv3d = np.zeros((20, 20, 4), np.uint8)
     rv3d[2:5, :, 1] = 1  # vessel A on layer 1

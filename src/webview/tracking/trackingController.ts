@@ -32,11 +32,24 @@ export interface TrackingHost {
   post(message: FromWebviewMessage): void;
   /** Something the views show changed. */
   changed(): void;
+  /** The objects or the selection may have changed (the brush's label list follows them). */
+  objectsChanged?(): void;
 }
 
 export interface TrackingTargets extends ViewTargets {
   /** dist/webview/ URL, where the worker and the wasm are. */
   readonly runtimeBase: string;
+}
+
+/** A brush edit of one object's mask on one layer (issue 6); see beginMaskEdit. */
+export interface ObjectMaskEdit {
+  /** The object's live mask on the layer (rows × cols, 1 inside): change it in place. */
+  readonly mask: Uint8Array;
+  readonly color: string;
+  /** Redraw after changing `mask`. */
+  redraw(): void;
+  /** Ends the edit: one undoable 'brush' edit when the mask changed. */
+  commit(label: string): void;
 }
 
 interface Job {
@@ -228,6 +241,46 @@ export class TrackingController {
   mask(objectId: number, layer: number): number[] | null {
     const m = this.objects.get(objectId)?.masks.get(layer);
     return m ? Array.from(m) : null;
+  }
+
+  /** Objects for the brush's label list. */
+  objectList(): { id: number; name: string; color: string }[] {
+    return [...this.objects.values()].map((o) => ({ id: o.id, name: o.name, color: o.color }));
+  }
+
+  /**
+   * Starts a brush edit of an object's mask on a layer; null when there is no such object or it
+   * is being tracked. The `before` state is encoded at commit, so a stroke starts at once.
+   */
+  beginMaskEdit(objectId: number, layer: number, size: number): ObjectMaskEdit | null {
+    const object = this.objects.get(objectId);
+    if (!object || !this.geo || this.job?.objectId === objectId) return null;
+    const old = object.masks.get(layer);
+    const mask = old ? old.slice() : new Uint8Array(size);
+    object.masks.set(layer, mask);
+    return {
+      mask,
+      color: object.color,
+      redraw: () => this.views.objectsChanged(),
+      commit: (label) => {
+        const geo = this.geo;
+        if (!geo || this.objects.get(objectId) !== object) return;
+        const changed = !old ? mask.some((v) => v !== 0) : mask.some((v, n) => v !== old[n]);
+        if (!mask.some((v) => v !== 0)) object.masks.delete(layer);
+        if (changed) {
+          const after = toState(object, geo);
+          const now = object.masks.get(layer);
+          if (old) object.masks.set(layer, old);
+          else object.masks.delete(layer);
+          const before = toState(object, geo);
+          if (now) object.masks.set(layer, now);
+          else object.masks.delete(layer);
+          const edit = { kind: 'brush' as const, label, objectId, before, after };
+          this.host.post({ type: 'edit', edit });
+        }
+        this.masksChanged();
+      },
+    };
   }
 
   /** Builds the 3D surfaces now (tests; the view builds them lazily). */
@@ -423,6 +476,7 @@ export class TrackingController {
   }
 
   private sync(): void {
+    this.host.objectsChanged?.();
     const s = this.selected();
     const { model: name, backend } = this.runner;
     const model = name ? `${name} · ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}` : 'No model';

@@ -11,6 +11,8 @@ A case `<name>` in a folder:
                            with ids > 1 it is a vessel label and is ignored for the FAZ
   <name>.regions.nii.gz    sparse annotation: vessel regions of some layers; <name>.regionprob.nii.gz
                            their prediction (docs/sparse-annotation.md; not training labels here)
+  <name>.seg.nii.gz        the editor's saved tracking segmentation (+ .seg.json); ignored here,
+                           so a folder the editor saved into trains as it is
 `.nii` works wherever `.nii.gz` does.
 """
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-LABEL_SUFFIXES = ("vessels", "faz", "rv2d", "faz2d", "enface", "label", "regions", "regionprob")
+LABEL_SUFFIXES = ("vessels", "faz", "rv2d", "faz2d", "enface", "label", "regions", "regionprob", "seg")
 NIFTI_EXTENSIONS = (".nii.gz", ".nii")
 
 

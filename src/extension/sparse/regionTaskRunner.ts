@@ -1,0 +1,147 @@
+/**
+ * Runs a `samocta2-region` definition as a VS Code task, through the fine-tune machinery: a
+ * CustomExecution whose pseudoterminal (TrainerTerminal) shows the trainer's output, parses its
+ * JSON-line progress and stops it with SIGINT (it saves first). Resolves when the process ends,
+ * with the exit code and the events, so the sparse panel can go on (predict after train, load
+ * the prediction) and say what happened.
+ */
+import * as vscode from 'vscode';
+import { TRAINER_PROBLEM_MATCHER, TASK_SOURCE } from '../finetune/finetuneTaskProvider';
+import type { FinetuneEvent } from '../finetune/progressParser';
+import { trainerEnvironment } from '../finetune/trainerEnvironment';
+import { TrainerTerminal, type SpawnTrainer } from '../finetune/trainerTerminal';
+import { regionCommandLine, type RegionTaskDefinition } from './regionTaskDefinition';
+
+export interface RegionRunContext {
+  /** The extension's trainer/ folder (PYTHONPATH when the trainer is not pip-installed). */
+  readonly trainerFolder: string;
+  resolvePython(scope: vscode.Uri | undefined): Promise<string>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly spawn: SpawnTrainer;
+}
+
+export interface RegionRunListener {
+  /** Each progress event (start, step, checkpoint, done, interrupted, error). */
+  progress?(event: FinetuneEvent): void;
+  /** Each region-predict `layer` event: done of total layers. */
+  predicted?(done: number, total: number): void;
+  /** The terminal, once the task starts (to stop it). */
+  started?(terminal: TrainerTerminal): void;
+}
+
+export interface RegionRunResult {
+  readonly code: number;
+  readonly events: readonly FinetuneEvent[];
+}
+
+/** A runnable task for a checked definition (`raw`: the object VS Code handed in, if any). */
+export function createRegionTask(
+  definition: RegionTaskDefinition,
+  scope: vscode.WorkspaceFolder | vscode.TaskScope,
+  name: string,
+  python: string,
+  context: Omit<RegionRunContext, 'resolvePython'>,
+  onTerminal: (terminal: TrainerTerminal) => void = () => undefined,
+  raw: vscode.TaskDefinition = definition as unknown as vscode.TaskDefinition,
+): vscode.Task {
+  const line = regionCommandLine(definition, python);
+  const cwd = typeof scope === 'object' ? scope.uri.fsPath : undefined;
+  const options = {
+    ...(cwd === undefined ? {} : { cwd }),
+    env: trainerEnvironment(context.trainerFolder, context.env),
+  };
+  const execution = new vscode.CustomExecution(async () => {
+    const terminal = new TrainerTerminal(line, options, context.spawn);
+    onTerminal(terminal);
+    return terminal;
+  });
+  const task = new vscode.Task(raw, scope, name, TASK_SOURCE, execution, [TRAINER_PROBLEM_MATCHER]);
+  task.detail =
+    definition.action === 'train'
+      ? `region model · ${definition.steps ?? 'default'} steps · ${definition.device ?? 'auto'}`
+      : `region prediction · ${definition.device ?? 'auto'}`;
+  return task;
+}
+
+/** Starts the task and resolves when its process has ended. */
+export async function runRegionTask(
+  definition: RegionTaskDefinition,
+  folder: vscode.Uri,
+  name: string,
+  context: RegionRunContext,
+  listener: RegionRunListener = {},
+): Promise<RegionRunResult> {
+  const python = await context.resolvePython(folder);
+  const scope = vscode.workspace.getWorkspaceFolder(folder) ?? vscode.TaskScope.Workspace;
+  return new Promise<RegionRunResult>((resolve, reject) => {
+    const events: FinetuneEvent[] = [];
+    const task = createRegionTask(definition, scope, name, python, context, (terminal) => {
+      listener.started?.(terminal);
+      terminal.onProgress((event) => {
+        events.push(event);
+        listener.progress?.(event);
+      });
+      const lines = new PredictLines((done, total) => listener.predicted?.(done, total));
+      terminal.onDidWrite((text) => lines.push(text));
+      terminal.onDidClose((code) => resolve({ code: code ?? 0, events }));
+    });
+    Promise.resolve(vscode.tasks.executeTask(task)).catch(reject);
+  });
+}
+
+/**
+ * region-predict's `layer` events from the terminal text (the fine-tune parser knows only the
+ * training events). Lines that are not such an event are skipped.
+ */
+export class PredictLines {
+  private pending = '';
+  constructor(private readonly onLayer: (done: number, total: number) => void) {}
+
+  push(text: string): void {
+    const lines = (this.pending + text).split(/\r?\n/);
+    this.pending = lines.pop() ?? '';
+    if (this.pending.length > 65536) this.pending = '';
+    for (const line of lines) {
+      const trimmed = line.trim();
+      if (!trimmed.startsWith('{"event": "layer"') && !trimmed.startsWith('{"event":"layer"')) {
+        continue;
+      }
+      try {
+        const value = JSON.parse(trimmed) as { done?: unknown; total?: unknown };
+        if (typeof value.done === 'number' && typeof value.total === 'number') {
+          this.onLayer(value.done, value.total);
+        }
+      } catch {
+        // Not ours after all.
+      }
+    }
+  }
+}
+
+/** What the user is told when a region task ends. */
+export function regionOutcome(
+  action: 'train' | 'predict',
+  result: RegionRunResult,
+): { phase: 'done' | 'failed' | 'stopped'; text: string } {
+  const what = action === 'train' ? 'Training the region model' : 'Predicting regions';
+  const last = <K extends FinetuneEvent['event']>(kind: K) =>
+    [...result.events].reverse().find((e) => e.event === kind) as
+      Extract<FinetuneEvent, { event: K }> | undefined;
+  if (result.code === 0) {
+    const done = last('done');
+    return {
+      phase: 'done',
+      text:
+        action === 'train' && done ? `${what} finished ${done.step} steps.` : `${what} finished.`,
+    };
+  }
+  if (result.code === 130) {
+    const interrupted = last('interrupted');
+    return {
+      phase: 'stopped',
+      text: `${what} was stopped${interrupted ? ` at step ${interrupted.step}; saved ${interrupted.checkpoint}` : ''}.`,
+    };
+  }
+  const why = last('error')?.message ?? `the trainer exited with code ${result.code}`;
+  return { phase: 'failed', text: `${what} failed: ${why}. The task's terminal has the full log.` };
+}

@@ -1,0 +1,351 @@
+/**
+ * The brush tools on the layer view (issue 6): turns pointer input in the Paint, Erase and Fill
+ * tools and the Clear-layer button into label edits on the current layer, for the vessel region
+ * or one tracked object, and reports each (one per stroke) to the host as an undoable edit:
+ * `regionEdit` for the region, a 'brush' TrackingEdit (through the tracking controller) for an
+ * object. Keeps the webview's copy of the region annotation in step with the host's
+ * (`regions`, `applyRegionEdit`) and draws it, with the brush ring, over the layer view.
+ */
+import type { LabelEdit } from '../../core/labels/labelEdit';
+import type { Axis } from '../../core/volume/volume';
+import type { Group } from 'three';
+import type { FromWebviewMessage, ToWebviewMessage } from '../../protocol/editorMessages';
+import type { ImagePoint } from '../imageView';
+import type { ObjectMaskEdit } from '../tracking/trackingController';
+import { BrushPanel } from './brushPanel';
+import type { BrushSnapshot } from './brushSnapshot';
+import { BRUSH_STYLES } from './brushStyles';
+import {
+  DEFAULT_RADIUS,
+  clampRadius,
+  isStrokeTool,
+  stepRadius,
+  type BrushTarget,
+  type BrushTool,
+} from './brushTools';
+import { LayerStroke, clearMask, fillLayer } from './layerStroke';
+import { RegionMirror } from './regionMirror';
+import { REGION_COLOR, RegionOverlay } from './regionOverlay';
+
+export interface BrushHost {
+  post(message: FromWebviewMessage): void;
+  /** A redraw is needed. */
+  changed(): void;
+  /** The layer-view pixel at a viewport point, or null outside the image. */
+  pixelAt(sx: number, sy: number): ImagePoint | null;
+}
+
+/** What the brush needs of the tracking controller. */
+export interface BrushObjects {
+  objectList(): { id: number; name: string; color: string }[];
+  beginMaskEdit(objectId: number, layer: number, size: number): ObjectMaskEdit | null;
+}
+
+interface Shown {
+  layer: number;
+  width: number;
+  height: number;
+  aspect: number;
+}
+
+interface ActiveStroke {
+  readonly stroke: LayerStroke;
+  readonly layer: number;
+  readonly object: ObjectMaskEdit | null;
+}
+
+const REGION_HEX = `#${REGION_COLOR.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+
+export class BrushController {
+  readonly panel: BrushPanel;
+  private tool: BrushTool = 'prompt';
+  private target: BrushTarget = 'region';
+  private radius = DEFAULT_RADIUS;
+  private readonly mirror: RegionMirror;
+  private shown: Shown = { layer: 0, width: 0, height: 0, aspect: 1 };
+  private readonly overlay: RegionOverlay | null;
+  private active: ActiveStroke | null = null;
+  private hover: ImagePoint | null = null;
+  private note = '';
+  private objectEdits = 0;
+
+  constructor(
+    private readonly host: BrushHost,
+    private readonly objects: BrushObjects,
+    layerOverlay: Group | null,
+  ) {
+    adoptStyles();
+    this.mirror = new RegionMirror((m) => host.post(m));
+    this.overlay = layerOverlay ? new RegionOverlay(layerOverlay) : null;
+    this.panel = new BrushPanel({
+      tool: (tool) => this.setTool(tool),
+      target: (target) => this.setTarget(target),
+      radius: (radius) => this.setRadius(radius),
+      clearLayer: () => this.clearLayer(),
+    });
+    this.sync();
+  }
+
+  /** Clicks on the layer view are point prompts only in the Prompt tool. */
+  get allowsPrompts(): boolean {
+    return this.tool === 'prompt';
+  }
+
+  // ---- host messages ----
+
+  /** `regions` and `applyRegionEdit`; false for other messages. */
+  handle(message: ToWebviewMessage): boolean {
+    if (!this.mirror.handle(message)) return false;
+    this.redraw();
+    return true;
+  }
+
+  private get regions() {
+    return this.mirror.regions;
+  }
+
+  // ---- from the app ----
+
+  volumeOpened(dims: readonly [number, number, number], axis: Axis): void {
+    this.active = null;
+    this.mirror.volumeOpened(dims, axis);
+    this.redraw();
+  }
+
+  axisChanged(axis: Axis): void {
+    this.active = null;
+    this.mirror.axisChanged(axis);
+    this.redraw();
+  }
+
+  showLayer(layer: number, width: number, height: number, aspect: number): void {
+    this.shown = { layer, width, height, aspect };
+    this.redraw();
+  }
+
+  /** The tracked objects changed: refresh the label list; a deleted target falls back. */
+  objectsChanged(): void {
+    if (this.target !== 'region' && !this.objects.objectList().some((o) => o.id === this.target)) {
+      this.target = 'region';
+    }
+    this.sync();
+  }
+
+  /** `[` (-1) or `]` (+1); false when the keys mean nothing now. */
+  radiusKey(direction: -1 | 1): boolean {
+    if (!this.regions) return false;
+    this.setRadius(stepRadius(this.radius, direction));
+    return true;
+  }
+
+  // ---- pointer input (viewportInput's PointerTool) ----
+
+  /** The layer view's left button belongs to the tool (not panning, not prompts). */
+  get takesPointer(): boolean {
+    return this.tool !== 'prompt' && this.regions !== null;
+  }
+
+  down(sx: number, sy: number): boolean {
+    const p = this.host.pixelAt(sx, sy);
+    if (!p) return false;
+    if (this.tool === 'fill') {
+      this.fill(p);
+      return false;
+    }
+    if (!isStrokeTool(this.tool)) return false;
+    const start = this.begin();
+    if (!start) return false;
+    this.active = {
+      stroke: new LayerStroke(
+        start.mask,
+        this.shown.width,
+        this.shown.height,
+        this.tool === 'erase',
+        this.radius,
+      ),
+      layer: this.shown.layer,
+      object: start.object,
+    };
+    if (this.active.stroke.to(p.x, p.y)) this.changedMask();
+    return true;
+  }
+
+  move(sx: number, sy: number): void {
+    const p = this.host.pixelAt(sx, sy);
+    this.setHover(p);
+    const a = this.active;
+    if (a && p && a.layer === this.shown.layer && a.stroke.to(p.x, p.y)) this.changedMask();
+  }
+
+  up(): void {
+    const a = this.active;
+    this.active = null;
+    if (!a) return;
+    const verb = this.tool === 'erase' ? 'Erase' : 'Paint';
+    this.finish(a.layer, a.object, a.stroke.finish(), verb);
+  }
+
+  leave(): void {
+    this.setHover(null);
+  }
+
+  // ---- actions ----
+
+  private fill(p: ImagePoint): void {
+    const start = this.begin();
+    if (!start) return;
+    const { width, height, layer } = this.shown;
+    this.finish(layer, start.object, fillLayer(start.mask, width, height, p.x, p.y), 'Fill');
+  }
+
+  private clearLayer(): void {
+    const start = this.begin();
+    if (!start) return;
+    const { width, height, layer } = this.shown;
+    this.finish(layer, start.object, clearMask(start.mask, width, height), 'Clear');
+  }
+
+  /** The mask an edit of the current layer changes, or null (with a note why not). */
+  private begin(): { mask: Uint8Array; object: ObjectMaskEdit | null } | null {
+    const regions = this.regions;
+    const { layer, width, height } = this.shown;
+    if (!regions || width * height === 0) return null;
+    if (this.target !== 'region') {
+      const object = this.objects.beginMaskEdit(this.target, layer, width * height);
+      if (!object) this.setNote('That object cannot be edited now (it is being tracked).');
+      return object && { mask: object.mask, object };
+    }
+    if (!regions.loaded) {
+      this.setNote('The vessel regions are still loading.');
+      return null;
+    }
+    if (!regions.paintable) {
+      const axis = 'ijk'[regions.axis];
+      this.setNote(`Regions are annotated along axis ${axis}: switch the depth axis to ${axis}.`);
+      return null;
+    }
+    return { mask: regions.ensureMask(layer), object: null };
+  }
+
+  private finish(
+    layer: number,
+    object: ObjectMaskEdit | null,
+    edit: LabelEdit | null,
+    verb: string,
+  ): void {
+    if (object) {
+      const name = this.objects.objectList().find((o) => o.id === this.target)?.name ?? 'object';
+      object.commit(`${verb} ${name} on layer ${layer}`);
+      if (edit) this.objectEdits++;
+      return;
+    }
+    this.mirror.commit(layer, edit, `${verb} region on layer ${layer}`);
+    this.redraw();
+  }
+
+  // ---- settings ----
+
+  private setTool(tool: BrushTool): void {
+    if (this.active) this.up();
+    this.tool = tool;
+    this.setNote('');
+  }
+
+  private setTarget(target: BrushTarget): void {
+    this.target = target;
+    this.setNote('');
+  }
+
+  private setRadius(radius: number): void {
+    this.radius = clampRadius(radius);
+    this.drawCursor();
+    this.sync();
+  }
+
+  // ---- drawing ----
+
+  private changedMask(): void {
+    if (this.active?.object) this.active.object.redraw();
+    else this.redraw();
+  }
+
+  private setHover(p: ImagePoint | null): void {
+    this.hover = p;
+    this.drawCursor();
+  }
+
+  private drawCursor(): void {
+    if (!this.overlay) return;
+    const show = this.tool !== 'prompt' && this.tool !== 'fill' ? this.hover : null;
+    const color =
+      this.target === 'region'
+        ? REGION_HEX
+        : (this.objects.objectList().find((o) => o.id === this.target)?.color ?? '#ffffff');
+    this.overlay.setCursorColor(color);
+    this.overlay.setCursor(show, this.radius, this.shown.aspect);
+    this.host.changed();
+  }
+
+  private redraw(): void {
+    const { layer, width, height, aspect } = this.shown;
+    this.overlay?.setMask(this.regions?.mask(layer) ?? null, width, height, aspect);
+    this.sync();
+    this.host.changed();
+  }
+
+  private setNote(note: string): void {
+    this.note = note;
+    this.drawCursor();
+    this.sync();
+  }
+
+  private status(): string {
+    if (this.note) return this.note;
+    const r = this.regions;
+    if (!r || this.target !== 'region') return '';
+    const layer = this.shown.layer;
+    const area = r.area(layer);
+    if (r.isAnnotated(layer)) return `Layer ${layer} annotated · region ${area} px`;
+    return `Layer ${layer} not annotated${area ? ` · region ${area} px` : ''}`;
+  }
+
+  private sync(): void {
+    this.panel.sync({
+      tool: this.tool,
+      target: this.target,
+      radius: this.radius,
+      objects: this.objects.objectList(),
+      status: this.status(),
+    });
+  }
+
+  // ---- tests ----
+
+  snapshot(): BrushSnapshot {
+    const r = this.regions;
+    return {
+      tool: this.tool,
+      target: this.target,
+      radius: this.radius,
+      regionsLoaded: r?.loaded ?? false,
+      regionAxis: r?.axis ?? 2,
+      annotatedLayers: r ? [...r.layers] : [],
+      regionLayers: r?.areas() ?? {},
+      edits: this.mirror.posted + this.objectEdits,
+      status: this.status(),
+    };
+  }
+
+  /** The region on a layer (view axis) as 0/1 values, or null before the volume. */
+  regionMask(layer: number): number[] | null {
+    const r = this.regions;
+    if (!r || layer < 0 || layer >= r.dims[r.layerAxis]) return null;
+    return Array.from(r.mask(layer) ?? new Uint8Array(r.layerSize));
+  }
+}
+
+function adoptStyles(): void {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(BRUSH_STYLES);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}

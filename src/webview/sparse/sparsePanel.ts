@@ -1,0 +1,333 @@
+/**
+ * The sparse-annotation panel's DOM: five steps in a row of groups (Screen, Sample, Train and
+ * predict, Review, Finish), native controls with test ids. It only reports what the user asked
+ * for (SparseActions) and shows what the controller gives it (sync); it decides nothing.
+ */
+import type { SparseDevice } from '../../protocol/editorMessages';
+import { el } from '../dom';
+import { SPARSE_STYLES } from './sparseStyles';
+
+export interface SparseActions {
+  threshold(value: number): void;
+  sample(count: number, seed: number): void;
+  stepSampled(step: 1 | -1): void;
+  toggleAnnotated(): void;
+  train(steps: number, device: SparseDevice): void;
+  predict(device: SparseDevice): void;
+  stop(): void;
+  stepReview(step: 1 | -1): void;
+  accept(): void;
+  showPrediction(on: boolean): void;
+  finish(enfacePath: string): void;
+  browse(): void;
+  settingsEdited(): void;
+}
+
+export interface SparseView {
+  readonly measure: string;
+  readonly threshold: number;
+  readonly nonBlank: readonly number[];
+  readonly layerCount: number;
+  readonly sampled: readonly number[];
+  readonly annotated: readonly number[];
+  readonly layer: number;
+  readonly busy: boolean;
+  readonly hasModel: boolean;
+  readonly reviewText: string;
+  readonly canAccept: boolean;
+  readonly predicted: number;
+  readonly status: { task: string; phase: string; text: string; fraction: number } | null;
+  readonly folder: string;
+}
+
+export class SparsePanel {
+  readonly element: HTMLElement;
+  private readonly thresholdInput: HTMLInputElement;
+  private readonly thresholdText: HTMLElement;
+  private readonly nonBlankText: HTMLElement;
+  readonly count: HTMLInputElement;
+  readonly seed: HTMLInputElement;
+  private readonly sampledText: HTMLElement;
+  private readonly markButton: HTMLButtonElement;
+  readonly steps: HTMLInputElement;
+  readonly device: HTMLSelectElement;
+  private readonly buttons: Record<
+    | 'sample'
+    | 'prev'
+    | 'next'
+    | 'train'
+    | 'predict'
+    | 'stop'
+    | 'reviewPrev'
+    | 'reviewNext'
+    | 'accept'
+    | 'finish'
+    | 'browse',
+    HTMLButtonElement
+  >;
+  private readonly reviewText: HTMLElement;
+  private readonly showPrediction: HTMLInputElement;
+  readonly enface: HTMLInputElement;
+  private readonly statusText: HTMLElement;
+  private readonly progress: HTMLProgressElement;
+
+  constructor(actions: SparseActions) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(SPARSE_STYLES);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    const number = (testid: string, title: string, value: string, min = '0'): HTMLInputElement => {
+      const input = el('input', {
+        type: 'number',
+        min,
+        value,
+        title,
+        'aria-label': title,
+        'data-testid': testid,
+      });
+      input.addEventListener('change', () => actions.settingsEdited());
+      return input;
+    };
+    const button = (testid: string, text: string, title: string, onClick: () => void) => {
+      const b = el('button', { type: 'button', title, 'data-testid': testid }, [text]);
+      b.addEventListener('click', onClick);
+      return b;
+    };
+    this.thresholdInput = el('input', {
+      type: 'range',
+      min: '0',
+      max: '100',
+      step: '1',
+      title: 'Blank-layer threshold',
+      'aria-label': 'Blank-layer threshold',
+      'data-testid': 'sparse-threshold',
+    });
+    this.thresholdInput.addEventListener('input', () =>
+      actions.threshold(sliderToThreshold(Number(this.thresholdInput.value))),
+    );
+    this.thresholdText = el('span', { class: 'value', 'data-testid': 'sparse-threshold-value' });
+    this.nonBlankText = el('span', { class: 'value', 'data-testid': 'sparse-nonblank' });
+    this.count = number('sparse-count', 'How many layers to sample', '10', '1');
+    this.seed = number(
+      'sparse-seed',
+      'Random seed of the sample (the same seed gives the same layers)',
+      '1',
+    );
+    this.sampledText = el('span', { class: 'value', 'data-testid': 'sparse-sampled' });
+    this.markButton = button(
+      'sparse-mark',
+      'Mark annotated',
+      'Add this layer to the training set (its region, even empty, is the answer)',
+      () => actions.toggleAnnotated(),
+    );
+    this.steps = number('sparse-steps', 'Training steps', '300', '1');
+    this.device = el(
+      'select',
+      { 'data-testid': 'sparse-device', title: 'Where the trainer runs', 'aria-label': 'Device' },
+      [
+        el('option', { value: 'auto' }, ['auto']),
+        el('option', { value: 'cpu' }, ['CPU']),
+        el('option', { value: 'cuda' }, ['GPU (CUDA)']),
+      ],
+    );
+    this.device.addEventListener('change', () => actions.settingsEdited());
+    this.buttons = {
+      sample: button(
+        'sparse-sample',
+        'Sample',
+        'Draw layers at random from the non-blank ones',
+        () => actions.sample(Number(this.count.value), Number(this.seed.value)),
+      ),
+      prev: button('sparse-prev', '◀', 'Previous sampled layer', () => actions.stepSampled(-1)),
+      next: button('sparse-next', '▶', 'Next sampled layer', () => actions.stepSampled(1)),
+      train: button(
+        'sparse-train',
+        'Train',
+        'Train the region model on the annotated layers of this folder (a VS Code task)',
+        () => actions.train(Number(this.steps.value), this.deviceValue()),
+      ),
+      predict: button(
+        'sparse-predict',
+        'Predict',
+        'Predict the region on every non-blank layer',
+        () => actions.predict(this.deviceValue()),
+      ),
+      stop: button('sparse-stop', 'Stop', 'Stop the running task (the trainer saves first)', () =>
+        actions.stop(),
+      ),
+      reviewPrev: button('sparse-review-prev', '◀', 'Previous layer in review order', () =>
+        actions.stepReview(-1),
+      ),
+      reviewNext: button(
+        'sparse-review-next',
+        'Most doubtful ▶',
+        'Next layer in review order (most doubtful first)',
+        () => actions.stepReview(1),
+      ),
+      accept: button(
+        'sparse-accept',
+        'Accept',
+        'Take the predicted region of this layer into the annotation (then correct it with the brush)',
+        () => actions.accept(),
+      ),
+      browse: button('sparse-browse', 'Browse…', 'Pick the en-face RV annotation', () =>
+        actions.browse(),
+      ),
+      finish: button(
+        'sparse-finish',
+        'Write vessels',
+        'Write <name>.vessels.nii.gz: en-face RV ∩ region on every layer',
+        () => actions.finish(this.enface.value),
+      ),
+    };
+    this.reviewText = el('span', { class: 'value', 'data-testid': 'sparse-review' });
+    this.showPrediction = el('input', {
+      type: 'checkbox',
+      checked: true,
+      'data-testid': 'sparse-show-prediction',
+    });
+    this.showPrediction.addEventListener('change', () =>
+      actions.showPrediction(this.showPrediction.checked),
+    );
+    this.enface = el('input', {
+      type: 'text',
+      class: 'path',
+      placeholder: 'GT_LargeVessel .bmp, mask .png or 2D .nii.gz',
+      title:
+        "En-face RV annotation: absolute, or relative to the volume's folder. Drawing it with " +
+        'the brush on the projection view is not available (the brush paints layers only).',
+      'data-testid': 'sparse-enface',
+    });
+    this.enface.addEventListener('change', () => actions.settingsEdited());
+    this.statusText = el('span', {
+      class: 'status',
+      'data-testid': 'sparse-status',
+      role: 'status',
+    });
+    this.progress = el('progress', { max: '1' });
+    this.progress.hidden = true;
+    const group = (title: string, children: (Node | string)[]) =>
+      el('div', { class: 'group' }, [el('span', { class: 'step' }, [title]), ...children]);
+    const label = (text: string, input: HTMLElement) => el('label', {}, [text, ' ', input]);
+    this.element = el(
+      'details',
+      { class: 'sparse-panel', open: true, 'data-testid': 'sparse-panel' },
+      [
+        el('summary', {}, ['Sparse annotation: vessel regions']),
+        el('div', { class: 'rows' }, [
+          group('1 Screen', [
+            label('blank below', this.thresholdInput),
+            this.thresholdText,
+            this.nonBlankText,
+          ]),
+          group('2 Sample', [
+            label('N', this.count),
+            label('seed', this.seed),
+            this.buttons.sample,
+            this.buttons.prev,
+            this.sampledText,
+            this.buttons.next,
+            this.markButton,
+          ]),
+          group('3 Train', [
+            label('steps', this.steps),
+            this.device,
+            this.buttons.train,
+            this.buttons.predict,
+            this.buttons.stop,
+          ]),
+          group('4 Review', [
+            this.buttons.reviewPrev,
+            this.reviewText,
+            this.buttons.reviewNext,
+            this.buttons.accept,
+            label('show', this.showPrediction),
+          ]),
+          group('5 Finish', [this.enface, this.buttons.browse, this.buttons.finish]),
+          el('div', { class: 'group' }, [this.progress, this.statusText]),
+        ]),
+      ],
+    );
+  }
+
+  deviceValue(): SparseDevice {
+    const v = this.device.value;
+    return v === 'cpu' || v === 'cuda' ? v : 'auto';
+  }
+
+  sync(view: SparseView): void {
+    this.thresholdInput.value = String(thresholdToSlider(view.threshold));
+    this.thresholdText.textContent = `${(100 * view.threshold).toFixed(2)} %`;
+    this.thresholdInput.title = `Blank-layer measure: ${view.measure}. A layer below the threshold is blank.`;
+    this.nonBlankText.textContent = `${view.nonBlank.length} of ${view.layerCount} layers non-blank${
+      view.nonBlank.length > 0 ? ` (${ranges(view.nonBlank)})` : ''
+    }`;
+    this.nonBlankText.title = ranges(view.nonBlank);
+    const at = view.sampled.indexOf(view.layer);
+    const done = view.sampled.filter((l) => view.annotated.includes(l)).length;
+    this.sampledText.textContent =
+      view.sampled.length === 0
+        ? 'no sample'
+        : `${at >= 0 ? `${at + 1}/${view.sampled.length}` : `–/${view.sampled.length}`} · ${done} annotated`;
+    this.sampledText.title = `Sampled layers (draw order): ${view.sampled.join(', ')}`;
+    const annotated = view.annotated.includes(view.layer);
+    this.markButton.textContent = annotated ? `Layer ${view.layer} annotated ✓` : 'Mark annotated';
+    this.markButton.dataset.annotated = String(annotated);
+    for (const key of ['prev', 'next'] as const)
+      this.buttons[key].disabled = view.sampled.length === 0;
+    this.buttons.train.disabled = view.busy;
+    this.buttons.predict.disabled = view.busy || !view.hasModel;
+    this.buttons.stop.disabled = !view.busy;
+    this.buttons.finish.disabled = view.busy;
+    for (const key of ['reviewPrev', 'reviewNext'] as const)
+      this.buttons[key].disabled = view.predicted === 0;
+    this.buttons.accept.disabled = !view.canAccept;
+    this.reviewText.textContent = view.reviewText;
+    const s = view.status;
+    this.statusText.textContent = s
+      ? s.text
+      : `Trains on the annotated volumes in ${view.folder || 'this folder'}.`;
+    this.statusText.dataset.task = s?.task ?? '';
+    this.statusText.dataset.phase = s?.phase ?? '';
+    this.progress.hidden = !(s && s.phase === 'running');
+    if (s && s.fraction >= 0) this.progress.value = s.fraction;
+    else this.progress.removeAttribute('value');
+    this.element.dataset.predicted = String(view.predicted);
+    this.element.dataset.annotated = view.annotated.join(',');
+    this.element.dataset.model = String(view.hasModel);
+  }
+
+  setSettings(
+    count: number,
+    seed: number,
+    steps: number,
+    device: SparseDevice,
+    enface: string,
+  ): void {
+    this.count.value = String(count);
+    this.seed.value = String(seed);
+    this.steps.value = String(steps);
+    this.device.value = device;
+    this.enface.value = enface;
+  }
+}
+
+/** The slider is logarithmic: 0 → 0.01 %, 100 → 10 % of a layer's pixels. */
+export function sliderToThreshold(value: number): number {
+  return 1e-4 * 10 ** (3 * (value / 100));
+}
+
+export function thresholdToSlider(threshold: number): number {
+  return Math.round((100 * Math.log10(Math.max(threshold, 1e-4) / 1e-4)) / 3);
+}
+
+/** 3–10, 14, 20–22 */
+export function ranges(layers: readonly number[]): string {
+  const parts: string[] = [];
+  for (let n = 0; n < layers.length;) {
+    let end = n;
+    while (end + 1 < layers.length && layers[end + 1] === layers[end]! + 1) end++;
+    parts.push(end === n ? `${layers[n]}` : `${layers[n]}–${layers[end]}`);
+    n = end + 1;
+  }
+  return parts.join(', ');
+}
