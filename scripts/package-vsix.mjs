@@ -21,6 +21,7 @@ const CANDIDATES = [
   'dist',
   'media',
   'models',
+  'trainer', // the fine-tune task runs it (.vscodeignore keeps its package and configs)
 ];
 
 execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production'], {

@@ -109,3 +109,57 @@ export async function activeTabResource(page: Page): Promise<string | null> {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Runs a command by its palette title (F1, type, Enter). Retries: right after the workbench
+ * opens, the palette can take a while to list extension commands.
+ */
+export async function runPaletteCommand(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(`>${title}`);
+      await row.waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(300); // the list settles (recently used entries move)
+      await row.click();
+      await input.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+      return;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw new Error(`the command palette did not offer "${title}": ${String(lastError)}`);
+}
+
+/** A notification toast whose text matches (progress notifications included). */
+export function notificationToast(page: Page, text: string | RegExp) {
+  return page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
+}
+
+/** Waits for a toast matching `text` and returns its whole text. */
+export async function waitForNotification(
+  page: Page,
+  text: string | RegExp,
+  timeout = 60_000,
+): Promise<string> {
+  const toast = notificationToast(page, text);
+  await toast.waitFor({ state: 'visible', timeout });
+  // textContent: innerText leaves out a message VS Code has collapsed or elided.
+  return ((await toast.textContent()) ?? '').trim();
+}
+
+/** Presses a button (e.g. "Cancel", "Show Report") on the toast matching `text`. */
+export async function clickNotificationButton(
+  page: Page,
+  text: string | RegExp,
+  button: string,
+): Promise<void> {
+  const toast = notificationToast(page, text);
+  await toast.hover();
+  await toast.getByRole('button', { name: button, exact: true }).click();
+}

@@ -163,3 +163,69 @@ test('fixes that lead nowhere stop after a few rounds instead of looping', async
   assert.equal(checked.length, 4);
   assert.equal(recorded.executedTasks.length, 0);
 });
+
+/** The command with the guided setup: `setup` plays the user's answers. */
+function guided(setup: () => Promise<Record<string, unknown> | undefined>) {
+  const made: unknown[] = [];
+  const checked: Task[] = [];
+  const run = fineTuneCommand({
+    guidedSetup: setup as () => Promise<undefined>,
+    taskFor: async (definition) => {
+      made.push(definition);
+      return new Task(
+        { ...definition },
+        folder,
+        'fine-tune runs/rv1',
+        'SAM-OCTA2',
+      ) as unknown as vscode.Task;
+    },
+    preflight: async (task: vscode.Task) => {
+      checked.push(task as unknown as Task);
+      return [];
+    },
+    withChanges: async (task) => task,
+  });
+  return { run, made, checked };
+}
+
+test('no tasks.json run: the guided setup builds the run, which is preflighted and started', async () => {
+  const definition = { type: FINETUNE_TASK_TYPE, data: 'data/train', out: 'runs/rv1' };
+  const { run, made, checked } = guided(async () => definition);
+  await run();
+  assert.deepEqual(made, [definition]);
+  assert.equal(checked.length, 1);
+  assert.deepEqual(recorded.executedTasks[0]?.definition, definition);
+});
+
+test('with tasks.json runs the user chooses: set up a new run, or pick a task; Escape starts nothing', async () => {
+  const saved = entry('a');
+  recorded.tasks.push(saved);
+  const offered: string[][] = [];
+  recorded.quickPick = (items) => {
+    offered.push((items as { label: string }[]).map((i) => i.label));
+    return (items as { label: string }[]).find((i) => i.label.startsWith('Run a Task'));
+  };
+  let asked = 0;
+  const fromTasks = guided(async () => {
+    asked++;
+    return undefined;
+  });
+  await fromTasks.run();
+  assert.deepEqual(offered, [['Set Up a New Run…', 'Run a Task from tasks.json…']]);
+  assert.equal(asked, 0);
+  assert.deepEqual(recorded.executedTasks, [saved]);
+
+  recorded.executedTasks.length = 0;
+  recorded.quickPick = (items) => items[0];
+  const setUp = guided(async () => {
+    asked++;
+    return undefined; // the user left the setup
+  });
+  await setUp.run();
+  assert.equal(asked, 1);
+  assert.equal(recorded.executedTasks.length, 0);
+
+  recorded.quickPick = () => undefined;
+  await guided(async () => ({ type: FINETUNE_TASK_TYPE, data: 'd' })).run();
+  assert.equal(recorded.executedTasks.length, 0);
+});

@@ -6,6 +6,7 @@ import type { FinetuneEvent } from '../../src/extension/finetune/progressParser'
 import {
   describeOutcome,
   describeProgress,
+  describeStage,
   followRun,
 } from '../../src/extension/finetune/runProgress';
 import { TrainerTerminal, type TrainerChild } from '../../src/extension/finetune/trainerTerminal';
@@ -45,34 +46,84 @@ test('the outcome: finished, stopped (with the resume hint), failed with the tra
     checkpoint: 'runs/a/checkpoint.pt',
     stopped: false,
   };
-  assert.deepEqual(describeOutcome([step(4, 0.1, 0), done], 0), {
+  assert.deepEqual(describeOutcome([step(4, 0.1, 0), done], { code: 0 }), {
     level: 'info',
     message: 'Fine-tuning finished 4 steps; checkpoint: runs/a/checkpoint.pt',
+    actions: [],
   });
   const stopped = describeOutcome(
     [
       { event: 'interrupted', step: 2, checkpoint: 'runs/a/checkpoint.pt' },
       { event: 'error', message: 'interrupted' },
     ],
-    130,
+    { code: 130 },
   );
   assert.equal(stopped.level, 'warning');
   assert.match(
     stopped.message,
     /stopped at step 2; saved runs\/a\/checkpoint\.pt\. .*"resume": true/,
   );
-  const failed = describeOutcome(
-    [{ event: 'error', message: 'dataset folder d has no volumes' }],
-    2,
-  );
+  const failed = describeOutcome([{ event: 'error', message: 'dataset folder d has no volumes' }], {
+    code: 2,
+  });
   assert.deepEqual(failed, {
     level: 'error',
     message:
       "Fine-tuning failed: dataset folder d has no volumes. The full log is in the task's terminal.",
+    actions: [],
   });
-  assert.match(describeOutcome([], 1).message, /exited with code 1/);
+  assert.match(describeOutcome([], { code: 1 }).message, /exited with code 1/);
   // A zero exit without a done event (not our trainer?) is not reported as success.
-  assert.equal(describeOutcome([], 0).level, 'error');
+  assert.equal(describeOutcome([], { code: 0 }).level, 'error');
+});
+
+test('the outcome of a whole run: the bundle is ready; a failed stage names itself and its log', () => {
+  const done: FinetuneEvent = {
+    event: 'done',
+    step: 4,
+    total: 4,
+    checkpoint: 'runs/rv1/checkpoint.pt',
+    stopped: false,
+  };
+  const ready = describeOutcome([done], {
+    code: 0,
+    stage: 'export',
+    runFolder: '/ws/runs/rv1',
+    bundle: '/ws/runs/rv1/bundle',
+    skipped: [{ stage: 'eval', reason: 'data/val has no rv objects to evaluate' }],
+  });
+  assert.equal(ready.level, 'info');
+  assert.equal(
+    ready.message,
+    'Fine-tuned model ready: samocta2-rv1 (finished 4 steps), in /ws/runs/rv1/bundle. Evaluation failed: data/val has no rv objects to evaluate.',
+  );
+  assert.deepEqual(ready.actions, ['useModel', 'showReport']);
+  const exportFailed = describeOutcome([done, { event: 'error', message: 'ignored' }], {
+    code: 2,
+    stage: 'export',
+    runFolder: '/ws/runs/rv1',
+    logFile: '/ws/runs/rv1/fine-tune.log',
+    error: "'export' is unavailable: No module named 'onnx'",
+    skipped: [],
+  });
+  assert.deepEqual(exportFailed, {
+    level: 'error',
+    message:
+      "Fine-tuning failed while exporting: 'export' is unavailable: No module named 'onnx'. The full log is in /ws/runs/rv1/fine-tune.log.",
+    actions: ['openLog'],
+  });
+});
+
+test('stage lines: evaluating, exporting, and an evaluation that failed', () => {
+  assert.match(
+    describeStage({ stage: 'eval', state: 'started' }),
+    /evaluating on the validation folder/,
+  );
+  assert.equal(describeStage({ stage: 'export', state: 'started' }), 'exporting the model bundle…');
+  assert.equal(
+    describeStage({ stage: 'eval', state: 'skipped', reason: 'x' }),
+    'eval failed; going on without it',
+  );
 });
 
 class FakeChild extends EventEmitter implements TrainerChild {
@@ -143,4 +194,48 @@ test('a failed run shows the trainer error as an error', async () => {
   assert.deepEqual(recorded.errors, [
     "SAM-OCTA2: Fine-tuning failed: cannot read NIfTI file /d/a.nii.gz. The full log is in the task's terminal.",
   ]);
+});
+
+test('after training, the same notification says evaluating and exporting, then hands on the result', async () => {
+  const children: FakeChild[] = [];
+  const terminal = new TrainerTerminal(
+    { command: 'py', args: ['train'] },
+    { cwd: '/ws', env: {} },
+    () => {
+      const child = new FakeChild();
+      children.push(child);
+      return child;
+    },
+    {
+      runFolder: '/ws/runs/rv1',
+      after: (folder) => [
+        { name: 'eval', optional: true, line: { command: 'py', args: ['eval', folder] } },
+        { name: 'export', line: { command: 'py', args: ['export', folder] } },
+      ],
+    },
+  );
+  const completed: unknown[][] = [];
+  const followed = followRun(terminal, 'fine-tune runs/rv1', async (outcome, result, code) => {
+    completed.push([outcome.level, outcome.actions, result?.bundle, code]);
+  });
+  terminal.open();
+  children[0]!.stdout.emit(
+    'data',
+    line({
+      event: 'done',
+      step: 2,
+      total: 2,
+      checkpoint: 'runs/rv1/checkpoint.pt',
+      stopped: false,
+    }),
+  );
+  children[0]!.emit('close', 0, null);
+  children[1]!.emit('close', 0, null);
+  children[2]!.emit('close', 0, null);
+  await followed;
+  assert.deepEqual(
+    recorded.progress[0]!.reports.map((r) => r.message),
+    ['training done · evaluating on the validation folder…', 'exporting the model bundle…'],
+  );
+  assert.deepEqual(completed, [['info', ['useModel', 'showReport'], '/ws/runs/rv1/bundle', 0]]);
 });

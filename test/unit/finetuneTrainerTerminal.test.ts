@@ -3,10 +3,13 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
 import type { FinetuneEvent } from '../../src/extension/finetune/progressParser';
+import type { RunLog } from '../../src/extension/finetune/runLog';
 import {
   NOT_STARTED,
   nodeSpawnTrainer,
   TrainerTerminal,
+  type RunPlan,
+  type StageEvent,
   type TrainerChild,
 } from '../../src/extension/finetune/trainerTerminal';
 
@@ -127,4 +130,159 @@ test('the real spawn passes the environment on top of the host one', async () =>
   const code = await new Promise((resolve) => child.on('close', resolve));
   assert.equal(code, 0);
   assert.deepEqual(JSON.parse(out.join('')), ['yes', 'string']);
+});
+
+/** A run with a plan: every spawn gets a new FakeChild; the log is kept in memory. */
+function startRun(plan: Partial<RunPlan> = {}) {
+  const children: FakeChild[] = [];
+  const spawned: string[][] = [];
+  // As FileRunLog: made with the run folder when the definition names it.
+  const log = { text: '', progress: '', folder: plan.runFolder, closed: 0 };
+  const runLog: RunLog = {
+    write: (t) => void (log.text += t),
+    progress: (t) => void (log.progress += t),
+    setFolder: (f) => void (log.folder ??= f),
+    close: () => {
+      log.closed++;
+      return log.folder === undefined ? undefined : `${log.folder}/fine-tune.log`;
+    },
+  };
+  const terminal = new TrainerTerminal(
+    { command: '/py', args: ['-m', 'samocta2', 'train'] },
+    { cwd: '/ws', env: {} },
+    (command, args) => {
+      spawned.push([command, ...args]);
+      const child = new FakeChild();
+      children.push(child);
+      return child;
+    },
+    {
+      after: (folder) => [
+        {
+          name: 'eval',
+          optional: true,
+          line: { command: '/py', args: ['eval', `--metrics-from=${folder}`] },
+        },
+        {
+          name: 'export',
+          line: { command: '/py', args: ['export', `--metrics=${folder}/eval/eval.json`] },
+        },
+      ],
+      log: runLog,
+      ...plan,
+    },
+  );
+  const stages: StageEvent[] = [];
+  const exit: number[] = [];
+  const screen: string[] = [];
+  terminal.onStage((e) => stages.push(e));
+  terminal.onDidClose((code) => exit.push(code ?? Number.NaN));
+  terminal.onDidWrite((t) => screen.push(t));
+  terminal.open();
+  return { children, spawned, log, terminal, stages, exit, screen };
+}
+
+const doneLine =
+  '{"event": "done", "step": 2, "total": 2, "checkpoint": "runs/rv1/checkpoint.pt", "stopped": false}\n';
+
+test('after training: evaluation, then export, in the same terminal; the run folder comes from the trainer', () => {
+  const run = startRun();
+  run.children[0]!.stdout.emit('data', '{"event": "start", "step": 0, "total": 2}\n' + doneLine);
+  run.children[0]!.stderr.emit('data', 'training on cpu\n');
+  run.children[0]!.emit('close', 0, null);
+  assert.deepEqual(run.stages, [{ stage: 'eval', state: 'started' }]);
+  run.children[1]!.emit('close', 0, null);
+  run.children[2]!.stdout.emit('data', '{"event": "exported", "out": "x"}\n');
+  run.children[2]!.emit('close', 0, null);
+  assert.deepEqual(run.spawned, [
+    ['/py', '-m', 'samocta2', 'train'],
+    ['/py', 'eval', '--metrics-from=/ws/runs/rv1'],
+    ['/py', 'export', '--metrics=/ws/runs/rv1/eval/eval.json'],
+  ]);
+  assert.deepEqual(run.stages.at(-1), { stage: 'export', state: 'started' });
+  assert.deepEqual(run.exit, [0]);
+  assert.deepEqual(run.terminal.result, {
+    code: 0,
+    stage: 'export',
+    skipped: [],
+    runFolder: '/ws/runs/rv1',
+    bundle: '/ws/runs/rv1/bundle',
+    logFile: '/ws/runs/rv1/fine-tune.log',
+  });
+  // The log holds all stages and both streams; progress.jsonl only training's stdout.
+  assert.match(run.log.text, /training on cpu\n.*> \/py eval.*> \/py export.*"exported"/s);
+  assert.equal(run.log.progress, '{"event": "start", "step": 0, "total": 2}\n' + doneLine);
+  assert.equal(run.log.closed, 1);
+  assert.match(run.screen.join(''), /\r\n> \/py export/);
+});
+
+test('a failed evaluation is reported and the export goes on without its metrics', () => {
+  const run = startRun();
+  run.children[0]!.stdout.emit('data', doneLine);
+  run.children[0]!.emit('close', 0, null);
+  run.children[1]!.stdout.emit(
+    'data',
+    '{"event": "error", "message": "data/val has no rv objects"}\n',
+  );
+  run.children[1]!.emit('close', 2, null);
+  assert.deepEqual(run.stages[1], {
+    stage: 'eval',
+    state: 'skipped',
+    reason: 'data/val has no rv objects',
+  });
+  assert.deepEqual(run.spawned[2], ['/py', 'export']);
+  run.children[2]!.emit('close', 0, null);
+  assert.equal(run.terminal.result?.bundle, '/ws/runs/rv1/bundle');
+  assert.deepEqual(run.terminal.result?.skipped, [
+    { stage: 'eval', reason: 'data/val has no rv objects' },
+  ]);
+});
+
+test('a failed export ends the run with its last error line and the log path', () => {
+  const run = startRun({ runFolder: '/ws/out' });
+  run.children[0]!.stdout.emit('data', doneLine);
+  run.children[0]!.emit('close', 0, null);
+  run.children[1]!.emit('close', 0, null);
+  run.children[2]!.stderr.emit(
+    'data',
+    'Traceback (most recent call last):\n  ...\nOSError: disk full\n\n',
+  );
+  run.children[2]!.emit('close', 1, null);
+  assert.deepEqual(run.exit, [1]);
+  assert.equal(run.terminal.result?.stage, 'export');
+  assert.equal(run.terminal.result?.error, 'OSError: disk full');
+  assert.equal(run.terminal.result?.bundle, undefined);
+  // The definition's out was known up front; the trainer's checkpoint path does not move it.
+  assert.equal(run.terminal.result?.logFile, '/ws/out/fine-tune.log');
+  assert.match(run.screen.join(''), /The full log is in \/ws\/out\/fine-tune\.log/);
+});
+
+test('failed or stopped training runs no further stage; Cancel during export stops it', () => {
+  const failed = startRun();
+  failed.children[0]!.stdout.emit('data', '{"event": "error", "message": "no volumes in d"}\n');
+  failed.children[0]!.emit('close', 2, null);
+  assert.equal(failed.children.length, 1);
+  assert.deepEqual(failed.terminal.result?.error, 'no volumes in d');
+  assert.equal(failed.terminal.result?.stage, 'train');
+
+  const stopped = startRun();
+  stopped.terminal.stop();
+  stopped.children[0]!.stdout.emit(
+    'data',
+    '{"event": "interrupted", "step": 1, "checkpoint": "runs/rv1/checkpoint.pt"}\n',
+  );
+  stopped.children[0]!.emit('close', 130, null);
+  assert.equal(stopped.children.length, 1);
+  assert.deepEqual(stopped.exit, [130]);
+  assert.equal(stopped.log.folder, '/ws/runs/rv1');
+
+  const late = startRun();
+  late.children[0]!.stdout.emit('data', doneLine);
+  late.children[0]!.emit('close', 0, null);
+  late.children[1]!.emit('close', 0, null);
+  late.terminal.handleInput('\x03');
+  assert.deepEqual(late.children[2]!.signals, ['SIGINT']);
+  late.children[2]!.emit('close', 130, null);
+  assert.deepEqual(late.exit, [130]);
+  assert.equal(late.children.length, 3);
 });

@@ -1,14 +1,29 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { DEFAULT_SETTINGS, readEditorSettings } from '../../src/extension/settings';
 
 interface Manifest {
   main: string;
+  capabilities: {
+    untrustedWorkspaces: {
+      supported: boolean | 'limited';
+      description?: string;
+      restrictedConfigurations?: string[];
+    };
+  };
   engines: { vscode: string };
   activationEvents: string[];
   devDependencies: Record<string, string>;
@@ -18,7 +33,8 @@ interface Manifest {
       selector: { filenamePattern: string }[];
       priority: string;
     }[];
-    commands: { command: string; title: string; category: string }[];
+    commands: { command: string; title: string; category: string; enablement?: string }[];
+    taskDefinitions: { type: string; when?: string }[];
     menus: Record<string, { command: string; when?: string }[]>;
     configuration: { properties: Record<string, { default: unknown; enum?: string[] }> };
   };
@@ -95,36 +111,21 @@ test('main is the bundle the build writes, for a VS Code the typings describe', 
   assert.ok(minor(types) <= minor(engine), '@types/vscode must not be newer than engines.vscode');
 });
 
-test('.vscodeignore keeps the bundles and assets and drops sources, tests, tools and maps', () => {
-  // vsce lists a stand-in tree: the real one holds .venv and .tools, far too many files to walk.
+/** Files under `folder` (relative to the repository), caches and tests included. */
+function filesBelow(folder: string): string[] {
+  const base = new URL('.', root).pathname;
+  const start = join(base, folder);
+  return (
+    readdirSync(start, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[]
+  )
+    .filter((d) => d.isFile())
+    .map((d) => relative(base, join(d.parentPath, d.name)));
+}
+
+/** What `vsce ls` keeps of `files` (a stand-in tree: the real one holds .venv and .tools). */
+function vsixListing(files: readonly string[]): string[] {
   const tree = mkdtempSync(join(tmpdir(), 'sam-octa2-vsix-'));
   try {
-    const files = [
-      'README.md',
-      'dist/extension.js',
-      'dist/extension.js.map',
-      'dist/cli.js',
-      'dist/sam-octa2.vsix',
-      'dist/webview/main.js',
-      'dist/webview/main.js.map',
-      'dist/webview/codicon.css',
-      'dist/webview/codicon.ttf',
-      'dist/webview/ort/ort-wasm-simd-threaded.wasm',
-      'media/logo.png',
-      'models/sam2-tiny/manifest.json',
-      'src/extension/extension.ts',
-      'test/unit/x.test.ts',
-      'trainer/samocta2/train.py',
-      'node_modules/three/build/three.module.js',
-      '.venv/bin/python',
-      '.tools/code-server/index.js',
-      'docs/architecture.md',
-      'bench/run.ts',
-      'scripts/test.sh',
-      'demo/synth-1.nii.gz',
-      'test-results/e2e/layer-view.png',
-      'tsconfig.base.json',
-    ];
     for (const file of files) {
       mkdirSync(dirname(join(tree, file)), { recursive: true });
       writeFileSync(join(tree, file), 'x');
@@ -132,25 +133,116 @@ test('.vscodeignore keeps the bundles and assets and drops sources, tests, tools
     cpSync(new URL('package.json', root), join(tree, 'package.json'));
     cpSync(new URL('.vscodeignore', root), join(tree, '.vscodeignore'));
     const vsce = fileURLToPath(new URL('node_modules/@vscode/vsce/vsce', root));
-    const listed = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], {
+    return execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], {
       cwd: tree,
       encoding: 'utf8',
     })
       .split('\n')
       .filter(Boolean)
       .sort();
-    assert.deepEqual(listed, [
-      'README.md',
-      'dist/extension.js',
-      'dist/webview/codicon.css',
-      'dist/webview/codicon.ttf',
-      'dist/webview/main.js',
-      'dist/webview/ort/ort-wasm-simd-threaded.wasm',
-      'media/logo.png',
-      'models/sam2-tiny/manifest.json',
-      'package.json',
-    ]);
   } finally {
     rmSync(tree, { recursive: true, force: true });
   }
+}
+
+test('.vscodeignore keeps the bundles and assets and drops sources, tests, tools and maps', () => {
+  const listed = vsixListing([
+    'README.md',
+    'dist/extension.js',
+    'dist/extension.js.map',
+    'dist/cli.js',
+    'dist/sam-octa2.vsix',
+    'dist/webview/main.js',
+    'dist/webview/main.js.map',
+    'dist/webview/codicon.css',
+    'dist/webview/codicon.ttf',
+    'dist/webview/ort/ort-wasm-simd-threaded.wasm',
+    'media/logo.png',
+    'models/sam2-tiny/manifest.json',
+    'src/extension/extension.ts',
+    'test/unit/x.test.ts',
+    'trainer/samocta2/train.py',
+    'trainer/samocta2/__pycache__/train.cpython-311.pyc',
+    'trainer/tests/test_train.py',
+    'trainer/.pytest_cache/v/cache/nodeids',
+    'trainer/samocta2.egg-info/PKG-INFO',
+    'node_modules/three/build/three.module.js',
+    '.venv/bin/python',
+    '.tools/code-server/index.js',
+    'docs/architecture.md',
+    'bench/run.ts',
+    'scripts/test.sh',
+    'demo/synth-1.nii.gz',
+    'test-results/e2e/layer-view.png',
+    'tsconfig.base.json',
+  ]);
+  assert.deepEqual(listed, [
+    'README.md',
+    'dist/extension.js',
+    'dist/webview/codicon.css',
+    'dist/webview/codicon.ttf',
+    'dist/webview/main.js',
+    'dist/webview/ort/ort-wasm-simd-threaded.wasm',
+    'media/logo.png',
+    'models/sam2-tiny/manifest.json',
+    'package.json',
+    'trainer/samocta2/train.py',
+  ]);
+});
+
+test('the .vsix ships the trainer the fine-tune task runs: its package, pyproject.toml and configs only', () => {
+  // The real trainer folder, with whatever caches, tests and build leftovers it has now.
+  const trainer = filesBelow('trainer');
+  const listed = vsixListing(trainer).filter((f) => f.startsWith('trainer/'));
+  const wanted = trainer
+    .filter(
+      (f) =>
+        (f.startsWith('trainer/samocta2/') && /\.(py|yaml)$/.test(f)) ||
+        /^trainer\/configs\/[^/]+\.yaml$/.test(f) ||
+        f === 'trainer/pyproject.toml' ||
+        f === 'trainer/README.md',
+    )
+    .sort();
+  assert.deepEqual(listed, wanted);
+  // What running and installing it needs (trainerEnvironment.ts puts trainer/ on PYTHONPATH;
+  // the preflight's fix is `pip install -e <extension>/trainer`).
+  for (const needed of [
+    'trainer/pyproject.toml',
+    'trainer/samocta2/__main__.py',
+    'trainer/samocta2/cli.py',
+    'trainer/samocta2/probe.py',
+    'trainer/samocta2/export/bundle.py',
+    'trainer/samocta2/configs/sam2.1_hiera_nano.yaml',
+  ]) {
+    assert.ok(listed.includes(needed), `${needed} is shipped`);
+  }
+  for (const file of listed) {
+    assert.doesNotMatch(file, /__pycache__|\.pyc$|^trainer\/tests\/|egg-info|pytest_cache/);
+  }
+  // And packaging stages the trainer for vsce to filter.
+  const packaging = readFileSync(new URL('scripts/package-vsix.mjs', root), 'utf8');
+  assert.match(packaging, /'trainer',/);
+});
+
+test('fine-tuning is off in untrusted workspaces, and says so; the run report is not', () => {
+  const trust = manifest.capabilities.untrustedWorkspaces;
+  assert.equal(trust.supported, 'limited');
+  assert.match(
+    trust.description ?? '',
+    /fine-tuning and the other samocta2-\* tasks run Python and are disabled/,
+  );
+  assert.deepEqual(trust.restrictedConfigurations, ['samOcta2.pythonPath']);
+  const command = (id: string) => contributes.commands.find((c) => c.command === id);
+  assert.equal(command('samOcta2.fineTune')?.enablement, 'isWorkspaceTrusted');
+  // Every task type runs the trainer: none may be offered in an untrusted workspace.
+  assert.ok(contributes.taskDefinitions.some((t) => t.type === 'samocta2-finetune'));
+  for (const task of contributes.taskDefinitions) {
+    assert.match(task.type, /^samocta2-/);
+    assert.equal(task.when, 'isWorkspaceTrusted', task.type);
+  }
+  // The report only reads files and runs no script: it stays available.
+  const report = command('samOcta2.showRunReport');
+  assert.ok(report);
+  assert.equal(report.enablement, undefined);
+  assert.equal(report.title, 'Show Fine-tune Run Report');
 });

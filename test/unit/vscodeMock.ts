@@ -101,6 +101,12 @@ export class CustomExecution {
   constructor(readonly callback: (definition: unknown) => Promise<unknown>) {}
 }
 
+export enum ConfigurationTarget {
+  Global = 1,
+  Workspace = 2,
+  WorkspaceFolder = 3,
+}
+
 export enum ProgressLocation {
   SourceControl = 1,
   Window = 10,
@@ -134,6 +140,127 @@ export interface ExtensionMock {
   activate(): Promise<unknown>;
 }
 
+export class ThemeIcon {
+  constructor(readonly id: string) {}
+}
+
+export const QuickInputButtons = {
+  Back: { iconPath: new ThemeIcon('arrow-left'), tooltip: 'Back' },
+};
+
+export enum InputBoxValidationSeverity {
+  Info = 1,
+  Warning = 2,
+  Error = 3,
+}
+
+export enum ViewColumn {
+  Active = -1,
+  One = 1,
+}
+
+/**
+ * What createQuickPick/createInputBox return: the properties the extension sets, plus the
+ * user's gestures (accept, escape, press a button) for tests to drive a multi-step input.
+ */
+export class QuickInputMock {
+  title: string | undefined;
+  step: number | undefined;
+  totalSteps: number | undefined;
+  placeholder: string | undefined;
+  buttons: readonly { tooltip?: string }[] = [];
+  busy = false;
+  enabled = true;
+  ignoreFocusOut = false;
+  visible = false;
+  disposed = false;
+  private readonly accepted = new EventEmitter<void>();
+  private readonly hidden = new EventEmitter<void>();
+  private readonly triggered = new EventEmitter<{ tooltip?: string }>();
+  readonly onDidAccept = this.accepted.event;
+  readonly onDidHide = this.hidden.event;
+  readonly onDidTriggerButton = this.triggered.event;
+  show(): void {
+    if (this.visible) return;
+    this.visible = true;
+    recorded.quickInputs.push(this);
+    recorded.onQuickInput(this);
+  }
+  hide(): void {
+    if (!this.visible) return;
+    this.visible = false;
+    this.hidden.fire();
+  }
+  dispose(): void {
+    this.hide();
+    this.disposed = true;
+  }
+  /** The user pressed Enter. */
+  accept(): void {
+    this.accepted.fire();
+  }
+  /** The user pressed Escape (VS Code hides the input). */
+  escape(): void {
+    this.hide();
+  }
+  pressButton(button: { tooltip?: string }): void {
+    this.triggered.fire(button);
+  }
+  back(): void {
+    this.pressButton(QuickInputButtons.Back);
+  }
+}
+
+export class InputBoxMock extends QuickInputMock {
+  value = '';
+  prompt: string | undefined;
+  validationMessage: string | { message: string; severity: InputBoxValidationSeverity } | undefined;
+  private readonly changed = new EventEmitter<string>();
+  readonly onDidChangeValue = this.changed.event;
+  /** The user typed: the whole value is replaced. */
+  type(value: string): void {
+    this.value = value;
+    this.changed.fire(value);
+  }
+}
+
+export class QuickPickMock<T extends { label: string }> extends QuickInputMock {
+  items: readonly T[] = [];
+  activeItems: readonly T[] = [];
+  selectedItems: readonly T[] = [];
+  value = '';
+  matchOnDescription = false;
+  matchOnDetail = false;
+  private readonly selectionChanged = new EventEmitter<readonly T[]>();
+  readonly onDidChangeSelection = this.selectionChanged.event;
+  readonly onDidChangeActive = new EventEmitter<readonly T[]>().event;
+  readonly onDidChangeValue = new EventEmitter<string>().event;
+  /** The user chose the item labelled `label` (else the first containing it) and pressed Enter. */
+  pick(label: string): void {
+    const item =
+      this.items.find((i) => i.label === label) ?? this.items.find((i) => i.label.includes(label));
+    if (item === undefined) {
+      throw new Error(`no item "${label}" in ${this.items.map((i) => i.label).join(' | ')}`);
+    }
+    this.activeItems = [item];
+    this.selectedItems = [item];
+    this.selectionChanged.fire([item]);
+    this.accept();
+  }
+}
+
+/** A webview panel made by window.createWebviewPanel. */
+export interface CreatedPanelMock {
+  readonly viewType: string;
+  title: string;
+  readonly options: unknown;
+  readonly webview: { html: string; cspSource: string; options: unknown };
+  revealed: number;
+  reveal(): void;
+  onDidDispose: EventEmitter<void>['event'];
+  dispose(): void;
+}
+
 /** Everything the extension created or did, for assertions. Reset with `resetMock()`. */
 export const recorded = {
   createdDisposables: 0,
@@ -164,6 +291,25 @@ export const recorded = {
   terminals: [] as { name: string; shown: boolean; sent: string[] }[],
   /** Picks the item `showQuickPick` returns; undefined = the user dismissed it. */
   quickPick: (items: unknown[]): unknown => items[0],
+  /** Every quick pick and input box shown, in order. */
+  quickInputs: [] as QuickInputMock[],
+  /** Called when one is shown: a test plays the user here. */
+  onQuickInput: (_input: QuickInputMock): void => undefined,
+  /** What `showOpenDialog` returns; undefined = cancelled. */
+  openDialog: (_options: unknown): Uri[] | undefined => undefined,
+  clipboard: '',
+  webviewPanels: [] as CreatedPanelMock[],
+  /** Settings by scope for `inspect` (`section.key` -> value); `update` writes here too. */
+  configurationScopes: { global: {}, workspace: {} } as {
+    global: Record<string, unknown>;
+    workspace: Record<string, unknown>;
+  },
+  /** `getConfiguration(...).update` calls in order. */
+  configUpdates: [] as { key: string; value: unknown; target: unknown }[],
+  /** Documents shown with `window.showTextDocument`. */
+  shownDocuments: [] as string[],
+  /** Every button list a message offered, in order (information, warning, error). */
+  messageButtons: [] as string[][],
 };
 
 export interface TabMock {
@@ -204,6 +350,16 @@ export function resetMock(): void {
   recorded.quickPick = (items) => items[0];
   recorded.messageAnswer = undefined;
   recorded.terminals.length = 0;
+  recorded.quickInputs.length = 0;
+  recorded.onQuickInput = () => undefined;
+  recorded.openDialog = () => undefined;
+  recorded.clipboard = '';
+  recorded.webviewPanels.length = 0;
+  recorded.configurationScopes = { global: {}, workspace: {} };
+  recorded.configUpdates.length = 0;
+  recorded.shownDocuments.length = 0;
+  recorded.messageButtons.length = 0;
+  workspace.workspaceFolders = undefined;
   workspace.isTrusted = true;
   window.tabGroups.all = [];
 }
@@ -268,6 +424,7 @@ export const window = {
   },
   showErrorMessage: async (message: string, ...items: string[]) => {
     recorded.errors.push(message);
+    recorded.messageButtons.push(items);
     return items.find((item) => item === recorded.messageAnswer);
   },
   withProgress: <R>(
@@ -300,12 +457,35 @@ export const window = {
     recorded.warnings.push({ message, modal: modal === true });
     return recorded.warningAnswer(rest.filter((r): r is string => typeof r === 'string'));
   },
-  showInformationMessage: async (message: string) => {
+  showInformationMessage: async (message: string, ...items: unknown[]) => {
     recorded.infos.push(message);
+    const buttons = items.filter((i): i is string => typeof i === 'string');
+    recorded.messageButtons.push(buttons);
+    return buttons.find((item) => item === recorded.messageAnswer);
+  },
+  showTextDocument: async (uri: Uri) => {
+    recorded.shownDocuments.push(uri.path);
     return undefined;
   },
   showQuickPick: async (items: unknown[]) => recorded.quickPick(items),
-  showOpenDialog: async () => undefined,
+  showOpenDialog: async (options?: unknown) => recorded.openDialog(options),
+  createQuickPick: <T extends { label: string }>() => new QuickPickMock<T>(),
+  createInputBox: () => new InputBoxMock(),
+  createWebviewPanel: (viewType: string, title: string, _column: unknown, options: unknown) => {
+    const disposed = new EventEmitter<void>();
+    const panel: CreatedPanelMock = {
+      viewType,
+      title,
+      options,
+      webview: { html: '', cspSource: 'https://webview.test', options },
+      revealed: 0,
+      reveal: () => panel.revealed++,
+      onDidDispose: disposed.event,
+      dispose: () => disposed.fire(),
+    };
+    recorded.webviewPanels.push(panel);
+    return panel;
+  },
   tabGroups: {
     activeTabGroup: { activeTab: undefined as { input: unknown } | undefined },
     all: [] as TabGroupMock[],
@@ -318,8 +498,23 @@ export const window = {
 
 export const workspace = {
   isTrusted: true,
+  workspaceFolders: undefined as { uri: Uri; name: string; index: number }[] | undefined,
   getConfiguration: (section: string) => ({
     get: <T>(key: string): T | undefined => recorded.configuration[`${section}.${key}`] as T,
+    inspect: <T>(key: string) => ({
+      key: `${section}.${key}`,
+      globalValue: recorded.configurationScopes.global[`${section}.${key}`] as T | undefined,
+      workspaceValue: recorded.configurationScopes.workspace[`${section}.${key}`] as T | undefined,
+    }),
+    /** Writes the scope's value; the effective value is the workspace's, else the user's. */
+    update: async (key: string, value: unknown, target?: ConfigurationTarget) => {
+      const id = `${section}.${key}`;
+      recorded.configUpdates.push({ key: id, value, target });
+      const scope = target === ConfigurationTarget.Global ? 'global' : 'workspace';
+      recorded.configurationScopes[scope][id] = value;
+      recorded.configuration[id] =
+        recorded.configurationScopes.workspace[id] ?? recorded.configurationScopes.global[id];
+    },
   }),
   onDidChangeConfiguration: (listener: Listener<{ affectsConfiguration(s: string): boolean }>) => {
     const subscription = configurationEmitter.event(listener);
@@ -404,6 +599,15 @@ export const extensions = {
   getExtension: (id: string) => recorded.extensions.get(id),
 };
 
+export const env = {
+  clipboard: {
+    writeText: async (text: string) => {
+      recorded.clipboard = text;
+    },
+    readText: async () => recorded.clipboard,
+  },
+};
+
 const vscodeMock = {
   Disposable,
   EventEmitter,
@@ -416,12 +620,18 @@ const vscodeMock = {
   ProcessExecution,
   CustomExecution,
   ProgressLocation,
+  ConfigurationTarget,
   Task,
   window,
   workspace,
   commands,
   tasks,
   extensions,
+  env,
+  ThemeIcon,
+  QuickInputButtons,
+  InputBoxValidationSeverity,
+  ViewColumn,
 };
 
 // Route `require('vscode')` (what tsx compiles `import * as vscode from 'vscode'` to) here.

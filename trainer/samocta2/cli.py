@@ -48,6 +48,11 @@ def _train_args(p: argparse.ArgumentParser) -> None:
         default=None,
         help="recompute the encoder in backward (GPU memory)",
     )
+    p.add_argument(
+        "--init-lora",
+        metavar="BUNDLE_DIR",
+        help="start from a model bundle's LoRA weights (its base model and LoRA settings apply; train.init_lora)",
+    )
     p.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
     p.add_argument("--stop-after", type=int, help="stop (and save) after this many steps of this run")
     p.add_argument("--ddp", action="store_true", help="several processes under torchrun (LOCAL_RANK)")
@@ -78,6 +83,7 @@ FLAG_KEYS = {
     "val_every": "train.val_every",
     "bf16": "train.bf16",
     "activation_checkpointing": "train.activation_checkpointing",
+    "init_lora": "train.init_lora",
 }
 
 
@@ -85,6 +91,17 @@ def config_from_args(args: argparse.Namespace) -> dict[str, Any]:
     from .config import load_config, parse_assignment, set_value
 
     config = load_config(args.config)
+    init_lora = getattr(args, "init_lora", None) or config["train"].get("init_lora")
+    if init_lora:
+        # The bundle's base model and LoRA settings come first; flags and --set may repeat
+        # them, and training refuses ones that contradict the weights.
+        from .export.bundle_lora import config_from_bundle, read_bundle_lora
+
+        bundle = read_bundle_lora(init_lora)
+        for key, value in config_from_bundle(bundle.entry, bundle.folder).items():
+            if key == "model.checkpoint" and config["model"].get("checkpoint"):
+                continue  # the config's own copy of the base; its sha256 is checked
+            set_value(config, key, value)
     for attr, key in FLAG_KEYS.items():
         value = getattr(args, attr, None)
         if value is not None:

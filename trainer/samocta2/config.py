@@ -63,6 +63,9 @@ DEFAULTS: dict[str, Any] = {
         "val_sequences": 16,
         "device": "auto",  # auto | cpu | cuda | cuda:N
         "out": "runs/samocta2",
+        # A model bundle whose LoRA weights (manifest training.lora) start this run instead of
+        # a fresh LoRA; its base model and LoRA settings become this run's (export/bundle_lora.py).
+        "init_lora": None,
     },
     "eval": {
         "sequences_per_object": 1,

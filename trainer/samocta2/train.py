@@ -208,9 +208,22 @@ def _train(config, resume, stop_after, rank, world, local_rank, progress: Progre
     source = build_source(data["train"], data["target"], config["sampling"])
     val_source = build_source(data["val"], data["target"], config["sampling"]) if data.get("val") else None
 
+    init = None
+    if saved is None and train.get("init_lora"):
+        from .export.bundle_lora import check_config, read_bundle_lora
+
+        init = read_bundle_lora(train["init_lora"])
+        check_config(init, config)
+
     model = build_lora_model(config, device)
     model.train()
     fingerprint = ckpt_io.base_fingerprint(model)
+    if init is not None:
+        from .export.bundle_lora import check_base
+
+        check_base(init, fingerprint)
+        load_lora_state_dict(model, init.state)
+        progress.log(f"LoRA weights from {init.folder} (step {init.entry.get('step')})")
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=float(train["lr"]), weight_decay=float(train["weight_decay"]))
     scheduler = make_scheduler(optimizer, train)

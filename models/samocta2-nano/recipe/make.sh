@@ -68,7 +68,8 @@ out = {name: json.loads((run / f"eval-{name}" / "eval.json").read_text())
 (run / "metrics.json").write_text(json.dumps(out, indent=2) + "\n")
 PY
 
-# 5. export (LoRA merged into the encoder), fp32
+# 5. export (LoRA merged into the encoder), fp32, with lora.pt and a copy of the pretrained base
+#    (base.pt) so that fine-tuning can continue from this bundle on any machine
 rm -rf "$out"/*.onnx "$out/manifest.json"
 "$py" -m samocta2 export --checkpoint "$run/lora/checkpoint.pt" --metrics "$run/metrics.json" \
-  --name samocta2-nano --out "$out"
+  --name samocta2-nano --with-base --out "$out"

@@ -11,10 +11,17 @@ export interface ModelChooser {
   models(): Promise<ModelEntry[]>;
   /** Makes `id` the preferred model and loads it in the active editor. */
   choose(id: string): Promise<void>;
+  /** Makes `id` the preferred model and loads it in every open volume editor. */
+  chooseEverywhere(id: string): Promise<void>;
 }
 
 export function registerSelectModel(chooser: ModelChooser): vscode.Disposable {
-  return vscode.commands.registerCommand(SELECT_MODEL_COMMAND, async () => {
+  return vscode.commands.registerCommand(SELECT_MODEL_COMMAND, async (modelId?: unknown) => {
+    // Called with a bundle id (a fine-tune run's "Use in Open Editors"): no pick, all editors.
+    if (typeof modelId === 'string') {
+      await chooser.chooseEverywhere(modelId);
+      return;
+    }
     const models = await chooser.models();
     if (models.length === 0) {
       void vscode.window.showInformationMessage(

@@ -16,6 +16,7 @@ export const LABEL_SUFFIXES = [
   'label',
   'regions',
   'regionprob',
+  'seg',
 ] as const;
 const NIFTI_EXTENSIONS = ['.nii.gz', '.nii'] as const;
 

@@ -1,9 +1,8 @@
 /**
- * `samOcta2.fineTune`, for now without the guided setup: it picks a `samocta2-finetune` task
- * from tasks.json (asking which when there are several), runs the preflight, and starts the
- * task only when nothing stands in the way; a fix the user accepts (CPU instead of CUDA, resume
- * the run in the output folder, ...) applies to this run and the preflight runs again. The guided setup will replace the "no task yet"
- * branch by building the definition with the user.
+ * `samOcta2.fineTune`: the guided setup builds a run with the user (offered beside the
+ * `samocta2-finetune` tasks of tasks.json when there are any), then the preflight runs, and the
+ * task starts only when nothing stands in the way; a fix the user accepts (CPU instead of CUDA,
+ * resume the run in the output folder, ...) applies to this run and the preflight runs again.
  */
 import * as vscode from 'vscode';
 import type { PreflightProblem } from './preflight';
@@ -16,6 +15,10 @@ const RUN_IN_TERMINAL = 'Run in Terminal';
 export type DefinitionChanges = Partial<Omit<FinetuneTaskDefinition, 'type'>>;
 
 export interface FineTuneCommandDeps {
+  /** The guided setup (setup/guidedSetup.ts); undefined when the user backs out. */
+  guidedSetup?(): Promise<FinetuneTaskDefinition | undefined>;
+  /** The task for a definition the setup made. */
+  taskFor?(definition: FinetuneTaskDefinition): Promise<vscode.Task>;
   /** What stops this task from starting; empty when it can start. */
   preflight(task: vscode.Task): Promise<readonly PreflightProblem[]>;
   /** The same run with some fields changed (a fix the user accepted; tasks.json stays as is). */
@@ -50,7 +53,7 @@ export function fineTuneCommand(deps: FineTuneCommandDeps): () => Promise<void> 
       );
       return;
     }
-    let task = await pickTask();
+    let task = await chooseRun(deps);
     for (let round = 0; task !== undefined && round < MAX_FIX_ROUNDS; round++) {
       const [problem, ...more] = await deps.preflight(task);
       if (problem === undefined) {
@@ -63,8 +66,36 @@ export function fineTuneCommand(deps: FineTuneCommandDeps): () => Promise<void> 
   };
 }
 
-async function pickTask(): Promise<vscode.Task | undefined> {
+export const SET_UP_RUN = 'Set Up a New Run…';
+export const RUN_FROM_TASKS = 'Run a Task from tasks.json…';
+
+/** The guided setup, or a tasks.json run when the user prefers one of those. */
+async function chooseRun(deps: FineTuneCommandDeps): Promise<vscode.Task | undefined> {
   const tasks = await vscode.tasks.fetchTasks({ type: FINETUNE_TASK_TYPE });
+  const { guidedSetup, taskFor } = deps;
+  if (guidedSetup === undefined || taskFor === undefined) return pickTask(tasks);
+  if (tasks.length > 0) {
+    const how = await vscode.window.showQuickPick(
+      [
+        {
+          label: SET_UP_RUN,
+          detail: 'Dataset, base model, target and training settings, step by step',
+        },
+        {
+          label: RUN_FROM_TASKS,
+          detail: tasks.map((t) => t.name).join(', '),
+        },
+      ],
+      { title: 'SAM-OCTA2: Fine-tune', placeHolder: 'Set up a run, or run one from tasks.json?' },
+    );
+    if (how === undefined) return undefined;
+    if (how.label === RUN_FROM_TASKS) return pickTask(tasks);
+  }
+  const definition = await guidedSetup();
+  return definition === undefined ? undefined : taskFor(definition);
+}
+
+async function pickTask(tasks: readonly vscode.Task[]): Promise<vscode.Task | undefined> {
   if (tasks.length === 0) {
     await vscode.window.showInformationMessage(
       `SAM-OCTA2: no fine-tune task yet. Add a task of type "${FINETUNE_TASK_TYPE}" to .vscode/tasks.json, e.g. {"type": "${FINETUNE_TASK_TYPE}", "label": "fine-tune", "data": "data/train", "size": "nano", "steps": 20, "device": "cpu"}, then run this command again.`,

@@ -10,6 +10,8 @@ import {
   trainerCommandLine,
   type FinetuneTaskDefinition,
 } from './taskDefinition';
+import type { RunLog } from './runLog';
+import { expectedRunFolder, stagesAfterTraining } from './runStages';
 import { trainerEnvironment } from './trainerEnvironment';
 import { TrainerTerminal, type SpawnTrainer } from './trainerTerminal';
 
@@ -29,6 +31,8 @@ export interface FinetuneTaskContext {
   readonly spawn: SpawnTrainer;
   /** Called when a run starts, e.g. to follow its progress in a notification. */
   onRun?(terminal: TrainerTerminal, name: string): void;
+  /** Keeps the run's output in its run folder (FileRunLog); none when absent. */
+  createLog?(runFolder: string | undefined): RunLog;
 }
 
 /** A runnable task for a checked definition; `rawDefinition` is the object VS Code handed in. */
@@ -47,9 +51,15 @@ export function createFinetuneTask(
     env: trainerEnvironment(context.trainerFolder, context.env),
   };
   // A pseudoterminal rather than a ProcessExecution: the extension must read the trainer's
-  // stdout for the progress notification and stop it gracefully on Cancel.
+  // stdout for the progress notification and stop it gracefully on Cancel. After training, the
+  // same terminal evaluates and exports (runStages.ts).
   const execution = new vscode.CustomExecution(async () => {
-    const terminal = new TrainerTerminal(line, options, context.spawn);
+    const runFolder = expectedRunFolder(definition, cwd ?? process.cwd());
+    const terminal = new TrainerTerminal(line, options, context.spawn, {
+      ...(runFolder === undefined ? {} : { runFolder }),
+      after: (folder) => stagesAfterTraining(definition, python, folder),
+      ...(context.createLog === undefined ? {} : { log: context.createLog(runFolder) }),
+    });
     context.onRun?.(terminal, name);
     return terminal;
   });
@@ -90,6 +100,24 @@ export class FinetuneTaskProvider implements vscode.TaskProvider {
       this.context,
     );
   }
+}
+
+/**
+ * A task for a definition made outside tasks.json (the guided setup), in the first workspace
+ * folder so relative paths mean the same as in tasks.json.
+ */
+export async function taskForDefinition(
+  definition: FinetuneTaskDefinition,
+  name: string,
+  context: FinetuneTaskContext,
+): Promise<vscode.Task> {
+  const parsed = parseTaskDefinition(definition);
+  if (!parsed.ok)
+    throw new Error(`the run's settings are not valid: ${parsed.problems.join('; ')}`);
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const scope = folder ?? vscode.TaskScope.Workspace;
+  const python = await context.resolvePython(folder?.uri);
+  return createFinetuneTask({ ...definition }, parsed.definition, scope, name, python, context);
 }
 
 /** A copy of `task` with some definition fields changed, for a fix the user accepted. */

@@ -1,22 +1,45 @@
 /**
  * Everything fine-tuning adds to VS Code: the `samocta2-finetune` task provider and the
- * `samOcta2.fineTune` command. activate() calls this once and disposes what it returns.
+ * `samOcta2.fineTune` command, and what happens when a run ends (the new bundle joins the
+ * model list; open editors can switch to it; the run report). activate() calls this once and
+ * disposes what it returns.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { addModelFolder, useModelEverywhere } from '../models/modelFolders';
 import { FINETUNE_COMMAND, fineTuneCommand } from './fineTuneCommand';
 import {
   FinetuneTaskProvider,
+  taskForDefinition,
   taskWithChanges,
   type FinetuneTaskContext,
 } from './finetuneTaskProvider';
 import { resolvePython } from './pythonInterpreter';
+import { showRunReport } from './report/reportPanel';
+import { completeRun } from './runCompletion';
+import { FileRunLog } from './runLog';
 import { followRun } from './runProgress';
-import { FINETUNE_TASK_TYPE } from './taskDefinition';
+import { FINETUNE_TASK_TYPE, type FinetuneTaskDefinition } from './taskDefinition';
 import { preflightTask } from './taskPreflight';
 import { nodeSpawnTrainer } from './trainerTerminal';
+import { runGuidedSetup } from './setup/guidedSetup';
+
+/** The task's name in the terminal and the notification: the run folder says which run. */
+export function runName(definition: FinetuneTaskDefinition): string {
+  return `fine-tune ${definition.out ?? definition.config ?? path.join('runs', 'samocta2')}`;
+}
 
 export function registerFinetune(context: vscode.ExtensionContext): vscode.Disposable {
   const trainerFolder = vscode.Uri.joinPath(context.extensionUri, 'trainer').fsPath;
+  const complete = completeRun({
+    addModelFolder,
+    useModel: useModelEverywhere,
+    showReport: (runFolder) => showRunReport(context, vscode.Uri.file(runFolder)),
+    openLog: async (file) => {
+      await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
+    },
+    warn: (message) => void vscode.window.showWarningMessage(`SAM-OCTA2: ${message}`),
+  });
   const taskContext: FinetuneTaskContext = {
     trainerFolder,
     resolvePython: (scope) => resolvePython(scope),
@@ -24,7 +47,8 @@ export function registerFinetune(context: vscode.ExtensionContext): vscode.Dispo
     env: process.env,
     spawn: nodeSpawnTrainer,
     // A notification that cannot be shown must not disturb the run itself.
-    onRun: (terminal, name) => void followRun(terminal, name).catch(() => undefined),
+    onRun: (terminal, name) => void followRun(terminal, name, complete).catch(() => undefined),
+    createLog: (runFolder) => new FileRunLog(runFolder),
   };
   const provider = new FinetuneTaskProvider(taskContext);
   return vscode.Disposable.from(
@@ -32,6 +56,8 @@ export function registerFinetune(context: vscode.ExtensionContext): vscode.Dispo
     vscode.commands.registerCommand(
       FINETUNE_COMMAND,
       fineTuneCommand({
+        guidedSetup: () => runGuidedSetup(context),
+        taskFor: (definition) => taskForDefinition(definition, runName(definition), taskContext),
         preflight: (task) => preflightTask(task, trainerFolder),
         withChanges: (task, changes) => taskWithChanges(task, changes, taskContext),
       }),

@@ -42,6 +42,12 @@ export interface FinetuneTaskDefinition {
   readonly gpus?: number;
   /** Experiment YAML (trainer/configs/*.yaml); the other fields override it. */
   readonly config?: string;
+  /** Frames per training sequence: a length, or [min, max] drawn per sequence (sampling.frames). */
+  readonly frames?: number | readonly [number, number];
+  /** LoRA rank (lora.r; the paper uses 32). */
+  readonly loraRank?: number;
+  /** A model bundle folder whose LoRA weights start this run (--init-lora; manifest training.lora). */
+  readonly continueFrom?: string;
 }
 
 export type ParsedDefinition =
@@ -75,6 +81,19 @@ const imageSide: Rule = (v, name) =>
   ((v as number) % 32 === 0
     ? undefined
     : `"${name}" is ${String(v)}; the model input side must be a multiple of 32 (e.g. 256, 1024)`);
+const frameLength: Rule = (v, name) => {
+  if (Array.isArray(v) && v.length === 2) {
+    const [lo, hi] = v as unknown[];
+    const problem = integer(1)(lo, `${name}[0]`) ?? integer(1)(hi, `${name}[1]`);
+    if (problem !== undefined) return problem;
+    return (lo as number) <= (hi as number)
+      ? undefined
+      : `"${name}" is [${String(lo)}, ${String(hi)}]; the first (min) must not exceed the second (max)`;
+  }
+  return typeof v === 'number'
+    ? integer(1)(v, name)
+    : `"${name}" is ${JSON.stringify(v)}; expected a frame count such as 6 or a range such as [4, 8]`;
+};
 const device: Rule = (v, name) =>
   typeof v === 'string' && /^(auto|cpu|cuda|cuda:\d+)$/.test(v)
     ? undefined
@@ -83,6 +102,7 @@ const device: Rule = (v, name) =>
 /**
  * Field -> [check, trainer flag, config key for `false`]. True booleans are bare flags; a false
  * one is passed as `--set key=false` so it also overrides a config YAML. `gpus` has no flag.
+ * Fields without a flag of their own have '--set' and their config key: `--set key=<YAML>`.
  */
 type Field = [Rule, string, string?];
 const FIELDS: Readonly<Record<Exclude<keyof FinetuneTaskDefinition, 'type'>, Field>> = {
@@ -106,6 +126,9 @@ const FIELDS: Readonly<Record<Exclude<keyof FinetuneTaskDefinition, 'type'>, Fie
   activationCheckpointing: [flag, '--activation-checkpointing', 'train.activation_checkpointing'],
   resume: [flag, '--resume'],
   gpus: [integer(1), ''],
+  frames: [frameLength, '--set', 'sampling.frames'],
+  loraRank: [integer(1), '--set', 'lora.r'],
+  continueFrom: [text, '--init-lora'],
 };
 
 /** The definition's fields besides `type` (package.json "taskDefinitions" declares the same). */
@@ -187,7 +210,10 @@ export function trainerCommandLine(
   for (const [key, [, trainerFlag, configKey]] of Object.entries(FIELDS)) {
     const value = definition[key as keyof FinetuneTaskDefinition];
     if (value === undefined || trainerFlag === '') continue;
-    if (value === true) trainer.push(trainerFlag);
+    // JSON is YAML, so `--set` gets lists such as [4,8] in a form the trainer parses.
+    if (trainerFlag === '--set')
+      trainer.push('--set', `${configKey ?? key}=${JSON.stringify(value)}`);
+    else if (value === true) trainer.push(trainerFlag);
     else if (value === false) {
       if (configKey !== undefined) trainer.push('--set', `${configKey}=false`);
     }

@@ -153,8 +153,13 @@ def write_bundle(
     name: str | None = None,
     provenance: dict[str, Any] | None = None,
     metrics: dict[str, Any] | None = None,
+    training: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Export `model` (eval mode, LoRA already merged) to `out_dir`; returns the manifest."""
+    """Export `model` (eval mode, LoRA already merged) to `out_dir`; returns the manifest.
+
+    `training` (optional) becomes the manifest's `training` section, e.g. the `lora` entry
+    for LoRA weights already written into `out_dir` (bundle_lora.py); they are listed in
+    `files` like every other file."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     model = model.eval()
@@ -205,6 +210,7 @@ def write_bundle(
             **(provenance or {}),
         },
         "metrics": metrics or {},
+        **({"training": training} if training else {}),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest

@@ -2,7 +2,8 @@
 
 Examples::
 
-    # the bundled model: a training checkpoint, LoRA merged into the encoder
+    # the bundled model: a training checkpoint, LoRA merged into the encoder (the un-merged
+    # LoRA weights are kept as lora.pt, so `samocta2 train --init-lora BUNDLE` can go on)
     python -m samocta2 export --checkpoint runs/nano/checkpoint.pt --metrics runs/nano/eval/eval.json \\
         --out models/samocta2-nano
     # SAM 2.1 tiny-size random weights at 1024 px, for speed measurements
@@ -40,11 +41,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fp16", action="store_true", help="float16 weights and math (positional encodings stay float32)")
     p.add_argument("--name", help="bundle name in the manifest (default samocta2-<size>)")
     p.add_argument("--metrics", help="eval.json from `samocta2 eval` to record in the manifest")
+    p.add_argument(
+        "--with-base",
+        action="store_true",
+        help="also copy the base checkpoint into the bundle (base.pt), so `train --init-lora` needs nothing else",
+    )
     p.add_argument("--config", help=argparse.SUPPRESS)  # read by load_model_for_eval
 
 
-def _load(args: argparse.Namespace) -> tuple[torch.nn.Module, dict[str, Any]]:
-    """The model to export, LoRA merged, and the provenance entries describing it."""
+def _load(args: argparse.Namespace) -> tuple[torch.nn.Module, dict[str, Any], dict[str, Any] | None]:
+    """The model to export (LoRA merged), the provenance entries describing it, and the
+    training checkpoint it came from (None for base weights)."""
     if args.checkpoint:
         from ..checkpoint import load_checkpoint
         from ..evaluate import load_model_for_eval
@@ -54,7 +61,8 @@ def _load(args: argparse.Namespace) -> tuple[torch.nn.Module, dict[str, Any]]:
         model, config, source = load_model_for_eval(args, torch.device("cpu"))
         model = merge_lora(model).eval()
         model.samocta2_size = config["model"]["size"]
-        step = load_checkpoint(args.checkpoint).get("step")
+        saved = load_checkpoint(args.checkpoint)
+        step = saved.get("step")
         return model, {
             "weights": source,
             "checkpoint": str(args.checkpoint),
@@ -62,7 +70,7 @@ def _load(args: argparse.Namespace) -> tuple[torch.nn.Module, dict[str, Any]]:
             "base_checkpoint": config["model"].get("checkpoint"),
             "config": config,
             "training": {"data": config.get("data"), "steps": step, "seed": config["train"]["seed"]},
-        }
+        }, saved
     size = args.size or "nano"
     torch.manual_seed(args.seed)
     model = build_sam2_model(size, args.model_checkpoint, args.image_size)
@@ -73,7 +81,7 @@ def _load(args: argparse.Namespace) -> tuple[torch.nn.Module, dict[str, Any]]:
         "base_checkpoint": args.model_checkpoint,
         "config": {"model": {"size": size, "image_size": model.image_size}},
         "training": None,
-    }
+    }, None
 
 
 def _metrics(path: str | None) -> dict[str, Any]:
@@ -88,11 +96,26 @@ def _metrics(path: str | None) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     metrics = _metrics(args.metrics)
     started = time.perf_counter()
-    model, provenance = _load(args)
+    model, provenance, saved = _load(args)
     from .bundle import write_bundle
+    from .bundle_lora import BASE_FILE, LORA_FILE, write_bundle_lora
 
+    if saved is not None:
+        training = write_bundle_lora(saved, Path(args.out), with_base=args.with_base)
+    else:
+        training = None
+        if args.with_base:
+            raise TrainerError("--with-base needs --checkpoint (a training run whose base it copies)")
+        for stale in (LORA_FILE, BASE_FILE):  # not these weights' LoRA or base
+            (Path(args.out) / stale).unlink(missing_ok=True)
     manifest = write_bundle(
-        model, args.out, fp16=args.fp16, name=args.name, provenance=provenance, metrics=metrics
+        model,
+        args.out,
+        fp16=args.fp16,
+        name=args.name,
+        provenance=provenance,
+        metrics=metrics,
+        training=training,
     )
     total = sum(g["bytes"] for g in manifest["graphs"].values())
     print(
