@@ -5,8 +5,10 @@
 import * as vscode from 'vscode';
 import { registerOpenWithViewer } from './commands/openWithViewer';
 import { registerFinetune } from './finetune/registerFinetune';
+import { registerRunReport } from './finetune/report/reportPanel';
 import { LayerStatusBar } from './layerStatusBar';
 import { reopenVolumeTextTabs } from './reopenVolumeTabs';
+import { registerSparse } from './sparse/registerSparse';
 import { VolumeEditorProvider } from './volumeEditorProvider';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -15,9 +17,12 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     statusBar,
+    // Before the editor: its sessions take the sparse panel's task context.
+    registerSparse(context),
     VolumeEditorProvider.register(context, log, statusBar),
     registerOpenWithViewer(),
     registerFinetune(context),
+    registerRunReport(context),
   );
   reopenVolumeTextTabs(log).catch((error: unknown) =>
     log.warn(`could not reopen volume tabs: ${String(error)}`),

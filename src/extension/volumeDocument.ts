@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { TrackedObjectState, TrackingEdit } from '../protocol/editorMessages';
+import { DocumentEnfaceRv } from './enface/documentEnfaceRv';
 import { DocumentRegions } from './regions/documentRegions';
 import type { RegionChange } from './regions/regionAnnotation';
 import { type ConfirmOverwrite, DocumentSegmentation } from './segmentation/documentSegmentation';
@@ -52,6 +53,9 @@ export class VolumeDocument implements vscode.CustomDocument {
   /** The sparse workflow's vessel-region annotation (issue 6); use after regionsReady(). */
   readonly regions: DocumentRegions;
   private regionsLoading: Promise<DocumentRegions> | undefined;
+  /** The en-face RV drawn on the projection view (issue 6); use after enfaceRvReady(). */
+  readonly enfaceRv: DocumentEnfaceRv;
+  private enfaceRvLoading: Promise<DocumentEnfaceRv> | undefined;
   private readonly regionEditEmitter = new vscode.EventEmitter<RegionChange>();
   private readonly regionAppliedEmitter = new vscode.EventEmitter<AppliedRegionChange>();
   private readonly regionsReplacedEmitter = new vscode.EventEmitter<void>();
@@ -83,6 +87,7 @@ export class VolumeDocument implements vscode.CustomDocument {
       this.regionEditEmitter.fire(change);
       this.regionAppliedEmitter.fire({ change, direction: 'redo', origin });
     });
+    this.enfaceRv = new DocumentEnfaceRv(fileSystem, uri);
   }
 
   get fileName(): string {
@@ -145,6 +150,19 @@ export class VolumeDocument implements vscode.CustomDocument {
     return this.regionsLoading;
   }
 
+  /** The en-face RV annotation once the volume and its backup or saved rv2d file are read. */
+  enfaceRvReady(): Promise<DocumentEnfaceRv> {
+    this.enfaceRvLoading ??= (async () => {
+      const { volume } = await this.load();
+      const backup = this.backupId ? rvBackupUri(vscode.Uri.parse(this.backupId)) : undefined;
+      if (!backup || !(await this.enfaceRv.loadBackup(backup, volume))) {
+        await this.enfaceRv.loadSaved(volume);
+      }
+      return this.enfaceRv;
+    })();
+    return this.enfaceRvLoading;
+  }
+
   /** Undo or redo of an earlier region change, run by VS Code. */
   replayRegions(change: RegionChange, direction: 'undo' | 'redo'): void {
     this.regions.replay(change, direction);
@@ -180,6 +198,8 @@ export class VolumeDocument implements vscode.CustomDocument {
     await this.segmentation.save(volume, confirm, target);
     await this.regionsReady();
     await this.regions.save(volume, confirm, regionsBeside);
+    await this.enfaceRvReady();
+    await this.enfaceRv.save(volume, confirm, regionsBeside);
   }
 
   async revert(): Promise<void> {
@@ -190,6 +210,8 @@ export class VolumeDocument implements vscode.CustomDocument {
     await this.regionsReady();
     await this.regions.loadSaved(volume);
     this.regionsReplacedEmitter.fire();
+    await this.enfaceRvReady();
+    await this.enfaceRv.loadSaved(volume, true);
   }
 
   async backup(destination: vscode.Uri): Promise<vscode.CustomDocumentBackup> {
@@ -198,10 +220,13 @@ export class VolumeDocument implements vscode.CustomDocument {
     await this.regionsReady();
     const regionBackup = regionBackupUri(destination);
     await this.regions.writeBackup(regionBackup);
+    await this.enfaceRvReady();
+    const rvBackup = rvBackupUri(destination);
+    await this.enfaceRv.writeBackup(rvBackup);
     return {
       id: destination.toString(),
       delete: () => {
-        for (const uri of [destination, regionBackup]) {
+        for (const uri of [destination, regionBackup, rvBackup]) {
           void this.fileSystem.delete(uri).then(undefined, () => undefined);
         }
       },
@@ -222,6 +247,7 @@ export class VolumeDocument implements vscode.CustomDocument {
     ]) {
       e.dispose();
     }
+    this.enfaceRv.dispose();
     this.loading = undefined;
   }
 }
@@ -230,4 +256,10 @@ export class VolumeDocument implements vscode.CustomDocument {
 function regionBackupUri(backup: vscode.Uri): vscode.Uri {
   const name = backup.path.slice(backup.path.lastIndexOf('/') + 1);
   return vscode.Uri.joinPath(backup, '..', `${name}.regions`);
+}
+
+/** The en-face RV annotation's backup, beside the segmentation's too. */
+function rvBackupUri(backup: vscode.Uri): vscode.Uri {
+  const name = backup.path.slice(backup.path.lastIndexOf('/') + 1);
+  return vscode.Uri.joinPath(backup, '..', `${name}.rv2d`);
 }

@@ -97,9 +97,18 @@ export class VolumeEditorProvider
         redo: () => document.replayRegions(change, 'redo'),
       }),
     );
+    const rvEdits = document.enfaceRv.onDidEdit((change) =>
+      this.changeEmitter.fire({
+        document,
+        label: change.label,
+        undo: () => document.enfaceRv.replay(change, 'undo'),
+        redo: () => document.enfaceRv.replay(change, 'redo'),
+      }),
+    );
     document.onDidDispose(() => {
       edits.dispose();
       regionEdits.dispose();
+      rvEdits.dispose();
     });
     return document;
   }

@@ -15,6 +15,7 @@ import type {
   TrackingStatusMessage,
 } from '../protocol/editorMessages';
 import type { LayerStatusBar } from './layerStatusBar';
+import { encodeLabelEdit } from '../core/labels/labelEditCodec';
 import { regionEditFromMessage, regionMessages } from './regions/regionMessages';
 import { sparseHost } from './sparse/registerSparse';
 import { isSparseMessage } from './sparse/sparseMessages';
@@ -39,6 +40,7 @@ export interface SessionContext {
 const reportedProblems = new WeakSet<VolumeDocument>();
 /** Documents whose unreadable regions files the user was already told about. */
 const reportedRegionProblems = new WeakSet<VolumeDocument>();
+const reportedRvProblems = new WeakSet<VolumeDocument>();
 
 export class VolumeEditorSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -77,6 +79,14 @@ export class VolumeEditorSession implements vscode.Disposable {
         this.post(regionMessages.change(change, direction, origin === this)),
       ),
       document.onDidReplaceRegions(() => void this.sendRegions()),
+      document.enfaceRv.onDidApply(({ change, direction, origin }) =>
+        this.post({
+          type: 'applyEnfaceRvEdit',
+          edit: origin === this ? null : encodeLabelEdit(change.edit),
+          direction,
+        }),
+      ),
+      document.enfaceRv.onDidReplace(() => void this.sendEnfaceRv()),
     );
   }
 
@@ -161,6 +171,37 @@ export class VolumeEditorSession implements vscode.Disposable {
     }
   }
 
+  private async sendEnfaceRv(current: () => boolean = () => true): Promise<void> {
+    try {
+      const rv = await this.document.enfaceRvReady();
+      if (!current()) return;
+      this.post({ type: 'enfaceRv', mask: rv.toRuns().buffer as ArrayBuffer });
+      const problem = rv.problem;
+      if (problem && !reportedRvProblems.has(this.document)) {
+        reportedRvProblems.add(this.document);
+        this.context.log.warn(`${this.document.fileName}: ${problem}`);
+        void vscode.window.showWarningMessage(
+          `SAM-OCTA2: ${problem} The en-face RV annotation was not loaded; Save will ask ` +
+            `before replacing the file.`,
+        );
+      }
+    } catch (error) {
+      this.context.log.debug(`${this.document.fileName}: no en-face RV: ${String(error)}`);
+    }
+  }
+
+  private enfaceRvEdit(label: string, bytes: ArrayBuffer | ArrayBufferView): void {
+    try {
+      this.context.log.info(`${this.document.fileName}: en-face RV edit "${label}"`);
+      this.document.enfaceRv.editFromWebview(label, regionEditFromMessage(bytes), this);
+    } catch (error) {
+      const message = `En-face RV edit refused: ${(error as Error).message}`;
+      this.context.log.warn(`${this.document.fileName}: ${message}`);
+      void vscode.window.showErrorMessage(`SAM-OCTA2: ${message}`);
+      void this.sendEnfaceRv();
+    }
+  }
+
   /** Sends new settings after the user changed `samOcta2.*`. */
   settingsChanged(settings: EditorSettings): void {
     this.post({ type: 'settingsChanged', settings });
@@ -199,6 +240,9 @@ export class VolumeEditorSession implements vscode.Disposable {
       case 'regionEdit':
         this.regionEdit(message.label, message.edit);
         return;
+      case 'enfaceRvEdit':
+        this.enfaceRvEdit(message.label, message.edit);
+        return;
       case 'trackingStatus':
         this.trackingStatus = message;
         this.document.segmentation.model = message.model;
@@ -226,6 +270,7 @@ export class VolumeEditorSession implements vscode.Disposable {
       this.post({ type: 'volumeData', buffer: loaded.buffer });
       await this.sendSegmentation(current);
       await this.sendRegions(current);
+      await this.sendEnfaceRv(current);
       if (current())
         await this.sparse
           ?.sendState()
@@ -279,6 +324,7 @@ const FROM_WEBVIEW_TYPES: ReadonlySet<string> = new Set<FromWebviewMessage['type
   'edit',
   'trackingStatus',
   'regionEdit',
+  'enfaceRvEdit',
 ]);
 
 export function isFromWebviewMessage(value: unknown): value is FromWebviewMessage {
@@ -296,7 +342,7 @@ export function isFromWebviewMessage(value: unknown): value is FromWebviewMessag
   if (type === 'showError') return typeof (value as { message?: unknown }).message === 'string';
   if (type === 'selectModel') return typeof (value as { id?: unknown }).id === 'string';
   if (type === 'edit') return isTrackingEdit((value as { edit?: unknown }).edit);
-  if (type === 'regionEdit') {
+  if (type === 'regionEdit' || type === 'enfaceRvEdit') {
     const { label, edit } = value as Record<string, unknown>;
     return typeof label === 'string' && isBinary(edit);
   }

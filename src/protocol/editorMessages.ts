@@ -72,6 +72,8 @@ export type ToWebviewMessage =
   | ApplyEditMessage
   | RegionsMessage
   | ApplyRegionEditMessage
+  | EnfaceRvMessage
+  | ApplyEnfaceRvEditMessage
   | SparseToWebviewMessage;
 
 // ---- webview → extension host ----
@@ -99,6 +101,7 @@ export type FromWebviewMessage =
   | EditMessage
   | TrackingStatusMessage
   | RegionEditMessage
+  | EnfaceRvEditMessage
   | SparseFromWebviewMessage;
 
 export type ViewKind = 'layer' | '3d' | 'projection';
@@ -282,6 +285,38 @@ export interface RegionEditMessage {
   /** labelEditCodec encoding; new values are REGION_LABEL (paint, fill) or 0 (erase, clear). */
   readonly edit: ArrayBuffer;
 }
+
+// ---- en-face RV annotation (issue 6): vessels drawn on the projection view ----
+//
+// One W×H plane in the volume's (x, y) plane (pixel = x + W · y), saved as `<name>.rv2d.nii.gz`;
+// it is painted on the projection view while the depth axis is k. `enfaceRv` replaces it (open,
+// revert), `applyEnfaceRvEdit` is one change (a stroke, undo, redo), `enfaceRvEdit` a stroke.
+
+/** Host → webview: the whole en-face RV annotation. */
+export interface EnfaceRvMessage {
+  readonly type: 'enfaceRv';
+  /** The plane's 0/1 mask, run-length encoded as RegionsMessage.mask. */
+  readonly mask: ArrayBuffer;
+}
+
+/** Host → webview: one change; `edit` null when the receiving editor made it itself. */
+export interface ApplyEnfaceRvEditMessage {
+  readonly type: 'applyEnfaceRvEdit';
+  /** labelEditCodec encoding over the plane (dims W, H, 1). */
+  readonly edit: ArrayBuffer | null;
+  readonly direction: 'undo' | 'redo';
+}
+
+/** Webview → host: one brush stroke (or fill, or clear) on the en-face RV, already shown. */
+export interface EnfaceRvEditMessage {
+  readonly type: 'enfaceRvEdit';
+  readonly label: string;
+  /** labelEditCodec encoding over the plane (dims W, H, 1); new values 0 or 1. */
+  readonly edit: ArrayBuffer;
+}
+
+/** SparsePanelSettings.enfacePath meaning "the en-face RV drawn on the projection view". */
+export const ENFACE_DRAWN = 'drawn on the projection view';
 
 // ---- sparse-annotation panel (issue 6): screen, sample, train, predict, review, finish ----
 //

@@ -127,11 +127,18 @@ export class App {
       {
         post: (m) => this.host.post(m),
         changed: () => this.requestRender(),
-        pixelAt: (sx, sy) => (this.state.view === 'layer' ? this.layerView.pixelAt(sx, sy) : null),
+        pixelAt: (sx, sy) =>
+          this.state.view === 'layer'
+            ? this.layerView.pixelAt(sx, sy)
+            : this.state.view === 'projection'
+              ? this.projectionView.pixelAt(sx, sy)
+              : null,
       },
       this.tracking,
       overlayOf(this.layerView),
+      overlayOf(this.projectionView),
     );
+    this.brush.viewChanged(this.state.view);
     this.tracking.panel.element.after(this.brush.panel.element);
     // ---- end brush ----
     // ---- sparse-annotation panel (issue 6) ----
@@ -182,8 +189,7 @@ export class App {
         else this.setLayer(action.to === 'first' ? 0 : this.session.layerCount - 1);
         return true;
       },
-      pointerTool: () =>
-        this.state.view === 'layer' && this.brush.takesPointer ? this.brush : null,
+      pointerTool: () => (this.brush.takesPointer ? this.brush : null),
       brushKey: (direction) => this.brush.radiusKey(direction),
     });
     new ResizeObserver(() => this.resize()).observe(layout.viewport);
@@ -304,6 +310,7 @@ export class App {
   setView(view: ViewKind): void {
     this.update({ view });
     this.tracking.viewChanged(view);
+    this.brush.viewChanged(view);
     if (view === 'projection') this.refreshProjection();
     if (view === '3d') this.scheduleTexture(true);
     this.syncChrome();
@@ -380,6 +387,7 @@ export class App {
     const { width, height } = s.shape;
     this.projectionView.setImage(this.projectionPixels, width, height, s.aspect);
     this.tracking.showProjection(from, to, width, height, s.aspect);
+    this.brush.showProjection(width, height, s.aspect);
   }
 
   private clampRange(range: readonly [number, number] | null): [number, number] | null {

@@ -33,6 +33,8 @@ const TO_WEBVIEW_TYPES: ReadonlySet<string> = new Set<ToWebviewMessage['type']>(
   'applyEdit',
   'regions',
   'applyRegionEdit',
+  'enfaceRv',
+  'applyEnfaceRvEdit',
   'sparseState',
   'sparseStatus',
   'sparsePrediction',

@@ -113,10 +113,11 @@ test('the editor gets the CSP page, reads the file and answers ready with header
   const data = posted.find((m) => m.type === 'volumeData')?.buffer;
   assert.ok(data instanceof ArrayBuffer);
   assert.deepEqual([...new Uint8Array(data)], values);
-  // Then the (empty) segmentation and the model list (none under this fake /ext).
+  // Then the (empty) segmentation, the (empty) vessel regions and en-face RV, the sparse panel's
+  // state (issue 6), and the model list (none under this fake /ext).
   assert.deepEqual(
-    posted.slice(-3).map((m) => m.type),
-    ['volumeData', 'segmentation', 'models'],
+    posted.slice(-6).map((m) => m.type),
+    ['volumeData', 'segmentation', 'regions', 'enfaceRv', 'sparseState', 'models'],
   );
 
   configurationEmitter.fire({ affectsConfiguration: (s) => s === 'samOcta2' });

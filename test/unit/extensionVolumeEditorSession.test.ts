@@ -51,6 +51,12 @@ function fakeDocument() {
     onDidApplyRegionChange: new EventEmitter<unknown>().event,
     onDidReplaceRegions: new EventEmitter<void>().event,
     regionsReady: () => Promise.reject(new Error('no regions in this test')),
+    // The en-face RV side (tested in enfaceDocumentEnfaceRv.test.ts): not loaded here.
+    enfaceRv: {
+      onDidApply: new EventEmitter<unknown>().event,
+      onDidReplace: new EventEmitter<void>().event,
+    },
+    enfaceRvReady: () => Promise.reject(new Error('no en-face RV in this test')),
   };
   return {
     document: document as unknown as VolumeDocument,

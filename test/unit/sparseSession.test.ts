@@ -13,7 +13,9 @@ import { encodePng } from '../../src/core/image/png';
 import { readNifti } from '../../src/core/nifti/readNifti';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
 import type { Volume } from '../../src/core/volume/volume';
-import type { SparseToWebviewMessage } from '../../src/protocol/editorMessages';
+import type { Axis } from '../../src/core/volume/volume';
+import { ENFACE_DRAWN, type SparseToWebviewMessage } from '../../src/protocol/editorMessages';
+import type { DocumentEnfaceRv } from '../../src/extension/enface/documentEnfaceRv';
 import type { TrainerChild, TrainerTerminal } from '../../src/extension/finetune/trainerTerminal';
 import type { DocumentRegions } from '../../src/extension/regions/documentRegions';
 import type { LoadedVolume } from '../../src/extension/volumeLoader';
@@ -48,13 +50,13 @@ interface Harness {
   dirty: { value: boolean; saved: number };
 }
 
-function harness(annotated: number[] = [1, 2]): Harness {
+function harness(annotated: number[] = [1, 2], drawn?: Uint8Array, axis: Axis = 2): Harness {
   const posted: SparseToWebviewMessage[] = [];
   const spawned: Harness['spawned'] = [];
   const regionCalls: string[] = [];
   const dirty = { value: false, saved: 0 };
   const regions = {
-    axis: 2,
+    axis,
     annotatedLayers: annotated,
     extras: {} as Record<string, unknown>,
     layerMask: (layer: number) => new Uint8Array(12).fill(layer === 1 ? 1 : 0),
@@ -72,6 +74,9 @@ function harness(annotated: number[] = [1, 2]): Harness {
     fileName: 'case.nii.gz',
     load: async () => ({ volume }) as unknown as LoadedVolume,
     regionsReady: async () => regions,
+    ...(drawn && {
+      enfaceRvReady: async () => ({ mask: drawn }) as unknown as DocumentEnfaceRv,
+    }),
   };
   const session = new SparseSession(document, (m) => posted.push(m), {
     trainerFolder: '/ext/trainer',
@@ -267,4 +272,30 @@ test('finish writes <name>.vessels.nii.gz from a 0/255 PNG beside the volume', a
   h.session.handle({ type: 'sparseFinish', enfacePath: '/elsewhere/missing.bmp' });
   await settle();
   assert.match(statuses(h.posted).at(-1)!, /finish failed: Cannot read \/elsewhere\/missing\.bmp/);
+});
+
+test('finish uses the en-face RV drawn on the projection view', async () => {
+  // Drawn: the first row (one vessel) and the last pixel (another), as the PNG test above.
+  const drawn = new Uint8Array(12);
+  drawn.fill(1, 0, 4);
+  drawn[11] = 1;
+  const h = harness([1], drawn);
+  h.session.handle({ type: 'sparseFinish', enfacePath: ENFACE_DRAWN });
+  await settle();
+  assert.match(
+    statuses(h.posted).at(-1)!,
+    /finish done: Wrote case\.vessels\.nii\.gz: 2 vessels, 5 voxels, from 1 annotated/,
+  );
+  const written = readNifti(recorded.files.get('/ws/octa/case.vessels.nii.gz')!).volume;
+  assert.deepEqual(Array.from(written.data.subarray(12, 24)), [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 2]);
+
+  const empty = harness([1], new Uint8Array(12));
+  empty.session.handle({ type: 'sparseFinish', enfacePath: ENFACE_DRAWN });
+  await settle();
+  assert.match(statuses(empty.posted).at(-1)!, /finish failed: No en-face RV is drawn yet/);
+
+  const otherAxis = harness([1], drawn, 0);
+  otherAxis.session.handle({ type: 'sparseFinish', enfacePath: ENFACE_DRAWN });
+  await settle();
+  assert.match(statuses(otherAxis.posted).at(-1)!, /finish failed: .*annotated along axis i/);
 });

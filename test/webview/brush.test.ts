@@ -3,7 +3,8 @@
  * the Paint, Erase and Fill tools and Clear layer on the vessel region, radius by keys, one
  * `regionEdit` per stroke, only the shown layer changed, no point prompts while painting, the
  * hatched overlay drawn, undo/redo (Ctrl+Z / Ctrl+Shift+Z through the stub's edit stack) back
- * to every earlier state, and a stroke on a tracked object as one 'brush' TrackingEdit.
+ * to every earlier state, a stroke on a tracked object as one 'brush' TrackingEdit, and a
+ * stroke on the projection view as the en-face RV (`enfaceRvEdit`), undone the same way.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -253,6 +254,63 @@ describe('brush tools', () => {
       () => (window as unknown as HarnessWindow).__samOcta2Test!.mask(1, 20) !== null,
     );
     assert.deepEqual(await h.objectMask(1, 20), capsule([3, 3], [8, 3], 6));
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
+  it('paints the en-face RV on the projection view, as one undoable stroke', async () => {
+    const errors: string[] = [];
+    const page = await openEditor(browser, harness, errors);
+    const vol = patternVolume(DIMS);
+    await loadVolume(page, harness, 'brush-enface', vol.header, vol.bytes);
+    // The host's (empty) annotations, as VolumeEditorSession sends them after the segmentation.
+    await page.evaluate(
+      ([count, plane]) => {
+        const h = (window as unknown as HarnessWindow).__harness;
+        h.send({ type: 'regions', axis: 2, layers: [], mask: Uint32Array.of(count!).buffer });
+        h.send({ type: 'enfaceRv', mask: Uint32Array.of(plane!).buffer });
+      },
+      [DIMS[0] * DIMS[1] * DIMS[2], W * H],
+    );
+    const h = testHook(page);
+    await page.click('vscode-toolbar-button[data-view="projection"]');
+    await page.getByTestId('tool-paint').click();
+    await page.locator('.viewport').focus();
+    for (let n = 0; n < 3; n++) await page.keyboard.press('['); // radius 6 → 3
+    assert.equal((await h.brush()).radius, 3);
+    const grey = await renderedAt(page, 15, 9); // on the disk's rim, drawn nearly opaque
+    await drag(page, [
+      [12, 9],
+      [12, 9],
+    ]);
+    const disk = capsule([12, 9], [12, 9], 3);
+    const expected = [...disk.keys()].filter((p) => disk[p] === 1);
+    let snap = await h.brush();
+    assert.deepEqual(snap.enfaceRv, expected, 'exactly the brushed disk');
+    assert.deepEqual(snap.regionLayers, {}, 'no layer region changed');
+    const strokes = (await posted(page)).filter((m) => m.type === 'enfaceRvEdit');
+    assert.equal(strokes.length, 1, 'one edit per stroke');
+    assert.equal(strokes[0]!.label, 'Paint en-face RV');
+    assert.equal((await posted(page)).filter((m) => m.type === 'regionEdit').length, 0);
+    // The en-face RV is drawn on the projection: its rim is magenta, where the projection is grey.
+    const drawn = await renderedAt(page, 15, 9);
+    assert.ok(Math.abs(grey[0]! - grey[1]!) < 8, `grey before (${grey})`);
+    assert.ok(drawn[0]! - drawn[1]! > 100, `magenta rim after (${drawn})`);
+
+    await page.locator('.viewport').focus();
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(
+      () => (window as unknown as HarnessWindow).__samOcta2Test!.brush().enfaceRv.length === 0,
+    );
+    await page.keyboard.press('Control+Shift+z');
+    await page.waitForFunction(
+      (n) => (window as unknown as HarnessWindow).__samOcta2Test!.brush().enfaceRv.length === n,
+      expected.length,
+    );
+    snap = await h.brush();
+    assert.deepEqual(snap.enfaceRv, expected, 'redo brings it back');
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'brush-enface-rv.png') });
     assert.deepEqual(errors, [], 'no console errors');
     await page.close();
   });

@@ -22,6 +22,11 @@
     (isRedo ? undo : redo).push(edit);
     e.preventDefault();
     const direction = isRedo ? 'redo' : 'undo';
+    if (edit.enfaceRv) {
+      const buffer = edit.enfaceRv.slice(0);
+      window.postMessage({ type: 'applyEnfaceRvEdit', edit: buffer, direction }, '*');
+      return;
+    }
     if (edit.region) {
       regionLayers = isRedo ? edit.region.after : edit.region.before;
       const buffer = edit.region.edit.slice(0);
@@ -44,6 +49,10 @@
         // Tracking edits keep their ArrayBuffers for undo/redo (the JSON copy above loses them).
         if (message.type === 'edit') {
           undo.push(structuredClone(message.edit));
+          redo.length = 0;
+        }
+        if (message.type === 'enfaceRvEdit') {
+          undo.push({ enfaceRv: message.edit.slice(0) });
           redo.length = 0;
         }
         if (message.type === 'regionEdit') {

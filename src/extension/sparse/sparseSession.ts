@@ -11,7 +11,10 @@ import type {
   SparseTask,
   SparseToWebviewMessage,
 } from '../../protocol/editorMessages';
+import { ENFACE_DRAWN } from '../../protocol/editorMessages';
+import type { Axis } from '../../core/volume/volume';
 import type { TrainerTerminal } from '../finetune/trainerTerminal';
+import type { DocumentEnfaceRv } from '../enface/documentEnfaceRv';
 import type { DocumentRegions } from '../regions/documentRegions';
 import type { LoadedVolume } from '../volumeLoader';
 import { writeFileAtomic } from '../segmentation/atomicWrite';
@@ -34,6 +37,8 @@ export interface SparseDocument {
   readonly fileName: string;
   load(): Promise<LoadedVolume>;
   regionsReady(): Promise<DocumentRegions>;
+  /** The en-face RV drawn on the projection view (absent: that source is not offered). */
+  enfaceRvReady?(): Promise<DocumentEnfaceRv>;
 }
 
 export interface SparseSessionContext extends RegionRunContext {
@@ -277,25 +282,12 @@ export class SparseSession implements vscode.Disposable {
       );
     }
     this.status('finish', 'running', 'Writing the layer vessel labels…');
-    const source =
-      enfacePath.startsWith('/') || /^[A-Za-z]:[\\/]/.test(enfacePath)
-        ? vscode.Uri.file(enfacePath)
-        : vscode.Uri.joinPath(this.folder, enfacePath);
-    const fileName = source.path.slice(source.path.lastIndexOf('/') + 1);
-    const bytes = await vscode.workspace.fs.readFile(source).then(
-      (b) => b,
-      (error: unknown) => {
-        throw new Error(`Cannot read ${source.fsPath}: ${String(error)}`);
-      },
-    );
     const { volume } = await this.document.load();
     const regions = await this.document.regionsReady();
-    const enface = binarizeEnface(
-      decodeEnface(bytes, fileName),
-      volume.dims,
-      regions.axis,
-      fileName,
-    );
+    const enface =
+      enfacePath === ENFACE_DRAWN
+        ? await this.drawnEnface(regions)
+        : await this.fileEnface(enfacePath, volume.dims, regions.axis);
     await this.loadPrediction(false);
     const prediction = this.prediction?.axis === regions.axis ? this.prediction : undefined;
     const result = vesselLabels(volume, regions.axis, enface, {
@@ -313,6 +305,47 @@ export class SparseSession implements vscode.Disposable {
       `${result.fromPrediction} predicted layers.`;
     this.context.log.info(`${this.document.fileName}: ${text}`);
     this.status('finish', 'done', text, 1);
+  }
+
+  /** The en-face RV from a file (absolute, or relative to the volume's folder). */
+  private async fileEnface(
+    enfacePath: string,
+    dims: readonly [number, number, number],
+    axis: Axis,
+  ): Promise<Uint8Array> {
+    const source =
+      enfacePath.startsWith('/') || /^[A-Za-z]:[\\/]/.test(enfacePath)
+        ? vscode.Uri.file(enfacePath)
+        : vscode.Uri.joinPath(this.folder, enfacePath);
+    const fileName = source.path.slice(source.path.lastIndexOf('/') + 1);
+    const bytes = await vscode.workspace.fs.readFile(source).then(
+      (b) => b,
+      (error: unknown) => {
+        throw new Error(`Cannot read ${source.fsPath}: ${String(error)}`);
+      },
+    );
+    return binarizeEnface(decodeEnface(bytes, fileName), dims, axis, fileName);
+  }
+
+  /** The RV painted on the projection view: the volume's (x, y) plane, so layers along k. */
+  private async drawnEnface(regions: DocumentRegions): Promise<Uint8Array> {
+    const rv = await this.document.enfaceRvReady?.();
+    if (!rv) throw new Error('This editor keeps no en-face RV drawn on the projection view.');
+    if (regions.axis !== 2) {
+      throw new Error(
+        `The RV drawn on the projection view lies in the volume's x-y plane, but the regions ` +
+          `are annotated along axis ${'ijk'[regions.axis]}: use an en-face file, or annotate ` +
+          `the regions along k.`,
+      );
+    }
+    const mask = rv.mask;
+    if (!mask.some((v) => v !== 0)) {
+      throw new Error(
+        'No en-face RV is drawn yet: switch to the projection view (depth axis k) and paint ' +
+          'the vessels with the brush, or choose an en-face file.',
+      );
+    }
+    return mask;
   }
 
   private async browse(): Promise<void> {

@@ -5,11 +5,13 @@
  * `regionEdit` for the region, a 'brush' TrackingEdit (through the tracking controller) for an
  * object. Keeps the webview's copy of the region annotation in step with the host's
  * (`regions`, `applyRegionEdit`) and draws it, with the brush ring, over the layer view.
+ * On the projection view the same tools paint the en-face RV annotation instead (one plane in
+ * the volume's x-y plane, so only while the depth axis is k), posted as `enfaceRvEdit`.
  */
 import type { LabelEdit } from '../../core/labels/labelEdit';
 import type { Axis } from '../../core/volume/volume';
 import type { Group } from 'three';
-import type { FromWebviewMessage, ToWebviewMessage } from '../../protocol/editorMessages';
+import type { FromWebviewMessage, ToWebviewMessage, ViewKind } from '../../protocol/editorMessages';
 import type { ImagePoint } from '../imageView';
 import type { ObjectMaskEdit } from '../tracking/trackingController';
 import { BrushPanel } from './brushPanel';
@@ -23,6 +25,7 @@ import {
   type BrushTarget,
   type BrushTool,
 } from './brushTools';
+import { EnfaceRvMirror } from './enfaceRvMirror';
 import { LayerStroke, clearMask, fillLayer } from './layerStroke';
 import { RegionMirror } from './regionMirror';
 import { REGION_COLOR, RegionOverlay } from './regionOverlay';
@@ -31,7 +34,7 @@ export interface BrushHost {
   post(message: FromWebviewMessage): void;
   /** A redraw is needed. */
   changed(): void;
-  /** The layer-view pixel at a viewport point, or null outside the image. */
+  /** The shown view's pixel at a viewport point, or null outside the image. */
   pixelAt(sx: number, sy: number): ImagePoint | null;
 }
 
@@ -54,7 +57,13 @@ interface ActiveStroke {
   readonly object: ObjectMaskEdit | null;
 }
 
-const REGION_HEX = `#${REGION_COLOR.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+const hex = (rgb: readonly number[]): string =>
+  `#${rgb.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+const REGION_HEX = hex(REGION_COLOR);
+/** The en-face RV's colour on the projection view, apart from the region's. */
+const ENFACE_RV_COLOR: readonly [number, number, number] = [255, 64, 160];
+/** The layer index an en-face stroke is kept under (it is on no layer). */
+const PROJECTION = -1;
 
 export class BrushController {
   readonly panel: BrushPanel;
@@ -68,15 +77,25 @@ export class BrushController {
   private hover: ImagePoint | null = null;
   private note = '';
   private objectEdits = 0;
+  private readonly rv: EnfaceRvMirror;
+  private readonly rvOverlay: RegionOverlay | null;
+  private view: ViewKind = 'layer';
+  private projection: Shown = { layer: PROJECTION, width: 0, height: 0, aspect: 1 };
+  private depthAxis: Axis = 2;
 
   constructor(
     private readonly host: BrushHost,
     private readonly objects: BrushObjects,
     layerOverlay: Group | null,
+    projectionOverlay: Group | null = null,
   ) {
     adoptStyles();
     this.mirror = new RegionMirror((m) => host.post(m));
     this.overlay = layerOverlay ? new RegionOverlay(layerOverlay) : null;
+    this.rv = new EnfaceRvMirror((m) => host.post(m));
+    this.rvOverlay = projectionOverlay
+      ? new RegionOverlay(projectionOverlay, ENFACE_RV_COLOR)
+      : null;
     this.panel = new BrushPanel({
       tool: (tool) => this.setTool(tool),
       target: (target) => this.setTarget(target),
@@ -95,7 +114,7 @@ export class BrushController {
 
   /** `regions` and `applyRegionEdit`; false for other messages. */
   handle(message: ToWebviewMessage): boolean {
-    if (!this.mirror.handle(message)) return false;
+    if (!this.mirror.handle(message) && !this.rv.handle(message)) return false;
     this.redraw();
     return true;
   }
@@ -109,18 +128,40 @@ export class BrushController {
   volumeOpened(dims: readonly [number, number, number], axis: Axis): void {
     this.active = null;
     this.mirror.volumeOpened(dims, axis);
+    this.rv.volumeOpened(dims);
+    this.depthAxis = axis;
     this.redraw();
   }
 
   axisChanged(axis: Axis): void {
     this.active = null;
     this.mirror.axisChanged(axis);
+    this.depthAxis = axis;
     this.redraw();
   }
 
   showLayer(layer: number, width: number, height: number, aspect: number): void {
     this.shown = { layer, width, height, aspect };
     this.redraw();
+  }
+
+  /** The projection view shows a W×H image (the layers' shape along the depth axis). */
+  showProjection(width: number, height: number, aspect: number): void {
+    this.projection = { layer: PROJECTION, width, height, aspect };
+    this.redraw();
+  }
+
+  /** Layer view: the region or an object; projection view: the en-face RV; 3D: nothing. */
+  viewChanged(view: ViewKind): void {
+    if (this.active) this.up();
+    this.view = view;
+    this.setNote('');
+    this.redraw();
+  }
+
+  /** The image the brush works on now. */
+  private get here(): Shown {
+    return this.view === 'projection' ? this.projection : this.shown;
   }
 
   /** The tracked objects changed: refresh the label list; a deleted target falls back. */
@@ -142,7 +183,7 @@ export class BrushController {
 
   /** The layer view's left button belongs to the tool (not panning, not prompts). */
   get takesPointer(): boolean {
-    return this.tool !== 'prompt' && this.regions !== null;
+    return this.tool !== 'prompt' && this.regions !== null && this.view !== '3d';
   }
 
   down(sx: number, sy: number): boolean {
@@ -158,12 +199,12 @@ export class BrushController {
     this.active = {
       stroke: new LayerStroke(
         start.mask,
-        this.shown.width,
-        this.shown.height,
+        this.here.width,
+        this.here.height,
         this.tool === 'erase',
         this.radius,
       ),
-      layer: this.shown.layer,
+      layer: this.here.layer,
       object: start.object,
     };
     if (this.active.stroke.to(p.x, p.y)) this.changedMask();
@@ -174,7 +215,7 @@ export class BrushController {
     const p = this.host.pixelAt(sx, sy);
     this.setHover(p);
     const a = this.active;
-    if (a && p && a.layer === this.shown.layer && a.stroke.to(p.x, p.y)) this.changedMask();
+    if (a && p && a.layer === this.here.layer && a.stroke.to(p.x, p.y)) this.changedMask();
   }
 
   up(): void {
@@ -194,20 +235,21 @@ export class BrushController {
   private fill(p: ImagePoint): void {
     const start = this.begin();
     if (!start) return;
-    const { width, height, layer } = this.shown;
+    const { width, height, layer } = this.here;
     this.finish(layer, start.object, fillLayer(start.mask, width, height, p.x, p.y), 'Fill');
   }
 
   private clearLayer(): void {
     const start = this.begin();
     if (!start) return;
-    const { width, height, layer } = this.shown;
+    const { width, height, layer } = this.here;
     this.finish(layer, start.object, clearMask(start.mask, width, height), 'Clear');
   }
 
   /** The mask an edit of the current layer changes, or null (with a note why not). */
   private begin(): { mask: Uint8Array; object: ObjectMaskEdit | null } | null {
     const regions = this.regions;
+    if (this.view === 'projection') return this.beginEnface();
     const { layer, width, height } = this.shown;
     if (!regions || width * height === 0) return null;
     if (this.target !== 'region') {
@@ -227,6 +269,22 @@ export class BrushController {
     return { mask: regions.ensureMask(layer), object: null };
   }
 
+  /** The en-face RV plane, when the projection shows it (depth axis k). */
+  private beginEnface(): { mask: Uint8Array; object: null } | null {
+    const mask = this.rv.mask;
+    const { width, height } = this.projection;
+    if (!mask || width * height === 0) return null;
+    if (!this.rv.loaded) {
+      this.setNote('The en-face RV annotation is still loading.');
+      return null;
+    }
+    if (this.depthAxis !== 2 || width !== this.rv.width || height !== this.rv.height) {
+      this.setNote('The en-face RV is drawn in the x-y plane: switch the depth axis to k.');
+      return null;
+    }
+    return { mask, object: null };
+  }
+
   private finish(
     layer: number,
     object: ObjectMaskEdit | null,
@@ -239,7 +297,8 @@ export class BrushController {
       if (edit) this.objectEdits++;
       return;
     }
-    this.mirror.commit(layer, edit, `${verb} region on layer ${layer}`);
+    if (layer === PROJECTION) this.rv.commit(edit, `${verb} en-face RV`);
+    else this.mirror.commit(layer, edit, `${verb} region on layer ${layer}`);
     this.redraw();
   }
 
@@ -277,18 +336,29 @@ export class BrushController {
   private drawCursor(): void {
     if (!this.overlay) return;
     const show = this.tool !== 'prompt' && this.tool !== 'fill' ? this.hover : null;
-    const color =
-      this.target === 'region'
+    const onProjection = this.view === 'projection';
+    const color = onProjection
+      ? hex(ENFACE_RV_COLOR)
+      : this.target === 'region'
         ? REGION_HEX
         : (this.objects.objectList().find((o) => o.id === this.target)?.color ?? '#ffffff');
     this.overlay.setCursorColor(color);
-    this.overlay.setCursor(show, this.radius, this.shown.aspect);
+    this.overlay.setCursor(onProjection ? null : show, this.radius, this.shown.aspect);
+    this.rvOverlay?.setCursorColor(color);
+    this.rvOverlay?.setCursor(onProjection ? show : null, this.radius, this.projection.aspect);
     this.host.changed();
   }
 
   private redraw(): void {
     const { layer, width, height, aspect } = this.shown;
     this.overlay?.setMask(this.regions?.mask(layer) ?? null, width, height, aspect);
+    const p = this.projection;
+    this.rvOverlay?.setMask(
+      this.depthAxis === 2 ? this.rv.mask : null,
+      p.width,
+      p.height,
+      p.aspect,
+    );
     this.sync();
     this.host.changed();
   }
@@ -301,6 +371,7 @@ export class BrushController {
 
   private status(): string {
     if (this.note) return this.note;
+    if (this.view === 'projection') return `En-face RV · ${this.rv.pixels().length} px`;
     const r = this.regions;
     if (!r || this.target !== 'region') return '';
     const layer = this.shown.layer;
@@ -331,7 +402,8 @@ export class BrushController {
       regionAxis: r?.axis ?? 2,
       annotatedLayers: r ? [...r.layers] : [],
       regionLayers: r?.areas() ?? {},
-      edits: this.mirror.posted + this.objectEdits,
+      edits: this.mirror.posted + this.objectEdits + this.rv.posted,
+      enfaceRv: this.rv.pixels(),
       status: this.status(),
     };
   }

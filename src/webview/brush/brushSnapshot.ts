@@ -16,5 +16,7 @@ export interface BrushSnapshot {
   readonly regionLayers: Record<number, number>;
   /** Strokes, fills and clears posted to the host so far. */
   readonly edits: number;
+  /** En-face RV pixels (x + width · y, ascending), drawn on the projection view. */
+  readonly enfaceRv: readonly number[];
   readonly status: string;
 }

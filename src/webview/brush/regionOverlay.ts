@@ -45,7 +45,11 @@ export class RegionOverlay {
   private width = 0;
   private height = 0;
 
-  constructor(parent: Group) {
+  /** `color`: the region's by default; the en-face RV has its own. */
+  constructor(
+    parent: Group,
+    private readonly color: readonly [number, number, number] = REGION_COLOR,
+  ) {
     this.quad.visible = false;
     this.quad.renderOrder = 1.5;
     this.cursor.visible = false;
@@ -71,7 +75,7 @@ export class RegionOverlay {
       this.width = width;
       this.height = height;
     }
-    const [r, g, b] = REGION_COLOR;
+    const [r, g, b] = this.color;
     const rgba = this.rgba;
     rgba.fill(0);
     const inside = (x: number, y: number): boolean =>

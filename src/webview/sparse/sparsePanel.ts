@@ -3,7 +3,7 @@
  * predict, Review, Finish), native controls with test ids. It only reports what the user asked
  * for (SparseActions) and shows what the controller gives it (sync); it decides nothing.
  */
-import type { SparseDevice } from '../../protocol/editorMessages';
+import { ENFACE_DRAWN, type SparseDevice } from '../../protocol/editorMessages';
 import { el } from '../dom';
 import { SPARSE_STYLES } from './sparseStyles';
 
@@ -62,7 +62,8 @@ export class SparsePanel {
     | 'reviewNext'
     | 'accept'
     | 'finish'
-    | 'browse',
+    | 'browse'
+    | 'drawn',
     HTMLButtonElement
   >;
   private readonly reviewText: HTMLElement;
@@ -172,6 +173,16 @@ export class SparsePanel {
       browse: button('sparse-browse', 'Browse…', 'Pick the en-face RV annotation', () =>
         actions.browse(),
       ),
+      drawn: button(
+        'sparse-enface-drawn',
+        'Drawn',
+        'Use the en-face RV drawn with the brush on the projection view (depth axis k), saved ' +
+          'as <name>.rv2d.nii.gz',
+        () => {
+          this.enface.value = ENFACE_DRAWN;
+          actions.settingsEdited();
+        },
+      ),
       finish: button(
         'sparse-finish',
         'Write vessels',
@@ -193,8 +204,8 @@ export class SparsePanel {
       class: 'path',
       placeholder: 'GT_LargeVessel .bmp, mask .png or 2D .nii.gz',
       title:
-        "En-face RV annotation: absolute, or relative to the volume's folder. Drawing it with " +
-        'the brush on the projection view is not available (the brush paints layers only).',
+        "En-face RV annotation: a file, absolute or relative to the volume's folder, or " +
+        `"${ENFACE_DRAWN}" (the Drawn button) for the one painted with the brush there.`,
       'data-testid': 'sparse-enface',
     });
     this.enface.addEventListener('change', () => actions.settingsEdited());
@@ -242,7 +253,12 @@ export class SparsePanel {
             this.buttons.accept,
             label('show', this.showPrediction),
           ]),
-          group('5 Finish', [this.enface, this.buttons.browse, this.buttons.finish]),
+          group('5 Finish', [
+            this.enface,
+            this.buttons.browse,
+            this.buttons.drawn,
+            this.buttons.finish,
+          ]),
           el('div', { class: 'group' }, [this.progress, this.statusText]),
         ]),
       ],
