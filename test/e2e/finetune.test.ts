@@ -33,11 +33,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
 import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOcta';
-import type { SamOcta2TestHook } from '../../src/webview/testHook';
-import type { TrackingSnapshot } from '../../src/webview/tracking/trackingSnapshot';
+import { contentFrame, type HookWindow, waitForTracking } from './editorFrame';
 import { CODE_SERVER_BIN, type CodeServer, REPO_ROOT, startCodeServer } from './codeServer';
 import {
   type Browser,
@@ -59,8 +58,6 @@ const DIMS: [number, number, number] = [64, 64, 32];
 const VOLUME = 'track-7.nii.gz';
 const GUIDED_OUT = 'runs/e2e-guided';
 const GUIDED_MODEL = 'samocta2-e2e-guided';
-
-type HookWindow = Window & { __samOcta2Test?: SamOcta2TestHook };
 
 function run(command: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -235,34 +232,6 @@ let seedReady: Promise<{ name: string; folder?: string }>;
 let server: CodeServer | undefined;
 let browser: Browser | undefined;
 let page: Page;
-
-async function contentFrame(): Promise<Frame> {
-  const outer = await page.locator('iframe.webview.ready:visible').last().elementHandle();
-  const inner = await (await outer?.contentFrame())?.locator('iframe#active-frame').elementHandle();
-  const frame = await inner?.contentFrame();
-  assert.ok(frame, 'the volume editor webview is showing');
-  return frame;
-}
-
-async function tracking(frame: Frame): Promise<TrackingSnapshot> {
-  return frame.evaluate(() => (window as HookWindow).__samOcta2Test!.tracking());
-}
-
-async function waitForTracking(
-  frame: Frame,
-  what: string,
-  done: (s: TrackingSnapshot) => boolean,
-  timeout = 120_000,
-): Promise<TrackingSnapshot> {
-  const end = Date.now() + timeout;
-  let s = await tracking(frame);
-  while (!done(s)) {
-    assert.ok(Date.now() < end, `timed out waiting for ${what}: ${JSON.stringify(s)}`);
-    await page.waitForTimeout(200);
-    s = await tracking(frame);
-  }
-  return s;
-}
 
 /**
  * Answers the guided setup's steps as a user would: each step is recognised by its prompt or
@@ -462,7 +431,7 @@ describe('fine-tuning in code-server', { timeout: 1_800_000 }, () => {
     await waitForNotification(page, /exporting the model bundle/, 300_000);
     const ready = waitForNotification(page, /Fine-tuned model ready/, 600_000);
     await quickOpen(page, VOLUME);
-    const frame = await contentFrame();
+    const frame = await contentFrame(page);
     await frame.locator('.app[data-loaded="true"]').waitFor({ timeout: 120_000 });
     const message = await ready;
     await page.screenshot({ path: join(SHOTS, 'finetune-ready.png') });
@@ -475,7 +444,13 @@ describe('fine-tuning in code-server', { timeout: 1_800_000 }, () => {
     assert.ok(existsSync(join(workspace, GUIDED_OUT, 'progress.jsonl')));
 
     await clickNotificationButton(page, /Fine-tuned model ready/, 'Use in Open Editors');
-    await waitForTracking(frame, 'the fine-tuned model', (s) => s.model === GUIDED_MODEL, 300_000);
+    await waitForTracking(
+      page,
+      frame,
+      'the fine-tuned model',
+      (s) => s.model === GUIDED_MODEL,
+      300_000,
+    );
 
     // The picker lists it; picking it keeps it.
     await runPaletteCommand(page, 'SAM-OCTA2: Select Tracking Model');
@@ -485,6 +460,7 @@ describe('fine-tuning in code-server', { timeout: 1_800_000 }, () => {
     // Picking sends the model list again and the webview may reload it: wait until it settles.
     let settled = 0;
     await waitForTracking(
+      page,
       frame,
       'the picked model',
       (s) => {
@@ -504,9 +480,10 @@ describe('fine-tuning in code-server', { timeout: 1_800_000 }, () => {
     const box = await frame.locator('.viewport').boundingBox();
     assert.ok(p && box);
     await page.mouse.click(box.x + p.x, box.y + p.y);
-    await waitForTracking(frame, 'the click mask', (s) => s.lastClickMs !== null, 300_000);
+    await waitForTracking(page, frame, 'the click mask', (s) => s.lastClickMs !== null, 300_000);
     await frame.getByTestId('propagate').click();
     const tracked = await waitForTracking(
+      page,
       frame,
       'the propagation',
       (s) => !s.busy && s.lastTrack !== null,

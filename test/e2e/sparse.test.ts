@@ -27,8 +27,8 @@ import { writeNifti } from '../../src/core/nifti/writeNifti';
 import { nonBlankLayers, screenBlankLayers } from '../../src/core/sparse/screenBlankLayers';
 import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOcta';
 import type { Volume } from '../../src/core/volume/volume';
-import type { SamOcta2TestHook } from '../../src/webview/testHook';
 import type { BrushSnapshot } from '../../src/webview/brush/brushSnapshot';
+import { contentFrame, dice, type HookWindow, until } from './editorFrame';
 import { CODE_SERVER_BIN, type CodeServer, REPO_ROOT, startCodeServer } from './codeServer';
 import { type Browser, launchBrowser, openWorkbench, quickOpen } from './workbench';
 
@@ -49,8 +49,6 @@ const NEGATIVES = [21, 25];
 /** The editor preset's model learns slowly from scratch: 100 CPU steps take 2–4 min here. */
 const TRAIN_STEPS = 100;
 const BRUSH = 3;
-
-type HookWindow = Window & { __samOcta2Test?: SamOcta2TestHook };
 
 const plane = DIMS[0] * DIMS[1];
 let truth: Uint8Array;
@@ -81,45 +79,8 @@ function regionTruth(k: number): Uint8Array {
   return out;
 }
 
-function dice(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let both = 0;
-  let sum = 0;
-  for (let n = 0; n < a.length; n++) {
-    const x = a[n] !== 0;
-    const y = b[n] !== 0;
-    both += x && y ? 1 : 0;
-    sum += (x ? 1 : 0) + (y ? 1 : 0);
-  }
-  return sum === 0 ? 1 : (2 * both) / sum;
-}
-
-/** The active volume editor's content frame (VS Code's webview iframe, then its inner frame). */
-async function contentFrame(): Promise<Frame> {
-  const outer = await page.locator('iframe.webview.ready:visible').last().elementHandle();
-  const inner = await (await outer?.contentFrame())?.locator('iframe#active-frame').elementHandle();
-  const frame = await inner?.contentFrame();
-  assert.ok(frame, 'the volume editor webview is showing');
-  return frame;
-}
-
 async function brush(frame: Frame): Promise<BrushSnapshot> {
   return frame.evaluate(() => (window as HookWindow).__samOcta2Test!.brush());
-}
-
-async function until<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeout = 60_000,
-): Promise<T> {
-  const end = Date.now() + timeout;
-  let value = await read();
-  while (!done(value)) {
-    assert.ok(Date.now() < end, `timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await page.waitForTimeout(250);
-    value = await read();
-  }
-  return value;
 }
 
 async function status(frame: Frame): Promise<{ task: string; phase: string; text: string }> {
@@ -133,6 +94,7 @@ async function status(frame: Frame): Promise<{ task: string; phase: string; text
 
 async function waitForTask(frame: Frame, task: string, timeout: number): Promise<string> {
   const s = await until(
+    page,
     `the ${task} task`,
     () => status(frame),
     (v) => v.task === task && v.phase !== 'running',
@@ -244,9 +206,10 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
 
   test('paint, train, predict, review, correct, finish; the labels match the synthetic vessels', async () => {
     await quickOpen(page, VOLUME);
-    const frame = await contentFrame();
+    const frame = await contentFrame(page);
     await frame.locator('.app[data-loaded="true"]').waitFor({ timeout: 60_000 });
     await until(
+      page,
       'the regions',
       () => brush(frame),
       (b) => b.regionsLoaded,
@@ -255,6 +218,7 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
     // Screen: the panel lists the non-blank layers (the same measure as core's screening).
     const expectedNonBlank = nonBlankLayers(screenBlankLayers(synthVolume, 2));
     const nonBlankText = await until(
+      page,
       'the screening',
       () => frame.getByTestId('sparse-nonblank').innerText(),
       (t) => /non-blank/.test(t),
@@ -269,12 +233,14 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
     await frame.getByTestId('sparse-seed').fill('5');
     await frame.getByTestId('sparse-sample').click();
     await until(
+      page,
       'the sample',
       () => frame.getByTestId('sparse-sampled').innerText(),
       (t) => t.startsWith('1/3'),
     );
     await frame.getByTestId('sparse-next').click();
     await until(
+      page,
       'the next sampled layer',
       () => frame.getByTestId('sparse-sampled').innerText(),
       (t) => t.startsWith('2/3'),
@@ -287,6 +253,7 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
       await goToLayer(frame, layer);
       const strokes = await paintRegion(frame, regionTruth(layer));
       const b = await until(
+        page,
         `the strokes on layer ${layer}`,
         () => brush(frame),
         (s) => s.annotatedLayers.includes(layer) && (s.regionLayers[layer] ?? 0) > 0,
@@ -304,6 +271,7 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
       await goToLayer(frame, layer);
       await frame.getByTestId('sparse-mark').click();
       await until(
+        page,
         `negative layer ${layer}`,
         () => brush(frame),
         (s) => s.annotatedLayers.includes(layer),
@@ -329,6 +297,7 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
     console.log(await waitForTask(frame, 'predict', 600_000));
     const predicted = Number(
       await until(
+        page,
         'the prediction in the panel',
         () => frame.getByTestId('sparse-panel').getAttribute('data-predicted'),
         (v) => Number(v) > 0,
@@ -339,6 +308,7 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
     // Review: the most doubtful layer; accept its prediction, then correct it with the brush.
     await frame.getByTestId('sparse-review-next').click();
     const reviewed = await until(
+      page,
       'the review step',
       () => frame.evaluate(() => (window as HookWindow).__samOcta2Test!.state().layer),
       (l) => !PAINTED.includes(l) && !NEGATIVES.includes(l),
@@ -346,12 +316,14 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
     console.log(`most doubtful: ${await frame.getByTestId('sparse-review').innerText()}`);
     await frame.getByTestId('sparse-accept').click();
     await until(
+      page,
       'the accepted layer',
       () => brush(frame),
       (s) => s.annotatedLayers.includes(reviewed),
     );
     await frame.getByTestId('brush-clear-layer').click();
     await until(
+      page,
       'the cleared layer',
       () => brush(frame),
       (s) => (s.regionLayers[reviewed] ?? 0) === 0,
@@ -359,6 +331,7 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
     const correction = regionTruth(reviewed);
     if (correction.some((v) => v === 1)) await paintRegion(frame, correction);
     await until(
+      page,
       'the corrected layer',
       () => brush(frame),
       (s) =>

@@ -30,8 +30,8 @@ import type { Frame, Page } from 'playwright-core';
 import { readNifti } from '../../src/core/nifti/readNifti';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
 import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOcta';
-import type { SamOcta2TestHook } from '../../src/webview/testHook';
 import type { TrackingSnapshot } from '../../src/webview/tracking/trackingSnapshot';
+import { contentFrame, dice, type HookWindow, waitForTracking } from './editorFrame';
 import { CODE_SERVER_BIN, type CodeServer, REPO_ROOT, startCodeServer } from './codeServer';
 import { type Browser, launchBrowser, openWorkbench, quickOpen } from './workbench';
 
@@ -123,17 +123,6 @@ function nearestCentroid(truth: Uint8Array, layer: number): { x: number; y: numb
   return { x, y };
 }
 
-/** Dice of a 0/1 prediction against a 0/1 truth of the same length (1 when both are empty). */
-function dice(pred: ArrayLike<number>, truth: ArrayLike<number>): number {
-  let both = 0;
-  let sum = 0;
-  for (let n = 0; n < truth.length; n++) {
-    both += pred[n] === 1 && truth[n] === 1 ? 1 : 0;
-    sum += (pred[n] === 1 ? 1 : 0) + (truth[n] === 1 ? 1 : 0);
-  }
-  return sum === 0 ? 1 : (2 * both) / sum;
-}
-
 /**
  * Two answers that need no tracking, from the tracked result's own clicked layer: (a) that
  * layer's mask alone (no propagation: on this scene the FAZ spans layers 14-25, so even a
@@ -182,38 +171,6 @@ let server: CodeServer | undefined;
 let browser: Browser | undefined;
 let page: Page;
 
-/** The active volume editor's content frame (VS Code's webview iframe, then its inner frame). */
-async function contentFrame(): Promise<Frame> {
-  const outer = await page.locator('iframe.webview.ready:visible').last().elementHandle();
-  const outerFrame = await outer?.contentFrame();
-  const inner = await outerFrame?.locator('iframe#active-frame').elementHandle();
-  const frame = await inner?.contentFrame();
-  assert.ok(frame, 'the volume editor webview is showing');
-  return frame;
-}
-
-type HookWindow = Window & { __samOcta2Test?: SamOcta2TestHook };
-
-async function tracking(frame: Frame): Promise<TrackingSnapshot> {
-  return frame.evaluate(() => (window as HookWindow).__samOcta2Test!.tracking());
-}
-
-async function waitForTracking(
-  frame: Frame,
-  what: string,
-  done: (s: TrackingSnapshot) => boolean,
-  timeout = 120_000,
-): Promise<TrackingSnapshot> {
-  const end = Date.now() + timeout;
-  let s = await tracking(frame);
-  while (!done(s)) {
-    assert.ok(Date.now() < end, `timed out waiting for ${what}: ${JSON.stringify(s)}`);
-    await page.waitForTimeout(200);
-    s = await tracking(frame);
-  }
-  return s;
-}
-
 /** Layers (other than the clicked one) where object 1 has a mask, with their areas. */
 function areas(s: TrackingSnapshot): Record<number, number> {
   const layers = s.objects[0]?.layers ?? {};
@@ -238,7 +195,7 @@ async function runCommand(title: string): Promise<void> {
 
 async function openVolume(name = VOLUME): Promise<Frame> {
   await quickOpen(page, name);
-  const frame = await contentFrame();
+  const frame = await contentFrame(page);
   await frame.locator('.app[data-loaded="true"]').waitFor({ timeout: 60_000 });
   const hooked = await frame.evaluate(() => (window as HookWindow).__samOcta2Test !== undefined);
   assert.ok(hooked, 'the init script switched the test hook on in the webview');
@@ -264,11 +221,17 @@ async function trackFaz(frame: Frame, layer: number, x: number, y: number): Prom
   const box = await frame.locator('.viewport').boundingBox();
   assert.ok(p && box);
   await page.mouse.click(box.x + p.x, box.y + p.y);
-  const clicked = await waitForTracking(frame, 'the click mask', (s) => s.lastClickMs !== null);
+  const clicked = await waitForTracking(
+    page,
+    frame,
+    'the click mask',
+    (s) => s.lastClickMs !== null,
+  );
   const id = clicked.selected!;
   assert.equal(clicked.objects.find((o) => o.id === id)?.kind, 'faz');
   await frame.getByTestId('propagate').click();
   const done = await waitForTracking(
+    page,
     frame,
     'the propagation',
     (s) => !s.busy && s.lastTrack !== null,
@@ -342,7 +305,7 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
   test('click, propagate, undo, redo, save, and the saved masks reopen', async () => {
     let frame = await openVolume();
     // The host lists the shipped bundle and sends its files when the webview asks.
-    const loaded = await waitForTracking(frame, 'the nano model', (s) => s.model !== null);
+    const loaded = await waitForTracking(page, frame, 'the nano model', (s) => s.model !== null);
     assert.equal(loaded.model, 'samocta2-nano');
     await page
       .locator('.statusbar-item', { hasText: 'samocta2-nano' })
@@ -358,11 +321,17 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
     const box = await frame.locator('.viewport').boundingBox();
     assert.ok(p && box);
     await page.mouse.click(box.x + p.x, box.y + p.y);
-    const clicked = await waitForTracking(frame, 'the click mask', (s) => s.lastClickMs !== null);
+    const clicked = await waitForTracking(
+      page,
+      frame,
+      'the click mask',
+      (s) => s.lastClickMs !== null,
+    );
     assert.ok((clicked.objects[0]?.layers[target.layer] ?? 0) > 0, 'a mask on the clicked layer');
 
     await frame.getByTestId('propagate').click();
     const tracked = await waitForTracking(
+      page,
       frame,
       'the propagation',
       (s) => !s.busy && s.lastTrack !== null,
@@ -379,6 +348,7 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
     // Ctrl+Z goes to VS Code's undo stack, whose closure sends applyEdit back.
     await page.keyboard.press('Control+z');
     const undone = await waitForTracking(
+      page,
       frame,
       'undo of the propagation',
       (s) => Object.keys(areas(s)).filter((l) => Number(l) !== target.layer).length === 0,
@@ -387,6 +357,7 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
     assert.ok(undone.objects.length >= 1);
     await page.keyboard.press('Control+Shift+z');
     const redone = await waitForTracking(
+      page,
       frame,
       'redo of the propagation',
       (s) => JSON.stringify(areas(s)) === JSON.stringify(propagated),
@@ -430,6 +401,7 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
     });
     frame = await openVolume();
     const reopened = await waitForTracking(
+      page,
       frame,
       'the saved segmentation',
       (s) => s.objects.length > 0,
@@ -439,7 +411,7 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
   });
   test('synthetic FAZ: click, propagate, Dice above the no-tracking answers', async () => {
     const frame = await openVolume(FAZ_SYNTH);
-    await waitForTracking(frame, 'the nano model', (s) => s.model !== null);
+    await waitForTracking(page, frame, 'the nano model', (s) => s.model !== null);
     const id = await trackFaz(frame, fazScene.layer, fazScene.x, fazScene.y);
     const masks = await objectMasks(frame, id, DIMS);
     const tracked = dice(masks, fazScene.truth);
@@ -486,7 +458,7 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
     )[0]!;
 
     const frame = await openVolume(FAZ_VOLUME);
-    await waitForTracking(frame, 'the nano model', (s) => s.model !== null);
+    await waitForTracking(page, frame, 'the nano model', (s) => s.model !== null);
     const id = await trackFaz(frame, layer, x, y);
     await page.screenshot({ path: join(SHOTS, 'tracking-octa500-faz.png') });
 
@@ -520,14 +492,14 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
     // The worker goes with the webview; nothing half-done reaches the document or the disk,
     // and the file reopens with a working tracker.
     await frame.getByTestId('propagate').click();
-    await waitForTracking(frame, 'a running propagation', (s) => s.busy, 60_000);
+    await waitForTracking(page, frame, 'a running propagation', (s) => s.busy, 60_000);
     await runCommand('View: Revert and Close Editor');
     await page
       .locator(`.tabs-container .tab[data-resource-name="${FAZ_VOLUME}"]`)
       .waitFor({ state: 'detached', timeout: 20_000 });
     assert.ok(!existsSync(join(workspace, '10301_faz.seg.nii.gz')), 'nothing was saved');
     const again = await openVolume(FAZ_VOLUME);
-    const reopened = await waitForTracking(again, 'the model again', (s) => s.model !== null);
+    const reopened = await waitForTracking(page, again, 'the model again', (s) => s.model !== null);
     assert.deepEqual(reopened.errors, []);
     assert.equal(reopened.busy, false);
     assert.deepEqual(reopened.objects, [], 'the reverted document has no objects');

@@ -20,6 +20,7 @@ import {
   enfacePlane,
   enfaceRvFileName,
 } from './enfaceRvFiles';
+import { uriBaseName, uriExists } from '../uriFiles';
 
 /** One undoable stroke (pixel indices of the plane, values 0 or 1). */
 export interface EnfaceRvChange {
@@ -57,7 +58,7 @@ export class DocumentEnfaceRv implements vscode.Disposable {
   ) {}
 
   uri(volume: vscode.Uri = this.volumeUri): vscode.Uri {
-    return vscode.Uri.joinPath(volume, '..', enfaceRvFileName(baseName(volume)));
+    return vscode.Uri.joinPath(volume, '..', enfaceRvFileName(uriBaseName(volume)));
   }
 
   get loaded(): boolean {
@@ -114,8 +115,8 @@ export class DocumentEnfaceRv implements vscode.Disposable {
     const plane = createLabelVolume(enfacePlane(geometry.dims));
     const uri = this.uri();
     try {
-      if (await this.exists(uri)) {
-        plane.data.set(decodeEnfaceRv(await this.fs.readFile(uri), geometry, baseName(uri)));
+      if (await uriExists(this.fs, uri)) {
+        plane.data.set(decodeEnfaceRv(await this.fs.readFile(uri), geometry, uriBaseName(uri)));
       }
     } catch (error) {
       this.problemWith = { uri: uri.toString(), message: (error as Error).message };
@@ -179,7 +180,7 @@ export class DocumentEnfaceRv implements vscode.Disposable {
     if (this.problemWith?.uri === target.toString()) {
       const problem = `${this.problemWith.message} (the en-face RV annotation)`;
       if (!(await confirm(target, problem))) {
-        throw new Error(`Not saved: ${baseName(target)} was left as it is.`);
+        throw new Error(`Not saved: ${uriBaseName(target)} was left as it is.`);
       }
     }
     await writeFileAtomic(this.fs, target, encodeEnfaceRv(plane.data, geometry));
@@ -201,17 +202,4 @@ export class DocumentEnfaceRv implements vscode.Disposable {
     }
     return this.plane;
   }
-
-  private async exists(uri: vscode.Uri): Promise<boolean> {
-    try {
-      await this.fs.stat(uri);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
-
-function baseName(uri: vscode.Uri): string {
-  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
 }

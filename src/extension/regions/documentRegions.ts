@@ -25,6 +25,7 @@ import {
   encodeRegions,
   regionFileNames,
 } from './regionFiles';
+import { uriBaseName, uriExists } from '../uriFiles';
 
 /** The document's hook: record the change (already applied) as one undoable edit. */
 export type CommitRegionChange = (change: RegionChange, origin: object | undefined) => void;
@@ -49,7 +50,7 @@ export class DocumentRegions {
 
   /** `<volume>.regions.nii.gz` and `.regions.json` beside `volume` (default: the document's). */
   uris(volume: vscode.Uri = this.volumeUri): { nifti: vscode.Uri; sidecar: vscode.Uri } {
-    const names = regionFileNames(baseName(volume));
+    const names = regionFileNames(uriBaseName(volume));
     return {
       nifti: vscode.Uri.joinPath(volume, '..', names.nifti),
       sidecar: vscode.Uri.joinPath(volume, '..', names.sidecar),
@@ -148,7 +149,7 @@ export class DocumentRegions {
       this.annotation = decoded.regions;
       this.extras = { ...decoded.extras };
       const { nifti, sidecar } = this.uris();
-      this.hadFiles = (await this.exists(nifti)) || (await this.exists(sidecar));
+      this.hadFiles = (await uriExists(this.fs, nifti)) || (await uriExists(this.fs, sidecar));
       return true;
     } catch {
       return false;
@@ -180,7 +181,7 @@ export class DocumentRegions {
       if (regions.isEmpty) return;
       const problem = `${this.problemWith.message} (the vessel-region annotation)`;
       if (!(await confirm(target.nifti, problem))) {
-        throw new Error(`Not saved: ${baseName(target.nifti)} was left as it is.`);
+        throw new Error(`Not saved: ${uriBaseName(target.nifti)} was left as it is.`);
       }
     }
     const files = encodeRegions(regions, geometry, this.extras);
@@ -195,19 +196,6 @@ export class DocumentRegions {
   }
 
   private async readIfPresent(uri: vscode.Uri): Promise<Uint8Array | undefined> {
-    return (await this.exists(uri)) ? this.fs.readFile(uri) : undefined;
+    return (await uriExists(this.fs, uri)) ? this.fs.readFile(uri) : undefined;
   }
-
-  private async exists(uri: vscode.Uri): Promise<boolean> {
-    try {
-      await this.fs.stat(uri);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
-
-function baseName(uri: vscode.Uri): string {
-  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
 }

@@ -15,6 +15,7 @@ import {
   sidecarFileName,
 } from './segmentationFiles';
 import { type SegmentationObjects, applyTrackingEdit, sortedObjects } from './segmentationObjects';
+import { uriBaseName } from '../uriFiles';
 
 /** Asks the user whether to replace `uri`, which holds an unreadable segmentation. */
 export type ConfirmOverwrite = (uri: vscode.Uri, problem: string) => Promise<boolean>;
@@ -59,7 +60,7 @@ export class DocumentSegmentation {
       const nifti = await this.readIfPresent(uri);
       if (!nifti) return;
       const sidecar = await this.readIfPresent(sidecarUri(uri));
-      const objects = decodeSegmentation(nifti, sidecar, geometry, baseName(uri));
+      const objects = decodeSegmentation(nifti, sidecar, geometry, uriBaseName(uri));
       this.objects = new Map(objects.map((o) => [o.id, o]));
     } catch (error) {
       this.problemWith = { uri: uri.toString(), message: (error as Error).message };
@@ -92,7 +93,7 @@ export class DocumentSegmentation {
   ): Promise<void> {
     if (this.problemWith && this.problemWith.uri === target.toString()) {
       if (!(await confirm(target, this.problemWith.message))) {
-        throw new Error(`Not saved: ${baseName(target)} was left as it is.`);
+        throw new Error(`Not saved: ${uriBaseName(target)} was left as it is.`);
       }
     }
     const files = encodeSegmentation(this.list(), geometry, this.volumeFileName, this.model);
@@ -111,10 +112,6 @@ export class DocumentSegmentation {
   }
 }
 
-function baseName(uri: vscode.Uri): string {
-  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
-}
-
 function sidecarUri(segUri: vscode.Uri): vscode.Uri {
-  return vscode.Uri.joinPath(segUri, '..', sidecarFileName(baseName(segUri)));
+  return vscode.Uri.joinPath(segUri, '..', sidecarFileName(uriBaseName(segUri)));
 }

@@ -6,6 +6,7 @@
  * so remote workspaces work; a missing file is an answer, not an error.
  */
 import * as vscode from 'vscode';
+import { uriExists } from '../../uriFiles';
 
 /** Where the evaluation may be, first found wins. */
 export const EVAL_FILES = ['eval/eval.json', 'eval.json'] as const;
@@ -42,15 +43,6 @@ async function readText(fs: Reader, uri: vscode.Uri): Promise<string | undefined
   }
 }
 
-async function exists(fs: Reader, uri: vscode.Uri): Promise<boolean> {
-  try {
-    await fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function firstFound(
   fs: Reader,
   runDir: vscode.Uri,
@@ -68,9 +60,9 @@ export async function readRunFolder(fs: Reader, runDir: vscode.Uri): Promise<Run
   const [evaluation, progressLog, hasCheckpoint, hasConfig, hasTaskLog] = await Promise.all([
     firstFound(fs, runDir, EVAL_FILES),
     firstFound(fs, runDir, [PROGRESS_LOG]),
-    exists(fs, vscode.Uri.joinPath(runDir, CHECKPOINT_FILE)),
-    exists(fs, vscode.Uri.joinPath(runDir, CONFIG_FILE)),
-    exists(fs, taskLog),
+    uriExists(fs, vscode.Uri.joinPath(runDir, CHECKPOINT_FILE)),
+    uriExists(fs, vscode.Uri.joinPath(runDir, CONFIG_FILE)),
+    uriExists(fs, taskLog),
   ]);
   return {
     runDir,
