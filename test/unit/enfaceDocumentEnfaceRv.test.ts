@@ -8,6 +8,7 @@
 import { Uri, createPanel, recorded, resetMock } from './vscodeMock';
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
+import { ofType, token, until, openVolumeEditor } from './openVolumeEditor';
 import type * as vscode from 'vscode';
 import { paintDisk } from '../../src/core/labels/brush';
 import { decodeLabelEdit, encodeLabelEdit } from '../../src/core/labels/labelEditCodec';
@@ -16,9 +17,6 @@ import { forEachInsideRun } from '../../src/core/labels/maskRuns';
 import { readNifti } from '../../src/core/nifti/readNifti';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
 import type { Volume } from '../../src/core/volume/volume';
-import { activate } from '../../src/extension/extension';
-import type { VolumeDocument } from '../../src/extension/volumeDocument';
-import type { VolumeEditorProvider } from '../../src/extension/volumeEditorProvider';
 import type { ApplyEnfaceRvEditMessage, EnfaceRvMessage } from '../../src/protocol/editorMessages';
 
 // 6 columns × 5 rows × 4 layers: the en-face plane is 6 × 5.
@@ -32,40 +30,6 @@ const VOLUME: Volume = {
   type: 'uint8',
   data: Uint8Array.from({ length: 120 }, (_, i) => i),
 };
-const token = { isCancellationRequested: false } as vscode.CancellationToken;
-const kind = (m: unknown): string => (m as { type: string }).type;
-const ofType = <T>(panel: { posted: unknown[] }, type: string): T[] =>
-  panel.posted.filter((m) => kind(m) === type) as T[];
-
-async function open(path = '/ws/eye.nii.gz', backupId?: string) {
-  if (recorded.customEditors.length === 0) {
-    activate({
-      subscriptions: [],
-      extensionUri: Uri.file('/ext'),
-    } as unknown as vscode.ExtensionContext);
-  }
-  const provider = recorded.customEditors[0]!.provider as VolumeEditorProvider;
-  const changes: vscode.CustomDocumentEditEvent<VolumeDocument>[] = [];
-  provider.onDidChangeCustomDocument((e) =>
-    changes.push(e as vscode.CustomDocumentEditEvent<VolumeDocument>),
-  );
-  const uri = Uri.file(path) as unknown as vscode.Uri;
-  const document = await provider.openCustomDocument(
-    uri,
-    { backupId, untitledDocumentData: undefined },
-    token,
-  );
-  const panel = createPanel();
-  await provider.resolveCustomEditor(document, panel as unknown as vscode.WebviewPanel, token);
-  panel.receive({ type: 'ready' });
-  await until(() => panel.posted.some((m) => kind(m) === 'models'));
-  return { provider, document, panel, changes };
-}
-
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(done(), 'timed out waiting for the editor');
-}
 
 /** A stroke as the webview posts it: a disk on the W×H×1 plane. */
 function stroke(x: number, y: number, radius: number, value = 1) {
@@ -92,7 +56,7 @@ beforeEach(() => {
 });
 
 test('a stroke is one undoable change, mirrored to the other editors', async () => {
-  const { provider, document, panel, changes } = await open();
+  const { provider, document, panel, changes } = await openVolumeEditor();
   assert.deepEqual(insideRuns(ofType<EnfaceRvMessage>(panel, 'enfaceRv')[0]!), []);
   const second = createPanel();
   await provider.resolveCustomEditor(document, second as unknown as vscode.WebviewPanel, token);
@@ -121,7 +85,7 @@ test('a stroke is one undoable change, mirrored to the other editors', async () 
 });
 
 test('Save writes <name>.rv2d.nii.gz atomically when edited; reopening loads it', async () => {
-  const { provider, document, panel } = await open();
+  const { provider, document, panel } = await openVolumeEditor();
   await provider.saveCustomDocument(document, token);
   assert.ok(!recorded.files.has('/ws/eye.rv2d.nii.gz'), 'nothing drawn, no file');
 
@@ -142,12 +106,12 @@ test('Save writes <name>.rv2d.nii.gz atomically when edited; reopening loads it'
   await provider.saveCustomDocument(document, token);
   assert.equal(recorded.fileOps.filter((op) => op.includes('rv2d')).length, 0, 'unchanged');
 
-  const again = await open();
+  const again = await openVolumeEditor();
   assert.deepEqual(insideRuns(ofType<EnfaceRvMessage>(again.panel, 'enfaceRv')[0]!), [0, 1, 6]);
 });
 
 test('Save As writes beside the copy; Revert reloads; a backup restores it', async () => {
-  const { provider, document, panel } = await open();
+  const { provider, document, panel } = await openVolumeEditor();
   panel.receive(stroke(5, 4, 0));
   await provider.saveCustomDocumentAs(
     document,
@@ -168,7 +132,7 @@ test('Save As writes beside the copy; Revert reloads; a backup restores it', asy
     token,
   );
   assert.ok(recorded.files.has('/backup/3.rv2d'));
-  const restored = await open('/ws/eye.nii.gz', backup.id);
+  const restored = await openVolumeEditor('/ws/eye.nii.gz', backup.id);
   assert.deepEqual(insideRuns(ofType<EnfaceRvMessage>(restored.panel, 'enfaceRv')[0]!), [0, 29]);
 
   await provider.revertCustomDocument(document, token);
@@ -179,7 +143,7 @@ test('Save As writes beside the copy; Revert reloads; a backup restores it', asy
 test('a bad rv2d file is reported and not overwritten without asking', async () => {
   const bad = writeNifti({ ...VOLUME, dims: [5, 6, 1], data: new Uint8Array(30) }, { gzip: true });
   recorded.files.set('/ws/eye.rv2d.nii.gz', bad);
-  const { provider, document, panel, changes } = await open();
+  const { provider, document, panel, changes } = await openVolumeEditor();
   await until(() => recorded.warnings.length > 0);
   assert.match(recorded.warnings[0]!.message, /eye\.rv2d\.nii\.gz is 5×6×1.*must be 6×5×1/);
   assert.match(recorded.warnings[0]!.message, /en-face RV annotation was not loaded/);

@@ -1,14 +1,12 @@
 import { Uri, createPanel, recorded, resetMock } from './vscodeMock';
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
+import { ofType, token, until, openVolumeEditor } from './openVolumeEditor';
 import type * as vscode from 'vscode';
 import { encodeRuns } from '../../src/core/labels/maskRuns';
 import { readNifti } from '../../src/core/nifti/readNifti';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
 import type { Volume } from '../../src/core/volume/volume';
-import { activate } from '../../src/extension/extension';
-import type { VolumeDocument } from '../../src/extension/volumeDocument';
-import type { VolumeEditorProvider } from '../../src/extension/volumeEditorProvider';
 import type { TrackedObjectState, TrackingEdit } from '../../src/protocol/editorMessages';
 
 const DIMS: [number, number, number] = [4, 3, 2];
@@ -39,48 +37,6 @@ function edit(before: TrackedObjectState | null, after: TrackedObjectState | nul
   return { kind: 'propagation', label: `Propagate ${id}`, objectId: id, before, after };
 }
 
-interface Opened {
-  provider: VolumeEditorProvider;
-  document: VolumeDocument;
-  panel: ReturnType<typeof createPanel>;
-  changes: vscode.CustomDocumentEditEvent<VolumeDocument>[];
-}
-
-async function open(path = '/ws/eye.nii.gz', backupId?: string): Promise<Opened> {
-  if (recorded.customEditors.length === 0) {
-    activate({
-      subscriptions: [],
-      extensionUri: Uri.file('/ext'),
-    } as unknown as vscode.ExtensionContext);
-  }
-  const provider = recorded.customEditors[0]!.provider as VolumeEditorProvider;
-  const changes: vscode.CustomDocumentEditEvent<VolumeDocument>[] = [];
-  provider.onDidChangeCustomDocument((e) =>
-    changes.push(e as vscode.CustomDocumentEditEvent<VolumeDocument>),
-  );
-  const uri = Uri.file(path) as unknown as vscode.Uri;
-  const document = await provider.openCustomDocument(
-    uri,
-    { backupId, untitledDocumentData: undefined },
-    token,
-  );
-  const panel = createPanel();
-  await provider.resolveCustomEditor(document, panel as unknown as vscode.WebviewPanel, token);
-  panel.receive({ type: 'ready' });
-  await until(() => panel.posted.some((m) => kind(m) === 'models' || kind(m) === 'loadError'));
-  return { provider, document, panel, changes };
-}
-
-const token = { isCancellationRequested: false } as vscode.CancellationToken;
-const kind = (m: unknown): string => (m as { type: string }).type;
-const ofType = <T>(panel: { posted: unknown[] }, type: string): T[] =>
-  panel.posted.filter((m) => kind(m) === type) as T[];
-
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(done(), 'timed out waiting for the editor');
-}
-
 function insideOf(state: TrackedObjectState): number[] {
   const runs = new Uint32Array(state.masks);
   const out: number[] = [];
@@ -98,9 +54,9 @@ beforeEach(() => {
 });
 
 test('an edit marks the document dirty; its undo and redo replay it through applyEdit', async () => {
-  const { document, panel, changes } = await open();
+  const { document, panel, changes } = await openVolumeEditor();
   const second = createPanel();
-  const { provider } = await open();
+  const { provider } = await openVolumeEditor();
   await provider.resolveCustomEditor(document, second as unknown as vscode.WebviewPanel, token);
 
   const added = edit(null, object(1, [3, 4, 5]));
@@ -133,7 +89,7 @@ test('an edit marks the document dirty; its undo and redo replay it through appl
 });
 
 test('Save writes <name>.seg.nii.gz and its sidecar through temp files and renames', async () => {
-  const { provider, document, panel } = await open();
+  const { provider, document, panel } = await openVolumeEditor();
   panel.receive({ type: 'trackingStatus', model: 'samocta2-nano', backend: 'wasm', note: null });
   panel.receive({ type: 'edit', edit: edit(null, object(1, [0, 1, 2, 13])) });
   panel.receive({ type: 'edit', edit: edit(null, object(2, [20, 21])) });
@@ -170,12 +126,12 @@ test('Save writes <name>.seg.nii.gz and its sidecar through temp files and renam
 });
 
 test('a saved segmentation reopens with the same objects, prompts and masks', async () => {
-  const first = await open();
+  const first = await openVolumeEditor();
   const saved = [object(1, [5, 6, 7]), object(2, [22, 23], 'FAZ')];
   for (const o of saved) first.panel.receive({ type: 'edit', edit: edit(null, o) });
   await first.provider.saveCustomDocument(first.document, token);
 
-  const again = await open();
+  const again = await openVolumeEditor();
   const [message] = ofType<{ objects: TrackedObjectState[] }>(again.panel, 'segmentation');
   assert.deepEqual(
     message!.objects.map((o) => ({ ...o, masks: insideOf(o) })),
@@ -184,7 +140,7 @@ test('a saved segmentation reopens with the same objects, prompts and masks', as
 });
 
 test('Save As to a volume name copies the volume there with its segmentation beside it', async () => {
-  const { provider, document, panel } = await open();
+  const { provider, document, panel } = await openVolumeEditor();
   panel.receive({ type: 'edit', edit: edit(null, object(1, [0])) });
   const as = (path: string) =>
     provider.saveCustomDocumentAs(document, Uri.file(path) as unknown as vscode.Uri, token);
@@ -201,7 +157,7 @@ test('Save As to a volume name copies the volume there with its segmentation bes
 });
 
 test('Revert reloads the saved segmentation and sends it', async () => {
-  const { provider, document, panel } = await open();
+  const { provider, document, panel } = await openVolumeEditor();
   panel.receive({ type: 'edit', edit: edit(null, object(1, [9])) });
   await provider.saveCustomDocument(document, token);
   panel.receive({ type: 'edit', edit: edit(null, object(2, [10])) });
@@ -214,7 +170,7 @@ test('Revert reloads the saved segmentation and sends it', async () => {
 });
 
 test('a backup restores prompts and masks when the editor reopens with its id', async () => {
-  const { provider, document, panel } = await open();
+  const { provider, document, panel } = await openVolumeEditor();
   const state = object(3, [1, 2, 3, 4]);
   panel.receive({ type: 'edit', edit: edit(null, state) });
   const backup = await provider.backupCustomDocument(
@@ -222,7 +178,7 @@ test('a backup restores prompts and masks when the editor reopens with its id', 
     { destination: Uri.file('/backup/1') as unknown as vscode.Uri },
     token,
   );
-  const restored = await open('/ws/eye.nii.gz', backup.id);
+  const restored = await openVolumeEditor('/ws/eye.nii.gz', backup.id);
   const [message] = ofType<{ objects: TrackedObjectState[] }>(restored.panel, 'segmentation');
   assert.deepEqual(
     message!.objects.map((o) => ({ ...o, masks: insideOf(o) })),
@@ -272,7 +228,7 @@ for (const [what, files, pattern] of [
   test(`${what} is reported and not overwritten without asking`, async () => {
     for (const [path, bytes] of Object.entries(files)) recorded.files.set(path, bytes);
     const original = recorded.files.get('/ws/eye.seg.nii.gz');
-    const { provider, document, panel } = await open();
+    const { provider, document, panel } = await openVolumeEditor();
     await until(() => recorded.warnings.length > 0);
     assert.match(recorded.warnings[0]!.message, pattern);
     assert.deepEqual(ofType<{ objects: unknown[] }>(panel, 'segmentation')[0]!.objects, []);
@@ -290,7 +246,7 @@ for (const [what, files, pattern] of [
 }
 
 test('a malformed edit is ignored: no change, nothing marked dirty', async () => {
-  const { document, panel, changes } = await open();
+  const { document, panel, changes } = await openVolumeEditor();
   const good = edit(null, object(1, [0]));
   for (const bad of [
     { type: 'edit', edit: { ...good, after: { ...good.after, masks: [1, 2] } } },
@@ -304,7 +260,7 @@ test('a malformed edit is ignored: no change, nothing marked dirty', async () =>
 });
 
 test('an edit made before the saved segmentation was read is kept on top of it', async () => {
-  const first = await open();
+  const first = await openVolumeEditor();
   first.panel.receive({ type: 'edit', edit: edit(null, object(1, [5])) });
   await first.provider.saveCustomDocument(first.document, token);
 

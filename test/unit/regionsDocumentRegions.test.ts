@@ -1,6 +1,7 @@
 import { Uri, createPanel, recorded, resetMock } from './vscodeMock';
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
+import { ofType, token, until, openVolumeEditor } from './openVolumeEditor';
 import type * as vscode from 'vscode';
 import { paintDisk } from '../../src/core/labels/brush';
 import { decodeLabelEdit, encodeLabelEdit } from '../../src/core/labels/labelEditCodec';
@@ -9,9 +10,7 @@ import { forEachInsideRun } from '../../src/core/labels/maskRuns';
 import { readNifti } from '../../src/core/nifti/readNifti';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
 import type { Volume } from '../../src/core/volume/volume';
-import { activate } from '../../src/extension/extension';
 import type { VolumeDocument } from '../../src/extension/volumeDocument';
-import type { VolumeEditorProvider } from '../../src/extension/volumeEditorProvider';
 import type { ApplyRegionEditMessage, RegionsMessage } from '../../src/protocol/editorMessages';
 
 // 6 columns × 5 rows × 4 layers along k.
@@ -25,47 +24,6 @@ const VOLUME: Volume = {
   type: 'uint8',
   data: Uint8Array.from({ length: COUNT }, (_, i) => i),
 };
-const token = { isCancellationRequested: false } as vscode.CancellationToken;
-const kind = (m: unknown): string => (m as { type: string }).type;
-const ofType = <T>(panel: { posted: unknown[] }, type: string): T[] =>
-  panel.posted.filter((m) => kind(m) === type) as T[];
-
-interface Opened {
-  provider: VolumeEditorProvider;
-  document: VolumeDocument;
-  panel: ReturnType<typeof createPanel>;
-  changes: vscode.CustomDocumentEditEvent<VolumeDocument>[];
-}
-
-async function open(path = '/ws/eye.nii.gz', backupId?: string): Promise<Opened> {
-  if (recorded.customEditors.length === 0) {
-    activate({
-      subscriptions: [],
-      extensionUri: Uri.file('/ext'),
-    } as unknown as vscode.ExtensionContext);
-  }
-  const provider = recorded.customEditors[0]!.provider as VolumeEditorProvider;
-  const changes: vscode.CustomDocumentEditEvent<VolumeDocument>[] = [];
-  provider.onDidChangeCustomDocument((e) =>
-    changes.push(e as vscode.CustomDocumentEditEvent<VolumeDocument>),
-  );
-  const uri = Uri.file(path) as unknown as vscode.Uri;
-  const document = await provider.openCustomDocument(
-    uri,
-    { backupId, untitledDocumentData: undefined },
-    token,
-  );
-  const panel = createPanel();
-  await provider.resolveCustomEditor(document, panel as unknown as vscode.WebviewPanel, token);
-  panel.receive({ type: 'ready' });
-  await until(() => panel.posted.some((m) => kind(m) === 'models'));
-  return { provider, document, panel, changes };
-}
-
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(done(), 'timed out waiting for the editor');
-}
 
 /** A region stroke as the webview posts it: a disk on layer `layer` along k. */
 function strokeMessage(layer: number, x: number, y: number, radius: number, value = 1) {
@@ -97,7 +55,7 @@ beforeEach(() => {
 });
 
 test('the editor gets an empty annotation on open, and a stroke becomes one undoable change', async () => {
-  const { provider, document, panel, changes } = await open();
+  const { provider, document, panel, changes } = await openVolumeEditor();
   const [first] = ofType<RegionsMessage>(panel, 'regions');
   assert.deepEqual(first!.layers, []);
   assert.deepEqual(insideRuns(first!.mask), []);
@@ -133,7 +91,7 @@ test('the editor gets an empty annotation on open, and a stroke becomes one undo
 });
 
 test('markAnnotated and setLayer go through the edit stack and reach the editors', async () => {
-  const { document, panel, changes } = await open();
+  const { document, panel, changes } = await openVolumeEditor();
   const regions = await document.regionsReady();
   // A fresh annotation runs along the editor's auto axis (i here, the longest) until told.
   assert.equal(regions.axis, 0);
@@ -161,7 +119,7 @@ test('markAnnotated and setLayer go through the edit stack and reach the editors
 });
 
 test('Save writes both regions files atomically only when there is something to save', async () => {
-  const { provider, document, panel } = await open();
+  const { provider, document, panel } = await openVolumeEditor();
   await provider.saveCustomDocument(document, token);
   assert.ok(!recorded.files.has('/ws/eye.regions.nii.gz'), 'no region data, no files');
 
@@ -195,7 +153,7 @@ test('Save writes both regions files atomically only when there is something to 
   const files = document.regions.toFiles((await document.load()).volume);
   assert.deepEqual(files.sidecar, recorded.files.get('/ws/eye.regions.json'), 'toFiles = saved');
 
-  const again = await open();
+  const again = await openVolumeEditor();
   const [message] = ofType<RegionsMessage>(again.panel, 'regions');
   assert.deepEqual(message!.layers, [1, 3]);
   assert.deepEqual(insideRuns(message!.mask), insideOf(document));
@@ -203,7 +161,7 @@ test('Save writes both regions files atomically only when there is something to 
 });
 
 test('Save As to a volume name saves the regions beside the copy; Revert reloads', async () => {
-  const { provider, document, panel } = await open();
+  const { provider, document, panel } = await openVolumeEditor();
   panel.receive(strokeMessage(0, 0, 0, 1));
   await provider.saveCustomDocumentAs(
     document,
@@ -224,7 +182,7 @@ test('Save As to a volume name saves the regions beside the copy; Revert reloads
 });
 
 test('a backup restores the regions when the editor reopens with its id', async () => {
-  const { provider, document, panel } = await open();
+  const { provider, document, panel } = await openVolumeEditor();
   panel.receive(strokeMessage(1, 2, 2, 1));
   document.regions.markAnnotated(0, true);
   const backup = await provider.backupCustomDocument(
@@ -233,7 +191,7 @@ test('a backup restores the regions when the editor reopens with its id', async 
     token,
   );
   assert.ok(recorded.files.has('/backup/7.regions'));
-  const restored = await open('/ws/eye.nii.gz', backup.id);
+  const restored = await openVolumeEditor('/ws/eye.nii.gz', backup.id);
   const [message] = ofType<RegionsMessage>(restored.panel, 'regions');
   assert.deepEqual(message!.layers, [0, 1]);
   assert.deepEqual(insideRuns(message!.mask), insideOf(document));
@@ -267,7 +225,7 @@ for (const [what, files, pattern] of [
   test(`${what} is reported and not overwritten without asking`, async () => {
     for (const [path, bytes] of Object.entries(files)) recorded.files.set(path, bytes);
     const before = new Map(recorded.files);
-    const { provider, document, panel } = await open();
+    const { provider, document, panel } = await openVolumeEditor();
     await until(() => recorded.warnings.length > 0);
     assert.match(recorded.warnings[0]!.message, pattern);
     assert.match(recorded.warnings[0]!.message, /vessel regions were not loaded/);
@@ -290,7 +248,7 @@ for (const [what, files, pattern] of [
 }
 
 test('a malformed or refused region edit changes nothing and resyncs the editor', async () => {
-  const { document, panel, changes } = await open();
+  const { document, panel, changes } = await openVolumeEditor();
   panel.receive({ type: 'regionEdit', label: 'x', edit: new Uint8Array([1, 2, 3]).buffer });
   panel.receive({ type: 'regionEdit', label: 3, edit: new ArrayBuffer(40) });
   panel.receive(strokeMessage(0, 0, 0, 0, 5));
