@@ -5,18 +5,8 @@
  * the image surface's overlay group (world units = image pixels, see maskOverlay.ts), and the
  * brush cursor with it: a ring the size of the brush at the pointer.
  */
-import {
-  DataTexture,
-  Group,
-  Mesh,
-  MeshBasicMaterial,
-  NearestFilter,
-  PlaneGeometry,
-  RGBAFormat,
-  RingGeometry,
-  SRGBColorSpace,
-  UnsignedByteType,
-} from 'three';
+import { Group, Mesh, MeshBasicMaterial, PlaneGeometry, RingGeometry } from 'three';
+import { RgbaOverlayTexture } from '../rgbaOverlayTexture';
 
 export const REGION_COLOR: readonly [number, number, number] = [0, 229, 255];
 /** Hatch period and stripe width in image pixels. */
@@ -40,10 +30,7 @@ export class RegionOverlay {
     depthWrite: false,
   });
   private readonly cursor = new Mesh(new RingGeometry(0.92, 1, 48), this.cursorMaterial);
-  private texture: DataTexture | null = null;
-  private rgba = new Uint8Array(0);
-  private width = 0;
-  private height = 0;
+  private readonly texture = new RgbaOverlayTexture(this.material);
 
   /** `color`: the region's by default; the en-face RV has its own. */
   constructor(
@@ -63,21 +50,8 @@ export class RegionOverlay {
       this.quad.visible = false;
       return;
     }
-    if (!this.texture || width !== this.width || height !== this.height) {
-      this.texture?.dispose();
-      this.rgba = new Uint8Array(width * height * 4);
-      this.texture = new DataTexture(this.rgba, width, height, RGBAFormat, UnsignedByteType);
-      this.texture.minFilter = this.texture.magFilter = NearestFilter;
-      this.texture.generateMipmaps = false;
-      this.texture.colorSpace = SRGBColorSpace;
-      this.material.map = this.texture;
-      this.material.needsUpdate = true;
-      this.width = width;
-      this.height = height;
-    }
+    const rgba = this.texture.resize(width, height);
     const [r, g, b] = this.color;
-    const rgba = this.rgba;
-    rgba.fill(0);
     const inside = (x: number, y: number): boolean =>
       x >= 0 && y >= 0 && x < width && y < height && mask[x + width * y] === 1;
     for (let y = 0; y < height; y++) {
@@ -95,7 +69,7 @@ export class RegionOverlay {
         rgba[at + 3] = rim || stripe ? LINE_ALPHA : TINT_ALPHA;
       }
     }
-    this.texture.needsUpdate = true;
+    this.texture.upload();
     this.quad.scale.set(width, height * aspect, 1);
     this.quad.position.set(width / 2, (-height * aspect) / 2, 0.6);
     this.quad.visible = true;

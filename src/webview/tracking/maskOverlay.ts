@@ -3,19 +3,8 @@
  * for the footprint), drawn in the image surface's overlay group: world units are image pixels,
  * x right, y up, pixel (x, y) covering [x, x+1] × [-(y+1)·aspect, -y·aspect].
  */
-import {
-  CircleGeometry,
-  DataTexture,
-  Group,
-  Mesh,
-  MeshBasicMaterial,
-  NearestFilter,
-  PlaneGeometry,
-  RGBAFormat,
-  RingGeometry,
-  SRGBColorSpace,
-  UnsignedByteType,
-} from 'three';
+import { CircleGeometry, Group, Mesh, MeshBasicMaterial, PlaneGeometry, RingGeometry } from 'three';
+import { RgbaOverlayTexture } from '../rgbaOverlayTexture';
 
 export interface ColoredMask {
   readonly mask: Uint8Array;
@@ -42,10 +31,7 @@ export class MaskOverlay {
   });
   private readonly quad = new Mesh(new PlaneGeometry(1, 1), this.material);
   private readonly markers = new Group();
-  private texture: DataTexture | null = null;
-  private rgba = new Uint8Array(0);
-  private width = 0;
-  private height = 0;
+  private readonly texture = new RgbaOverlayTexture(this.material);
   private aspect = 1;
 
   constructor(parent: Group) {
@@ -67,19 +53,7 @@ export class MaskOverlay {
       this.quad.visible = false;
       return;
     }
-    if (!this.texture || width !== this.width || height !== this.height) {
-      this.texture?.dispose();
-      this.rgba = new Uint8Array(width * height * 4);
-      this.texture = new DataTexture(this.rgba, width, height, RGBAFormat, UnsignedByteType);
-      this.texture.minFilter = this.texture.magFilter = NearestFilter;
-      this.texture.generateMipmaps = false;
-      this.texture.colorSpace = SRGBColorSpace;
-      this.material.map = this.texture;
-      this.material.needsUpdate = true;
-      this.width = width;
-      this.height = height;
-    }
-    this.rgba.fill(0);
+    const rgba = this.texture.resize(width, height);
     for (const { mask, color } of masks) {
       const [r, g, b] = rgb(color);
       for (let y = 0; y < height; y++) {
@@ -89,14 +63,14 @@ export class MaskOverlay {
         for (let x = 0; x < width; x++) {
           if (mask[src + x] !== 1) continue;
           const at = dst + 4 * x;
-          this.rgba[at] = r;
-          this.rgba[at + 1] = g;
-          this.rgba[at + 2] = b;
-          this.rgba[at + 3] = 255;
+          rgba[at] = r;
+          rgba[at + 1] = g;
+          rgba[at + 2] = b;
+          rgba[at + 3] = 255;
         }
       }
     }
-    this.texture.needsUpdate = true;
+    this.texture.upload();
     this.quad.scale.set(width, height * aspect, 1);
     this.quad.position.set(width / 2, (-height * aspect) / 2, 0.5);
     this.quad.visible = true;
