@@ -37,6 +37,7 @@ import type { Page } from 'playwright-core';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
 import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOcta';
 import { contentFrame, type HookWindow, waitForTracking } from './editorFrame';
+import { type Target, vesselTarget } from './syntheticTargets';
 import { CODE_SERVER_BIN, type CodeServer, REPO_ROOT, startCodeServer } from './codeServer';
 import {
   type Browser,
@@ -150,37 +151,11 @@ async function prepareSeed(work: string, data: string): Promise<{ name: string; 
   return { name: 'e2e-seed', folder: models };
 }
 
-interface Target {
-  layer: number;
-  x: number;
-  y: number;
-}
-
 /** A volume to track in, and the pixel nearest the centre of its widest vessel cross-section. */
 function writeScene(folder: string): Target {
   const synth = generateSyntheticOcta({ seed: 7, size: DIMS, slab: [0.2, 0.8] });
   writeFileSync(join(folder, VOLUME), writeNifti(synth.volume, { gzip: true }));
-  const labels = synth.vesselInstances.data as Uint16Array;
-  const plane = DIMS[0] * DIMS[1];
-  const counts = new Map<string, number>();
-  labels.forEach((id, n) => {
-    if (id === 0) return;
-    const key = `${id}:${Math.floor(n / plane)}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  });
-  const best = [...counts].sort((a, b) => b[1] - a[1])[0];
-  assert.ok(best, 'the synthetic volume has vessels');
-  const [id, layer] = best[0].split(':').map(Number) as [number, number];
-  const pixels: [number, number][] = [];
-  for (let p = 0; p < plane; p++) {
-    if (labels[layer * plane + p] === id) pixels.push([p % DIMS[0], Math.floor(p / DIMS[0])]);
-  }
-  const cx = pixels.reduce((s, p) => s + p[0], 0) / pixels.length;
-  const cy = pixels.reduce((s, p) => s + p[1], 0) / pixels.length;
-  const [x, y] = pixels.sort(
-    (a, b) => Math.hypot(a[0] - cx, a[1] - cy) - Math.hypot(b[0] - cx, b[1] - cy),
-  )[0]!;
-  return { layer, x, y };
+  return vesselTarget(synth.vesselInstances.data as Uint16Array, DIMS);
 }
 
 /** Two tasks.json runs on random nano weights at 64 px: cheap to train and to export. */

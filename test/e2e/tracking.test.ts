@@ -32,6 +32,7 @@ import { writeNifti } from '../../src/core/nifti/writeNifti';
 import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOcta';
 import type { TrackingSnapshot } from '../../src/webview/tracking/trackingSnapshot';
 import { contentFrame, dice, type HookWindow, waitForTracking } from './editorFrame';
+import { type Target, fazTarget, vesselTarget } from './syntheticTargets';
 import { CODE_SERVER_BIN, type CodeServer, REPO_ROOT, startCodeServer } from './codeServer';
 import { type Browser, launchBrowser, openWorkbench, quickOpen } from './workbench';
 
@@ -59,14 +60,6 @@ const MARGIN_OVER_TRIVIAL = 0.02;
  */
 const HELD_OUT_SHARE = 0.5;
 
-interface Target {
-  layer: number;
-  x: number;
-  y: number;
-  /** The clicked vessel instance, 1 inside, as in the volume's voxel order. */
-  truth: Uint8Array;
-}
-
 /** The vessel instance with the largest cross-section, clicked at its pixel nearest the centroid. */
 function writeScene(folder: string): { vessel: Target; faz: Target } {
   const synth = generateSyntheticOcta({ seed: 7, size: DIMS, slab: [0.2, 0.8] });
@@ -74,53 +67,9 @@ function writeScene(folder: string): { vessel: Target; faz: Target } {
   writeFileSync(join(folder, VOLUME), bytes);
   writeFileSync(join(folder, FAZ_SYNTH), bytes);
   return {
-    vessel: vesselTarget(synth.vesselInstances.data as Uint16Array),
-    faz: fazTarget(synth.faz3d.data as Uint8Array),
+    vessel: vesselTarget(synth.vesselInstances.data as Uint16Array, DIMS),
+    faz: fazTarget(synth.faz3d.data as Uint8Array, DIMS),
   };
-}
-
-function vesselTarget(labels: Uint16Array): Target {
-  const plane = DIMS[0] * DIMS[1];
-  const counts = new Map<string, number>();
-  labels.forEach((id, n) => {
-    if (id === 0) return;
-    const key = `${id}:${Math.floor(n / plane)}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  });
-  const best = [...counts].sort((a, b) => b[1] - a[1])[0];
-  assert.ok(best, 'the synthetic volume has vessels');
-  const [id, layer] = best[0].split(':').map(Number) as [number, number];
-  const truth = Uint8Array.from(labels, (v) => (v === id ? 1 : 0));
-  return { layer, ...nearestCentroid(truth, layer), truth };
-}
-
-/** The FAZ on its layer of largest area, clicked at its pixel nearest the centroid. */
-function fazTarget(faz: Uint8Array): Target {
-  const plane = DIMS[0] * DIMS[1];
-  const truth = Uint8Array.from(faz, (v) => (v > 0 ? 1 : 0));
-  let layer = 0;
-  let most = -1;
-  for (let k = 0; k < DIMS[2]; k++) {
-    const area = truth.subarray(k * plane, (k + 1) * plane).reduce((a, v) => a + v, 0);
-    if (area > most) [layer, most] = [k, area];
-  }
-  assert.ok(most > 0, 'the synthetic volume has a FAZ');
-  return { layer, ...nearestCentroid(truth, layer), truth };
-}
-
-/** The pixel of a 0/1 mask's layer nearest that layer's centroid (a click inside the object). */
-function nearestCentroid(truth: Uint8Array, layer: number): { x: number; y: number } {
-  const plane = DIMS[0] * DIMS[1];
-  const pixels: [number, number][] = [];
-  for (let p = 0; p < plane; p++) {
-    if (truth[layer * plane + p] === 1) pixels.push([p % DIMS[0], Math.floor(p / DIMS[0])]);
-  }
-  const cx = pixels.reduce((s, p) => s + p[0], 0) / pixels.length;
-  const cy = pixels.reduce((s, p) => s + p[1], 0) / pixels.length;
-  const [x, y] = pixels.sort(
-    (a, b) => Math.hypot(a[0] - cx, a[1] - cy) - Math.hypot(b[0] - cx, b[1] - cy),
-  )[0]!;
-  return { x, y };
 }
 
 /**
