@@ -180,7 +180,10 @@ export class VolumeEditorProvider
   private async chooseModel(id: string): Promise<void> {
     this.preferredModel = id;
     const active = [...this.sessions].find((s) => s.active);
-    await active?.sendModels(id);
+    // Re-picking the running model would reload it and cancel a propagation for nothing.
+    // (chooseModelEverywhere always reloads: a fine-tune run may have rewritten the bundle.)
+    if (!active || active.runsModel(id)) return;
+    await active.sendModels(id);
   }
 
   private async chooseModelEverywhere(id: string): Promise<void> {

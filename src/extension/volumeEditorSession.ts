@@ -48,6 +48,8 @@ export class VolumeEditorSession implements vscode.Disposable {
   /** Counts `ready`s, so a slow load answers only the webview instance that asked for it. */
   private generation = 0;
   private trackingStatus: TrackingStatusMessage | undefined;
+  /** The bundle whose files this webview was last sent (undefined until one is). */
+  private sentModelId: string | undefined;
   /** The sparse-annotation panel's host half (issue 6); undefined before registerSparse. */
   private readonly sparse: SparseSession | undefined;
 
@@ -95,6 +97,11 @@ export class VolumeEditorSession implements vscode.Disposable {
   }
 
   /** Sends the model list, asking the webview to load `selected` (the picker's choice). */
+  /** True when `id` is the model this editor already runs: picking it again changes nothing. */
+  runsModel(id: string): boolean {
+    return this.sentModelId === id;
+  }
+
   async sendModels(selected?: string): Promise<void> {
     const models = await this.context.models();
     const wanted = selected ?? this.context.preferredModel();
@@ -116,6 +123,7 @@ export class VolumeEditorSession implements vscode.Disposable {
     if (reply.type === 'modelError') {
       this.context.log.error(`${this.document.fileName}: model ${model.name}: ${reply.message}`);
     }
+    this.sentModelId = reply.type === 'modelError' ? undefined : id;
     this.post(reply);
   }
 

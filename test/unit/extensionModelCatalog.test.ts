@@ -153,8 +153,18 @@ test('an editor gets the model list, loads the picked model, and shows its statu
   assert.equal(item.text, '$(hubot) mine · webgpu', 'shown again with the last status');
   assert.equal(item.visible, true);
 
-  recorded.quickPick = (items) => (items as { label: string }[]).find((i) => i.label === 'mine');
-  await recorded.commands.get('samOcta2.selectModel')!();
+  const pick = async (label: string) => {
+    recorded.quickPick = (items) => (items as { label: string }[]).find((i) => i.label === label);
+    await recorded.commands.get('samOcta2.selectModel')!();
+  };
+  await pick('mine');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(
+    posted.filter((m) => m.type === 'models').length,
+    1,
+    're-picking the running model sends nothing (a reload would cancel a propagation)',
+  );
+  await pick('samocta2-nano');
   const picked = await waitFor('models', 2);
-  assert.equal(picked.selected, 'file:///user/one', 'the picker switches the active editor');
+  assert.equal(picked.selected, 'file:///ext/models/samocta2-nano', 'the picker switches the active editor');
 });
