@@ -133,10 +133,12 @@ export class App {
             : this.state.view === 'projection'
               ? this.projectionView.pixelAt(sx, sy)
               : null,
+        settingsChanged: (brush) => this.update({ brush }),
       },
       this.tracking,
       overlayOf(this.layerView),
       overlayOf(this.projectionView),
+      this.state.brush,
     );
     this.brush.viewChanged(this.state.view);
     this.tracking.panel.element.after(this.brush.panel.element);

@@ -9,6 +9,7 @@
  */
 import type { Axis } from '../core/volume/volume';
 import type { ViewKind } from '../protocol/editorMessages';
+import { BRUSH_TOOLS, DEFAULT_RADIUS, clampRadius, type BrushTool } from './brush/brushTools';
 
 export type ProjectionMode = 'mean' | 'max';
 export type RenderMode = 'mip' | 'alpha';
@@ -38,6 +39,8 @@ export interface ViewState {
   readonly projection: ProjectionMode;
   readonly render3d: RenderMode;
   readonly camera: CameraState | null;
+  /** The brush tool and radius (not its target: object ids belong to the segmentation). */
+  readonly brush: { readonly tool: BrushTool; readonly radius: number };
 }
 
 export const DEFAULT_VIEW_STATE: ViewState = {
@@ -50,6 +53,7 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   projection: 'max',
   render3d: 'mip',
   camera: null,
+  brush: { tool: 'prompt', radius: DEFAULT_RADIUS },
 };
 
 /** Accepts anything (state written by an older version, or nothing) and returns a valid record. */
@@ -67,6 +71,7 @@ export function sanitizeViewState(raw: unknown): ViewState {
     projection: r.projection === 'mean' ? 'mean' : 'max',
     render3d: r.render3d === 'alpha' ? 'alpha' : 'mip',
     camera: sanitizeCamera(r.camera),
+    brush: sanitizeBrush(r.brush),
   };
 }
 
@@ -91,6 +96,13 @@ function sanitizeWindow(v: unknown): WindowState {
     return DEFAULT_VIEW_STATE.window;
   }
   return { auto: false, min, max };
+}
+
+function sanitizeBrush(v: unknown): ViewState['brush'] {
+  if (typeof v !== 'object' || v === null) return DEFAULT_VIEW_STATE.brush;
+  const b = v as Record<string, unknown>;
+  const tool = BRUSH_TOOLS.find((t) => t === b.tool) ?? DEFAULT_VIEW_STATE.brush.tool;
+  return { tool, radius: typeof b.radius === 'number' ? clampRadius(b.radius) : DEFAULT_RADIUS };
 }
 
 function sanitizeCamera(v: unknown): CameraState | null {

@@ -209,6 +209,32 @@ describe('brush tools', () => {
     await page.close();
   });
 
+  it('keeps the brush tool and radius when the tab is hidden and shown again', async () => {
+    const errors: string[] = [];
+    const page = await openEditor(browser, harness, errors);
+    const h = testHook(page);
+    const vol = patternVolume(DIMS);
+    await loadVolume(page, harness, 'brush-restore', vol.header, vol.bytes);
+    await page.getByTestId('tool-erase').click();
+    await page.locator('.viewport').focus();
+    await page.keyboard.press(']');
+    await page.keyboard.press(']');
+    assert.deepEqual([(await h.brush()).tool, (await h.brush()).radius], ['erase', 8]);
+    await page.waitForTimeout(400); // the view state is saved 200 ms after the last change
+
+    // Re-showing a webview restarts the page; it reads back what it saved with setState.
+    await page.reload();
+    await page.waitForFunction(() =>
+      (window as unknown as HarnessWindow).__harness.posted.some((m) => m.type === 'ready'),
+    );
+    await loadVolume(page, harness, 'brush-restore', vol.header, vol.bytes);
+    const restored = await h.brush();
+    assert.deepEqual([restored.tool, restored.radius], ['erase', 8]);
+    assert.equal(await page.getByTestId('brush-radius-text').innerText(), '8 px');
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
   it('paints a tracked object as one brush edit that undoes', async () => {
     const errors: string[] = [];
     const page = await openEditor(browser, harness, errors);

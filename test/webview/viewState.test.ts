@@ -19,6 +19,7 @@ describe('sanitizeViewState', () => {
       projection: 'mean',
       render3d: 'alpha',
       camera: { position: [1, 2, 3], target: [0, 0, 0] },
+      brush: { tool: 'paint', radius: 14 },
     };
     assert.deepEqual(sanitizeViewState(saved), saved);
   });
@@ -33,7 +34,19 @@ describe('sanitizeViewState', () => {
       projection: 'median',
       render3d: 'x',
       camera: { position: [1, 2], target: [0, 0, 0] },
+      brush: { tool: 'lasso', radius: '3' },
     });
     assert.deepEqual(s, DEFAULT_VIEW_STATE);
+  });
+
+  it('keeps a saved brush tool and clamps its radius into range', () => {
+    assert.deepEqual(sanitizeViewState({ brush: { tool: 'erase', radius: 1e6 } }).brush, {
+      tool: 'erase',
+      radius: 100,
+    });
+    assert.deepEqual(sanitizeViewState({ brush: { tool: 'fill', radius: 0.2 } }).brush, {
+      tool: 'fill',
+      radius: 1,
+    });
   });
 });

@@ -36,6 +36,8 @@ export interface BrushHost {
   changed(): void;
   /** The shown view's pixel at a viewport point, or null outside the image. */
   pixelAt(sx: number, sy: number): ImagePoint | null;
+  /** The tool or radius changed (the host keeps them across hiding the tab). */
+  settingsChanged(settings: { tool: BrushTool; radius: number }): void;
 }
 
 /** What the brush needs of the tracking controller. */
@@ -88,8 +90,13 @@ export class BrushController {
     private readonly objects: BrushObjects,
     layerOverlay: Group | null,
     projectionOverlay: Group | null = null,
+    initial: { tool: BrushTool; radius: number } | null = null,
   ) {
     adoptStyles();
+    if (initial) {
+      this.tool = initial.tool;
+      this.radius = clampRadius(initial.radius);
+    }
     this.mirror = new RegionMirror((m) => host.post(m));
     this.overlay = layerOverlay ? new RegionOverlay(layerOverlay) : null;
     this.rv = new EnfaceRvMirror((m) => host.post(m));
@@ -308,6 +315,7 @@ export class BrushController {
     if (this.active) this.up();
     this.tool = tool;
     this.setNote('');
+    this.host.settingsChanged({ tool: this.tool, radius: this.radius });
   }
 
   private setTarget(target: BrushTarget): void {
@@ -319,6 +327,7 @@ export class BrushController {
     this.radius = clampRadius(radius);
     this.drawCursor();
     this.sync();
+    this.host.settingsChanged({ tool: this.tool, radius: this.radius });
   }
 
   // ---- drawing ----
