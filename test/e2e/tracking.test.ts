@@ -2,9 +2,10 @@
  * End to end, issue 4: in code-server, open a synthetic volume, let the host hand the webview the
  * shipped nano model, click a vessel, propagate, undo and redo through VS Code (Ctrl+Z /
  * Ctrl+Shift+Z reach the custom document's undo stack), save, and reopen the saved
- * `.seg.nii.gz`; then click the synthetic FAZ, propagate, and assert its Dice against the
- * generator's 3D FAZ (the shipped nano tracks the FAZ; vessels it does not yet, so the vessel's
- * Dice is reported only). The webview's test hook is switched on with a Playwright init script, which runs
+ * `.seg.nii.gz`, asserting that the clicked layer's mask is the clicked vessel's (the vessel's 3D
+ * Dice is reported only: the shipped nano does not yet track vessels through the stack better
+ * than no tracking); then click the synthetic FAZ, propagate, and assert its Dice against the
+ * generator's 3D FAZ. The webview's test hook is switched on with a Playwright init script, which runs
  * in every frame, so the test reads mask areas and maps image pixels to the screen. Then once
  * on a real OCTA-500 stack (../shared/data/octa500/layers/10301_faz.nii.gz, copied into the
  * temporary workspace, never written back): click the FAZ, propagate, report the Dice.
@@ -59,16 +60,45 @@ const MARGIN_OVER_TRIVIAL = 0.02;
  * propagation is a harder task than that protocol, so only half is asked for.
  */
 const HELD_OUT_SHARE = 0.5;
+/** The clicked vessel's Dice on its layer must be this many times its best with another vessel. */
+const CLICKED_OVER_OTHERS = 2;
 
 /** The vessel instance with the largest cross-section, clicked at its pixel nearest the centroid. */
-function writeScene(folder: string): { vessel: Target; faz: Target } {
+function writeScene(folder: string): { vessel: Target; faz: Target; vessels: Uint16Array } {
   const synth = generateSyntheticOcta({ seed: 7, size: DIMS, slab: [0.2, 0.8] });
   const bytes = writeNifti(synth.volume, { gzip: true });
   writeFileSync(join(folder, VOLUME), bytes);
   writeFileSync(join(folder, FAZ_SYNTH), bytes);
+  const vessels = synth.vesselInstances.data as Uint16Array;
   return {
-    vessel: vesselTarget(synth.vesselInstances.data as Uint16Array, DIMS),
+    vessel: vesselTarget(vessels, DIMS),
     faz: fazTarget(synth.faz3d.data as Uint8Array, DIMS),
+    vessels,
+  };
+}
+
+/**
+ * The clicked layer's mask against each vessel instance on that layer: its Dice with the
+ * clicked one and the best Dice with any other. A mask that ignores where the click was (what
+ * the first shipped nano did) scores about as well against another vessel as against the
+ * clicked one.
+ */
+function clickedLayerDice(seg: Uint8Array, vessels: Uint16Array, target: Target) {
+  const plane = DIMS[0] * DIMS[1];
+  const at = target.layer * plane;
+  const mask = seg.subarray(at, at + plane);
+  const layer = vessels.subarray(at, at + plane);
+  const clickedId = layer[target.y * DIMS[0] + target.x]!;
+  const ids = new Set(layer.filter((v) => v !== 0 && v !== clickedId));
+  const against = (id: number) =>
+    dice(
+      mask,
+      Uint8Array.from(layer, (v) => (v === id ? 1 : 0)),
+    );
+  return {
+    own: against(clickedId),
+    bestOther: Math.max(0, ...[...ids].map(against)),
+    others: ids.size,
   };
 }
 
@@ -116,6 +146,7 @@ let work: string;
 let workspace: string;
 let target: Target;
 let fazScene: Target;
+let vessels: Uint16Array;
 let server: CodeServer | undefined;
 let browser: Browser | undefined;
 let page: Page;
@@ -222,7 +253,7 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
     work = mkdtempSync(join(tmpdir(), 'sam-octa2-e2e-track-'));
     workspace = join(work, 'octa');
     mkdirSync(workspace);
-    ({ vessel: target, faz: fazScene } = writeScene(workspace));
+    ({ vessel: target, faz: fazScene, vessels } = writeScene(workspace));
     // A copy in the temporary workspace: the shared data set is never written.
     for (const f of [FAZ_VOLUME, FAZ_LABEL]) copyFileSync(join(OCTA500, f), join(workspace, f));
     server = await startCodeServer({
@@ -332,9 +363,23 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
     });
     assert.deepEqual(saved, propagated, 'the file holds the masks the editor showed');
     const segMask = Uint8Array.from(seg.data, (v) => (v === 1 ? 1 : 0));
-    // Reported, not asserted: the shipped nano model does not track vessels yet (its card,
-    // models/samocta2-nano/README.md: held-out synthetic vessel Dice 0.07), so a threshold here
-    // would either fail or be trivial. The Dice threshold is asserted on the synthetic FAZ below.
+    // On the clicked layer the mask must be the clicked vessel's: well above its overlap with
+    // any other vessel there, and at least half the bundle's held-out vessel Dice (its card:
+    // paper protocol, 5 positive and 3 negative points; one click is harder).
+    const onLayer = clickedLayerDice(segMask, vessels, target);
+    const layerFloor = HELD_OUT_SHARE * heldOutDice('rv');
+    console.log(
+      `clicked layer ${target.layer}: Dice ${onLayer.own.toFixed(3)} with the clicked vessel, ` +
+        `at most ${onLayer.bestOther.toFixed(3)} with the ${onLayer.others} others; floor ` +
+        `${layerFloor.toFixed(3)}`,
+    );
+    assert.ok(onLayer.others > 0, 'the clicked layer shows other vessels to compare with');
+    assert.ok(
+      onLayer.own >= Math.max(CLICKED_OVER_OTHERS * onLayer.bestOther, layerFloor),
+      `clicked-layer Dice ${onLayer.own.toFixed(3)}: not the clicked vessel's mask`,
+    );
+    // Reported, not asserted: through the stack the shipped nano does not yet beat the answers
+    // that need no tracking (models/samocta2-nano/README.md), so a 3D threshold would fail.
     const trivial = trivialBaselines(segMask, target.truth, target.layer);
     console.log(
       `tracked vessel vs synthetic instance: Dice ${dice(segMask, target.truth).toFixed(3)}; ` +

@@ -18,7 +18,10 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-FOCAL_WEIGHT, DICE_WEIGHT, IOU_WEIGHT, SCORE_WEIGHT = 20.0, 1.0, 1.0, 1.0
+FOCAL_WEIGHT, IOU_WEIGHT, SCORE_WEIGHT = 20.0, 1.0, 1.0
+# sam2's Dice weight is 1; on 2-pixel vessels focal 20 : Dice 1 still favours an empty mask
+# (the vessel phases of the shipped bundle ran with 10: pretrain_nano.py --dice-weight).
+WEIGHTS = {"dice": 1.0}
 # "bce": BCE on the IoU head's logits (see frame_loss). "l1": L1 on its sigmoid output, as
 # sam2 does; kept only to reproduce the shipped bundle's first phase, which used it.
 IOU_LOSS = {"mode": "bce"}
@@ -67,7 +70,7 @@ def frame_loss(decoder_out, iou_logits: torch.Tensor, target: torch.Tensor) -> t
     with torch.no_grad():
         picked_dice = 1.0 - dice_per_mask(logits[pick : pick + 1], target, eps=1e-6)[0]
     if present:
-        per_mask = FOCAL_WEIGHT * focal_per_mask(logits, target) + DICE_WEIGHT * dice_per_mask(logits, target)
+        per_mask = FOCAL_WEIGHT * focal_per_mask(logits, target) + WEIGHTS["dice"] * dice_per_mask(logits, target)
         loss = loss + per_mask.min()
         # On the logits: early on every candidate's IoU is 0, and a loss through the sigmoid
         # saturates the head there for good (it then predicts 0 for all and picks blindly).

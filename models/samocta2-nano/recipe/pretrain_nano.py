@@ -33,9 +33,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2] / "trainer"))
 sys.path.insert(0, str(HERE))
 
-from pretrain_draws import KINDS, draw_sequence  # noqa: E402
+from pretrain_draws import CLICK_STRIDES, KINDS, draw_sequence  # noqa: E402
 from pretrain_images import image_step_loss  # noqa: E402
-from pretrain_loss import IOU_LOSS, frame_loss  # noqa: E402
+from pretrain_loss import IOU_LOSS, WEIGHTS, frame_loss  # noqa: E402
 from samocta2.config import DEFAULTS, deep_merge  # noqa: E402
 from samocta2.data.sequences import SequenceSource, load_folder  # noqa: E402
 from samocta2.model import build_sam2_model  # noqa: E402
@@ -80,15 +80,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", required=True, nargs="+", help="folders of synthetic volumes (sam-octa2 synth)")
     p.add_argument("--out", type=Path, required=True, help="checkpoint to write ({'model': state_dict})")
     p.add_argument("--init", type=Path, help="start from this checkpoint instead of random weights")
+    p.add_argument("--reinit", default="", help="comma-separated modules (e.g. sam_mask_decoder) put back to random")
+    p.add_argument("--freeze", default="", help="comma-separated modules (e.g. image_encoder) kept as they are")
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--frames", default="3,6", help="sequence length range")
     p.add_argument("--targets", default="rv:3,faz:1", help="how often each object kind is drawn")
+    p.add_argument("--click-strides", default="1,2", help="layer strides of click sequences (pretrain_draws.py)")
     p.add_argument("--kinds", default="paper:1,baseline:1,click:2", help="how often each draw kind is used")
     p.add_argument("--image-steps", type=int, default=0, help="first steps: batches of single prompted layers")
     p.add_argument("--image-share", type=float, default=0.0, help="after --image-steps, share of image steps")
     p.add_argument("--image-batch", type=int, default=8, help="layers per image step")
+    p.add_argument("--image-single", type=float, default=0.5, help="share of image steps made of single clicks")
+    p.add_argument("--same-layer", type=float, default=0.0,
+                   help="share of image steps that prompt different vessels on one layer (pretrain_images.py)")
+    p.add_argument("--dice-weight", type=float, default=1.0, help="Dice term's weight beside focal 20")
     p.add_argument("--iou-loss", choices=("bce", "l1"), default="bce", help="see pretrain_loss.py")
     p.add_argument("--save-every", type=int, default=100)
     p.add_argument("--stop-after", type=int, default=0, help="stop (and save) after this step; 0 = --steps")
@@ -97,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.manual_seed(args.seed)
     IOU_LOSS["mode"] = args.iou_loss
+    WEIGHTS["dice"] = args.dice_weight
+    CLICK_STRIDES["choices"] = tuple(int(v) for v in args.click_strides.split(","))
     lo, hi = (int(v) for v in args.frames.split(","))
     sampling = deep_merge(DEFAULTS["sampling"], {"frames": [lo, hi]})
     target_w, kind_w = weights(args.targets, ("rv", "faz")), weights(args.kinds, KINDS)
@@ -104,8 +113,15 @@ def main(argv: list[str] | None = None) -> int:
     model = build_sam2_model("nano")
     if args.init:
         model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
+    for name in filter(None, args.reinit.split(",")):
+        # A module stuck in a poor solution starts over; the rest keeps what it learned.
+        fresh = getattr(build_sam2_model("nano"), name).state_dict()
+        getattr(model, name).load_state_dict(fresh)
+    for name in filter(None, args.freeze.split(",")):
+        getattr(model, name).requires_grad_(False)
     model.train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    trained = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trained, lr=args.lr, weight_decay=0.01)
     warmup = min(50, args.steps // 10)
 
     def lr_at(step: int, elapsed_s: float) -> float:
@@ -136,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         optimizer.zero_grad(set_to_none=True)
         if step < args.image_steps or rng.random() < args.image_share:
             target, kind, frames = "mixed", "image", args.image_batch
-            loss, dice = image_step_loss(model, rng, sources, target_w, args.image_batch)
+            loss, dice = image_step_loss(
+                model, rng, sources, target_w, args.image_batch, args.image_single, args.same_layer
+            )
         else:
             target = str(rng.choice(list(target_w), p=list(target_w.values())))
             kind = str(rng.choice(list(kind_w), p=list(kind_w.values())))
@@ -146,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             frames = len(seq.frames)
             loss, dice = sequence_step_loss(model, seq)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(trained, 1.0)
         optimizer.step()
         step += 1
         recent[target] = (recent[target] + [dice])[-50:]
