@@ -19,12 +19,12 @@ from samocta2.data.sequences import Draw, Sequence, SequenceSource
 BASELINE = Draw(frames=4, prompted=2, positive=5, negative=3)
 KINDS = ("paper", "baseline", "click")
 # Layer strides of "click" sequences. Wider strides put more layers past the object's ends,
-# where the track must stop (the last phase of the shipped bundle used 1, 2, 4 and 8).
+# where the track must stop (phases e2 and e3 of the shipped bundle used strides up to 8 and 4).
 CLICK_STRIDES = {"choices": (1, 2)}
 
 
 def draw_click(rng: np.random.Generator, source: SequenceSource, index: int, length: int) -> Sequence:
-    """One click on a layer where the object shows most, layers at a stride from CLICK_STRIDES around it."""
+    """One click on a layer where the object shows most, layers at a CLICK_STRIDES stride around it."""
     ci, obj, present = source.objects[index % len(source.objects)]
     case = source.cases[ci]
     depth = case.frames.shape[0]

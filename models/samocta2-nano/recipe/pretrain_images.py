@@ -78,7 +78,7 @@ def image_step_loss(
     single_share: the share of steps made of single clicks (the rest: multi-point prompts);
     same_layer_share: the share of vessel steps drawn by draw_same_layer."""
     single = bool(rng.random() < single_share)
-    if "rv" in sources and rng.random() < same_layer_share:
+    if same_layer_share > 0 and "rv" in sources and rng.random() < same_layer_share:
         items = draw_same_layer(rng, sources["rv"], single, batch)
     else:
         items = []

@@ -80,7 +80,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", required=True, nargs="+", help="folders of synthetic volumes (sam-octa2 synth)")
     p.add_argument("--out", type=Path, required=True, help="checkpoint to write ({'model': state_dict})")
     p.add_argument("--init", type=Path, help="start from this checkpoint instead of random weights")
-    p.add_argument("--reinit", default="", help="comma-separated modules (e.g. sam_mask_decoder) put back to random")
     p.add_argument("--freeze", default="", help="comma-separated modules (e.g. image_encoder) kept as they are")
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--lr", type=float, default=5e-4)
@@ -113,10 +112,6 @@ def main(argv: list[str] | None = None) -> int:
     model = build_sam2_model("nano")
     if args.init:
         model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
-    for name in filter(None, args.reinit.split(",")):
-        # A module stuck in a poor solution starts over; the rest keeps what it learned.
-        fresh = getattr(build_sam2_model("nano"), name).state_dict()
-        getattr(model, name).load_state_dict(fresh)
     for name in filter(None, args.freeze.split(",")):
         getattr(model, name).requires_grad_(False)
     model.train()
