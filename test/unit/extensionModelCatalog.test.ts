@@ -166,5 +166,9 @@ test('an editor gets the model list, loads the picked model, and shows its statu
   );
   await pick('samocta2-nano');
   const picked = await waitFor('models', 2);
-  assert.equal(picked.selected, 'file:///ext/models/samocta2-nano', 'the picker switches the active editor');
+  assert.equal(
+    picked.selected,
+    'file:///ext/models/samocta2-nano',
+    'the picker switches the active editor',
+  );
 });
