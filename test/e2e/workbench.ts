@@ -41,6 +41,15 @@ export async function launchBrowser(): Promise<Browser> {
   };
 }
 
+/** A browser whose frames all switch on the webview's test hook before their scripts run. */
+export async function launchBrowserWithTestHook(): Promise<Browser> {
+  const browser = await launchBrowser();
+  await browser.context.addInitScript(() => {
+    (window as { __samOcta2EnableTestHook?: boolean }).__samOcta2EnableTestHook = true;
+  });
+  return browser;
+}
+
 export async function openWorkbench(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
