@@ -1,22 +1,18 @@
-import { Uri, createPanel, recorded, resetMock } from './vscodeMock';
+import { recorded, resetMock } from './vscodeMock';
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
-import type * as vscode from 'vscode';
 import { encodeRuns } from '../../src/core/labels/maskRuns';
 import { readNifti } from '../../src/core/nifti/readNifti';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
-import { activate } from '../../src/extension/extension';
-import type { VolumeDocument } from '../../src/extension/volumeDocument';
-import type { VolumeEditorProvider } from '../../src/extension/volumeEditorProvider';
 import type { TrackedObjectState, TrackingEdit } from '../../src/protocol/editorMessages';
 import { fromState, toState } from '../../src/webview/tracking/trackedObjects';
 import { LayerStroke } from '../../src/webview/brush/layerStroke';
+import { openVolumeEditor, token } from './openVolumeEditor';
 
 // A brush stroke on a tracked object, made as the webview makes it (LayerStroke on the object's
 // layer mask, before/after states from trackedObjects), through the host's edit stack and Save.
 const DIMS: [number, number, number] = [6, 5, 3];
 const COUNT = 90;
-const token = { isCancellationRequested: false } as vscode.CancellationToken;
 const geo = { dims: DIMS, axis: 2 as const };
 
 function object(inside: number[]): TrackedObjectState {
@@ -44,30 +40,7 @@ beforeEach(() => {
 });
 
 test('a brush edit of an object saves into .seg.nii.gz and undoes with the rest', async () => {
-  activate({
-    subscriptions: [],
-    extensionUri: Uri.file('/ext'),
-  } as unknown as vscode.ExtensionContext);
-  const provider = recorded.customEditors[0]!.provider as VolumeEditorProvider;
-  const changes: vscode.CustomDocumentEditEvent<VolumeDocument>[] = [];
-  provider.onDidChangeCustomDocument((e) =>
-    changes.push(e as vscode.CustomDocumentEditEvent<VolumeDocument>),
-  );
-  const document = await provider.openCustomDocument(
-    Uri.file('/ws/eye.nii.gz') as unknown as vscode.Uri,
-    { backupId: undefined, untitledDocumentData: undefined },
-    token,
-  );
-  const panel = createPanel();
-  await provider.resolveCustomEditor(document, panel as unknown as vscode.WebviewPanel, token);
-  panel.receive({ type: 'ready' });
-  for (
-    let i = 0;
-    i < 300 && !panel.posted.some((m) => (m as { type: string }).type === 'models');
-    i++
-  ) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const { provider, document, panel, changes } = await openVolumeEditor();
   const added = object([30]); // pixel (0, 0) of layer 1
   panel.receive({
     type: 'edit',
