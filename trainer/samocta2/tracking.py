@@ -82,19 +82,26 @@ def track_sequence(
 
     images: (T, 3, S, S); point_inputs: sequence position -> sam2 point_inputs (at least one).
     """
+    return track_backbone(model, _encode(model, images, activation_checkpointing), point_inputs)
+
+
+def track_backbone(
+    model: torch.nn.Module, backbone_out: dict, point_inputs: dict[int, dict[str, torch.Tensor]]
+) -> TrackOutput:
+    """track_sequence on image features already computed (SAM2Base.forward_image's output), so
+    that a caller with a frozen encoder can compute them once and track many times."""
     # track_step keeps the object score only in eval mode; the mask decoder returns it as its
     # 4th output on every call, so a hook collects it (one decoder call per frame).
     scores: list[torch.Tensor] = []
     hook = model.sam_mask_decoder.register_forward_hook(lambda _m, _i, out: scores.append(out[3]))
     try:
-        return _track(model, images, point_inputs, activation_checkpointing, scores)
+        return _track(model, backbone_out, point_inputs, scores)
     finally:
         hook.remove()
 
 
-def _track(model, images, point_inputs, activation_checkpointing, scores) -> TrackOutput:
-    num_frames = images.shape[0]
-    backbone_out = _encode(model, images, activation_checkpointing)
+def _track(model, backbone_out, point_inputs, scores) -> TrackOutput:
+    num_frames = backbone_out["backbone_fpn"][0].shape[0]
     _, feats, pos, sizes = model._prepare_backbone_features(backbone_out)
     output_dict: dict[str, dict[int, dict]] = {"cond_frame_outputs": {}, "non_cond_frame_outputs": {}}
     logits: dict[int, torch.Tensor] = {}

@@ -39,7 +39,12 @@ from pretrain_loss import IOU_LOSS, WEIGHTS, frame_loss  # noqa: E402
 from samocta2.config import DEFAULTS, deep_merge  # noqa: E402
 from samocta2.data.sequences import SequenceSource, load_folder  # noqa: E402
 from samocta2.model import build_sam2_model  # noqa: E402
-from samocta2.tracking import frames_to_images, sequence_point_inputs, track_sequence  # noqa: E402
+from samocta2.tracking import (  # noqa: E402
+    frames_to_images,
+    sequence_point_inputs,
+    track_backbone,
+    track_sequence,
+)
 
 
 def weights(text: str, known: tuple[str, ...]) -> dict[str, float]:
@@ -52,8 +57,9 @@ def weights(text: str, known: tuple[str, ...]) -> dict[str, float]:
     return {k: v / total for k, v in pairs.items()}
 
 
-def sequence_step_loss(model, seq) -> tuple[torch.Tensor, float]:
-    """Mean frame loss of one tracked sequence and the mean Dice of the masks SAM 2 keeps."""
+def sequence_step_loss(model, seq, backbone_out: dict | None = None) -> tuple[torch.Tensor, float]:
+    """Mean frame loss of one tracked sequence and the mean Dice of the masks SAM 2 keeps.
+    backbone_out: the frames' image features when already computed (pretrain_memory.py)."""
     calls: list = []
     iou_logits: list = []
     decoder = model.sam_mask_decoder
@@ -62,8 +68,12 @@ def sequence_step_loss(model, seq) -> tuple[torch.Tensor, float]:
         decoder.iou_prediction_head.layers[-1].register_forward_hook(lambda _m, _i, out: iou_logits.append(out)),
     ]
     try:
-        images = frames_to_images(seq.frames, model.image_size, torch.device("cpu"))
-        track_sequence(model, images, sequence_point_inputs(seq, model.image_size, torch.device("cpu")))
+        point_inputs = sequence_point_inputs(seq, model.image_size, torch.device("cpu"))
+        if backbone_out is None:
+            images = frames_to_images(seq.frames, model.image_size, torch.device("cpu"))
+            track_sequence(model, images, point_inputs)
+        else:
+            track_backbone(model, backbone_out, point_inputs)
     finally:
         for hook in hooks:
             hook.remove()
