@@ -18,10 +18,11 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-FOCAL_WEIGHT, IOU_WEIGHT, SCORE_WEIGHT = 20.0, 1.0, 1.0
+FOCAL_WEIGHT, IOU_WEIGHT = 20.0, 1.0
 # sam2's Dice weight is 1; on 2-pixel vessels focal 20 : Dice 1 still favours an empty mask
 # (the vessel phases of the shipped bundle ran with 10: pretrain_nano.py --dice-weight).
-WEIGHTS = {"dice": 1.0}
+# The object score's weight is sam2's 1, except in phase f (pretrain_memory.py --score-weight).
+WEIGHTS = {"dice": 1.0, "score": 1.0}
 # "bce": BCE on the IoU head's logits (see frame_loss). "l1": L1 on its sigmoid output, as
 # sam2 does; kept only to reproduce the shipped bundle's first phase, which used it.
 IOU_LOSS = {"mode": "bce"}
@@ -63,7 +64,7 @@ def frame_loss(decoder_out, iou_logits: torch.Tensor, target: torch.Tensor) -> t
     masks, ious, _tokens, score = decoder_out
     logits = F.interpolate(masks.float(), size=target.shape, mode="bilinear", align_corners=False)[0]
     present = bool(target.any())
-    loss = SCORE_WEIGHT * F.binary_cross_entropy_with_logits(
+    loss = WEIGHTS["score"] * F.binary_cross_entropy_with_logits(
         score.float().reshape(()), torch.tensor(1.0 if present else 0.0)
     )
     pick = int(ious[0].argmax())
