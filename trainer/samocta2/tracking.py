@@ -85,6 +85,16 @@ def track_sequence(
     return track_backbone(model, _encode(model, images, activation_checkpointing), point_inputs)
 
 
+def project_encoder_output(model: torch.nn.Module, encoder_out: dict) -> dict:
+    """The image encoder's raw outputs -> what SAM2Base.forward_image returns: the two high-res
+    levels projected by the mask decoder's conv_s0/conv_s1. Callers that cache a frozen
+    encoder's outputs apply it per use, so the (trainable) projections stay in the graph."""
+    fpn = list(encoder_out["backbone_fpn"])
+    fpn[0] = model.sam_mask_decoder.conv_s0(fpn[0])
+    fpn[1] = model.sam_mask_decoder.conv_s1(fpn[1])
+    return {"backbone_fpn": fpn, "vision_pos_enc": list(encoder_out["vision_pos_enc"])}
+
+
 def track_backbone(
     model: torch.nn.Module, backbone_out: dict, point_inputs: dict[int, dict[str, torch.Tensor]]
 ) -> TrackOutput:

@@ -20,6 +20,7 @@ from samocta2.tracking import (
     logits_at,
     points_to_inputs,
     predict_masks,
+    project_encoder_output,
     track_backbone,
     track_sequence,
 )
@@ -73,9 +74,9 @@ def test_eval_track_matches_the_video_predictor(models, case):
 
 
 def test_track_on_precomputed_features_is_the_same_track(models):
-    """track_backbone (a frozen encoder's outputs computed once, as the nano recipe's memory phase
-    caches them: the image encoder, then the mask decoder's two high-res projections) gives the
-    same masks and object scores as track_sequence on the images."""
+    """track_backbone on the image encoder's raw outputs made whole by project_encoder_output (as
+    the nano recipe's cached-encoder phases use them) gives the same masks and object scores as
+    track_sequence on the images."""
     model, _predictor = models
     _name, seed, frames, prompts = CASES[0]
     layers = window_volume(synthetic_layers(seed, frames))
@@ -92,11 +93,7 @@ def test_track_on_precomputed_features_is_the_same_track(models):
     }
     with torch.no_grad():
         direct = track_sequence(model, images, point_inputs)
-        encoded = model.image_encoder(images)
-        fpn = list(encoded["backbone_fpn"])
-        fpn[0] = model.sam_mask_decoder.conv_s0(fpn[0])
-        fpn[1] = model.sam_mask_decoder.conv_s1(fpn[1])
-        cached = track_backbone(model, {"backbone_fpn": fpn, "vision_pos_enc": encoded["vision_pos_enc"]}, point_inputs)
+        cached = track_backbone(model, project_encoder_output(model, model.image_encoder(images)), point_inputs)
     assert len(cached.masks) == frames
     for a, b in zip(direct.masks + direct.object_scores, cached.masks + cached.object_scores):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4)

@@ -36,7 +36,7 @@ from samocta2 import prompts  # noqa: E402
 from samocta2.config import DEFAULTS  # noqa: E402
 from samocta2.data.sequences import load_folder  # noqa: E402
 from samocta2.model import build_sam2_model  # noqa: E402
-from samocta2.tracking import frames_to_images  # noqa: E402
+from samocta2.tracking import frames_to_images, project_encoder_output  # noqa: E402
 
 
 class Layer:
@@ -72,12 +72,10 @@ def encode_layers(model, cases, per_case: int, rng: np.random.Generator, min_obj
 
 def step_loss(model, layers: list[Layer], picks: list[tuple[int, int]], single: bool, rng, sampling):
     """picks: (layer index, object id) per item. Mean frame loss and mean Dice of kept masks."""
-    dec = model.sam_mask_decoder
     fpn = [torch.cat([layers[i].fpn[lvl] for i, _ in picks]).float() for lvl in range(3)]
     pos = [torch.cat([layers[i].pos[lvl] for i, _ in picks]).float() for lvl in range(3)]
-    # What SAM2Base.forward_image does after the encoder: the decoder's own projections.
-    fpn[0], fpn[1] = dec.conv_s0(fpn[0]), dec.conv_s1(fpn[1])
-    _, feats, pos_flat, sizes = model._prepare_backbone_features({"backbone_fpn": fpn, "vision_pos_enc": pos})
+    backbone_out = project_encoder_output(model, {"backbone_fpn": fpn, "vision_pos_enc": pos})
+    _, feats, pos_flat, sizes = model._prepare_backbone_features(backbone_out)
     items = []
     for i, obj in picks:
         m = layers[i].labels == obj

@@ -54,7 +54,7 @@ from samocta2.config import DEFAULTS, deep_merge  # noqa: E402
 from samocta2.data.sequences import Sequence, SequenceSource, load_folder  # noqa: E402
 from samocta2.data.volumes import Case  # noqa: E402
 from samocta2.model import build_sam2_model  # noqa: E402
-from samocta2.tracking import frames_to_images  # noqa: E402
+from samocta2.tracking import frames_to_images, project_encoder_output  # noqa: E402
 
 KINDS = ("click", "baseline")
 
@@ -96,10 +96,8 @@ class FeatureCache:
     def backbone_out(self, model, case: str, layers: list[int]) -> dict:
         """What SAM2Base.forward_image returns for these layers (its decoder projections included)."""
         fpn = [level[layers].float() for level in self.fpn[case]]
-        fpn[0] = model.sam_mask_decoder.conv_s0(fpn[0])
-        fpn[1] = model.sam_mask_decoder.conv_s1(fpn[1])
         pos = [p.expand(len(layers), -1, -1, -1) for p in self.pos]
-        return {"backbone_fpn": fpn, "vision_pos_enc": pos}
+        return project_encoder_output(model, {"backbone_fpn": fpn, "vision_pos_enc": pos})
 
 
 def draw(rng: np.random.Generator, source: SequenceSource, kind: str, length: int) -> Sequence:
@@ -187,8 +185,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.memory_norm:
         found = rescale_memory(model, cache, sources["rv" if "rv" in sources else "faz"], args.memory_norm)
-        print(json.dumps({"event": "memory rescaled", "from_norm": round(found, 1), "to_norm": args.memory_norm}),
-              flush=True)
+        rescaled = found >= 2 * args.memory_norm
+        print(json.dumps({"event": "memory norm", "found": round(found, 1),
+                          "rescaled_to": args.memory_norm if rescaled else None}), flush=True)
     if args.reinit_score_head:
         for layer in model.sam_mask_decoder.pred_obj_score_head.layers:
             layer.reset_parameters()
