@@ -69,6 +69,17 @@ export function parseNumberPair(text: string, name: string): [number, number] {
   return [values[0], values[1]];
 }
 
+/** "240,319" → [240, 319]; range checks are the caller's. */
+export function parseIntegerPair(text: string, name: string): [number, number] {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length !== 2 || !parts.every((p) => /^\d+$/.test(p))) {
+    throw new UsageError(
+      `--${name} must be two whole numbers separated by a comma, e.g. 240,319; got '${text}'.`,
+    );
+  }
+  return [Number(parts[0]), Number(parts[1])];
+}
+
 /** A file-name stem without directories or odd characters. */
 export function parseName(text: string, name = 'name'): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(text)) {

@@ -112,6 +112,10 @@ test('bad arguments exit 2 with the problem and the usage, and write nothing', a
     [['synth', '--out', out, '--name', '../up'], /--name must be/],
     [['synth', '--out', out, '--slab', '0.5'], /--slab must be two numbers/],
     [['synth', '--out', out, '--slab', '0.6,0.5'], /Slab must be two depth fractions/],
+    [['synth', '--out', out, '--layers', '3'], /--layers must be two whole numbers/],
+    [['synth', '--out', out, '--layers', '2.5,9'], /--layers must be two whole numbers/],
+    [['synth', '--out', out, '--size', '32x32x24', '--layers', '9,4'], /0 ≤ FIRST ≤ LAST < 24/],
+    [['synth', '--out', out, '--size', '32x32x24', '--layers', '4,24'], /0 ≤ FIRST ≤ LAST < 24/],
     [['synth', '--out', out, '--colour', 'red'], /Unknown option '--colour'/],
   ];
   for (const [argv, message] of cases) {

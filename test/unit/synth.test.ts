@@ -207,6 +207,46 @@ test('meta gives each vessel its layers and a point inside it', () => {
   assert.equal(innermostPixel(vesselInstances.data as Uint16Array, volume.dims, v.id, 0), null);
 });
 
+test('a window of layers holds those layers of the whole volume, placed at their depth', () => {
+  const whole = mediumVolume();
+  const [first, last] = [70, 109];
+  const part = generateSyntheticOcta({ seed: 7, size: MEDIUM, layers: [first, last] });
+  const nxy = MEDIUM[0] * MEDIUM[1];
+  const slice = (v: SynthResult['volume']) => v.data.slice(first * nxy, (last + 1) * nxy);
+  assert.deepEqual([...part.volume.dims], [MEDIUM[0], MEDIUM[1], last - first + 1]);
+  assert.deepEqual(part.volume.data, slice(whole.volume));
+  assert.deepEqual(part.vesselInstances.data, slice(whole.vesselInstances));
+  assert.deepEqual(part.faz3d.data, slice(whole.faz3d));
+  assert.deepEqual(part.enfaceRv.data, whole.enfaceRv.data);
+  const dz = part.volume.spacingMm[2];
+  assert.equal(part.volume.affine[11], first * dz);
+  assert.equal(part.enfaceRv.affine[11], 0);
+
+  // Every depth in the meta is of the window.
+  const { meta } = part;
+  assert.deepEqual(meta.keptLayers, [first, last]);
+  assert.deepEqual(whole.meta.keptLayers, [0, MEDIUM[2] - 1]);
+  const near = (a: number, b: number) => Math.abs(a - b) < 1e-3;
+  assert.ok(near(meta.retina.atFoveaK.ilm, whole.meta.retina.atFoveaK.ilm - first));
+  assert.ok(near(meta.retina.bmRangeK[1], whole.meta.retina.bmRangeK[1] - first));
+  assert.ok(whole.meta.faz.layers && meta.faz.layers);
+  assert.deepEqual(meta.faz.layers, [
+    Math.max(whole.meta.faz.layers[0], first) - first,
+    Math.min(whole.meta.faz.layers[1], last) - first,
+  ]);
+  assert.ok(meta.vessels.length > 0);
+  for (const v of meta.vessels) {
+    const w = whole.meta.vessels.find((x) => x.id === v.id);
+    assert.ok(w, `vessel ${v.id} is in the whole volume`);
+    assert.deepEqual(v.layers, [
+      Math.max(w.layers[0], first) - first,
+      Math.min(w.layers[1], last) - first,
+    ]);
+    const [i, j, k] = v.point;
+    assert.equal(part.vesselInstances.data[i + MEDIUM[0] * (j + MEDIUM[1] * k)], v.id);
+  }
+});
+
 test('bad options are refused with what is supported', () => {
   const bad: [object, RegExp][] = [
     [{ seed: 1.5 }, /Seed must be an integer/],
@@ -215,6 +255,9 @@ test('bad options are refused with what is supported', () => {
     [{ seed: 1, size: [2048, 2048, 64] }, /at most 134217728/],
     [{ seed: 1, size: [64.5, 64, 64] }, /whole numbers/],
     [{ seed: 1, slab: [0.6, 0.4] }, /Slab must be two depth fractions/],
+    [{ seed: 1, size: [32, 32, 24], layers: [5, 24] }, /0 ≤ FIRST ≤ LAST < 24/],
+    [{ seed: 1, size: [32, 32, 24], layers: [9, 4] }, /0 ≤ FIRST ≤ LAST < 24/],
+    [{ seed: 1, size: [32, 32, 24], layers: [1.5, 4] }, /Layers must be FIRST,LAST/],
   ];
   for (const [options, message] of bad) {
     assert.throws(

@@ -11,11 +11,18 @@ import {
   SynthOptionsError,
 } from '../../core/synth/synthOptions';
 import type { Volume } from '../../core/volume/volume';
-import { parseInteger, parseName, parseNumberPair, parseOptions, parseSize } from '../args';
+import {
+  parseInteger,
+  parseIntegerPair,
+  parseName,
+  parseNumberPair,
+  parseOptions,
+  parseSize,
+} from '../args';
 import { EXIT_OK, UsageError, type CliCommand, type CliIo } from '../command';
 import { ensureWritableDir, writeFileAtomic } from '../files';
 
-const USAGE = `Usage: sam-octa2 synth --out DIR [--seed N] [--size WxHxD] [--name NAME] [--slab TOP,BOTTOM]
+const USAGE = `Usage: sam-octa2 synth --out DIR [--seed N] [--size WxHxD] [--name NAME] [--slab TOP,BOTTOM] [--layers FIRST,LAST]
 
 Writes a synthetic OCTA volume (uint8, 3 mm × 3 mm field, 2 mm deep, like OCTA-500 3M) and its labels:
   DIR/NAME.nii.gz          the volume
@@ -31,6 +38,10 @@ Options:
   --size WxHxD       voxels along x, y and depth, each 8–2048, at most 134217728 in all (default ${DEFAULT_SIZE.join('x')})
   --name NAME        file-name stem (default synth-SEED)
   --slab TOP,BOTTOM  depth of the retina (ILM, BM) as fractions of the depth axis (default 0.4,0.55)
+  --layers FIRST,LAST
+                     write only depths FIRST..LAST of the generated volume (as OCTA-500's layer
+                     samples are windows of a 640-layer scan); e.g. --size 128x128x640 --layers 240,319
+                     is 80 layers around the large vessels and the FAZ at OCTA-500's depth sampling
   -h, --help         this text
 `;
 
@@ -48,6 +59,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     size: { type: 'string' },
     name: { type: 'string' },
     slab: { type: 'string' },
+    layers: { type: 'string' },
   });
   if (typeof values.out !== 'string' || values.out === '')
     throw new UsageError('--out DIR is required.');
@@ -56,10 +68,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const size: [number, number, number] =
     typeof values.size === 'string' ? parseSize(values.size) : [...DEFAULT_SIZE];
   const slab = typeof values.slab === 'string' ? parseNumberPair(values.slab, 'slab') : undefined;
+  const layers =
+    typeof values.layers === 'string' ? parseIntegerPair(values.layers, 'layers') : undefined;
   const name = typeof values.name === 'string' ? parseName(values.name) : `synth-${seed}`;
   const out = values.out;
 
-  const options = { seed, size, slab };
+  const options = { seed, size, slab, layers };
   try {
     resolveSynthOptions(options); // bad sizes are reported before anything touches the disk
   } catch (error) {
@@ -96,7 +110,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   lines.push(`  ${name}.json`);
   const totalMs = performance.now() - started;
   io.stdout(
-    `Synthetic OCTA, seed ${seed}, ${size.join('x')}: ${result.meta.vesselCount} vessels, ` +
+    `Synthetic OCTA, seed ${seed}, ${size.join('x')}${layers ? `, layers ${layers.join('-')}` : ''}: ${result.meta.vesselCount} vessels, ` +
       `FAZ ${result.meta.faz.areaMm2} mm², in ${out}\n${lines.join('\n')}\n` +
       `Generated in ${(generatedMs / 1000).toFixed(2)} s, written in ${((totalMs - generatedMs) / 1000).toFixed(2)} s.\n`,
   );

@@ -22,6 +22,8 @@ export interface MetaInputs {
   dims: [number, number, number];
   spacingMm: [number, number, number];
   slab: [number, number];
+  /** The generated volume's depths kept; `dims` and `labels` are of this window. */
+  keptLayers: [number, number];
   geometry: RetinaGeometry;
   columns: ColumnMaps;
   faz: FazShape;
@@ -35,9 +37,10 @@ export interface MetaInputs {
 export function buildMeta(m: MetaInputs): SynthMeta {
   const [sx, sy, sz] = m.spacingMm;
   const fovea = m.geometry.params.fovea;
+  const first = m.keptLayers[0];
   const atFovea = m.geometry.column(fovea[0], fovea[1]);
   const atFoveaK = Object.fromEntries(
-    Object.entries(atFovea).map(([name, mm]) => [name, round(mm / sz)]),
+    Object.entries(atFovea).map(([name, mm]) => [name, round(mm / sz - first)]),
   ) as unknown as SurfaceDepths;
   const enfaceCounts = new Int32Array(m.instances.count + 1);
   for (const id of m.instances.footprint) enfaceCounts[id]++;
@@ -56,6 +59,7 @@ export function buildMeta(m: MetaInputs): SynthMeta {
     seed: m.seed,
     dims: m.dims,
     spacingMm: m.spacingMm,
+    keptLayers: m.keptLayers,
     fieldOfViewMm: [...FIELD_OF_VIEW_MM],
     axes: 'i = x (along a B-scan), j = y (B-scan index), k = depth (downward); voxel (i, j, k) at mm (i·dx, j·dy, k·dz)',
     instances:
@@ -65,8 +69,8 @@ export function buildMeta(m: MetaInputs): SynthMeta {
       foveaMm: [round(fovea[0]), round(fovea[1])],
       foveaVoxel: [Math.round(fovea[0] / sx), Math.round(fovea[1] / sy)],
       atFoveaK,
-      ilmRangeK: range(m.columns.ilm),
-      bmRangeK: range(m.columns.bm),
+      ilmRangeK: range(m.columns.ilm, first),
+      bmRangeK: range(m.columns.bm, first),
       discSide: m.discOnLeft ? 'low-i' : 'high-i',
     },
     faz: {
@@ -83,14 +87,15 @@ export function buildMeta(m: MetaInputs): SynthMeta {
   };
 }
 
-function range(values: Float32Array): [number, number] {
+/** Smallest and largest value, as layers of the kept window. */
+function range(values: Float32Array, first: number): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  return [round(lo), round(hi)];
+  return [round(lo - first), round(hi - first)];
 }
 
 function round(v: number): number {

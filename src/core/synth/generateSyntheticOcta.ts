@@ -14,6 +14,7 @@ import { PLEXUS_BAND_SHARE, renderVolume } from './renderVolume';
 import { columnMaps, drawRetinaParams, RetinaGeometry } from './retinaGeometry';
 import { rasterizeVessels } from './rasterizeVessels';
 import { buildMeta } from './buildSynthMeta';
+import { depthWindow, occupiedLayers } from './depthWindow';
 import type { SynthMeta } from './synthMeta';
 import { FIELD_OF_VIEW_MM, resolveSynthOptions, type SynthOptions } from './synthOptions';
 import { settleInstances } from './vesselInstances';
@@ -41,7 +42,7 @@ const PLEXUS_STYLES: readonly [PlexusStyle, PlexusStyle, PlexusStyle] = [
 ];
 
 export function generateSyntheticOcta(options: SynthOptions): SynthResult {
-  const { seed, dims, spacingMm, slab } = resolveSynthOptions(options);
+  const { seed, dims, spacingMm, slab, layers } = resolveSynthOptions(options);
   const rng = new Random(seed);
   const field = FIELD_OF_VIEW_MM;
   const pixelMm: [number, number] = [spacingMm[0], spacingMm[1]];
@@ -83,36 +84,43 @@ export function generateSyntheticOcta(options: SynthOptions): SynthResult {
     rng: rng.fork('render'),
   });
 
-  const volume = (type: Volume['type'], data: Volume['data'], layers = dims[2]): Volume => {
-    const sz = layers === 1 ? field[2] : spacingMm[2];
+  const window = depthWindow(dims, layers);
+  const keptDims: [number, number, number] = [dims[0], dims[1], window.layers];
+  const keptLabels = window.keep(raster.labels);
+  const keptFaz = window.keep(fazLabel.volume);
+  const volume = (type: Volume['type'], data: Volume['data'], enface = false): Volume => {
+    const sz = enface ? field[2] : spacingMm[2];
+    // The window's first layer sits at its depth in the generated volume.
+    const z0 = enface ? 0 : window.first * spacingMm[2];
     return {
-      dims: [dims[0], dims[1], layers],
+      dims: [dims[0], dims[1], enface ? 1 : window.layers],
       spacingMm: [spacingMm[0], spacingMm[1], sz],
-      affine: [spacingMm[0], 0, 0, 0, 0, spacingMm[1], 0, 0, 0, 0, sz, 0, 0, 0, 0, 1],
+      affine: [spacingMm[0], 0, 0, 0, 0, spacingMm[1], 0, 0, 0, 0, sz, z0, 0, 0, 0, 1],
       type,
       data,
     };
   };
   const meta = buildMeta({
     seed,
-    dims,
+    dims: keptDims,
     spacingMm,
     slab,
+    keptLayers: layers,
     geometry,
     columns,
     faz,
-    fazLabel,
+    fazLabel: { ...fazLabel, volume: keptFaz, layers: occupiedLayers(keptFaz, keptDims) },
     forest,
     instances,
-    labels: raster.labels,
+    labels: keptLabels,
     discOnLeft,
   });
   return {
-    volume: volume('uint8', voxels),
-    vesselInstances: volume('uint16', raster.labels),
-    faz3d: volume('uint8', fazLabel.volume),
-    enfaceRv: volume('uint8', instances.enface, 1),
-    enfaceFaz: volume('uint8', fazLabel.enface, 1),
+    volume: volume('uint8', window.keep(voxels)),
+    vesselInstances: volume('uint16', keptLabels),
+    faz3d: volume('uint8', keptFaz),
+    enfaceRv: volume('uint8', instances.enface, true),
+    enfaceFaz: volume('uint8', fazLabel.enface, true),
     meta,
   };
 }

@@ -33,6 +33,11 @@ export interface SynthMeta {
   seed: number;
   dims: [number, number, number];
   spacingMm: [number, number, number];
+  /**
+   * Depths [first, last] of the generated volume kept in this one (`sam-octa2 synth --layers`);
+   * every k in this record is of the kept volume: k here = k generated − first.
+   */
+  keptLayers: [number, number];
   fieldOfViewMm: [number, number, number];
   axes: string;
   instances: string;

@@ -15,6 +15,12 @@ export interface SynthOptions {
    * BM ≈ 350 of 640). Small test volumes may want a thicker slab.
    */
   slab?: readonly [number, number];
+  /**
+   * Keep only depths FIRST..LAST (inclusive) of the generated volume, as OCTA-500's layer-stack
+   * samples keep a window of consecutive depths: a small volume at OCTA-500's depth sampling.
+   * Default: every layer.
+   */
+  layers?: readonly [number, number];
 }
 
 /** Field of view kept for every size, as in an OCTA-500 3M scan: 3 mm × 3 mm, 2 mm deep. */
@@ -39,6 +45,8 @@ export interface ResolvedSynthOptions {
   dims: [number, number, number];
   spacingMm: [number, number, number];
   slab: [number, number];
+  /** Depths of the generated volume that are kept, [first, last] inclusive. */
+  layers: [number, number];
 }
 
 export function resolveSynthOptions(options: SynthOptions): ResolvedSynthOptions {
@@ -60,7 +68,19 @@ export function resolveSynthOptions(options: SynthOptions): ResolvedSynthOptions
     );
   }
   const spacingMm = dims.map((n, axis) => FIELD_OF_VIEW_MM[axis] / n) as [number, number, number];
-  return { seed: options.seed >>> 0, dims, spacingMm, slab };
+  const layers = [...(options.layers ?? [0, dims[2] - 1])] as [number, number];
+  if (
+    !layers.every(Number.isInteger) ||
+    layers[0] < 0 ||
+    layers[1] < layers[0] ||
+    layers[1] >= dims[2]
+  ) {
+    throw new SynthOptionsError(
+      `Layers must be FIRST,LAST with 0 ≤ FIRST ≤ LAST < ${dims[2]} (the depth size); ` +
+        `got ${layers.join(',')}.`,
+    );
+  }
+  return { seed: options.seed >>> 0, dims, spacingMm, slab, layers };
 }
 
 function checkDims(dims: number[]): void {
