@@ -15,9 +15,18 @@ LORA_STEPS="${LORA_STEPS:-20}"
 # 1. synthetic volumes (sam-octa2 synth; same seed and size give identical files)
 synth() { node dist/cli.js synth --out "$data/$1" --seed "$2" --size "${3:-128x128x96}" --slab 0.2,0.8 >/dev/null; }
 for s in $(seq 1001 1016); do synth train "$s"; done
-for s in $(seq 1101 1108); do synth train-small "$s" 96x96x48; done  # the e2e test's size
+for s in $(seq 1101 1108); do synth train-small "$s" 96x96x48; done  # 96 px, as the e2e volume
 for s in 2001 2002; do synth val "$s"; done
 for s in 3001 3002 3003 3004; do synth test "$s"; done
+# ... and at OCTA-500's depth sampling (640 layers over 2 mm), keeping layers 240-319, where the
+# large vessels and the FAZ are: there a vessel shows on dozens of consecutive layers and its mask
+# changes little from one to the next, as in OCTA-500's layer labels (docs/synthetic-octa.md).
+# Phases a-e were trained on the 96-layer volumes above, where a vessel spans a few layers only.
+deep() { node dist/cli.js synth --out "$data/deep-$1" --seed "$2" --size "$3" --layers 240,319 >/dev/null; }
+for s in $(seq 1001 1016); do deep train "$s" 128x128x640; done
+for s in $(seq 1101 1108); do deep train-small "$s" 96x96x640; done  # the e2e test's size
+for s in 2001 2002; do deep val "$s" 128x128x640; done
+for s in 3001 3002 3003 3004; do deep test "$s" 128x128x640; done
 rm -f "$data"/*/*.json
 
 # 2. pretrain every nano weight from random (nano has no released checkpoint), SAM 2's way
@@ -68,7 +77,7 @@ fi
 #      e2 (stopped by hand at step 1400) clicks with layer strides up to 8, so that many layers
 #      lie past the vessel's ends; tracked through a whole stack its masks still went on for
 #      dozens of layers past them, so e3 tracks 5-10 layers a sequence.
-if [[ -z "${REUSE_PRETRAIN:-}" || ! -f "$run/base.pt" ]]; then
+if [[ -z "${REUSE_PRETRAIN:-}" || ! -f "$run/base-e3.pt" ]]; then
   dice10 --init "$run/base-d.pt" --freeze image_encoder --seed 31 --frames 3,5 --targets rv:3,faz:1 \
     --kinds paper:1,baseline:1,click:3 --steps 12000 --image-share 0.3 --image-single 0.6 --same-layer 0.7 \
     --lr 3e-4 --max-minutes 25 --stop-after 1500 --out "$run/base-e1.pt" | tee "$run/pretrain-e1.log"
@@ -77,13 +86,35 @@ if [[ -z "${REUSE_PRETRAIN:-}" || ! -f "$run/base.pt" ]]; then
     --same-layer 0.7 --lr 2.5e-4 --max-minutes 20 --stop-after 1400 --out "$run/base-e2.pt" | tee "$run/pretrain-e2.log"
   dice10 --init "$run/base-e2.pt" --freeze image_encoder --seed 51 --frames 5,10 --click-strides 1,2,4 \
     --targets rv:3,faz:1 --kinds paper:1,baseline:1,click:6 --steps 12000 --image-share 0.2 --image-single 0.6 \
-    --same-layer 0.7 --lr 2e-4 --max-minutes 15 --save-every 50 --out "$run/base.pt" | tee "$run/pretrain-e3.log"
+    --same-layer 0.7 --lr 2e-4 --max-minutes 15 --save-every 50 --out "$run/base-e3.pt" | tee "$run/pretrain-e3.log"
+fi
+#  2g. Tracking (pretrain_memory.py), the image encoder frozen, on the 640-layer windows: after
+#      phase e the track did not follow a vessel past the clicked layer, because the memory did
+#      not carry the mask (see the script's docstring and the model card): a retrained mask
+#      downsampler, memory from the mask alone, the first memory-attention layer looking up its
+#      own position; the first 400 steps conditioned on the true mask, then half of the click
+#      steps. g1 was stopped by hand at its step-2200 checkpoint (hence --stop-after); its tracks
+#      followed the vessel but went on past its ends, so g2 tracks 8-16 layers at strides 1-4,
+#      and g3 8-12 layers at strides 2-8, vessels and FAZ alike, the object score weighted 3
+#      (tracks through the whole stack now close near the object's ends).
+if [[ -z "${REUSE_PRETRAIN:-}" || ! -f "$run/base.pt" ]]; then
+  memory() { "$py" models/samocta2-nano/recipe/pretrain_memory.py --data "$data/deep-train" "$data/deep-train-small" \
+    --targets rv:4,faz:1 --kinds click:3,baseline:1 "$@"; }
+  memory --init "$run/base-e3.pt" --minutes 35 --stop-after 2200 --lr 3e-4 --frames 3,8 --click-strides 1,1,2,4 \
+    --mask-probe-steps 400 --mask-only-memory --local-attention 7.5 --teacher-forcing 0.5 --teacher-forcing-first 400 \
+    --save-every 200 --seed 71 --out "$run/base-g1.pt" | tee "$run/pretrain-g1.log"
+  memory --init "$run/base-g1.pt" --minutes 14 --lr 2e-4 --frames 8,16 --click-strides 1,2,4 --mask-only-memory \
+    --local-attention 7.5 --freeze memory_encoder.mask_downsampler --teacher-forcing 0.3 --save-every 100 --seed 73 \
+    --out "$run/base-g2.pt" | tee "$run/pretrain-g2.log"
+  memory --init "$run/base-g2.pt" --minutes 12 --lr 1e-4 --frames 8,12 --click-strides 2,4,8 --targets rv:1,faz:1 \
+    --score-weight 3 --mask-only-memory --local-attention 7.5 --freeze memory_encoder.mask_downsampler \
+    --teacher-forcing 0.3 --save-every 100 --seed 75 --out "$run/base.pt" | tee "$run/pretrain-g3.log"
 fi
 
 # 3. LoRA fine-tuning on vessels (encoder qkv, r=32, alpha=32, dropout 0.1)
 rm -rf "$run/lora"
-"$py" -m samocta2 train --size nano --model-checkpoint "$run/base.pt" --data "$data/train" \
-  --val-data "$data/val" --target rv --steps "$LORA_STEPS" --lr 1e-4 --seed 0 \
+"$py" -m samocta2 train --size nano --model-checkpoint "$run/base.pt" --data "$data/deep-train" \
+  --val-data "$data/deep-val" --target rv --steps "$LORA_STEPS" --lr 1e-4 --seed 0 \
   --checkpoint-every "$LORA_STEPS" --val-every 0 --set sampling.frames=[4,4] --out "$run/lora" | tee "$run/lora.log"
 
 # 4. evaluation: held-out synthetic volumes and the real OCTA-500 layers (paper baseline condition)
@@ -93,8 +124,8 @@ for f in 10301_faz.nii.gz 10301_faz.label.nii.gz; do ln -sf "$layers/$f" "$run/o
 for f in 10301_rv.nii.gz 10301_rv.label.nii.gz; do ln -sf "$layers/$f" "$run/octa500-rv/$f"; done
 ev() { "$py" -m samocta2 eval --checkpoint "$run/lora/checkpoint.pt" --data "$1" --target "$2" \
   --task sequence --conditions baseline --out "$run/eval-$3" >/dev/null; }
-ev "$data/test" rv synth-rv
-ev "$data/test" faz synth-faz
+ev "$data/deep-test" rv synth-rv
+ev "$data/deep-test" faz synth-faz
 ev "$run/octa500-rv" rv octa500-rv
 ev "$run/octa500-faz" faz octa500-faz
 "$py" - "$run" <<'PY'
