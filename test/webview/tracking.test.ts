@@ -40,8 +40,8 @@ const TRAINED = join(ROOT, 'models', 'samocta2-nano');
  * synthetic test volumes recorded in the manifest (`metrics['synth-faz']`): the protocols differ
  * (one click and a whole-stack propagation here, the paper's 4-frame sequences there), so equality
  * is not expected, but a broken pipeline (transposed prompts, wrong axis, flipped or misplaced
- * masks, a bad window) falls to about 0. The bundle's vessel Dice is not used: at its current
- * training it is ~0 in the trainer's evaluation too, so it cannot tell a broken pipeline apart.
+ * masks, a bad window) falls to about 0. The FAZ, a large blob, is used rather than a vessel:
+ * its Dice is high and steady, so a broken pipeline shows plainly (vessels are the e2e test's).
  */
 const TRAINED_FAZ_SHARE = 0.5;
 
