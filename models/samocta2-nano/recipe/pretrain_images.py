@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from pretrain_loss import frame_loss
+from pretrain_loss import decoder_outputs, frame_loss
 from samocta2 import prompts
 from samocta2.data.sequences import SequenceSource
 from samocta2.tracking import frames_to_images, points_to_inputs
@@ -102,14 +102,7 @@ def prompted_heads_loss(model, feats, pos, sizes, items):
         pts = points_to_inputs(c, lab, mask.shape, model.image_size, torch.device("cpu"))
         coords[b, : len(lab)] = pts["point_coords"][0]
         labels[b, : len(lab)] = pts["point_labels"][0]
-    calls: list = []
-    iou_logits: list = []
-    decoder = model.sam_mask_decoder
-    hooks = [
-        decoder.register_forward_hook(lambda _m, _i, out: calls.append(out)),
-        decoder.iou_prediction_head.layers[-1].register_forward_hook(lambda _m, _i, out: iou_logits.append(out)),
-    ]
-    try:
+    with decoder_outputs(model) as (calls, iou_logits):
         model.track_step(
             frame_idx=0, is_init_cond_frame=True, current_vision_feats=feats,
             current_vision_pos_embeds=pos, feat_sizes=sizes,
@@ -117,9 +110,6 @@ def prompted_heads_loss(model, feats, pos, sizes, items):
             output_dict={"cond_frame_outputs": {}, "non_cond_frame_outputs": {}},
             num_frames=1, run_mem_encoder=False,
         )
-    finally:
-        for hook in hooks:
-            hook.remove()
     masks, ious, _tokens, scores = calls[0]
     results = [
         frame_loss(

@@ -15,6 +15,9 @@ count only on frames where the object is present.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import torch
 import torch.nn.functional as F
 
@@ -86,3 +89,21 @@ def frame_loss(decoder_out, iou_logits: torch.Tensor, target: torch.Tensor) -> t
     else:
         picked_dice = torch.tensor(1.0)
     return loss, picked_dice
+
+
+@contextmanager
+def decoder_outputs(model) -> Iterator[tuple[list, list]]:
+    """While open, every mask-decoder call's raw outputs and its IoU head's logits (before the
+    sigmoid), in call order: what frame_loss takes, collected from inside SAM 2's tracking."""
+    calls: list = []
+    iou_logits: list = []
+    decoder = model.sam_mask_decoder
+    hooks = [
+        decoder.register_forward_hook(lambda _m, _i, out: calls.append(out)),
+        decoder.iou_prediction_head.layers[-1].register_forward_hook(lambda _m, _i, out: iou_logits.append(out)),
+    ]
+    try:
+        yield calls, iou_logits
+    finally:
+        for hook in hooks:
+            hook.remove()

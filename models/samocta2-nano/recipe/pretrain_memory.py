@@ -56,7 +56,7 @@ sys.path.insert(0, str(HERE.parents[2] / "trainer"))
 sys.path.insert(0, str(HERE))
 
 from pretrain_draws import BASELINE, CLICK_STRIDES, draw_click  # noqa: E402
-from pretrain_loss import WEIGHTS, frame_loss  # noqa: E402
+from pretrain_loss import WEIGHTS, decoder_outputs, frame_loss  # noqa: E402
 from pretrain_nano import sequence_step_loss, weights  # noqa: E402
 from samocta2.config import DEFAULTS, deep_merge  # noqa: E402
 from samocta2.data.sequences import Sequence, SequenceSource, load_folder  # noqa: E402
@@ -214,16 +214,9 @@ def localize_memory_attention(model, scale: float) -> None:
 def teacher_forced_loss(model, seq: Sequence, backbone_out: dict) -> tuple[torch.Tensor, float]:
     """The prompted frame conditioned on its true mask (SAM 2's mask input: the mask is the
     frame's output and its memory), the others tracked from it; loss on the tracked frames."""
-    calls: list = []
-    iou_logits: list = []
-    decoder = model.sam_mask_decoder
-    hooks = [
-        decoder.register_forward_hook(lambda _m, _i, out: calls.append(out)),
-        decoder.iou_prediction_head.layers[-1].register_forward_hook(lambda _m, _i, out: iou_logits.append(out)),
-    ]
     first = sorted(seq.prompts)[0]
     order = contract_order([first], len(seq.frames))
-    try:
+    with decoder_outputs(model) as (calls, iou_logits):
         _, feats, pos, sizes = model._prepare_backbone_features(backbone_out)
         outputs: dict[str, dict[int, dict]] = {"cond_frame_outputs": {}, "non_cond_frame_outputs": {}}
         truth = mask_at_image_size(seq.masks[first], model.image_size)
@@ -242,9 +235,6 @@ def teacher_forced_loss(model, seq: Sequence, backbone_out: dict) -> tuple[torch
                 track_in_reverse=reverse,
             )
             outputs["cond_frame_outputs" if cond else "non_cond_frame_outputs"][t] = out
-    finally:
-        for hook in hooks:
-            hook.remove()
     # One decoder call per frame (the mask-input frame's gives its object pointer).
     targets = torch.from_numpy(seq.masks).float()
     results = [frame_loss(calls[i], iou_logits[i], targets[t]) for i, (t, _) in enumerate(order) if t != first]

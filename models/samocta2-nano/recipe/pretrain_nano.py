@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE))
 
 from pretrain_draws import CLICK_STRIDES, KINDS, draw_sequence  # noqa: E402
 from pretrain_images import image_step_loss  # noqa: E402
-from pretrain_loss import IOU_LOSS, WEIGHTS, frame_loss  # noqa: E402
+from pretrain_loss import IOU_LOSS, WEIGHTS, decoder_outputs, frame_loss  # noqa: E402
 from samocta2.config import DEFAULTS, deep_merge  # noqa: E402
 from samocta2.data.sequences import SequenceSource, load_folder  # noqa: E402
 from samocta2.model import build_sam2_model  # noqa: E402
@@ -60,23 +60,13 @@ def weights(text: str, known: tuple[str, ...]) -> dict[str, float]:
 def sequence_step_loss(model, seq, backbone_out: dict | None = None) -> tuple[torch.Tensor, float]:
     """Mean frame loss of one tracked sequence and the mean Dice of the masks SAM 2 keeps.
     backbone_out: the frames' image features when already computed (pretrain_memory.py)."""
-    calls: list = []
-    iou_logits: list = []
-    decoder = model.sam_mask_decoder
-    hooks = [
-        decoder.register_forward_hook(lambda _m, _i, out: calls.append(out)),
-        decoder.iou_prediction_head.layers[-1].register_forward_hook(lambda _m, _i, out: iou_logits.append(out)),
-    ]
-    try:
+    with decoder_outputs(model) as (calls, iou_logits):
         point_inputs = sequence_point_inputs(seq, model.image_size, torch.device("cpu"))
         if backbone_out is None:
             images = frames_to_images(seq.frames, model.image_size, torch.device("cpu"))
             track_sequence(model, images, point_inputs)
         else:
             track_backbone(model, backbone_out, point_inputs)
-    finally:
-        for hook in hooks:
-            hook.remove()
     # track_sequence runs the prompted frames first, then the others in depth order.
     order = sorted(seq.prompts) + [t for t in range(len(seq.frames)) if t not in seq.prompts]
     targets = torch.from_numpy(seq.masks).float()
