@@ -161,7 +161,7 @@ def train_mask_downsampler(model, sources: dict[str, SequenceSource], steps: int
     probe = torch.nn.Conv2d(model.memory_encoder.out_proj.in_channels, 16, 1)
     torch.nn.init.normal_(probe.weight, std=0.02, generator=gen)
     optimizer = torch.optim.AdamW([*down.parameters(), *probe.parameters()], lr=2e-3)
-    pools = [source for source in sources.values()]
+    pools = list(sources.values())
     err = float("nan")
     for step in range(steps):
         masks = []

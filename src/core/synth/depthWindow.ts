@@ -9,7 +9,10 @@ export interface DepthWindow {
   last: number;
   /** The window's size along depth. */
   layers: number;
-  /** The window's layers of a W×H×D array, copied (the full array can then be freed). */
+  /**
+   * The window's layers of a W×H×D array: a copy (so the full array can be freed), or the array
+   * itself when the window is every layer (no second copy of a full-size volume).
+   */
   keep<T extends Uint8Array | Uint16Array>(data: T): T;
 }
 
@@ -18,11 +21,12 @@ export function depthWindow(
   [first, last]: readonly [number, number],
 ): DepthWindow {
   const nxy = dims[0] * dims[1];
+  const whole = first === 0 && last === dims[2] - 1;
   return {
     first,
     last,
     layers: last - first + 1,
-    keep: (data) => data.slice(first * nxy, (last + 1) * nxy) as typeof data,
+    keep: (data) => (whole ? data : (data.slice(first * nxy, (last + 1) * nxy) as typeof data)),
   };
 }
 

@@ -109,7 +109,10 @@ export function generateSyntheticOcta(options: SynthOptions): SynthResult {
     geometry,
     columns,
     faz,
-    fazLabel: { ...fazLabel, volume: keptFaz, layers: occupiedLayers(keptFaz, keptDims) },
+    fazLabel:
+      window.layers === dims[2]
+        ? fazLabel
+        : { ...fazLabel, volume: keptFaz, layers: occupiedLayers(keptFaz, keptDims) },
     forest,
     instances,
     labels: keptLabels,
