@@ -130,6 +130,12 @@ def _run_import(args: argparse.Namespace) -> int:
     return run_import_command(args)
 
 
+def _run_projection_layers(args: argparse.Namespace) -> int:
+    from .data.projection_layers import run_projection_layers_command
+
+    return run_projection_layers_command(args)
+
+
 def _unavailable(sub: Any, name: str, message: str) -> None:
     def fail(_args: argparse.Namespace) -> int:
         raise TrainerError(message)
@@ -167,6 +173,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ids", help="comma-separated ids (default: all found)")
     p.add_argument("--no-split", action="store_true", help="write all cases into DST directly")
     p.set_defaults(func=_run_import)
+
+    p = sub.add_parser(
+        "projection-layers", help="layer-like training stacks from OCTA-500 projections, boundaries and labels"
+    )
+    p.add_argument("src", help="OCTA-500 folder (holding OCTA_3M/OCTA_6M) or one of them")
+    p.add_argument("dst", help="output folder")
+    p.add_argument("--exclude", help="comma-separated ids to leave out (e.g. validation subjects)")
+    p.add_argument("--rv-stacks", type=int, default=8, help="vessel stacks per subject (default 8)")
+    p.add_argument("--faz-stacks", type=int, default=4, help="FAZ stacks per subject (default 4)")
+    p.add_argument("--layers", type=int, default=12, help="layers per stack (default 12)")
+    p.add_argument("--sides", default="512,512,304", help="en-face sizes to draw from (default 512,512,304)")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_run_projection_layers)
 
     for name, module in EXTERNAL_COMMANDS.items():
         try:

@@ -1,0 +1,216 @@
+"""Layer-like training stacks made from OCTA-500's real en-face projections and labels.
+
+The release has volumes for every subject, but a project may only hold its projections, 2D
+labels, retinal boundaries (GT_Layers) and 3D FAZ labels (as ../shared/data/octa500 does). An
+en-face layer at depth d shows the projection's vessels only where d falls inside the vascular
+plexus, i.e. between the subject's own retinal boundaries at that (x, y): the retina is curved,
+so a layer cuts it in a ring or a corner (see ../shared/data/octa500/layers). This module makes
+such layers: the real projection (OCTA ILM_OPL mixed with FULL) seen through the visibility band
+of the real boundaries at depth d, a depth-dependent gain, a dark floor and speckle; labels are
+the real large-vessel components where the band shows them (the paper's layer RV = en-face RV ∩
+visible region) and the real 3D FAZ label at depth d.
+
+    python -m samocta2 projection-layers ../shared/data/octa500/OCTA-500 data/projection-layers \\
+        --exclude 10301 --rv-stacks 8 --faz-stacks 4 --seed 0
+
+Output: one case per stack in data/naming.py's layout: <id>_rv<j>.nii.gz + .vessels.nii.gz
+(instance ids = en-face component + 1, the same vessel on every layer), <id>_faz<j>.nii.gz +
+.faz.nii.gz. Frames are rows x columns as the projection maps; arrays are (column, row, layer).
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+import nibabel as nib
+import numpy as np
+import scipy.io as sio
+from scipy import ndimage as ndi
+
+from ..errors import DataError
+from ..progress import Progress
+from .naming import case_path
+from .octa500 import DEPTH, DEPTH_MM, FIELD_MM, Subject, find_subjects, read_bmp, read_faz3d, to_enface_layout
+
+EIGHT = np.ones((3, 3), bool)
+MIN_VESSEL_PX = 30  # smaller en-face components are annotation specks, not vessels
+
+
+@dataclass
+class SubjectMaps:
+    """One subject's en-face maps, all (rows, columns) as the projection maps show them."""
+
+    id: int
+    subset: str
+    superficial: np.ndarray  # OCTA(ILM_OPL) projection, float32 [0, 1]
+    full: np.ndarray  # OCTA(FULL) projection, float32 [0, 1]
+    vessels: np.ndarray  # int32 component ids of GT_LargeVessel, 0 = background
+    faz2d: np.ndarray  # bool
+    ilm: np.ndarray  # depth index of the ILM, float32, smoothed
+    opl: np.ndarray  # depth index of the OPL, float32, smoothed
+    faz3d: np.ndarray | None  # (rows, columns, depth) bool, or None
+
+
+def _enface(raw: np.ndarray, subset: str) -> np.ndarray:
+    """A (n, x) map in GT_FAZ3D's raw layout -> (rows, columns) of the projection maps."""
+    return to_enface_layout(raw[..., None], subset)[..., 0].T
+
+
+def load_subject(subject: Subject) -> SubjectMaps:
+    root, sid = subject.root, subject.id
+
+    def bmp(folder: str) -> np.ndarray:
+        path = root / folder / f"{sid}.bmp"
+        if not path.is_file():
+            raise DataError(f"{path} is missing: projection layers need it for subject {sid}")
+        return read_bmp(path)
+
+    layers_path = root / "GT_Layers" / f"{sid}.mat"
+    if not layers_path.is_file():
+        raise DataError(f"{layers_path} is missing: projection layers need the retinal boundaries")
+    try:
+        boundaries = sio.loadmat(str(layers_path))["Layer"].astype(np.float32)
+    except (KeyError, ValueError, OSError) as exc:
+        raise DataError(f"cannot read {layers_path} (MATLAB v5, key 'Layer'): {exc}") from exc
+    vessels, _ = ndi.label(bmp("GT_LargeVessel") > 127, structure=EIGHT)
+    sizes = np.bincount(vessels.ravel())
+    vessels[sizes[vessels] < MIN_VESSEL_PX] = 0
+    faz3d_path = root / "GT_FAZ3D" / f"{sid}.mat"
+    faz3d = None
+    if faz3d_path.is_file():
+        faz3d = to_enface_layout(read_faz3d(faz3d_path), subject.subset).transpose(1, 0, 2) > 0
+    return SubjectMaps(
+        id=sid,
+        subset=subject.subset,
+        superficial=bmp("ProjectionMaps/OCTA(ILM_OPL)").astype(np.float32) / 255.0,
+        full=bmp("ProjectionMaps/OCTA(FULL)").astype(np.float32) / 255.0,
+        vessels=vessels.astype(np.int32),
+        faz2d=bmp("GT_FAZ") > 127,
+        ilm=ndi.gaussian_filter(_enface(boundaries[0], subject.subset), 2.0),
+        opl=ndi.gaussian_filter(_enface(boundaries[2], subject.subset), 2.0),
+        faz3d=faz3d,
+    )
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _band(depth: float, top: np.ndarray, start: float, stop: np.ndarray | float, soft: float) -> np.ndarray:
+    """Visibility in [0, 1] of the plexus between top + start and `stop` at this depth."""
+    below = depth - top
+    return _sigmoid((below - start) / soft) * _sigmoid((stop - below) / soft)
+
+
+def _render(rng: np.random.Generator, source: np.ndarray, visible: np.ndarray, gain: float) -> np.ndarray:
+    """A layer: the projection through its visibility, a dark floor and multiplicative speckle
+    (real layers are single depths, noisier than a projection over a slab)."""
+    speckle = np.clip(1.0 + rng.uniform(0.15, 0.45) * rng.standard_normal(source.shape), 0.0, None)
+    floor = rng.uniform(0.0, 0.06) * np.abs(rng.standard_normal(source.shape))
+    return np.clip(source * visible * gain * speckle + floor, 0.0, 1.0).astype(np.float32)
+
+
+def _depths(rng: np.random.Generator, lo: float, hi: float, count: int) -> np.ndarray:
+    """`count` equally spaced layer depths (stride 1-3) starting somewhere in [lo, hi]."""
+    stride = int(rng.integers(1, 4))
+    start = float(rng.uniform(lo, max(lo, hi - stride * (count - 1) / 2)))
+    return start + stride * np.arange(count)
+
+
+def vessel_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(frames (K, H, W) float32, vessel ids (K, H, W) int32) around the superficial plexus:
+    from above the shallowest ILM (a corner shows first) to below its median."""
+    depths = _depths(rng, float(np.percentile(s.ilm, 2)) - 6, float(np.median(s.ilm)) + 10, count)
+    start, thickness, soft = rng.uniform(-2, 4), rng.uniform(10, 30), rng.uniform(0.8, 2.5)
+    mix = rng.uniform(0.5, 1.0)
+    # A power above 1 dims the capillaries against the large vessels, as at the plexus's top.
+    source = (mix * s.superficial + (1 - mix) * s.full) ** rng.uniform(1.0, 2.5)
+    gains = rng.uniform(0.6, 1.4) * np.exp(np.cumsum(rng.normal(0, 0.05, count)))
+    frames, labels = [], []
+    for d, g in zip(depths, gains):
+        visible = _band(d, s.ilm, start, thickness, soft)
+        frames.append(_render(rng, source, visible, g))
+        labels.append(np.where(visible > 0.5, s.vessels, 0))
+    return np.stack(frames), np.stack(labels).astype(np.int32)
+
+
+def faz_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(frames, FAZ 0/1) at the depths of the subject's 3D FAZ label (its en-face FAZ where the
+    3D label is missing or does not line up with it)."""
+    faz3d = s.faz3d
+    if faz3d is not None:
+        shown = faz3d.any(axis=2)
+        agree = 2 * (shown & s.faz2d).sum() / max(1, shown.sum() + s.faz2d.sum())
+        faz3d = faz3d if agree >= 0.6 else None
+    if faz3d is not None:
+        z = np.nonzero(faz3d.any(axis=(0, 1)))[0]
+        depths = _depths(rng, z.min() - 2, z.max() + 2, count)
+    else:
+        depths = _depths(rng, float(np.median(s.ilm)), float(np.median(s.opl)), count)
+    start, soft = rng.uniform(-4, 2), rng.uniform(0.8, 2.5)
+    mix = rng.uniform(0.4, 1.0)
+    source = mix * s.superficial + (1 - mix) * s.full
+    gains = rng.uniform(0.6, 1.4) * np.exp(np.cumsum(rng.normal(0, 0.05, count)))
+    frames, labels = [], []
+    for d, g in zip(depths, gains):
+        visible = _band(d, s.ilm, start, s.opl - s.ilm + 4, soft)
+        frames.append(_render(rng, source, visible, g))
+        k = int(np.clip(round(d), 0, DEPTH - 1))
+        labels.append(faz3d[..., k] if faz3d is not None else s.faz2d)
+    return np.stack(frames), np.stack(labels).astype(np.int32)
+
+
+def _resize(frames: np.ndarray, labels: np.ndarray, side: int) -> tuple[np.ndarray, np.ndarray]:
+    if frames.shape[1] == side:
+        return frames, labels
+    zoom = (1, side / frames.shape[1], side / frames.shape[2])
+    return ndi.zoom(frames, zoom, order=1), ndi.zoom(labels, zoom, order=0)
+
+
+def _save_case(out: Path, name: str, suffix: str, subset: str, frames: np.ndarray, labels: np.ndarray) -> None:
+    side = frames.shape[1]
+    affine = np.diag([FIELD_MM[subset] / side, FIELD_MM[subset] / side, DEPTH_MM / DEPTH, 1.0])
+    volume = np.round(255 * frames).astype(np.uint8).transpose(2, 1, 0)  # (column, row, layer)
+    nib.save(nib.Nifti1Image(volume, affine), str(case_path(out, name)))
+    nib.save(nib.Nifti1Image(labels.astype(np.int16).transpose(2, 1, 0), affine), str(case_path(out, name, suffix)))
+
+
+def make_projection_layers(
+    src: Path, out: Path, exclude: set[int], rv_stacks: int, faz_stacks: int, layers: int,
+    sides: tuple[int, ...], seed: int, progress: Progress,
+) -> list[str]:
+    """Write the stacks of every subject not in `exclude`; returns the case names."""
+    subjects = [s for s in find_subjects(src) if s.id not in exclude]
+    if not subjects:
+        raise DataError(f"no OCTA-500 subjects in {src} (after excluding {sorted(exclude)})")
+    out.mkdir(parents=True, exist_ok=True)
+    names: list[str] = []
+    for subject in subjects:
+        maps = load_subject(subject)
+        for kind, count, make, suffix in (
+            ("rv", rv_stacks, vessel_stack, "vessels"),
+            ("faz", faz_stacks, faz_stack, "faz"),
+        ):
+            for j in range(count):
+                rng = np.random.default_rng([seed, subject.id, j, 0 if kind == "rv" else 1])
+                frames, labels = make(rng, maps, layers)
+                frames, labels = _resize(frames, labels, int(rng.choice(sides)))
+                name = f"{subject.id}_{kind}{j}"
+                _save_case(out, name, suffix, subject.subset, frames, labels)
+                names.append(name)
+        progress.log(f"{subject.id} ({subject.subset}): {rv_stacks} vessel and {faz_stacks} FAZ stacks")
+    return names
+
+
+def run_projection_layers_command(args: argparse.Namespace) -> int:
+    progress = Progress()
+    exclude = {int(x) for x in args.exclude.split(",") if x.strip()} if args.exclude else set()
+    sides = tuple(int(x) for x in args.sides.split(","))
+    names = make_projection_layers(
+        Path(args.src), Path(args.dst), exclude, args.rv_stacks, args.faz_stacks, args.layers, sides,
+        args.seed, progress,
+    )
+    progress.emit("done", cases=len(names), out=str(args.dst))
+    return 0

@@ -1,0 +1,98 @@
+"""Layer-like stacks from OCTA-500 projections (samocta2/data/projection_layers.py), on the real
+sample in ../shared: labels come from the real annotations, the validation subject stays out."""
+
+import nibabel as nib
+import numpy as np
+import pytest
+from conftest import SHARED_OCTA500
+from scipy import ndimage as ndi
+
+from samocta2.cli import main
+from samocta2.data import projection_layers as pl
+from samocta2.data.octa500 import find_subjects
+from samocta2.data.sequences import load_folder
+from samocta2.errors import DataError
+
+RELEASE = SHARED_OCTA500 / "OCTA-500"
+needs_release = pytest.mark.skipif(not RELEASE.is_dir(), reason="../shared/data/octa500 is not beside the repo")
+
+
+def subject(sid):
+    return next(s for s in find_subjects(RELEASE) if s.id == sid)
+
+
+@pytest.fixture(scope="module")
+def maps_10303():
+    return pl.load_subject(subject(10303))
+
+
+@needs_release
+def test_boundaries_line_up_with_the_fovea():
+    """The inner retina is thinnest at the fovea: in the projection maps' layout the thinnest
+    place of ILM..OPL lies inside the en-face FAZ's neighbourhood (a wrong flip moves it away)."""
+    for sid in (10303, 10003):
+        maps = pl.load_subject(subject(sid))
+        thickness = ndi.gaussian_filter(maps.opl - maps.ilm, 3)
+        thin = np.array(ndi.center_of_mass(thickness <= np.percentile(thickness, 1)))
+        faz = np.array(ndi.center_of_mass(maps.faz2d))
+        assert np.linalg.norm(thin - faz) < 0.05 * maps.faz2d.shape[0], sid
+
+
+@needs_release
+def test_vessel_stack_labels_are_annotated_vessels_where_visible(maps_10303):
+    maps = maps_10303
+    rng = np.random.default_rng(3)
+    frames, labels = pl.vessel_stack(rng, maps, 10)
+    assert frames.shape == labels.shape == (10, *maps.vessels.shape)
+    assert frames.dtype == np.float32 and 0.0 <= frames.min() and frames.max() <= 1.0
+    # every labelled pixel is that vessel in the en-face annotation
+    shown = labels > 0
+    assert shown.any()
+    assert np.array_equal(labels[shown], np.broadcast_to(maps.vessels, labels.shape)[shown])
+    # the visible band moves with depth: not every layer shows the same pixels
+    assert len({int(m.sum()) for m in shown}) > 1
+    # vessels are bright where shown: their mean is above the layer's mean there
+    k = int(np.argmax(shown.sum(axis=(1, 2))))
+    assert frames[k][shown[k]].mean() > frames[k].mean()
+
+
+@needs_release
+def test_faz_stack_uses_the_3d_label_at_each_depth(maps_10303):
+    maps = maps_10303
+    assert maps.faz3d is not None
+    frames, labels = pl.faz_stack(np.random.default_rng(1), maps, 8)
+    assert labels.any()
+    union = maps.faz3d.any(axis=2)
+    assert not (labels.astype(bool) & ~union).any()
+
+
+@needs_release
+def test_command_writes_trainable_cases_and_leaves_out_excluded_subjects(tmp_path):
+    out = tmp_path / "stacks"
+    src = tmp_path / "release"
+    (src / "OCTA_3M").mkdir(parents=True)
+    for folder in (RELEASE / "OCTA_3M").iterdir():  # one subject only, to stay fast
+        (src / "OCTA_3M" / folder.name).mkdir()
+        for f in folder.iterdir():
+            if f.name.startswith(("10302", "10303")) or folder.name == "ProjectionMaps":
+                target = src / "OCTA_3M" / folder.name / f.name
+                target.symlink_to(f, target_is_directory=f.is_dir())
+    assert main(["projection-layers", str(src), str(out), "--exclude", "10301,10302,10304", "--rv-stacks", "1",
+                 "--faz-stacks", "1", "--layers", "4", "--sides", "304"]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert not any(n.startswith("10302") for n in names)
+    assert "10303_rv0.vessels.nii.gz" in names and "10303_faz0.faz.nii.gz" in names
+    volume = nib.load(str(out / "10303_rv0.nii.gz"))
+    assert volume.shape == (304, 304, 4) and volume.get_data_dtype() == np.uint8
+    assert np.allclose(np.diag(volume.affine)[:3], [3 / 304, 3 / 304, 2 / 640])
+    rv = load_folder(out, "rv")
+    assert {c.name for c in rv} == {"10303_rv0", "10303_faz0"} and rv[1].labels.max() >= 1
+    assert load_folder(out, "faz")[0].labels.max() == 1
+
+
+def test_missing_boundaries_is_a_clear_error(tmp_path):
+    root = tmp_path / "OCTA_3M"
+    (root / "GT_LargeVessel").mkdir(parents=True)
+    (root / "GT_LargeVessel" / "10302.bmp").write_bytes(b"")
+    with pytest.raises(DataError, match="GT_Layers"):
+        pl.load_subject(find_subjects(tmp_path)[0])
