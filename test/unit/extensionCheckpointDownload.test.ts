@@ -150,6 +150,14 @@ test('a server that ignores the Range gets a fresh part, not a doubled one', asy
   assert.ok(readFileSync(r.dest).equals(BODY));
 });
 
+test('a part that is already whole is only checked (the server answers 416 to its Range)', async () => {
+  const r = request({ bytes: undefined });
+  writeFileSync(partFileOf(r.dest), BODY);
+  await downloadFile(r);
+  assert.equal(requests[0]?.range, `bytes=${BODY.length}-`);
+  assert.ok(readFileSync(r.dest).equals(BODY));
+});
+
 test('a wrong sha256 deletes the part file and says so', async () => {
   const r = request({ sha256: 'ab'.repeat(32) });
   await assert.rejects(downloadFile(r), (error: unknown) => {

@@ -87,8 +87,9 @@ async function sizeOf(file: string): Promise<number | undefined> {
  */
 export async function downloadFile(request: DownloadRequest): Promise<void> {
   const expected = request.sha256.toLowerCase();
-  if ((await sizeOf(request.dest)) !== undefined && (await fileSha256(request.dest)) === expected) {
-    return;
+  if ((await sizeOf(request.dest)) !== undefined) {
+    request.onVerifying?.();
+    if ((await fileSha256(request.dest)) === expected) return;
   }
   await mkdir(dirname(request.dest), { recursive: true });
   const part = partFileOf(request.dest);
