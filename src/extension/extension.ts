@@ -7,6 +7,7 @@ import { registerOpenWithViewer } from './commands/openWithViewer';
 import { registerFinetune } from './finetune/registerFinetune';
 import { registerRunReport } from './finetune/report/reportPanel';
 import { LayerStatusBar } from './layerStatusBar';
+import { registerAddSam21Model } from './models/registerAddSam21Model';
 import { reopenVolumeTextTabs } from './reopenVolumeTabs';
 import { registerSparse } from './sparse/registerSparse';
 import { VolumeEditorProvider } from './volumeEditorProvider';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerOpenWithViewer(),
     registerFinetune(context),
     registerRunReport(context),
+    registerAddSam21Model(context),
   );
   reopenVolumeTextTabs(log).catch((error: unknown) =>
     log.warn(`could not reopen volume tabs: ${String(error)}`),

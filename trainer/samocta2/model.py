@@ -35,6 +35,9 @@ _CONFIGS: dict[str, tuple[str, str]] = {
     "large": ("sam2", "configs/sam2.1/sam2.1_hiera_l.yaml"),
 }
 SIZES: tuple[str, ...] = tuple(_CONFIGS)
+# Other spellings of a size: Meta's config files and model cards say "b+" / "base+", its
+# checkpoint files "base_plus".
+_SIZE_ALIASES: dict[str, str] = {"base+": "base_plus", "b+": "base_plus", "base-plus": "base_plus"}
 
 # Trunk signature (patch-embed width, number of Hiera blocks) of each size, used to name
 # the size a foreign checkpoint was made for.
@@ -63,6 +66,11 @@ _EVAL_OVERRIDES: dict[str, Any] = {
 
 class ModelError(TrainerError, ValueError):
     """A model cannot be built: unknown size, bad image size, or a bad checkpoint."""
+
+
+def canonical_size(size: str) -> str:
+    """`size` as SIZES spells it ("base+" -> "base_plus"); unknown names are returned as given."""
+    return _SIZE_ALIASES.get(size.strip().lower(), size.strip())
 
 
 def config_path(size: str) -> Path:
@@ -94,7 +102,7 @@ def load_model_config(size: str, image_size: int | None = None) -> DictConfig:
 
 
 def build_sam2_model(
-    size: str = "nano",
+    size: str | None = "nano",
     checkpoint: str | Path | None = None,
     image_size: int | None = None,
     device: str = "cpu",
@@ -102,7 +110,9 @@ def build_sam2_model(
     """Build a SAM2Base of `size`, in eval mode, on `device`.
 
     Args:
-        size: one of ``nano``, ``tiny``, ``small``, ``base_plus``, ``large``.
+        size: one of ``nano``, ``tiny``, ``small``, ``base_plus``, ``large``; None takes the
+            size the checkpoint was made for (its Hiera trunk), so a released
+            ``sam2.1_hiera_*.pt`` needs no size.
         checkpoint: a SAM 2.1 checkpoint (``{"model": state_dict}`` as released, or a bare
             state dict) for exactly this size; None leaves the weights random.
         image_size: input side in pixels (multiple of 32); None keeps the config's
@@ -111,7 +121,7 @@ def build_sam2_model(
 
     Raises:
         ModelError: unknown size, bad image size, or a checkpoint that is missing, not a
-            PyTorch file, or made for another configuration.
+            PyTorch file, or made for another configuration (or, with no size, for none).
     """
     return _build(size, checkpoint, image_size, device, target=None)
 
@@ -133,18 +143,22 @@ def build_sam2_video_predictor(
 
 
 def _build(
-    size: str,
+    size: str | None,
     checkpoint: str | Path | None,
     image_size: int | None,
     device: str,
     target: str | None,
 ) -> torch.nn.Module:
+    # The checkpoint is read first: with no size given, its trunk names the config to build.
+    state = None if checkpoint is None else read_checkpoint(checkpoint, size)
+    if size is None:
+        size = _size_of(state, checkpoint)
+    size = canonical_size(size)
     model_cfg = load_model_config(size, image_size)
     if target is not None:
         model_cfg._target_ = target
     model = instantiate(model_cfg, _recursive_=True)
-    if checkpoint is not None:
-        state = read_checkpoint(checkpoint, size)
+    if state is not None:
         check_state_dict(model, state, size)
         model.load_state_dict(state, strict=True)
     model.samocta2_size = size  # read by model_summary and the exporter
@@ -152,11 +166,24 @@ def _build(
     return model.to(device).eval()
 
 
-def read_checkpoint(path: str | Path, size: str) -> dict[str, torch.Tensor]:
+def _size_of(state: Mapping[str, torch.Tensor] | None, checkpoint: str | Path | None) -> str:
+    if state is None:
+        raise ModelError("no model size given and no checkpoint to take it from")
+    guessed = guess_size(state)
+    if guessed is None:
+        raise ModelError(
+            f"{checkpoint}: its Hiera trunk ({_trunk_text(state)}) is none of the SAM 2.1 sizes "
+            f"({', '.join(SIZES)}); give the size explicitly"
+        )
+    return guessed
+
+
+def read_checkpoint(path: str | Path, size: str | None = None) -> dict[str, torch.Tensor]:
     """Read a checkpoint's model state dict; any failure is a ModelError naming the file."""
     path = Path(path)
     if not path.is_file():
-        raise ModelError(f"checkpoint for size {size} not found: {path}")
+        what = "checkpoint" if size is None else f"checkpoint for size {size}"
+        raise ModelError(f"{what} not found: {path}")
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:  # torch raises many types for foreign bytes

@@ -8,6 +8,9 @@ Examples::
         --out models/samocta2-nano
     # SAM 2.1 tiny-size random weights at 1024 px, for speed measurements
     python -m samocta2 export --size tiny --seed 0 --out .cache/samocta2-tiny-random
+    # Meta's released SAM 2.1 weights (the size is read from the file) at 512 px, for speed
+    python -m samocta2 export --model-checkpoint sam2.1_hiera_small.pt --image-size 512 \\
+        --name sam2.1-small-512 --out models/sam2.1-small-512
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 import torch
 
 from ..errors import TrainerError
-from ..model import SIZES, build_sam2_model
+from ..model import SIZES, build_sam2_model, canonical_size
 
 
 def register(subparsers: Any) -> None:
@@ -34,7 +37,13 @@ def register(subparsers: Any) -> None:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, help="bundle folder to write")
     p.add_argument("--checkpoint", help="a samocta2 training checkpoint (LoRA is merged)")
-    p.add_argument("--size", choices=SIZES, help="base model size without --checkpoint (default nano)")
+    p.add_argument(
+        "--size",
+        type=canonical_size,
+        choices=SIZES,
+        help="base model size without --checkpoint (base+ = base_plus); default: the size "
+        "--model-checkpoint was made for, else nano",
+    )
     p.add_argument("--model-checkpoint", help="SAM 2.1 base weights sam2.1_hiera_*.pt (without --checkpoint)")
     p.add_argument("--image-size", type=int, help="input side in px, multiple of 32 (without --checkpoint)")
     p.add_argument("--seed", type=int, default=0, help="seed for random base weights (default 0)")
@@ -71,14 +80,20 @@ def _load(args: argparse.Namespace) -> tuple[torch.nn.Module, dict[str, Any], di
             "config": config,
             "training": {"data": config.get("data"), "steps": step, "seed": config["train"]["seed"]},
         }, saved
-    size = args.size or "nano"
+    # Released weights name their own size (sam2.1_hiera_small.pt needs no --size small).
+    size = args.size or (None if args.model_checkpoint else "nano")
     torch.manual_seed(args.seed)
     model = build_sam2_model(size, args.model_checkpoint, args.image_size)
+    size = model.samocta2_size
     weights = args.model_checkpoint or f"random, seed {args.seed}"
+    from .bundle import sha256
+
     return model, {
         "weights": weights,
         "checkpoint": None,
         "base_checkpoint": args.model_checkpoint,
+        # Which file it was: a released sam2.1_hiera_*.pt is recognised by its digest.
+        "base_checkpoint_sha256": sha256(Path(args.model_checkpoint)) if args.model_checkpoint else None,
         "config": {"model": {"size": size, "image_size": model.image_size}},
         "training": None,
     }, None
