@@ -157,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", choices=["nano", "tiny", "small", "base_plus", "large"])
     p.add_argument("--model-checkpoint", help="SAM 2.1 base weights (without --checkpoint)")
     p.add_argument("--image-size", type=int)
+    p.add_argument(
+        "--classical-only",
+        action="store_true",
+        help="score only the classical baseline (no model; --config still sets sampling and seed)",
+    )
     p.add_argument("--data", required=True, help="folder of NIfTI volumes + labels")
     p.add_argument("--target", choices=["rv", "faz"])
     p.add_argument("--task", choices=["sequence", "enface", "both"], default="both")

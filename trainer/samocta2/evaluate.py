@@ -6,11 +6,15 @@ positive points 1/5/10, negative points 0/3/6. En-face task (paper Table I): one
 en-face image (projection) per object with the baseline's points.
 
 A frame where neither the prediction nor the truth has the object counts as Dice = Jaccard = 1.
+Every row also scores the classical baseline (classical.py: a smoothed threshold set from the
+same points) on the same sequences and points, as `classical_dice` / `classical_jaccard`: a model
+has to beat it to be worth clicking (docs/evaluation.md). `--classical-only` skips the model.
 Sequences are tracked in the model bundle's order (tracking.py: prompted frames, forward from the
 earliest, then backward), the order of the editor and `sam-octa2 eval`, so the two evaluations of
 one model agree (test/unit/cliEval.test.ts).
 
     python -m samocta2 eval --checkpoint runs/nano_rv/checkpoint.pt --data data/synth/test --out runs/nano_rv/eval
+    python -m samocta2 eval --classical-only --data data/octa500/val --target faz
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import torch
 
 from . import checkpoint as ckpt_io
 from . import prompts
+from .classical import classical_masks
 from .config import load_config, set_value
 from .data.sequences import Draw, Sequence, SequenceSource, load_folder
 from .errors import DataError, TrainerError
@@ -61,6 +66,26 @@ def table2_conditions(kind: str = "table2") -> list[tuple[str, int, Draw]]:
     return rows
 
 
+@dataclass
+class Scores:
+    """The model's (None when it was not run) and the classical baseline's, on the same draws."""
+
+    model: Score | None
+    classical: Score
+
+    def fields(self) -> dict[str, Any]:
+        """Row fields: the model's dice/jaccard (null without a model), classical_*, n."""
+        c = self.classical
+        m = self.model
+        return {
+            "dice": m.dice if m else None,
+            "jaccard": m.jaccard if m else None,
+            "n": c.n,
+            "classical_dice": c.dice,
+            "classical_jaccard": c.jaccard,
+        }
+
+
 def _mean(scores: list[tuple[float, float]]) -> Score:
     if not scores:
         return Score(float("nan"), float("nan"), 0)
@@ -68,21 +93,36 @@ def _mean(scores: list[tuple[float, float]]) -> Score:
     return Score(float(a[:, 0].mean()), float(a[:, 1].mean()), len(scores))
 
 
+def _score_sequence(model, seq: Sequence, target: str, device, model_scores: list, classical_scores: list):
+    """Appends each frame's (Dice, Jaccard) of the model (when given) and of the classical baseline."""
+    if model is not None:
+        pred = predict_masks(model, seq, device)
+        model_scores += [dice_jaccard(p, t) for p, t in zip(pred, seq.masks)]
+    baseline = classical_masks(seq.frames, seq.prompts, target)
+    classical_scores += [dice_jaccard(p, t) for p, t in zip(baseline, seq.masks)]
+
+
+def _scores(model, model_scores: list, classical_scores: list) -> Scores:
+    return Scores(_mean(model_scores) if model is not None else None, _mean(classical_scores))
+
+
 def evaluate_sequences(
-    model, source: SequenceSource, draw: Draw, device, seed: int, per_object: int
-) -> Score:
-    scores: list[tuple[float, float]] = []
+    model, source: SequenceSource, target: str, draw: Draw, device, seed: int, per_object: int
+) -> Scores:
+    """The model (None: skipped) and the classical baseline on the same drawn sequences and points."""
+    model_scores: list[tuple[float, float]] = []
+    classical_scores: list[tuple[float, float]] = []
     for obj in range(len(source)):
         for rep in range(per_object):
             seq = source.draw(np.random.default_rng([seed, obj, rep]), obj, draw, augment=False)
-            pred = predict_masks(model, seq, device)
-            scores += [dice_jaccard(p, t) for p, t in zip(pred, seq.masks)]
-    return _mean(scores)
+            _score_sequence(model, seq, target, device, model_scores, classical_scores)
+    return _scores(model, model_scores, classical_scores)
 
 
-def evaluate_enface(model, source: SequenceSource, device, seed: int) -> Score:
+def evaluate_enface(model, source: SequenceSource, target: str, device, seed: int) -> Scores:
     """Each en-face object (vessel component or FAZ) prompted once on the projection image."""
-    scores: list[tuple[float, float]] = []
+    model_scores: list[tuple[float, float]] = []
+    classical_scores: list[tuple[float, float]] = []
     s = source.sampling
     for ci, case in enumerate(source.cases):
         ids = np.unique(case.enface_labels)
@@ -93,9 +133,8 @@ def evaluate_enface(model, source: SequenceSource, device, seed: int) -> Score:
                 rng, mask, BASELINE.positive, BASELINE.negative, int(s["gap"]), int(s["ring_width"])
             )
             seq = Sequence(case.name, int(obj), [0], case.enface[None], mask[None], {0: point})
-            pred = predict_masks(model, seq, device)
-            scores.append(dice_jaccard(pred[0], mask))
-    return _mean(scores)
+            _score_sequence(model, seq, target, device, model_scores, classical_scores)
+    return _scores(model, model_scores, classical_scores)
 
 
 def load_model_for_eval(args: argparse.Namespace, device) -> tuple[torch.nn.Module, dict[str, Any], str]:
@@ -127,34 +166,49 @@ def load_model_for_eval(args: argparse.Namespace, device) -> tuple[torch.nn.Modu
     return model.eval(), config, source
 
 
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.2f}"
+
+
+def _columns(score: dict[str, Any]) -> str:
+    """Model Dice | Jaccard | Classical Dice | Jaccard cells of a row (model "–" when skipped)."""
+    cells = (score["dice"], score["jaccard"], score["classical_dice"], score["classical_jaccard"])
+    return " | ".join(_percent(v) for v in cells)
+
+
 def format_table(result: dict[str, Any]) -> str:
-    """Markdown table in the paper's layout: factor, value, Dice, Jaccard."""
+    """Markdown table in the paper's layout: factor, value, Dice, Jaccard, then the classical baseline's."""
+    scores = "Dice (%) | Jaccard (%) | Classical Dice (%) | Classical Jaccard (%)"
     lines = [f"Target: {result['target']}  Model: {result['model']}  Data: {result['data']}", ""]
     if result.get("sequence"):
         lines += [
             "Layer-sequence task (Table II)",
             "",
-            "| Condition | Value | Dice (%) | Jaccard (%) |",
-            "|---|---|---|---|",
+            f"| Condition | Value | {scores} |",
+            "|---|---|---|---|---|---|",
         ]
         for row in result["sequence"]:
             value = "4, 2, 5, 3" if row["factor"] == "Baseline" else str(row["value"])
-            lines.append(
-                f"| {row['factor']} | {value} | {100 * row['dice']:.2f} | {100 * row['jaccard']:.2f} |"
-            )
+            lines.append(f"| {row['factor']} | {value} | {_columns(row)} |")
         lines.append("")
     if result.get("enface"):
-        e = result["enface"]
-        lines += ["En-face task (Table I)", "", "| Task | Dice (%) | Jaccard (%) |", "|---|---|---|"]
-        lines.append(
-            f"| {result['target'].upper()} en-face | {100 * e['dice']:.2f} | {100 * e['jaccard']:.2f} |"
-        )
+        lines += ["En-face task (Table I)", "", f"| Task | {scores} |", "|---|---|---|---|---|"]
+        lines.append(f"| {result['target'].upper()} en-face | {_columns(result['enface'])} |")
     return "\n".join(lines)
+
+
+def _log_line(label: str, scores: Scores) -> str:
+    c = scores.classical
+    model = f"Dice {scores.model.dice:.4f} Jaccard {scores.model.jaccard:.4f}; " if scores.model else ""
+    return f"{label}: {model}classical Dice {c.dice:.4f} Jaccard {c.jaccard:.4f} ({c.n} object-frames)"
 
 
 def run_evaluation(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
     device = resolve_device(args.device)
-    model, config, model_source = load_model_for_eval(args, device)
+    if getattr(args, "classical_only", False):
+        model, config, model_source = None, load_config(args.config), "none (classical baseline only)"
+    else:
+        model, config, model_source = load_model_for_eval(args, device)
     target = args.target or config["data"]["target"]
     seed = args.seed if args.seed is not None else int(config["eval"]["seed"])
     per_object = args.sequences_per_object or int(config["eval"]["sequences_per_object"])
@@ -165,15 +219,14 @@ def run_evaluation(args: argparse.Namespace, progress: Progress) -> dict[str, An
     if args.task in ("sequence", "both"):
         rows = []
         for factor, value, draw in table2_conditions(args.conditions):
-            score = evaluate_sequences(model, source, draw, device, seed, per_object)
-            rows.append({"factor": factor, "value": value, **asdict(draw), **asdict(score)})
-            progress.log(
-                f"{factor} {value or ''}: Dice {score.dice:.4f} Jaccard {score.jaccard:.4f} ({score.n} object-frames)"
-            )
+            scores = evaluate_sequences(model, source, target, draw, device, seed, per_object)
+            rows.append({"factor": factor, "value": value, **asdict(draw), **scores.fields()})
+            progress.log(_log_line(f"{factor} {value or ''}", scores))
         result["sequence"] = rows
     if args.task in ("enface", "both"):
-        score = evaluate_enface(model, source, device, seed)
-        result["enface"] = asdict(score)
+        scores = evaluate_enface(model, source, target, device, seed)
+        result["enface"] = scores.fields()
+        progress.log(_log_line("En-face", scores))
     return result
 
 

@@ -67,12 +67,15 @@ def test_eval_command_writes_table_and_json(trained_checkpoint, handmade_data, t
     assert result["target"] == "rv" and len(result["sequence"]) == 13
     for row in result["sequence"]:
         assert 0.0 <= row["jaccard"] <= row["dice"] <= 1.0 and row["n"] > 0
+        assert 0.0 <= row["classical_jaccard"] <= row["classical_dice"] <= 1.0
     frames = {row["value"]: row["n"] for row in result["sequence"] if row["factor"] == "Frame length"}
     assert frames[4] < frames[6] < frames[8]  # object-frame pairs scale with frame length
     assert (
         0.0 <= result["enface"]["jaccard"] <= result["enface"]["dice"] <= 1.0 and result["enface"]["n"] >= 1
     )
+    assert 0.0 <= result["enface"]["classical_jaccard"] <= result["enface"]["classical_dice"] <= 1.0
     table = (out / "eval.md").read_text()
+    assert "| Dice (%) | Jaccard (%) | Classical Dice (%) | Classical Jaccard (%) |" in table
     assert "| Frame length | 6 |" in table and "| Negative points | 0 |" in table and "En-face task" in table
     assert table.strip() == format_table(result).strip()
     last = json.loads(run.out.strip().splitlines()[-1])
@@ -88,3 +91,24 @@ def test_eval_without_data_is_a_clear_error(tmp_path, capsys):
     assert code == 2
     assert "holds no volumes" in captured.err
     assert json.loads(captured.out.strip().splitlines()[-1])["event"] == "error"
+
+
+def test_classical_only_scores_the_baseline_on_the_same_draws_as_a_model_run(
+    trained_checkpoint, handmade_data, tmp_path, capsys
+):
+    common = ["--data", str(handmade_data / "val"), "--device", "cpu", "--conditions", "baseline"]
+    both, alone = tmp_path / "both", tmp_path / "alone"
+    assert main(["eval", "--checkpoint", trained_checkpoint, *common, "--out", str(both)]) == 0
+    assert main(["eval", "--classical-only", *common, "--out", str(alone)]) == 0
+    capsys.readouterr()
+    with_model = json.loads((both / "eval.json").read_text())
+    without = json.loads((alone / "eval.json").read_text())
+    assert without["model"].startswith("none")
+    row, only = with_model["sequence"][0], without["sequence"][0]
+    assert only["dice"] is None and only["jaccard"] is None
+    # The same seed draws the same sequences and points, so the baseline scores the same.
+    assert (only["classical_dice"], only["classical_jaccard"], only["n"]) == (
+        row["classical_dice"], row["classical_jaccard"], row["n"]
+    )  # fmt: skip
+    assert 0.0 < only["classical_dice"] < 1.0  # the handmade vessels are partly found, not trivially
+    assert "| Baseline | 4, 2, 5, 3 | – | – |" in (alone / "eval.md").read_text()
