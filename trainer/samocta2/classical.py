@@ -46,7 +46,9 @@ def frame_mask(smoothed: np.ndarray, coords: np.ndarray, labels: np.ndarray, tar
     positive = labels == 1
     if not positive.any():
         return np.zeros((h, w), bool)
-    values = smoothed[rows, cols].astype(np.float64)
+    # Float64 from here, as the TypeScript port compares its float32 smoothing to a double.
+    smoothed = smoothed.astype(np.float64)
+    values = smoothed[rows, cols]
     pos_mean = values[positive].mean()
     neg_mean = values[~positive].mean() if (~positive).any() else float(np.median(smoothed))
     threshold = (pos_mean + neg_mean) / 2
