@@ -2,13 +2,16 @@
  * `sam-octa2 eval`: the paper's layer-sequence protocol (Table II) with the TypeScript tracker
  * on onnxruntime-node, printed as the trainer's `samocta2 eval` prints it, so the tracker the
  * editor runs is measured the paper's way. `--prompts` replays the trainer's own draws
- * (test/fixtures/evalPrompts.py) for a like-for-like comparison.
+ * (test/fixtures/evalPrompts.py) for a like-for-like comparison. Every row also scores the
+ * classical baseline (docs/evaluation.md) on the same sequences and points; `--classical-only`
+ * scores it alone, without a model.
  */
 import { readFileSync } from 'node:fs';
 import { EmbeddingCache } from '../../core/tracker/embeddingCache';
 import {
   caseObjects,
   drawSequence,
+  scoreClassicalSequence,
   scoreSequence,
   table2Conditions,
   type Condition,
@@ -23,15 +26,18 @@ import { writeFileAtomic } from '../files';
 import { loadEvalFolder, type EvalTarget } from '../evalDataset';
 import { openBundle } from '../trackModel';
 
-const USAGE = `Usage: sam-octa2 eval DATASET --model DIR [--target rv|faz] [--conditions baseline|all] [--seed N] [--sequences-per-object N] [--prompts FILE] [--json FILE]
+const USAGE = `Usage: sam-octa2 eval DATASET (--model DIR | --classical-only) [--target rv|faz] [--conditions baseline|all] [--seed N] [--sequences-per-object N] [--prompts FILE] [--json FILE]
 
 Layer-sequence evaluation as in the SAM-OCTA2 paper (Table II): per object a sequence of equally
 spaced layers (baseline 4 frames, 2 prompted (first, last), 5 positive and 3 negative points from
 a ring 3 px away); each factor varied alone (frames 4/6/8, prompted 1/2/3, positive 1/5/10,
-negative 0/3/6). Dice and Jaccard per object per frame, averaged.
+negative 0/3/6). Dice and Jaccard per object per frame, averaged. Beside the model, every row
+scores the classical baseline on the same sequences and points (a smoothed threshold set from the
+points; docs/evaluation.md): a model has to beat it to be worth clicking.
 
 Options:
   --model DIR                model bundle folder
+  --classical-only           score only the classical baseline (no --model)
   --target rv|faz            vessel instances (default) or the FAZ
   --conditions baseline|all  the baseline only, or all Table II rows (default all; 'table2' = all)
   --seed N                   sampling seed (default 1234)
@@ -52,9 +58,12 @@ export const evalCommand: CliCommand = {
 interface Row {
   factor: string;
   value: number;
-  dice: number;
-  jaccard: number;
+  /** The model's; null with --classical-only. */
+  dice: number | null;
+  jaccard: number | null;
   n: number;
+  classical_dice: number;
+  classical_jaccard: number;
 }
 
 interface PromptFile {
@@ -82,12 +91,17 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       'sequences-per-object': { type: 'string' },
       prompts: { type: 'string' },
       json: { type: 'string' },
+      'classical-only': { type: 'boolean' },
       threads: { type: 'string' },
     },
     true,
   );
   if (positionals.length !== 1) throw new UsageError('Give exactly one DATASET folder.');
-  if (typeof values.model !== 'string') throw new UsageError('--model DIR is required.');
+  const classicalOnly = values['classical-only'] === true;
+  if (classicalOnly && values.model !== undefined)
+    throw new UsageError('Give --model DIR or --classical-only, not both.');
+  if (!classicalOnly && typeof values.model !== 'string')
+    throw new UsageError('--model DIR is required (or --classical-only for the baseline alone).');
   const replay = typeof values.prompts === 'string' ? readPrompts(values.prompts) : undefined;
   const target = (values.target ?? replay?.target ?? 'rv') as EvalTarget;
   if (target !== 'rv' && target !== 'faz')
@@ -106,7 +120,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     typeof values.threads === 'string' ? parseInteger(values.threads, 'threads', 1, 64) : 1;
   const cases = await loadEvalFolder(positionals[0], target);
   const byName = new Map(cases.map((c) => [c.name, c]));
-  const bundle = await openBundle(values.model, threads);
+  const bundle = classicalOnly ? undefined : await openBundle(values.model as string, threads);
   const started = performance.now();
   const rows: Row[] = [];
   try {
@@ -129,41 +143,47 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         }));
     for (const { condition, sequences } of plan) {
       const scores: [number, number][] = [];
+      const classical: [number, number][] = [];
       for (const seq of sequences) {
         const c = byName.get(seq.case);
         if (!c)
           throw new UsageError(
             `--prompts names case '${seq.case}', which ${positionals[0]} does not hold.`,
           );
-        scores.push(...(await scoreSequence(bundle, c, seq, caches.get(c.name)!)));
+        if (bundle) scores.push(...(await scoreSequence(bundle, c, seq, caches.get(c.name)!)));
+        classical.push(...(await scoreClassicalSequence(c, seq, target)));
       }
-      const n = scores.length;
+      const [dice, jaccard] = bundle ? means(scores) : [null, null];
+      const [classicalDice, classicalJaccard] = means(classical);
       const row: Row = {
         factor: condition.factor,
         value: condition.value,
-        dice: n ? scores.reduce((s, x) => s + x[0], 0) / n : NaN,
-        jaccard: n ? scores.reduce((s, x) => s + x[1], 0) / n : NaN,
-        n,
+        dice,
+        jaccard,
+        n: classical.length,
+        classical_dice: classicalDice,
+        classical_jaccard: classicalJaccard,
       };
       rows.push(row);
+      const model = dice === null ? '' : `Dice ${dice.toFixed(4)} Jaccard ${jaccard!.toFixed(4)}; `;
       io.stderr(
-        `${row.factor} ${row.value || ''}: Dice ${row.dice.toFixed(4)} Jaccard ${row.jaccard.toFixed(4)} (${n} object-frames)\n`,
+        `${row.factor} ${row.value || ''}: ${model}classical Dice ${classicalDice.toFixed(4)} Jaccard ${classicalJaccard.toFixed(4)} (${row.n} object-frames)\n`,
       );
     }
   } finally {
-    await bundle.release();
+    await bundle?.release();
   }
   const seconds = (performance.now() - started) / 1000;
-  io.stdout(
-    formatTable(rows, target, bundle.manifest.name, positionals[0], bundle.runtime.name, seconds),
-  );
+  const model = bundle ? bundle.manifest.name : 'none (classical baseline only)';
+  const runtime = bundle ? bundle.runtime.name : null;
+  io.stdout(formatTable(rows, target, model, positionals[0], runtime, seconds));
   if (typeof values.json === 'string') {
     const json = {
       target,
-      model: bundle.manifest.name,
+      model,
       data: positionals[0],
       seed,
-      runtime: bundle.runtime.name,
+      runtime,
       prompts: values.prompts ?? null,
       sequence: rows,
     };
@@ -193,6 +213,13 @@ function sampleSequences(
   return out;
 }
 
+/** Mean Dice and mean Jaccard of per-frame scores (NaN for none). */
+function means(scores: [number, number][]): [number, number] {
+  const n = scores.length;
+  if (n === 0) return [NaN, NaN];
+  return [scores.reduce((s, x) => s + x[0], 0) / n, scores.reduce((s, x) => s + x[1], 0) / n];
+}
+
 function readPrompts(path: string): PromptFile {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as PromptFile;
@@ -210,19 +237,22 @@ function formatTable(
   target: string,
   model: string,
   data: string,
-  runtime: string,
+  runtime: string | null,
   seconds: number,
 ): string {
+  const percent = (v: number | null): string => (v === null ? '–' : (100 * v).toFixed(2));
   const lines = [
-    `Target: ${target}  Model: ${model}  Data: ${data}  Runtime: ${runtime}`,
+    `Target: ${target}  Model: ${model}  Data: ${data}${runtime ? `  Runtime: ${runtime}` : ''}`,
     '',
     'Layer-sequence task (Table II)',
     '',
-    '| Condition | Value | Dice (%) | Jaccard (%) |',
-    '|---|---|---|---|',
+    '| Condition | Value | Dice (%) | Jaccard (%) | Classical Dice (%) | Classical Jaccard (%) |',
+    '|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.factor} | ${r.factor === 'Baseline' ? '4, 2, 5, 3' : r.value} | ${(100 * r.dice).toFixed(2)} | ${(100 * r.jaccard).toFixed(2)} |`,
+        `| ${r.factor} | ${r.factor === 'Baseline' ? '4, 2, 5, 3' : r.value} | ` +
+        [r.dice, r.jaccard, r.classical_dice, r.classical_jaccard].map(percent).join(' | ') +
+        ' |',
     ),
     '',
     `${rows.reduce((s, r) => s + r.n, 0)} object-frames in ${seconds.toFixed(1)} s.`,

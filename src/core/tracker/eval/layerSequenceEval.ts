@@ -3,12 +3,14 @@
  * `samocta2 eval` runs it: per object, a short sequence of equally spaced layers, prompts on
  * 1-3 of them, tracking through the sequence, Dice and Jaccard per frame, averaged over all
  * object-frames (a frame where neither prediction nor truth has the object counts as 1).
+ * The classical baseline (classicalBaseline.ts) is scored on the same sequences and points.
  */
 import type { Random } from '../../synth/random';
 import type { LoadedBundle } from '../bundleSessions';
 import type { EmbeddingCache } from '../embeddingCache';
 import type { LayerFeatures } from '../modelGraphs';
 import { SamTracker } from '../tracker';
+import { classicalMasks, type ClassicalTarget } from './classicalBaseline';
 import type { LayerSource } from '../trackTypes';
 import {
   equalIntervalFrames,
@@ -174,4 +176,15 @@ export async function scoreSequence(
       throw new Error(`sequence of ${c.name} object ${seq.object}: position ${i} was not tracked.`);
     return diceJaccard(frame.mask, objectMask(c, seq.object, layer));
   });
+}
+
+/** The classical baseline on one sequence; [dice, jaccard] per frame in sequence order. */
+export async function scoreClassicalSequence(
+  c: EvalCase,
+  seq: EvalSequence,
+  target: ClassicalTarget,
+): Promise<[number, number][]> {
+  const frames = await Promise.all(seq.layers.map((layer) => c.layers.layer(layer)));
+  const masks = classicalMasks(frames, c.layers.rows, c.layers.cols, seq.prompts, target);
+  return seq.layers.map((layer, i) => diceJaccard(masks[i], objectMask(c, seq.object, layer)));
 }
