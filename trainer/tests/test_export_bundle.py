@@ -10,14 +10,23 @@ import torch
 
 from samocta2.cli import main
 from samocta2.export.bundle import FORMAT, FORMAT_VERSION, sha256, write_bundle
+from samocta2.export.cli import _metrics
 from samocta2.model import build_sam2_model
+
+
+# An eval.json row as `samocta2 eval` writes it: the model's scores and the classical baseline's.
+EVAL_ROW = {"factor": "Baseline", "value": 0, "frames": 4, "prompted": 2, "positive": 5, "negative": 3,
+            "dice": 0.5, "jaccard": 0.4, "n": 80, "classical_dice": 0.62, "classical_jaccard": 0.49}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     folder = tmp_path_factory.mktemp("bundle")
+    eval_json = folder.parent / "eval.json"
+    eval_json.write_text(json.dumps({"target": "faz", "sequence": [EVAL_ROW]}))
     torch.manual_seed(0)
-    manifest = write_bundle(build_sam2_model("nano"), folder, metrics={"faz": {"dice": 0.5}})
+    # As `export --metrics eval.json` reads it.
+    manifest = write_bundle(build_sam2_model("nano"), folder, metrics=_metrics(str(eval_json)))
     return folder, manifest
 
 
@@ -32,7 +41,8 @@ def test_manifest_describes_every_file(exported) -> None:
         assert graph["sha256"] == sha256(path) == manifest["files"][graph["file"]]
         assert graph["bytes"] == path.stat().st_size
         assert graph["inputs"] and graph["outputs"], name
-    assert manifest["metrics"] == {"faz": {"dice": 0.5}}
+    # The metrics travel whole, the classical baseline's columns with the model's.
+    assert manifest["metrics"] == {"target": "faz", "sequence": [EVAL_ROW]}
 
 
 def test_manifest_shapes_and_memory_settings(exported) -> None:
