@@ -159,3 +159,33 @@ test('the entry point sets the process exit code', () => {
   assert.equal(run.status, 2, run.stderr);
   assert.match(run.stderr, /--size must look like WxHxD/);
 });
+
+test('eval: --model or --classical-only; the baseline alone prints its columns and no model', async () => {
+  const data = join(scratch, 'eval-data');
+  const made = await cli('synth', '--size', '48x48x24', '--seed', '5', '--out', data);
+  assert.equal(made.code, 0, made.err);
+  const neither = await cli('eval', data);
+  assert.equal(neither.code, 2);
+  assert.match(neither.err, /--model DIR is required \(or --classical-only/);
+  const both = await cli('eval', data, '--model', data, '--classical-only');
+  assert.equal(both.code, 2);
+  assert.match(both.err, /--model DIR or --classical-only, not both/);
+
+  const json = join(scratch, 'classical.json');
+  const run = await cli(
+    ...['eval', data, '--classical-only', '--target', 'faz', '--conditions', 'baseline'],
+    ...['--json', json],
+  );
+  assert.equal(run.code, 0, run.err);
+  assert.match(
+    run.out,
+    /\| Dice \(%\) \| Jaccard \(%\) \| Classical Dice \(%\) \| Classical Jaccard \(%\) \|/,
+  );
+  assert.match(run.out, /\| Baseline \| 4, 2, 5, 3 \| – \| – \| \d+\.\d\d \| \d+\.\d\d \|/);
+  const result = JSON.parse(readFileSync(json, 'utf8'));
+  assert.equal(result.runtime, null);
+  const [row] = result.sequence;
+  assert.equal(row.dice, null);
+  assert.ok(row.n >= 4 && row.classical_jaccard <= row.classical_dice, JSON.stringify(row));
+  assert.ok(row.classical_dice > 0 && row.classical_dice <= 1, JSON.stringify(row));
+});

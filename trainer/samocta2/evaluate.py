@@ -206,6 +206,10 @@ def _log_line(label: str, scores: Scores) -> str:
 def run_evaluation(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
     device = resolve_device(args.device)
     if getattr(args, "classical_only", False):
+        given = [f"--{name.replace('_', '-')}" for name in ("checkpoint", "size", "model_checkpoint", "image_size")
+                 if getattr(args, name, None) is not None]  # fmt: skip
+        if given:
+            raise TrainerError(f"--classical-only scores no model: drop {', '.join(given)}")
         model, config, model_source = None, load_config(args.config), "none (classical baseline only)"
     else:
         model, config, model_source = load_model_for_eval(args, device)

@@ -112,3 +112,9 @@ def test_classical_only_scores_the_baseline_on_the_same_draws_as_a_model_run(
     )  # fmt: skip
     assert 0.0 < only["classical_dice"] < 1.0  # the handmade vessels are partly found, not trivially
     assert "| Baseline | 4, 2, 5, 3 | – | – |" in (alone / "eval.md").read_text()
+
+
+def test_classical_only_with_a_model_is_a_clear_error(handmade_data, capsys):
+    code = main(["eval", "--classical-only", "--size", "nano", "--data", str(handmade_data / "val")])
+    captured = capsys.readouterr()
+    assert code == 2 and "--classical-only scores no model: drop --size" in captured.err
