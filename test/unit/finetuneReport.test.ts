@@ -81,6 +81,52 @@ test("the evaluation reads into the paper's rows, matching the trainer's own eva
   );
 });
 
+test('the classical baseline reads beside the model and shows as its own columns', () => {
+  // The fixture run predates the baseline: its columns read as not scored ("–").
+  const old = parseEvalJson(evalJson);
+  assert.ok(old.ok);
+  assert.equal(old.summary.sequence[0]!.classicalDice, null);
+  const oldHtml = buildReportHtml(
+    buildRunReport({ ...complete, evaluation: { name: 'eval.json', text: evalJson } }),
+    'n',
+  );
+  assert.match(oldHtml, /<th>Classical Dice \(%\)<\/th><th>Classical Jaccard \(%\)<\/th>/);
+  assert.match(oldHtml, /<td class="num">–<\/td><td class="num">–<\/td><td class="num n">/);
+
+  // Today's trainer writes classical_dice / classical_jaccard in every row and the en-face entry.
+  const raw = JSON.parse(evalJson) as {
+    sequence: Record<string, unknown>[];
+    enface: Record<string, unknown>;
+  };
+  raw.sequence.forEach((row, i) =>
+    Object.assign(row, { classical_dice: 0.5 + i / 100, classical_jaccard: 0.25 }),
+  );
+  Object.assign(raw.enface, { classical_dice: 0.6234, classical_jaccard: 0.4 });
+  const text = JSON.stringify(raw);
+  const parsed = parseEvalJson(text);
+  assert.ok(parsed.ok);
+  assert.deepEqual(
+    parsed.summary.sequence.slice(0, 2).map((r) => [r.classicalDice, r.classicalJaccard]),
+    [
+      [0.5, 0.25],
+      [0.51, 0.25],
+    ],
+  );
+  assert.equal(parsed.summary.enface!.classicalDice, 0.6234);
+  const html = buildReportHtml(
+    buildRunReport({ ...complete, evaluation: { name: 'eval.json', text } }),
+    'n',
+  );
+  assert.match(
+    html,
+    /<td>4, 2, 5, 3<\/td><td class="num">19\.14<\/td><td class="num">18\.75<\/td><td class="num">50\.00<\/td><td class="num">25\.00<\/td>/,
+  );
+  assert.match(
+    html,
+    /en-face<\/th>(<td class="num">[\d.]+<\/td>){2}<td class="num">62\.34<\/td><td class="num">40\.00<\/td>/,
+  );
+});
+
 test("Python's NaN (a condition without objects) reads as no score, not as a broken file", () => {
   const withNan = evalJson.replace(/"dice": [0-9.e-]+/, '"dice": NaN');
   const parsed = parseEvalJson(withNan);

@@ -1,7 +1,8 @@
 /**
  * Reads the trainer's eval.json (trainer/samocta2/evaluate.py `run_evaluation`) into the rows of
  * the paper's tables: Table II's layer-sequence conditions (the baseline, then each factor
- * varied alone) and Table I's en-face task. Pure, so it is tested on a real trainer output.
+ * varied alone) and Table I's en-face task, each with the classical baseline scored beside the
+ * model (docs/evaluation.md). Pure, so it is tested on a real trainer output.
  */
 
 export interface ScoreRow {
@@ -14,6 +15,9 @@ export interface ScoreRow {
   readonly jaccard: number | null;
   /** Object-frame pairs averaged. */
   readonly n: number;
+  /** The classical baseline on the same draws; null in an eval.json from before it was scored. */
+  readonly classicalDice: number | null;
+  readonly classicalJaccard: number | null;
 }
 
 export interface EvalSummary {
@@ -61,9 +65,17 @@ function toRow(raw: unknown): ScoreRow | undefined {
   return {
     factor,
     value: factor === 'Baseline' ? baselineValue(row) : String(row.value ?? ''),
+    ...scores(row),
+  };
+}
+
+function scores(row: Fields): Omit<ScoreRow, 'factor' | 'value'> {
+  return {
     dice: score(row.dice),
     jaccard: score(row.jaccard),
     n: count(row.n),
+    classicalDice: score(row.classical_dice),
+    classicalJaccard: score(row.classical_jaccard),
   };
 }
 
@@ -97,11 +109,7 @@ export function parseEvalJson(source: string): ParsedEval {
       ...(enface === undefined
         ? {}
         : {
-            enface: {
-              dice: score(enface.dice),
-              jaccard: score(enface.jaccard),
-              n: count(enface.n),
-            },
+            enface: scores(enface),
           }),
     },
   };

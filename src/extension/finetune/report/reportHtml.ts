@@ -1,7 +1,8 @@
 /**
  * The run report's page: static HTML, no script at all, so its Content-Security-Policy allows
  * none; the one style block carries the nonce. The table follows the paper (Table II: the
- * baseline, then each factor varied alone; Table I: the en-face task), in percent.
+ * baseline, then each factor varied alone; Table I: the en-face task), in percent, the classical
+ * baseline's columns beside the model's.
  */
 import type { EvalSummary, ScoreRow } from './evalSummary';
 import { percent } from './evalSummary';
@@ -26,6 +27,16 @@ function targetName(target: string): string {
   return TARGET_NAMES[target] ?? target.toUpperCase();
 }
 
+const SCORE_HEADERS =
+  '<th>Dice (%)</th><th>Jaccard (%)</th><th>Classical Dice (%)</th><th>Classical Jaccard (%)</th>';
+
+/** The model's Dice and Jaccard, then the classical baseline's ("–" where not scored). */
+function scoreCells(row: Omit<ScoreRow, 'factor' | 'value'>): string {
+  return [row.dice, row.jaccard, row.classicalDice, row.classicalJaccard]
+    .map((v) => `<td class="num">${percent(v)}</td>`)
+    .join('');
+}
+
 /** Rows of one factor share its name cell, as in the paper. */
 function sequenceRows(rows: readonly ScoreRow[]): string {
   const out: string[] = [];
@@ -37,7 +48,7 @@ function sequenceRows(rows: readonly ScoreRow[]): string {
       ? `<th scope="rowgroup"${span > 1 ? ` rowspan="${span}"` : ''}>${escapeHtml(row.factor)}</th>`
       : '';
     out.push(
-      `<tr${row.factor === 'Baseline' ? ' class="baseline"' : ''}>${factor}<td>${escapeHtml(row.value)}</td><td class="num">${percent(row.dice)}</td><td class="num">${percent(row.jaccard)}</td><td class="num n">${row.n}</td></tr>`,
+      `<tr${row.factor === 'Baseline' ? ' class="baseline"' : ''}>${factor}<td>${escapeHtml(row.value)}</td>${scoreCells(row)}<td class="num n">${row.n}</td></tr>`,
     );
   });
   return out.join('\n');
@@ -50,17 +61,17 @@ function evaluationHtml(summary: EvalSummary): string {
   if (summary.sequence.length > 0) {
     parts.push(
       '<h3>Layer-sequence task (Table II)</h3>',
-      '<table><thead><tr><th>Condition</th><th>Value</th><th>Dice (%)</th><th>Jaccard (%)</th><th>Object-frames</th></tr></thead>',
+      `<table><thead><tr><th>Condition</th><th>Value</th>${SCORE_HEADERS}<th>Object-frames</th></tr></thead>`,
       `<tbody>${sequenceRows(summary.sequence)}</tbody></table>`,
-      '<p class="note">Baseline: 4 frames, 2 prompted frames, 5 positive and 3 negative points; each other row varies one factor.</p>',
+      '<p class="note">Baseline: 4 frames, 2 prompted frames, 5 positive and 3 negative points; each other row varies one factor. Classical: a smoothed threshold set from the same points (docs/evaluation.md); the model has to beat it to be worth clicking.</p>',
     );
   }
   if (summary.enface !== undefined) {
     const e = summary.enface;
     parts.push(
       '<h3>En-face task (Table I)</h3>',
-      '<table><thead><tr><th>Task</th><th>Dice (%)</th><th>Jaccard (%)</th><th>Objects</th></tr></thead>',
-      `<tbody><tr><th scope="row">${escapeHtml(targetName(summary.target))} en-face</th><td class="num">${percent(e.dice)}</td><td class="num">${percent(e.jaccard)}</td><td class="num n">${e.n}</td></tr></tbody></table>`,
+      `<table><thead><tr><th>Task</th>${SCORE_HEADERS}<th>Objects</th></tr></thead>`,
+      `<tbody><tr><th scope="row">${escapeHtml(targetName(summary.target))} en-face</th>${scoreCells(e)}<td class="num n">${e.n}</td></tr></tbody></table>`,
     );
   }
   return parts.join('\n');
