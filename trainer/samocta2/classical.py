@@ -26,6 +26,10 @@ from .prompts import EIGHT_CONNECTED
 
 SIGMA_PX = 2.0
 TARGETS = ("rv", "faz")
+# The side the points say: darker when the positive points are darker than the negative ones (or
+# than the median without negatives), else brighter. For the model's dense prompt (prompt_prior.py),
+# which is not told whether it segments a vessel or the FAZ.
+AUTO = "auto"
 
 Prompt = tuple[np.ndarray, np.ndarray]  # points (N, 2) as (x, y), labels (N,) 1/0
 
@@ -52,7 +56,8 @@ def frame_mask(smoothed: np.ndarray, coords: np.ndarray, labels: np.ndarray, tar
     pos_mean = values[positive].mean()
     neg_mean = values[~positive].mean() if (~positive).any() else float(np.median(smoothed))
     threshold = (pos_mean + neg_mean) / 2
-    side = smoothed <= threshold if target == "faz" else smoothed >= threshold
+    dark = target == "faz" or (target == AUTO and pos_mean < neg_mean)
+    side = smoothed <= threshold if dark else smoothed >= threshold
     components, _ = ndi.label(side, structure=EIGHT_CONNECTED)
     keep = np.unique(components[rows[positive], cols[positive]])
     keep = keep[keep > 0]

@@ -19,6 +19,9 @@ DEFAULTS: dict[str, Any] = {
         "size": "nano",  # nano | tiny | small | base_plus | large
         "checkpoint": None,  # a sam2.1_hiera_*.pt; None = random weights (tests only)
         "image_size": None,  # None = the size's own input size
+        # Prompted frames also get the dense prompt of prompt_prior.py (the bundled nano is
+        # trained with it; SAM 2.1 checkpoints are not).
+        "point_prior": False,
     },
     "lora": {
         # The paper's defaults: rank 32, alpha 32, dropout 0.1 on the encoder's qkv.

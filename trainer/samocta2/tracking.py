@@ -77,12 +77,14 @@ def track_sequence(
     images: torch.Tensor,
     point_inputs: dict[int, dict[str, torch.Tensor]],
     activation_checkpointing: bool = False,
+    mask_inputs: dict[int, torch.Tensor] | None = None,
 ) -> TrackOutput:
     """Track one object through a sequence; outputs in frame order.
 
-    images: (T, 3, S, S); point_inputs: sequence position -> sam2 point_inputs (at least one).
+    images: (T, 3, S, S); point_inputs: sequence position -> sam2 point_inputs (at least one);
+    mask_inputs: position -> (1, 1, L, L) dense prompt of a prompted frame (prompt_prior.py).
     """
-    return track_backbone(model, _encode(model, images, activation_checkpointing), point_inputs)
+    return track_backbone(model, _encode(model, images, activation_checkpointing), point_inputs, mask_inputs)
 
 
 def project_encoder_output(model: torch.nn.Module, encoder_out: dict) -> dict:
@@ -96,7 +98,10 @@ def project_encoder_output(model: torch.nn.Module, encoder_out: dict) -> dict:
 
 
 def track_backbone(
-    model: torch.nn.Module, backbone_out: dict, point_inputs: dict[int, dict[str, torch.Tensor]]
+    model: torch.nn.Module,
+    backbone_out: dict,
+    point_inputs: dict[int, dict[str, torch.Tensor]],
+    mask_inputs: dict[int, torch.Tensor] | None = None,
 ) -> TrackOutput:
     """track_sequence on image features already computed (SAM2Base.forward_image's output), so
     that a caller with a frozen encoder can compute them once and track many times."""
@@ -105,12 +110,12 @@ def track_backbone(
     scores: list[torch.Tensor] = []
     hook = model.sam_mask_decoder.register_forward_hook(lambda _m, _i, out: scores.append(out[3]))
     try:
-        return _track(model, backbone_out, point_inputs, scores)
+        return _track(model, backbone_out, point_inputs, scores, mask_inputs or {})
     finally:
         hook.remove()
 
 
-def _track(model, backbone_out, point_inputs, scores) -> TrackOutput:
+def _track(model, backbone_out, point_inputs, scores, mask_inputs) -> TrackOutput:
     num_frames = backbone_out["backbone_fpn"][0].shape[0]
     _, feats, pos, sizes = model._prepare_backbone_features(backbone_out)
     output_dict: dict[str, dict[int, dict]] = {"cond_frame_outputs": {}, "non_cond_frame_outputs": {}}
@@ -125,7 +130,7 @@ def _track(model, backbone_out, point_inputs, scores) -> TrackOutput:
             current_vision_pos_embeds=[p[:, t : t + 1] for p in pos],
             feat_sizes=sizes,
             point_inputs=point_inputs.get(t),
-            mask_inputs=None,
+            mask_inputs=mask_inputs.get(t),
             output_dict=output_dict,
             num_frames=num_frames,
             track_in_reverse=reverse,
@@ -161,7 +166,10 @@ def sequence_point_inputs(seq, image_size: int, device: torch.device) -> dict[in
 @torch.no_grad()
 def predict_masks(model: torch.nn.Module, seq, device: torch.device) -> np.ndarray:
     """Binary masks (T, H, W) for a sequence, with the model in eval mode (as at inference)."""
+    from .prompt_prior import mask_inputs
+
     images = frames_to_images(seq.frames, model.image_size, device)
-    out = track_sequence(model, images, sequence_point_inputs(seq, model.image_size, device))
+    priors = mask_inputs(model, seq.frames, seq.prompts, device)
+    out = track_sequence(model, images, sequence_point_inputs(seq, model.image_size, device), mask_inputs=priors)
     hw = seq.frames.shape[1:]
     return np.stack([(logits_at(m, hw) > 0).cpu().numpy() for m in out.masks])

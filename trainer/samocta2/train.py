@@ -55,6 +55,10 @@ def build_lora_model(config: dict[str, Any], device: torch.device) -> torch.nn.M
     m = config["model"]
     torch.manual_seed(int(config["train"]["seed"]))
     model = build_sam2_model(m["size"], m["checkpoint"], m["image_size"], device="cpu")
+    if m.get("point_prior"):
+        from .prompt_prior import enable
+
+        enable(model)
     model = apply_lora(model, config["lora"])
     return model.to(device)
 

@@ -5,6 +5,9 @@
  * the caller can report it and keep viewing.
  */
 
+import { CLASSICAL_SIGMA_PX } from './eval/classicalBaseline';
+import { DENSE_PRIOR_KIND, DENSE_PRIOR_VERSION } from './promptPrior';
+
 export const BUNDLE_FORMAT = 'samocta2-model-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;
 
@@ -55,6 +58,16 @@ export interface MemorySpec {
   multimask_max_points?: number;
 }
 
+/**
+ * A bundle trained with a dense prompt on its prompted layers (promptPrior.ts): the classical
+ * region grown from the layer's points, given to the mask decoder with them.
+ */
+export interface DensePriorSpec {
+  kind: typeof DENSE_PRIOR_KIND;
+  version: typeof DENSE_PRIOR_VERSION;
+  sigma_px: number;
+}
+
 export interface BundleManifest {
   format: string;
   format_version: number;
@@ -68,6 +81,8 @@ export interface BundleManifest {
     std: number[];
   };
   postprocessing: { threshold: number; no_object_logit: number };
+  /** Absent in bundles made before dense prompts: points only. */
+  prompts?: { dense_prior?: DensePriorSpec };
   memory: MemorySpec;
   graphs: Record<GraphName, GraphSpec>;
   ops: string[];
@@ -144,6 +159,7 @@ export function parseManifest(text: string): BundleManifest {
     }
   }
   record(m.files, 'files');
+  checkDensePrior(m.prompts);
   return raw as BundleManifest;
 }
 
@@ -176,6 +192,26 @@ export async function readVerifiedGraphs(
     out[name] = bytes;
   }
   return out;
+}
+
+/** A dense prompt this tracker cannot compute would give wrong masks silently: refuse it. */
+function checkDensePrior(prompts: unknown): void {
+  if (prompts === undefined) return;
+  const prior = record(prompts, 'prompts').dense_prior;
+  if (prior === undefined || prior === null) return;
+  const p = record(prior, 'prompts.dense_prior');
+  if (
+    p.kind !== DENSE_PRIOR_KIND ||
+    p.version !== DENSE_PRIOR_VERSION ||
+    p.sigma_px !== CLASSICAL_SIGMA_PX
+  ) {
+    throw new BundleError(
+      MANIFEST,
+      `prompts.dense_prior ${JSON.stringify(prior)} is not one this tracker computes ` +
+        `({"kind":"${DENSE_PRIOR_KIND}","version":${DENSE_PRIOR_VERSION},"sigma_px":${CLASSICAL_SIGMA_PX}}); ` +
+        'a newer extension may read it.',
+    );
+  }
 }
 
 function record(value: unknown, what: string): Record<string, unknown> {

@@ -67,6 +67,8 @@ export class ModelGraphs {
     prompt: DecoderPrompt,
     noMemory: boolean,
     multimask: boolean,
+    /** L × L dense prompt (promptPrior.ts) for a prompted layer of a bundle that asks for one. */
+    maskInput?: Float32Array,
   ): Promise<DecoderOutput> {
     const { C, H, L } = this;
     const p = prompt.labels.length;
@@ -76,8 +78,8 @@ export class ModelGraphs {
       high_res_feat1: this.f32(features.highRes1, [1, C / 4, 2 * H, 2 * H]),
       point_coords: this.f32(prompt.coords, [1, p, 2]),
       point_labels: this.bundle.runtime.createTensor('int32', prompt.labels, [1, p]),
-      mask_input: this.f32(new Float32Array(L * L), [1, 1, L, L]),
-      has_mask_input: this.f32(new Float32Array([0]), [1]),
+      mask_input: this.f32(maskInput ?? new Float32Array(L * L), [1, 1, L, L]),
+      has_mask_input: this.f32(new Float32Array([maskInput ? 1 : 0]), [1]),
       no_memory: this.f32(new Float32Array([noMemory ? 1 : 0]), [1]),
       multimask: this.f32(new Float32Array([multimask ? 1 : 0]), [1]),
     });

@@ -17,6 +17,7 @@ import {
 } from './modelGraphs';
 import { maskFromLogits } from './postprocess';
 import { layerToModelInput, toModelPoint } from './preprocess';
+import { priorInput, priorMask } from './promptPrior';
 import { passPlan, type Pass } from './trackPlan';
 import {
   TrackCancelledError,
@@ -189,12 +190,18 @@ export class SamTracker {
     points.forEach((p, i) => coords.set(toModelPoint(p.x, p.y, rows, cols, this.graphs.S), 2 * i));
     const labels = Int32Array.from(points, (p) => (p.positive ? 1 : 0));
     const maxMultimask = this.bundle.manifest.memory.multimask_max_points ?? 1;
+    let maskInput: Float32Array | undefined;
+    if (this.bundle.manifest.prompts?.dense_prior) {
+      const region = priorMask(await this.layers.layer(layer), rows, cols, points);
+      maskInput = priorInput(region, rows, cols, this.graphs.L);
+    }
     return this.graphs.decode(
       feats.imageEmbed,
       feats,
       { coords, labels },
       true,
       points.length <= maxMultimask,
+      maskInput,
     );
   }
 

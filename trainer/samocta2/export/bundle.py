@@ -145,6 +145,16 @@ STATIC_SECTIONS: dict[str, Any] = {
 }
 
 
+def prompts_section(model: torch.nn.Module) -> dict[str, Any]:
+    """The static prompt contract, plus `dense_prior` for a model trained with one (prompt_prior.py)."""
+    from ..prompt_prior import manifest_entry
+
+    section = dict(STATIC_SECTIONS["prompts"])
+    if getattr(model, "point_prior", False):
+        section["dense_prior"] = manifest_entry()
+    return section
+
+
 def write_bundle(
     model: torch.nn.Module,
     out_dir: str | Path,
@@ -198,6 +208,7 @@ def write_bundle(
         "opset": OPSET,
         "model": model_section(model),
         **STATIC_SECTIONS,
+        "prompts": prompts_section(model),
         "memory": memory_section(model),
         "graphs": graphs,
         "ops": sorted(all_ops),

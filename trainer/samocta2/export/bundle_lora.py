@@ -57,6 +57,7 @@ def lora_entry(checkpoint: dict[str, Any], lora_file: Path) -> dict[str, Any]:
         "base": {
             "size": config["model"]["size"],
             "image_size": config["model"].get("image_size"),
+            "point_prior": bool(config["model"].get("point_prior", False)),
             "checkpoint": str(base_path) if base_path else None,
             "checkpoint_sha256": sha256(base_path) if base_path and base_path.is_file() else None,
             # Random base weights (no checkpoint) are made from this seed.
@@ -143,6 +144,7 @@ def config_from_bundle(entry: dict[str, Any], folder: Path | None = None) -> dic
     values: dict[str, Any] = {
         "model.size": base["size"],
         "model.image_size": base.get("image_size"),
+        "model.point_prior": bool(base.get("point_prior", False)),
         **{f"lora.{k}": lora[k] for k in LORA_KEYS},
     }
     if base.get("file"):
@@ -198,3 +200,22 @@ def check_base(bundle: BundleLora, fingerprint: float) -> None:
             f"--init-lora {bundle.folder}: the base model of this run differs from the one the bundle's LoRA "
             "weights adapt (another --model-checkpoint, or --seed for random weights?)"
         )
+
+
+def model_from_bundle(folder: str | Path, device: torch.device | str = "cpu") -> torch.nn.Module:
+    """The bundle's own PyTorch model (its base weights with its LoRA, un-merged, in eval mode),
+    checked as `train --init-lora` checks it: for evaluating or timing exactly what it ships."""
+    from ..checkpoint import base_fingerprint
+    from ..config import DEFAULTS, deep_merge, set_value
+    from ..lora import load_lora_state_dict
+    from ..train import build_lora_model
+
+    bundle = read_bundle_lora(folder)
+    config = deep_merge(DEFAULTS, {})
+    for key, value in config_from_bundle(bundle.entry, bundle.folder).items():
+        set_value(config, key, value)
+    check_config(bundle, config)
+    model = build_lora_model(config, torch.device(device))
+    check_base(bundle, base_fingerprint(model))
+    load_lora_state_dict(model, bundle.state)
+    return model.eval()

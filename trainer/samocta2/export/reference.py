@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
+from ..prompt_prior import prior_input, prior_mask
 from .preprocess import preprocess_layer, round_to_bfloat16, to_model_points, upsample_logits
 
 Point = tuple[float, float, int]  # layer pixels x (column), y (row), label 1 = pos, 0 = neg
@@ -62,6 +63,7 @@ class Bundle:
         self.num_maskmem = int(memory["num_maskmem"])
         self.max_obj_ptrs = int(memory["max_obj_ptrs_in_encoder"])
         self.bf16_memory = memory["storage_dtype"] == "bfloat16"
+        self.dense_prior = bool((self.manifest.get("prompts") or {}).get("dense_prior"))
 
     def run(self, name: str, **inputs: np.ndarray) -> list[np.ndarray]:
         return self.sessions[name].run(None, inputs)
@@ -102,6 +104,12 @@ class ReferenceTracker:
         else:  # no clicks: one "not a point" (sam2 does the same)
             xy, labels = np.zeros((1, 2), np.float32), -np.ones((1, 1), np.int32)
         side = feat0.shape[-1]
+        mask_input, has_mask = np.zeros((1, 1, side, side), np.float32), 0.0
+        if self.b.dense_prior and no_memory and points:  # a prompted layer (prompt_prior.py)
+            coords = np.array([p[:2] for p in points], np.float64)
+            labels_ = np.array([p[2] for p in points])
+            mask_input = prior_input(prior_mask(self.layers[frame], coords, labels_), side)[None, None]
+            has_mask = 1.0
         masks, _, obj_ptr, score = self.b.run(
             "mask_decoder",
             image_embed=embed,
@@ -109,8 +117,8 @@ class ReferenceTracker:
             high_res_feat1=feat1,
             point_coords=xy[None].astype(np.float32),
             point_labels=labels,
-            mask_input=np.zeros((1, 1, side, side), np.float32),
-            has_mask_input=np.zeros(1, np.float32),
+            mask_input=mask_input,
+            has_mask_input=np.array([has_mask], np.float32),
             no_memory=np.array([1.0 if no_memory else 0.0], np.float32),
             multimask=np.array([1.0 if multimask else 0.0], np.float32),
         )

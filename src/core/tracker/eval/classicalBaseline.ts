@@ -21,6 +21,12 @@ import type { SampledPoint } from './promptSampling';
 export const CLASSICAL_SIGMA_PX = 2;
 
 export type ClassicalTarget = 'rv' | 'faz';
+/**
+ * The side the points say (darker when the positive points are darker than the negative ones,
+ * or than the median without negatives): for the model's dense prompt (promptPrior.ts), which
+ * is not told whether it segments a vessel or the FAZ.
+ */
+export type FrameSide = ClassicalTarget | 'auto';
 
 export interface ClassicalPrompt {
   /** Sequence position of the prompted frame. */
@@ -74,7 +80,7 @@ export function classicalFrameMask(
   rows: number,
   cols: number,
   points: readonly SampledPoint[],
-  target: ClassicalTarget,
+  target: FrameSide,
 ): Uint8Array {
   const empty = new Uint8Array(rows * cols);
   const positives: number[] = [];
@@ -95,10 +101,12 @@ export function classicalFrameMask(
   }
   if (positives.length === 0) return empty;
   const negMean = negCount > 0 ? negSum / negCount : median(smoothed);
-  const threshold = (posSum / positives.length + negMean) / 2;
+  const posMean = posSum / positives.length;
+  const threshold = (posMean + negMean) / 2;
+  const dark = target === 'faz' || (target === 'auto' && posMean < negMean);
   const side = new Uint8Array(rows * cols);
   for (let p = 0; p < side.length; p++) {
-    side[p] = (target === 'faz' ? smoothed[p] <= threshold : smoothed[p] >= threshold) ? 1 : 0;
+    side[p] = (dark ? smoothed[p] <= threshold : smoothed[p] >= threshold) ? 1 : 0;
   }
   const { labels, count } = labelComponents(side, cols, rows, 8);
   const keep = new Uint8Array(count + 1);

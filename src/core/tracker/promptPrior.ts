@@ -1,0 +1,50 @@
+/**
+ * The dense prompt a model bundle can ask for (manifest `prompts.dense_prior`, docs/model-bundle.md):
+ * the region the classical rule grows from a prompted layer's points (the side the points say),
+ * pooled to the mask decoder's mask input. The twin of trainer/samocta2/prompt_prior.py, held to
+ * it by shared vectors (test/fixtures/promptPrior).
+ */
+import { gaussianSmooth2d } from '../sparse/gaussianSmooth2d';
+import { CLASSICAL_SIGMA_PX, classicalFrameMask } from './eval/classicalBaseline';
+import type { SampledPoint } from './eval/promptSampling';
+import type { PromptPoint } from './trackTypes';
+
+export const DENSE_PRIOR_KIND = 'threshold-region';
+export const DENSE_PRIOR_VERSION = 1;
+
+/** rows × cols 0/1: the classical region of these points on a layer windowed to [0, 1]. */
+export function priorMask(
+  layer: Float32Array,
+  rows: number,
+  cols: number,
+  points: readonly PromptPoint[],
+): Uint8Array {
+  const smoothed = gaussianSmooth2d(layer, cols, rows, CLASSICAL_SIGMA_PX);
+  const sampled = points.map((p): SampledPoint => [p.x, p.y, p.positive ? 1 : 0]);
+  return classicalFrameMask(smoothed, rows, cols, sampled, 'auto');
+}
+
+/**
+ * side × side values in [-1, 1]: each cell's share of the mask, binned as PyTorch's
+ * adaptive_avg_pool2d bins (cell i covers floor(i·n/side) .. ceil((i+1)·n/side)), times 2 minus 1.
+ */
+export function priorInput(
+  mask: Uint8Array,
+  rows: number,
+  cols: number,
+  side: number,
+): Float32Array {
+  const out = new Float32Array(side * side);
+  for (let i = 0; i < side; i++) {
+    const r0 = Math.floor((i * rows) / side);
+    const r1 = Math.ceil(((i + 1) * rows) / side);
+    for (let j = 0; j < side; j++) {
+      const c0 = Math.floor((j * cols) / side);
+      const c1 = Math.ceil(((j + 1) * cols) / side);
+      let sum = 0;
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) sum += mask[r * cols + c];
+      out[i * side + j] = (2 * sum) / ((r1 - r0) * (c1 - c0)) - 1;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+"""The dense prompt (samocta2/prompt_prior.py): side from the points, pooling, the model flag, and
+the TypeScript twin's vectors kept current."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from samocta2 import prompt_prior
+from samocta2.model import build_sam2_model
+
+FIXTURES = Path(__file__).resolve().parents[2] / "test" / "fixtures"
+
+
+def disc_frame(dark: bool) -> tuple[np.ndarray, np.ndarray]:
+    yy, xx = np.mgrid[:40, :40]
+    disc = (yy - 20) ** 2 + (xx - 20) ** 2 <= 64
+    return np.where(disc, 0.1 if dark else 0.9, 0.5).astype(np.float32), disc
+
+
+def test_the_side_comes_from_the_points_for_dark_and_bright_objects():
+    for dark in (True, False):
+        frame, disc = disc_frame(dark)
+        coords = np.array([[20.0, 20.0], [22.0, 18.0], [20.0, 34.0]])
+        labels = np.array([1, 1, 0])
+        mask = prompt_prior.prior_mask(frame, coords, labels)
+        assert 2 * (mask & disc).sum() / (mask.sum() + disc.sum()) > 0.9, dark
+
+
+def test_pooled_input_is_the_cell_share_mapped_to_minus_one_one():
+    mask = np.zeros((8, 8), bool)
+    mask[:4, :4] = True
+    mask[4:, 4:6] = True
+    out = prompt_prior.prior_input(mask, 2)
+    assert out.dtype == np.float32
+    assert np.allclose(out, [[1.0, -1.0], [-1.0, 0.0]])
+
+
+def test_only_a_model_that_takes_the_prompt_gets_it():
+    model = build_sam2_model("nano", image_size=64)
+    frames = np.stack([disc_frame(True)[0]] * 2)
+    prompts = {0: (np.array([[20.0, 20.0]]), np.array([1]))}
+    assert prompt_prior.mask_inputs(model, frames, prompts, torch.device("cpu")) is None
+    prompt_prior.enable(model)
+    assert model.use_mask_input_as_output_without_sam is False
+    got = prompt_prior.mask_inputs(model, frames, prompts, torch.device("cpu"))
+    side = model.sam_prompt_encoder.mask_input_size[0]
+    assert list(got) == [0] and got[0].shape == (1, 1, side, side)
+    assert got[0].max() > 0.9 and got[0].min() == -1.0
+
+
+def test_the_committed_typescript_vectors_are_current():
+    spec = importlib.util.spec_from_file_location("prior_vectors", FIXTURES / "promptPriorVectors.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    committed = json.loads((FIXTURES / "promptPrior" / "vectors.json").read_text())
+    assert module.build_vectors() == committed, (
+        "regenerate: .venv/bin/python test/fixtures/promptPriorVectors.py test/fixtures/promptPrior/vectors.json"
+    )
