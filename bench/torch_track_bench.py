@@ -1,16 +1,16 @@
 """PyTorch reference timings for `npm run bench` (bench/trackingTorch.ts runs it).
 
-Builds the bundle's model from its source training checkpoint (LoRA merged, as the exporter
-does), loads it into sam2's SAM2VideoPredictor and tracks the same windowed layers with the
-same click as the TypeScript tracker. Prints one JSON object on stdout:
+Builds the bundle's own model in PyTorch (its base.pt with its lora.pt, LoRA merged as the
+exporter merges it), loads it into sam2's SAM2VideoPredictor and tracks the same windowed
+layers with the same click as the TypeScript tracker. Prints one JSON object on stdout:
   {"clickMs": [...], "propagateMs": float, "layers": int, "threads": int, "torch": str}
-or {"skip": "reason"} when no model can be built. When the source checkpoint is missing or no
-longer builds (its base weights were replaced by a later training run), the same architecture
-(`--size`, `--image-size`) is timed with random weights instead and "weights" says so: the
-timings do not depend on the weights' values.
+or {"skip": "reason"} when the bundle's model cannot be built. There is no fallback to random
+weights: how fast a graph runs can depend on its weights' values (denormal floats in a sharp
+softmax made one bundle's memory attention 40 times slower), so the baseline must be the
+bundle's own weights.
 
-    python bench/torch_track_bench.py --checkpoint CKPT --layers F32 --shape T,ROWS,COLS \
-        --click LAYER,X,Y [--clicks 20] [--threads 1] [--size nano --image-size 256]
+    python bench/torch_track_bench.py --bundle models/samocta2-nano --layers F32 --shape T,ROWS,COLS \
+        --click LAYER,X,Y [--clicks 20] [--threads 1]
 """
 
 from __future__ import annotations
@@ -28,45 +28,33 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "trainer"))
 
 
-def build_predictor(checkpoint: str) -> torch.nn.Module:
-    from samocta2.evaluate import load_model_for_eval
+def build_predictor(bundle: str) -> torch.nn.Module:
+    from samocta2.export.bundle_lora import model_from_bundle, read_bundle_lora
     from samocta2.lora import merge_lora
     from samocta2.model import build_sam2_video_predictor
 
-    args = argparse.Namespace(checkpoint=checkpoint, config=None)
-    model, config, _ = load_model_for_eval(args, torch.device("cpu"))
-    model = merge_lora(model).eval()
-    predictor = build_sam2_video_predictor(config["model"]["size"], image_size=model.image_size)
+    size = read_bundle_lora(bundle).entry["base"]["size"]
+    model = merge_lora(model_from_bundle(bundle)).eval()
+    predictor = build_sam2_video_predictor(size, image_size=model.image_size)
     predictor.load_state_dict(model.state_dict())
     return predictor.eval()
 
 
 def main() -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--bundle", required=True, help="model bundle folder with lora.pt (and base.pt)")
     p.add_argument("--layers", required=True, help="float32 [T, rows, cols], windowed to [0, 1]")
     p.add_argument("--shape", required=True)
     p.add_argument("--click", required=True, help="LAYER,X,Y in layer pixels")
     p.add_argument("--clicks", type=int, default=20)
     p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--size", help="architecture for random weights when the checkpoint fails")
-    p.add_argument("--image-size", type=int)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    weights = "source checkpoint"
     try:
-        if not Path(a.checkpoint).is_file():
-            raise FileNotFoundError(f"source checkpoint {a.checkpoint} not found")
-        predictor = build_predictor(a.checkpoint)
-    except Exception as e:  # noqa: BLE001 - any failure falls back or becomes a skipped row
-        if not a.size:
-            print(json.dumps({"skip": f"cannot build the model from {a.checkpoint}: {e}"}))
-            return 0
-        from samocta2.model import build_sam2_video_predictor
-
-        torch.manual_seed(0)
-        predictor = build_sam2_video_predictor(a.size, image_size=a.image_size).eval()
-        weights = f"random ({str(e).splitlines()[0][:160]})"
+        predictor = build_predictor(a.bundle)
+    except Exception as e:  # noqa: BLE001 - any failure becomes a skipped row, said why
+        print(json.dumps({"skip": f"cannot build {a.bundle}'s own model: {str(e).splitlines()[0][:200]}"}))
+        return 0
 
     from samocta2.export.preprocess import preprocess_layer
 
@@ -107,7 +95,6 @@ def main() -> int:
                 "layers": emitted,
                 "threads": a.threads,
                 "torch": torch.__version__,
-                "weights": weights,
             }
         )
     )

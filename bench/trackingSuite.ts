@@ -9,7 +9,7 @@
  * and WebGPU (SwiftShader here, so over two layers only). The SAM 2.1 tiny-size random-weight
  * 1024 px bundle is measured over a few layers when it has been made.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBundle } from '../src/core/tracker/bundleSessions';
 import type { OnnxRuntime } from '../src/core/tracker/onnxRuntime';
@@ -143,19 +143,8 @@ export const trackingSuite: BenchSuite = {
     const add = (row: Omit<BenchRow, 'suite'>) => rows.push({ suite, ...row });
 
     const nano = join(ROOT, 'models/samocta2-nano');
-    const manifest = JSON.parse(readFileSync(join(nano, 'manifest.json'), 'utf8')) as {
-      model: { image_size: number };
-      provenance?: { checkpoint?: string | null; config?: { model?: { size?: string } } };
-    };
-    const architecture = {
-      size: manifest.provenance?.config?.model?.size ?? 'nano',
-      imageSize: manifest.model.image_size,
-    };
-    const checkpoint = manifest.provenance?.checkpoint;
-    process.stdout.write('  PyTorch reference (nano)…\n');
-    const torch = checkpoint
-      ? await torchTimings(ROOT, checkpoint, layers, click, CLICKS, architecture)
-      : { skip: 'the bundle names no source checkpoint' };
+    process.stdout.write("  PyTorch reference (nano, the bundle's own base.pt + lora.pt)…\n");
+    const torch = await torchTimings(ROOT, 'models/samocta2-nano', layers, click, CLICKS);
     let propBase: string | undefined;
     let clickBase: string | undefined;
     if ('skip' in torch) {
@@ -163,9 +152,7 @@ export const trackingSuite: BenchSuite = {
     } else {
       propBase = TORCH_PROPAGATE;
       clickBase = TORCH_CLICK;
-      const weights =
-        torch.weights && torch.weights !== 'source checkpoint' ? `; weights: ${torch.weights}` : '';
-      const note = `torch ${torch.torch}, 1 thread, ${torch.layers} layers; ${where}${weights}`;
+      const note = `torch ${torch.torch}, 1 thread, ${torch.layers} layers; ${where}`;
       add({
         name: TORCH_PROPAGATE,
         value: (1000 * torch.layers) / torch.propagateMs,

@@ -1,7 +1,7 @@
 /**
  * The tracking suite's baseline: the PyTorch reference of the same model (sam2's
- * SAM2VideoPredictor with the bundle's source checkpoint, LoRA merged) on the same windowed
- * layers and click, through bench/torch_track_bench.py in the trainer's venv.
+ * SAM2VideoPredictor with the bundle's own base.pt and lora.pt, LoRA merged) on the same
+ * windowed layers and click, through bench/torch_track_bench.py in the trainer's venv.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -13,19 +13,16 @@ export interface TorchTimings {
   readonly propagateMs: number;
   readonly layers: number;
   readonly torch: string;
-  /** 'source checkpoint', or 'random (why)' when the checkpoint no longer builds. */
-  readonly weights?: string;
 }
 
 export type TorchResult = TorchTimings | { readonly skip: string };
 
 export async function torchTimings(
   root: string,
-  checkpoint: string,
+  bundle: string,
   layers: LayerSource,
   click: { layer: number; x: number; y: number },
   clicks: number,
-  architecture: { size: string; imageSize: number },
 ): Promise<TorchResult> {
   const python = join(root, '.venv/bin/python');
   if (!existsSync(python)) return { skip: `no trainer venv at ${python}` };
@@ -38,10 +35,9 @@ export async function torchTimings(
     python,
     [
       join(root, 'bench/torch_track_bench.py'),
-      ...['--checkpoint', join(root, checkpoint), '--layers', file],
+      ...['--bundle', join(root, bundle), '--layers', file],
       ...['--shape', `${count},${rows},${cols}`, '--click', `${click.layer},${click.x},${click.y}`],
       ...['--clicks', String(clicks), '--threads', '1'],
-      ...['--size', architecture.size, '--image-size', String(architecture.imageSize)],
     ],
     { encoding: 'utf8', maxBuffer: 2 ** 24 },
   );

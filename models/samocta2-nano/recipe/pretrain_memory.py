@@ -61,6 +61,7 @@ from pretrain_nano import sequence_step_loss, weights  # noqa: E402
 from samocta2.config import DEFAULTS, deep_merge  # noqa: E402
 from samocta2.data.sequences import Sequence, SequenceSource, load_folder  # noqa: E402
 from samocta2.data.volumes import Case  # noqa: E402
+from samocta2 import prompt_prior  # noqa: E402
 from samocta2.model import build_sam2_model  # noqa: E402
 from samocta2.tracking import contract_order, frames_to_images, project_encoder_output  # noqa: E402
 
@@ -82,11 +83,15 @@ def with_transposes(cases: list[Case]) -> list[Case]:
 
 
 class FeatureCache:
-    """The image encoder's outputs for every layer of every case, float16, by case name."""
+    """The image encoder's outputs for every layer of every case, float16, by case name.
 
-    def __init__(self) -> None:
+    projected: store the two high-res levels after the mask decoder's conv_s0/conv_s1 (which
+    must then stay frozen): 8 times less memory for level 0, what a 512 px cache needs."""
+
+    def __init__(self, projected: bool = False) -> None:
         self.fpn: dict[str, list[torch.Tensor]] = {}  # name -> per level (K, C, h, w)
         self.pos: list[torch.Tensor] = []  # per level (1, C, h, w): the same for every layer
+        self.projected = projected
 
     @torch.no_grad()
     def add(self, model, case: Case, batch: int = 16) -> None:
@@ -96,6 +101,8 @@ class FeatureCache:
         for start in range(0, len(case.frames), batch):
             images = frames_to_images(case.frames[start : start + batch], model.image_size, torch.device("cpu"))
             out = model.image_encoder(images)
+            if self.projected:
+                out = project_encoder_output(model, out)
             levels.append([f.half() for f in out["backbone_fpn"]])
             if not self.pos:
                 self.pos = [p[:1].clone() for p in out["vision_pos_enc"]]
@@ -105,6 +112,8 @@ class FeatureCache:
         """What SAM2Base.forward_image returns for these layers (its decoder projections included)."""
         fpn = [level[layers].float() for level in self.fpn[case]]
         pos = [p.expand(len(layers), -1, -1, -1) for p in self.pos]
+        if self.projected:
+            return {"backbone_fpn": fpn, "vision_pos_enc": pos}
         return project_encoder_output(model, {"backbone_fpn": fpn, "vision_pos_enc": pos})
 
 
@@ -273,7 +282,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--freeze", default="",
                    help="comma-separated modules kept as they are (e.g. memory_encoder.mask_downsampler)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--image-size", type=int, help="model input side in px (default: the nano config's 256)")
+    p.add_argument("--no-transposes", action="store_true", help="train on the layers as they are only")
+    p.add_argument("--feature-cache", type=Path,
+                   help="file of the encoder outputs: read when it exists, else written after encoding (the same "
+                        "frozen encoder, image size and --cache-projected only: the file does not check that)")
+    p.add_argument("--point-prior", action="store_true",
+                   help="prompted frames also get the dense prompt of samocta2.prompt_prior (the model learns to take it)")
+    p.add_argument("--cache-projected", action="store_true",
+                   help="cache the high-res levels after conv_s0/conv_s1 and keep those frozen (FeatureCache)")
     args = p.parse_args(argv)
+    # Denormal floats make a sharp attention softmax (localize_memory_attention) many times slower.
+    torch.set_flush_denormal(True)
 
     torch.manual_seed(args.seed)
     WEIGHTS["dice"] = args.dice_weight
@@ -284,17 +304,32 @@ def main(argv: list[str] | None = None) -> int:
     sampling = deep_merge(DEFAULTS["sampling"], {"hflip": 0.0, "max_rotation_deg": 0.0})
     target_w, kind_w = weights(args.targets, ("rv", "faz")), weights(args.kinds, KINDS)
     sources = {
-        t: SequenceSource(with_transposes([c for d in args.data for c in load_folder(d, t)]), sampling)
+        t: SequenceSource(
+            (lambda cases: cases if args.no_transposes else with_transposes(cases))(
+                [c for d in args.data for c in load_folder(d, t)]
+            ),
+            sampling,
+        )
         for t in target_w
     }
-    model = build_sam2_model("nano")
+    model = build_sam2_model("nano", image_size=args.image_size)
     model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
+    if args.point_prior:
+        prompt_prior.enable(model)
     model.eval()  # the frozen encoder's dropout/drop-path stay off while caching
     started = time.monotonic()
-    cache = FeatureCache()
+    cache = FeatureCache(projected=args.cache_projected)
+    if args.cache_projected:
+        model.sam_mask_decoder.conv_s0.requires_grad_(False)
+        model.sam_mask_decoder.conv_s1.requires_grad_(False)
+    if args.feature_cache and args.feature_cache.is_file():
+        saved = torch.load(args.feature_cache)
+        cache.fpn, cache.pos = saved["fpn"], saved["pos"]
     for source in sources.values():
         for case in source.cases:
             cache.add(model, case)
+    if args.feature_cache and not args.feature_cache.is_file():
+        torch.save({"fpn": cache.fpn, "pos": cache.pos}, args.feature_cache)
     layers = sum(len(v[0]) for v in cache.fpn.values())
     print(json.dumps({"event": "encoded", "layers": layers, "elapsed_s": round(time.monotonic() - started, 1)}),
           flush=True)
@@ -329,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def save(step: int) -> None:
         tmp = args.out.with_suffix(".tmp")
-        torch.save({"model": model.state_dict(), "step": step, "seed": args.seed}, tmp)
+        torch.save({"model": model.state_dict(), "step": step, "seed": args.seed,
+                    "point_prior": bool(getattr(model, "point_prior", False))}, tmp)
         tmp.replace(args.out)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,7 @@ from pretrain_images import image_step_loss  # noqa: E402
 from pretrain_loss import IOU_LOSS, WEIGHTS, decoder_outputs, frame_loss  # noqa: E402
 from samocta2.config import DEFAULTS, deep_merge  # noqa: E402
 from samocta2.data.sequences import SequenceSource, load_folder  # noqa: E402
+from samocta2 import prompt_prior  # noqa: E402
 from samocta2.model import build_sam2_model  # noqa: E402
 from samocta2.tracking import (  # noqa: E402
     frames_to_images,
@@ -62,11 +63,12 @@ def sequence_step_loss(model, seq, backbone_out: dict | None = None) -> tuple[to
     backbone_out: the frames' image features when already computed (pretrain_memory.py)."""
     with decoder_outputs(model) as (calls, iou_logits):
         point_inputs = sequence_point_inputs(seq, model.image_size, torch.device("cpu"))
+        priors = prompt_prior.mask_inputs(model, seq.frames, seq.prompts, torch.device("cpu"))
         if backbone_out is None:
             images = frames_to_images(seq.frames, model.image_size, torch.device("cpu"))
-            track_sequence(model, images, point_inputs)
+            track_sequence(model, images, point_inputs, mask_inputs=priors)
         else:
-            track_backbone(model, backbone_out, point_inputs)
+            track_backbone(model, backbone_out, point_inputs, priors)
     # track_sequence runs the prompted frames first, then the others in depth order.
     order = sorted(seq.prompts) + [t for t in range(len(seq.frames)) if t not in seq.prompts]
     targets = torch.from_numpy(seq.masks).float()
@@ -80,7 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", required=True, nargs="+", help="folders of synthetic volumes (sam-octa2 synth)")
     p.add_argument("--out", type=Path, required=True, help="checkpoint to write ({'model': state_dict})")
     p.add_argument("--init", type=Path, help="start from this checkpoint instead of random weights")
-    p.add_argument("--freeze", default="", help="comma-separated modules (e.g. image_encoder) kept as they are")
+    p.add_argument("--freeze", default="",
+                   help="comma-separated modules or submodules (e.g. image_encoder, memory_encoder.pix_feat_proj) kept as they are")
+    p.add_argument("--image-size", type=int, help="model input side in px (default: the nano config's 256)")
+    p.add_argument("--local-attention", type=float, default=0,
+                   help="re-set the first memory-attention layer's position lookup to this scale and keep it "
+                        "(pretrain_memory.localize_memory_attention); 0 = leave that layer as it is")
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--seed", type=int, default=0)
@@ -109,11 +116,15 @@ def main(argv: list[str] | None = None) -> int:
     sampling = deep_merge(DEFAULTS["sampling"], {"frames": [lo, hi]})
     target_w, kind_w = weights(args.targets, ("rv", "faz")), weights(args.kinds, KINDS)
     sources = {t: SequenceSource([c for d in args.data for c in load_folder(d, t)], sampling) for t in target_w}
-    model = build_sam2_model("nano")
+    model = build_sam2_model("nano", image_size=args.image_size)
     if args.init:
         model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
+    if args.local_attention:
+        from pretrain_memory import localize_memory_attention
+
+        localize_memory_attention(model, args.local_attention)
     for name in filter(None, args.freeze.split(",")):
-        getattr(model, name).requires_grad_(False)
+        model.get_submodule(name).requires_grad_(False)
     model.train()
     trained = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trained, lr=args.lr, weight_decay=0.01)
