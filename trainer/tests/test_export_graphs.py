@@ -196,3 +196,41 @@ def test_fp16_bundle_is_close(model, tmp_path) -> None:
     want = out["backbone_fpn"][-1].numpy()
     assert got[0].dtype == np.float32
     assert np.abs(got[0] - want).max() < 0.05 * np.abs(want).max()
+
+
+@pytest.mark.parametrize("points,multimask", [(1, True), (3, False)])
+def test_mask_decoder_graph_with_the_dense_prompt_equals_forward_sam_heads(points: int, multimask: bool) -> None:
+    """A bundle trained with prompt_prior: the graph's mask input and its residual add are
+    sam2's own path with that mask input, and without a mask input nothing is added."""
+    from samocta2 import prompt_prior
+
+    torch.manual_seed(1)
+    model = prompt_prior.enable(build_sam2_model("nano"))
+    torch.manual_seed(4)
+    side, c = 16, model.hidden_dim
+    embed = torch.randn(1, c, side, side)
+    feats = [torch.randn(1, c // 8, 64, 64), torch.randn(1, c // 4, 32, 32)]
+    coords = torch.rand(1, points, 2) * 256
+    labels = torch.tensor([[1, 0, 1][:points]], dtype=torch.int32)
+    prior = torch.rand(1, 1, 64, 64) * 2 - 1
+    graph = MaskDecoderGraph(model)
+    with torch.no_grad():
+        for has_mask in (1.0, 0.0):
+            mask, _, ptr, score = graph(
+                embed, *feats, coords, labels, prior, torch.tensor([has_mask]),
+                torch.zeros(1), torch.tensor([float(multimask)]),
+            )
+            _, _, _, low, _, ptr_ref, score_ref = model._forward_sam_heads(
+                embed, {"point_coords": coords, "point_labels": labels},
+                prior if has_mask else None, feats, multimask,
+            )
+            assert model.prior_for_decoder is None  # consumed by its decoder call
+            assert torch.allclose(mask, low, atol=1e-4), (has_mask, (mask - low).abs().max())
+            assert torch.allclose(ptr, ptr_ref, atol=1e-5)
+            assert torch.allclose(score, score_ref, atol=1e-5)
+        # the prompt moves the masks: the same call without it differs
+        plain, *_ = graph(embed, *feats, coords, labels, prior, torch.zeros(1), torch.zeros(1),
+                          torch.tensor([float(multimask)]))
+        with_prior, *_ = graph(embed, *feats, coords, labels, prior, torch.ones(1), torch.zeros(1),
+                               torch.tensor([float(multimask)]))
+        assert (plain - with_prior).abs().max() > 1.0

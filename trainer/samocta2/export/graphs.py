@@ -78,6 +78,8 @@ class MaskDecoderGraph(nn.Module):
         dense = has_mask * prompt._embed_masks(mask_input) + (
             1.0 - has_mask
         ) * prompt.no_mask_embed.weight.reshape(1, channels, 1, 1)
+        if getattr(m, "point_prior", False):  # prompt_prior.enable: the prompt is added to the masks
+            m.prior_for_decoder = has_mask * mask_input
         masks, ious, tokens, score = m.sam_mask_decoder.predict_masks(
             image_embeddings=embed,
             image_pe=prompt.get_dense_pe(),
