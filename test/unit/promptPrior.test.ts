@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseManifest } from '../../src/core/tracker/modelBundle';
-import { priorInput, priorMask } from '../../src/core/tracker/promptPrior';
+import { priorApplies, priorInput, priorMask } from '../../src/core/tracker/promptPrior';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -98,4 +98,13 @@ test('a dense prompt this tracker cannot compute is refused, and bundles without
       /prompts\.dense_prior .* is not one this tracker computes/,
     );
   }
+});
+
+test('only layers with a positive and a negative point get the dense prompt', () => {
+  const pos = { x: 1, y: 1, positive: true };
+  const neg = { x: 5, y: 5, positive: false };
+  assert.equal(priorApplies([pos]), false);
+  assert.equal(priorApplies([pos, pos]), false);
+  assert.equal(priorApplies([neg]), false);
+  assert.equal(priorApplies([pos, neg]), true);
 });

@@ -32,6 +32,14 @@ VERSION = 1
 RESIDUAL_SCALE = 10.0
 
 
+def applies(labels: np.ndarray) -> bool:
+    """A frame gets the dense prompt when its points hold a positive and a negative one: without
+    a negative point the threshold's other side is the frame's median, and a single click's
+    region then floods the capillaries around a vessel (those frames keep their points only)."""
+    labels = np.asarray(labels).reshape(-1)
+    return bool((labels == 1).any() and (labels == 0).any())
+
+
 def prior_mask(frame: np.ndarray, coords: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """(H, W) bool: the classical region of these points on this frame, side from the points."""
     smoothed = ndi.gaussian_filter(np.asarray(frame, np.float32), SIGMA_PX)
@@ -47,14 +55,15 @@ def prior_input(mask: np.ndarray, side: int) -> np.ndarray:
 
 
 def mask_inputs(model: torch.nn.Module, frames: np.ndarray, prompts: dict, device) -> dict[int, torch.Tensor] | None:
-    """{position: (1, 1, L, L)} for every prompted frame when the model takes the dense prompt,
-    else None. frames (T, H, W); prompts {position: (coords, labels)}."""
+    """{position: (1, 1, L, L)} for every prompted frame that `applies`, when the model takes the
+    dense prompt, else None. frames (T, H, W); prompts {position: (coords, labels)}."""
     if not getattr(model, "point_prior", False):
         return None
     side = model.sam_prompt_encoder.mask_input_size[0]
     return {
         t: torch.from_numpy(prior_input(prior_mask(frames[t], c, lab), side))[None, None].to(device)
         for t, (c, lab) in prompts.items()
+        if applies(lab)
     }
 
 

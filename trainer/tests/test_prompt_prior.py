@@ -41,13 +41,13 @@ def test_pooled_input_is_the_cell_share_mapped_to_minus_one_one():
 def test_only_a_model_that_takes_the_prompt_gets_it():
     model = build_sam2_model("nano", image_size=64)
     frames = np.stack([disc_frame(True)[0]] * 2)
-    prompts = {0: (np.array([[20.0, 20.0]]), np.array([1]))}
+    prompts = {0: (np.array([[20.0, 20.0], [20.0, 34.0]]), np.array([1, 0])), 1: (np.array([[20.0, 20.0]]), np.array([1]))}
     assert prompt_prior.mask_inputs(model, frames, prompts, torch.device("cpu")) is None
     prompt_prior.enable(model)
     assert model.use_mask_input_as_output_without_sam is False
     got = prompt_prior.mask_inputs(model, frames, prompts, torch.device("cpu"))
     side = model.sam_prompt_encoder.mask_input_size[0]
-    assert list(got) == [0] and got[0].shape == (1, 1, side, side)
+    assert list(got) == [0] and got[0].shape == (1, 1, side, side)  # frame 1: a click, no negative
     assert got[0].max() > 0.9 and got[0].min() == -1.0
 
 

@@ -12,6 +12,15 @@ import type { PromptPoint } from './trackTypes';
 export const DENSE_PRIOR_KIND = 'threshold-region';
 export const DENSE_PRIOR_VERSION = 1;
 
+/**
+ * A layer gets the dense prompt when its points hold a positive and a negative one: without a
+ * negative the threshold's other side is the layer's median, and a single click's region then
+ * floods the capillaries around a vessel (those layers keep their points only).
+ */
+export function priorApplies(points: readonly PromptPoint[]): boolean {
+  return points.some((p) => p.positive) && points.some((p) => !p.positive);
+}
+
 /** rows × cols 0/1: the classical region of these points on a layer windowed to [0, 1]. */
 export function priorMask(
   layer: Float32Array,

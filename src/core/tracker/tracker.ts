@@ -17,7 +17,7 @@ import {
 } from './modelGraphs';
 import { maskFromLogits } from './postprocess';
 import { layerToModelInput, toModelPoint } from './preprocess';
-import { priorInput, priorMask } from './promptPrior';
+import { priorApplies, priorInput, priorMask } from './promptPrior';
 import { passPlan, type Pass } from './trackPlan';
 import {
   TrackCancelledError,
@@ -191,7 +191,7 @@ export class SamTracker {
     const labels = Int32Array.from(points, (p) => (p.positive ? 1 : 0));
     const maxMultimask = this.bundle.manifest.memory.multimask_max_points ?? 1;
     let maskInput: Float32Array | undefined;
-    if (this.bundle.manifest.prompts?.dense_prior) {
+    if (this.bundle.manifest.prompts?.dense_prior && priorApplies(points)) {
       const region = priorMask(await this.layers.layer(layer), rows, cols, points);
       maskInput = priorInput(region, rows, cols, this.graphs.L);
     }

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from ..prompt_prior import prior_input, prior_mask
+from ..prompt_prior import applies, prior_input, prior_mask
 from .preprocess import preprocess_layer, round_to_bfloat16, to_model_points, upsample_logits
 
 Point = tuple[float, float, int]  # layer pixels x (column), y (row), label 1 = pos, 0 = neg
@@ -105,9 +105,9 @@ class ReferenceTracker:
             xy, labels = np.zeros((1, 2), np.float32), -np.ones((1, 1), np.int32)
         side = feat0.shape[-1]
         mask_input, has_mask = np.zeros((1, 1, side, side), np.float32), 0.0
-        if self.b.dense_prior and no_memory and points:  # a prompted layer (prompt_prior.py)
+        labels_ = np.array([p[2] for p in points])
+        if self.b.dense_prior and no_memory and applies(labels_):  # a prompted layer (prompt_prior.py)
             coords = np.array([p[:2] for p in points], np.float64)
-            labels_ = np.array([p[2] for p in points])
             mask_input = prior_input(prior_mask(self.layers[frame], coords, labels_), side)[None, None]
             has_mask = 1.0
         masks, _, obj_ptr, score = self.b.run(
