@@ -189,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--faz-stacks", type=int, default=4, help="FAZ stacks per subject (default 4)")
     p.add_argument("--layers", type=int, default=12, help="layers per stack (default 12)")
     p.add_argument("--sides", default="512,512,304", help="en-face sizes to draw from (default 512,512,304)")
+    p.add_argument("--vessel-dilation", type=int, default=1,
+                   help="grow vessel labels by this many pixels per side at the annotation's resolution (default 1)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_run_projection_layers)
 

@@ -96,3 +96,18 @@ def test_missing_boundaries_is_a_clear_error(tmp_path):
     (root / "GT_LargeVessel" / "10302.bmp").write_bytes(b"")
     with pytest.raises(DataError, match="GT_Layers"):
         pl.load_subject(find_subjects(tmp_path)[0])
+
+
+@needs_release
+def test_vessel_dilation_grows_each_component_by_its_own_id(maps_10303):
+    thin = pl.load_subject(subject(10303), vessel_dilation=0).vessels
+    grown = maps_10303.vessels  # the default, 1 px a side
+    assert pl.VESSEL_DILATION_PX == 1
+    assert np.array_equal(grown[thin > 0], thin[thin > 0])  # annotated pixels keep their vessel
+    added = (grown > 0) & (thin == 0)
+    assert added.sum() > 0.5 * (thin > 0).sum()
+    # every added pixel touches the vessel whose id it took
+    for r, c in zip(*np.nonzero(added)[:2]):
+        window = thin[max(0, r - 1): r + 2, max(0, c - 1): c + 2]
+        assert grown[r, c] in window
+        break

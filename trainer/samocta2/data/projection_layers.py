@@ -36,6 +36,10 @@ from .octa500 import DEPTH, DEPTH_MM, FIELD_MM, Subject, find_subjects, read_bmp
 
 EIGHT = np.ones((3, 3), bool)
 MIN_VESSEL_PX = 30  # smaller en-face components are annotation specks, not vessels
+# OCTA-500's en-face large-vessel annotation is drawn thinner than the vessels that layer labels
+# mark: at 512 px its median width is about 3.5 px, the shared layer labels' 6.2 (docs/synthetic-octa.md).
+# Components grow by this many pixels per side at the annotation's own resolution (--vessel-dilation).
+VESSEL_DILATION_PX = 1
 
 
 @dataclass
@@ -58,7 +62,7 @@ def _enface(raw: np.ndarray, subset: str) -> np.ndarray:
     return to_enface_layout(raw[..., None], subset)[..., 0].T
 
 
-def load_subject(subject: Subject) -> SubjectMaps:
+def load_subject(subject: Subject, vessel_dilation: int = VESSEL_DILATION_PX) -> SubjectMaps:
     root, sid = subject.root, subject.id
 
     def bmp(folder: str) -> np.ndarray:
@@ -77,6 +81,9 @@ def load_subject(subject: Subject) -> SubjectMaps:
     vessels, _ = ndi.label(bmp("GT_LargeVessel") > 127, structure=EIGHT)
     sizes = np.bincount(vessels.ravel())
     vessels[sizes[vessels] < MIN_VESSEL_PX] = 0
+    for _ in range(vessel_dilation):  # each background pixel takes a touching vessel's id
+        grown = ndi.grey_dilation(vessels, footprint=EIGHT)
+        vessels = np.where(vessels > 0, vessels, grown)
     faz3d_path = root / "GT_FAZ3D" / f"{sid}.mat"
     faz3d = None
     if faz3d_path.is_file():
@@ -179,7 +186,7 @@ def _save_case(out: Path, name: str, suffix: str, subset: str, frames: np.ndarra
 
 def make_projection_layers(
     src: Path, out: Path, exclude: set[int], rv_stacks: int, faz_stacks: int, layers: int,
-    sides: tuple[int, ...], seed: int, progress: Progress,
+    sides: tuple[int, ...], seed: int, progress: Progress, vessel_dilation: int = VESSEL_DILATION_PX,
 ) -> list[str]:
     """Write the stacks of every subject not in `exclude`; returns the case names."""
     subjects = [s for s in find_subjects(src) if s.id not in exclude]
@@ -188,7 +195,7 @@ def make_projection_layers(
     out.mkdir(parents=True, exist_ok=True)
     names: list[str] = []
     for subject in subjects:
-        maps = load_subject(subject)
+        maps = load_subject(subject, vessel_dilation)
         for kind, count, make, suffix in (
             ("rv", rv_stacks, vessel_stack, "vessels"),
             ("faz", faz_stacks, faz_stack, "faz"),
@@ -210,7 +217,7 @@ def run_projection_layers_command(args: argparse.Namespace) -> int:
     sides = tuple(int(x) for x in args.sides.split(","))
     names = make_projection_layers(
         Path(args.src), Path(args.dst), exclude, args.rv_stacks, args.faz_stacks, args.layers, sides,
-        args.seed, progress,
+        args.seed, progress, args.vessel_dilation,
     )
     progress.emit("done", cases=len(names), out=str(args.dst))
     return 0
