@@ -3,6 +3,7 @@
  * applied, and NaN/Inf replaced so that windowing and textures never see them.
  */
 import { VOXEL_ARRAYS, type VoxelArray, type VoxelType } from '../volume/volume';
+import { NiftiError } from './niftiError';
 import type { NiftiHeader } from './niftiHeader';
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -30,7 +31,20 @@ export function decodeVoxels(raw: Uint8Array, owned: boolean, header: NiftiHeade
   if (header.scaling) {
     const { slope, inter } = header.scaling;
     const scaled = new Float32Array(count);
-    for (let idx = 0; idx < count; idx++) scaled[idx] = stored[idx] * slope + inter;
+    let overflowed = 0;
+    for (let idx = 0; idx < count; idx++) {
+      scaled[idx] = stored[idx] * slope + inter;
+      const value = scaled[idx]; // read back: float32 rounding is where it overflows
+      // A finite stored value that scales to ±Infinity would be shown as 0: wrong, not missing.
+      if (value - value !== 0 && stored[idx] - stored[idx] === 0) overflowed++;
+    }
+    if (overflowed > 0) {
+      throw new NiftiError(
+        `The header's scaling (scl_slope ${slope}, scl_inter ${inter}) takes ${overflowed} ` +
+          `voxel${overflowed === 1 ? '' : 's'} beyond the float32 range the scaled volume is held in: ` +
+          `those voxels cannot be shown as they are.`,
+      );
+    }
     data = scaled;
     type = 'float32';
   }

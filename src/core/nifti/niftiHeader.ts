@@ -74,9 +74,12 @@ export function parseNiftiHeader(
 
   const rawOffset = version === 1 ? hdr.vox_offset : int64(view, 168, littleEndian);
   const voxOffset = Math.floor(rawOffset);
-  if (!Number.isSafeInteger(voxOffset) || voxOffset < size) {
+  // A single file holds the header and 4 extension-flag bytes before any voxel (352 / 544).
+  const minOffset = size + 4;
+  if (!Number.isSafeInteger(voxOffset) || voxOffset < minOffset) {
     throw new NiftiError(
-      `The header's vox_offset ${rawOffset} is not a valid voxel data offset (at least ${size}, after the header).`,
+      `The header's vox_offset ${rawOffset} is not a valid voxel data offset (at least ${minOffset} ` +
+        `in a single .nii file: the ${size}-byte header and 4 extension bytes come first).`,
     );
   }
 
