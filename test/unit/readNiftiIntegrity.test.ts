@@ -85,3 +85,12 @@ test('dim[4] larger than the volumes present is read with a notice saying so', (
     );
   }
 });
+
+test('a Node Buffer (as readFileSync gives, pooled or not) reads the same voxels as a Uint8Array', () => {
+  const file = makeNifti({ dims3: [12, 10, 8], values, type: 'int16' });
+  const padded = Buffer.alloc(file.length + 100);
+  padded.set(file, 100);
+  for (const bytes of [Buffer.from(file), padded.subarray(100)]) {
+    assert.deepEqual(Array.from(readNifti(bytes).volume.data), values);
+  }
+});

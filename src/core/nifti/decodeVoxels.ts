@@ -21,7 +21,9 @@ export interface DecodedVoxels {
 export function decodeVoxels(raw: Uint8Array, owned: boolean, header: NiftiHeader): DecodedVoxels {
   const count = raw.length / header.bytesPerVoxel;
   const reuse = owned && raw.byteOffset === 0 && raw.buffer instanceof ArrayBuffer;
-  const bytes = reuse ? raw : raw.slice();
+  // Uint8Array's slice copies; a Node Buffer's slice is a view, and the array below starts at
+  // byte 0 of `bytes.buffer`, so a Buffer from readFileSync would be read from its header.
+  const bytes = reuse ? raw : Uint8Array.prototype.slice.call(raw);
   if (header.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(bytes, header.bytesPerVoxel);
   const stored = new VOXEL_ARRAYS[header.type](bytes.buffer as ArrayBuffer, 0, count);
   const notices: string[] = [];

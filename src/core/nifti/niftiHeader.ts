@@ -50,7 +50,8 @@ export function parseNiftiHeader(
   const { version, littleEndian } = detectNifti(prefix);
   const size = version === 1 ? NIFTI1_HEADER_BYTES : NIFTI2_HEADER_BYTES;
   // Only the fixed header goes to the library: its extension parser can loop on corrupt sizes.
-  const copy = prefix.slice(0, size).buffer;
+  // A real copy even for a Node Buffer (whose slice is a view into a shared pool).
+  const copy = Uint8Array.prototype.slice.call(prefix, 0, size).buffer;
   const hdr = version === 1 ? new NIFTI1() : new NIFTI2();
   hdr.readHeader(copy);
   const notices: string[] = [];
