@@ -133,3 +133,18 @@ test('the sidecar records the sha256 of the label file; a dead run’s temporary
   );
   assert.ok(existsSync(out));
 });
+
+test('eval checks its --json output before evaluating', async () => {
+  const file = join(scratch, 'not-a-folder');
+  writeFileSync(file, 'x');
+  const run = await cli(
+    'eval',
+    join(scratch, 'no-dataset'),
+    '--model',
+    bundleDir,
+    '--json',
+    join(file, 'e.json'),
+  );
+  assert.equal(run.code, 2, run.err);
+  assert.match(run.err, /--json .*: cannot create the folder/);
+});
