@@ -17,7 +17,7 @@ import { runCli } from '../../src/cli/cli';
 import { NiftiError } from '../../src/core/nifti/niftiError';
 import { readNifti } from '../../src/core/nifti/readNifti';
 import { ensureParityBundle, loadVectors } from '../fixtures/parityVectors';
-import { mutationCases, type MutationCase } from './niftiMutator';
+import { BASE_DIMS, mutationCases, type MutationCase } from './niftiMutator';
 import { expectedVoxels, sameVoxels } from './niftiOracle';
 
 const CASES = Number(process.env.FAULTS_CASES ?? 360);
@@ -28,6 +28,8 @@ type Outcome = 'clear-error' | 'accepted-identical' | 'accepted-different';
 
 interface Verdict {
   outcome: Outcome;
+  /** The dims read, when the file was accepted. */
+  dims?: readonly number[];
   /** Why the case breaks the rule, or undefined when it keeps it. */
   problem?: string;
 }
@@ -49,15 +51,17 @@ function judge(c: MutationCase): Verdict {
   const original = expectedVoxels(c.base.plain, c.base.described) as number[];
   const identical = sameVoxels(data, original) && dims.join() === c.base.described.dims.join();
   const outcome: Outcome = identical ? 'accepted-identical' : 'accepted-different';
-  if (c.expect === 'error') return { outcome, problem: 'accepted a file that must be refused' };
+  if (c.expect === 'error')
+    return { outcome, dims, problem: 'accepted a file that must be refused' };
   const wanted = expectedVoxels(c.plain, c.expect);
   if (wanted === 'error')
-    return { outcome, problem: 'accepted a file that cannot hold its voxels' };
+    return { outcome, dims, problem: 'accepted a file that cannot hold its voxels' };
   if (!sameVoxels(data, wanted) || dims.join() !== c.expect.dims.join()) {
-    return { outcome, problem: 'returned voxels the file does not describe' };
+    return { outcome, dims, problem: 'returned voxels the file does not describe' };
   }
-  if (!identical && !c.changesContent) return { outcome, problem: 'different voxels from damage' };
-  return { outcome };
+  if (!identical && !c.changesContent)
+    return { outcome, dims, problem: 'different voxels from damage' };
+  return { outcome, dims };
 }
 
 test(`reader: ${CASES} mutated files, none accepted with voxels other than they describe`, () => {
@@ -110,8 +114,19 @@ async function cli(argv: string[]): Promise<{ code: number; out: string; err: st
 
 test(`track: ${TRACK_CASES} mutated volumes: a clear error with no output, or the labels of what the file describes`, async () => {
   const bundle = ensureParityBundle(loadVectors().graphSha256);
-  const track = (volume: string, out: string) =>
-    cli(['track', volume, '--model', bundle, '--prompt', '2:10,8', '--out', out]);
+  // The click of every run: layer 2 at (10, 8), moved inside when a dims mutation shrank the
+  // volume (else track rightly refuses a click outside it).
+  const track = (volume: string, out: string, dims: readonly number[] = BASE_DIMS) =>
+    cli([
+      'track',
+      volume,
+      '--model',
+      bundle,
+      '--prompt',
+      `${Math.min(2, dims[2] - 1)}:${Math.min(10, dims[0] - 1)},${Math.min(8, dims[1] - 1)}`,
+      '--out',
+      out,
+    ]);
   const baseline = new Map<string, Buffer>();
   const counts: Record<Outcome, number> = {
     'clear-error': 0,
@@ -133,8 +148,8 @@ test(`track: ${TRACK_CASES} mutated volumes: a clear error with no output, or th
     const volume = join(scratch, `case-${i}.nii${c.bytes[0] === 0x1f ? '.gz' : ''}`);
     writeFileSync(volume, c.bytes);
     const out = join(scratch, `case-${i}.seg.nii.gz`);
-    const run = await track(volume, out);
     const reader = judge(c);
+    const run = await track(volume, out, reader.dims);
     if (run.code !== 0) {
       counts['clear-error']++;
       if (reader.outcome !== 'clear-error')
