@@ -79,6 +79,8 @@ run typecheck npm run --silent typecheck
 run lint npm run --silent lint
 if run build npm run --silent build; then built=1; else built=0; fi
 run unit npm run --silent test:unit
+# Mutated NIfTI files, kill -9 during writes, bad bundles (docs/reliability.md); FAULTS_CASES=N for more.
+run faults npm run --silent test:faults
 if has_tests 'test/webview/*.test.ts'; then
   run webview npm run --silent test:webview
 else

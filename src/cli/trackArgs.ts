@@ -22,6 +22,8 @@ export interface TrackArgs {
   threads: number;
   direction: TrackDirection;
   range?: { from: number; to: number };
+  /** Replace an output even when it is a file the command reads (the input volume). */
+  force: boolean;
 }
 
 const VALUE_OPTIONS = [
@@ -43,8 +45,13 @@ export function parseTrackArgs(argv: readonly string[]): TrackArgs {
   };
   const positionals: string[] = [];
   const single: Record<string, string> = {};
+  let force = false;
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i];
+    if (token === '--force') {
+      force = true;
+      continue;
+    }
     if (!token.startsWith('--')) {
       positionals.push(token);
       continue;
@@ -53,7 +60,9 @@ export function parseTrackArgs(argv: readonly string[]): TrackArgs {
       ? [token.slice(0, token.indexOf('=')), token.slice(token.indexOf('=') + 1)]
       : [token, undefined];
     if (!VALUE_OPTIONS.includes(flag)) {
-      throw new UsageError(`Unknown option '${flag}'. Options: ${VALUE_OPTIONS.join(', ')}.`);
+      throw new UsageError(
+        `Unknown option '${flag}'. Options: ${VALUE_OPTIONS.join(', ')}, --force.`,
+      );
     }
     const value = inline ?? argv[++i];
     if (value === undefined || (inline === undefined && value.startsWith('--'))) {
@@ -91,6 +100,7 @@ export function parseTrackArgs(argv: readonly string[]): TrackArgs {
     threads: single['--threads'] ? parseInteger(single['--threads'], 'threads', 1, 64) : 1,
     direction,
     range: single['--range'] ? parseRange(single['--range']) : undefined,
+    force,
   };
 }
 
@@ -117,5 +127,18 @@ function parseKind(text: string): ObjectKind {
 function parseRange(text: string): { from: number; to: number } {
   const match = /^(\d+),(\d+)$/.exec(text.trim());
   if (!match) throw new UsageError(`--range must be FROM,TO (layer numbers); got '${text}'.`);
-  return { from: Number(match[1]), to: Number(match[2]) };
+  const range = { from: Number(match[1]), to: Number(match[2]) };
+  if (range.from > range.to) {
+    throw new UsageError(`--range ${text}: FROM must not be after TO.`);
+  }
+  return range;
+}
+
+/** The volume's layers are known only after reading it: a range must lie within them. */
+export function checkRange(range: TrackArgs['range'], layerCount: number): void {
+  if (range && range.to >= layerCount) {
+    throw new UsageError(
+      `--range ${range.from},${range.to}: the volume has layers 0–${layerCount - 1}.`,
+    );
+  }
 }

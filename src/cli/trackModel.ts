@@ -22,7 +22,11 @@ export async function openBundle(dir: string, threads: number): Promise<LoadedBu
  * Reads a NIfTI volume. The reader is loaded on first use, so `sam-octa2 synth` and `--help`
  * start without it (nifti-reader-js needs Node's "import" condition under tsx).
  */
-export async function readVolume(path: string): Promise<Volume> {
+export async function readVolume(
+  path: string,
+  /** Receives the reader's notices (4D, NaN voxels, assumed units); dropped when absent. */
+  onNotice?: (notice: string) => void,
+): Promise<Volume> {
   const { readNifti } = await import('../core/nifti/readNifti');
   let bytes: Uint8Array;
   try {
@@ -30,7 +34,8 @@ export async function readVolume(path: string): Promise<Volume> {
   } catch (error) {
     throw new UsageError(`cannot read ${path} (${(error as Error).message}).`);
   }
-  const volume = readNifti(bytes).volume;
+  const { volume, notices } = readNifti(bytes);
+  for (const notice of notices) onNotice?.(notice);
   if (volume.dims.some((d) => d < 1))
     throw new Error(`${path}: empty volume ${volume.dims.join('x')}.`);
   return volume;

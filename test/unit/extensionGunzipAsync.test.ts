@@ -65,3 +65,19 @@ test('a wrong size in the gzip trailer only costs a reallocation', async () => {
   // zlib checks the trailer's size: a lie there is reported as corrupt data, never as success.
   await assert.rejects(gunzipAsync(gz, { maxOutputBytes: 1e9 }));
 });
+
+test('a wrong CRC-32 in the trailer is refused (issue #15: the editor path checks it too)', async () => {
+  const gz = gzipSync(noise(50_000));
+  gz[gz.length - 8] ^= 0x01;
+  await assert.rejects(
+    gunzipAsync(gz, { maxOutputBytes: 1e9 }),
+    (error: unknown) => (error as { code?: string }).code === 'Z_DATA_ERROR',
+  );
+});
+
+test('a stream cut inside its trailer is refused', async () => {
+  const gz = gzipSync(noise(50_000));
+  for (const cut of [1, 4, 7]) {
+    await assert.rejects(gunzipAsync(gz.subarray(0, gz.length - cut), { maxOutputBytes: 1e9 }));
+  }
+});

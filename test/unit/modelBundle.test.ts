@@ -87,6 +87,39 @@ test('a damaged graph fails its sha256 check', async () => {
   assert.match(error.message, /sha256 [0-9a-f]{64} differs from the manifest's/);
 });
 
+test('a manifest file path outside the bundle is refused before anything is read (issue #15)', () => {
+  for (const bad of ['../../../etc/passwd', '/etc/passwd', 'a/../../x.onnx', 'C:\\x.onnx', '']) {
+    const m = JSON.parse(manifestText) as { graphs: Record<string, { file: string }> };
+    m.graphs.mask_decoder.file = bad;
+    assert.throws(
+      () => parseManifest(JSON.stringify(m)),
+      /graphs.mask_decoder.file .* is not a file name inside the bundle folder/,
+      JSON.stringify(bad),
+    );
+  }
+  const m = JSON.parse(manifestText) as { files: Record<string, string> };
+  m.files['../secret'] = 'ab';
+  assert.throws(
+    () => parseManifest(JSON.stringify(m)),
+    /files key "..\/secret" is not a file name/,
+  );
+});
+
+test('when graphs.X.sha256 and files[X] disagree, the message names the record that differs', async () => {
+  const dir = copy('two-hashes');
+  editManifest(dir, (m) => {
+    const files = m.files as Record<string, string>;
+    files['mask_decoder.onnx'] = '0'.repeat(64);
+  });
+  const error = await loadError(dir);
+  assert.equal(error.file, 'mask_decoder.onnx');
+  assert.match(error.message, /differs from the manifest's files\["mask_decoder.onnx"\] 0{64}/);
+  const [, digest, expected] = /sha256 ([0-9a-f]{64}) differs from .* ([0-9a-f]{64})/.exec(
+    error.message,
+  )!;
+  assert.notEqual(digest, expected);
+});
+
 test('a manifest without a required number is refused', () => {
   const m = JSON.parse(manifestText) as { model: Record<string, unknown> };
   delete m.model.hidden_dim;

@@ -103,13 +103,12 @@ test('trailing dimensions of size 1 are accepted silently', () => {
   assert.deepEqual(result.notices, []);
 });
 
-test('a gzip 4D file whose later volumes are corrupt still opens: only volume 1 is read', () => {
+test('a gzip 4D file whose later volumes are corrupt is an error: the checksum covers them', () => {
   const values = Array.from({ length: 4 * 4 * 4 * 40 }, (_, idx) => (idx * 7919) % 251);
   const raw = makeNifti({ dim: [4, 4, 4, 4, 40, 1, 1, 1], dims3: [4, 4, 4], values });
   const gz = new Uint8Array(gzipSync(raw, { level: 0 }));
   gz.fill(0xff, Math.floor(gz.length * 0.6));
-  const result = readNifti(gz);
-  assert.deepEqual(Array.from(result.volume.data), values.slice(0, 64));
+  assert.throws(() => readNifti(gz), /gzip data is corrupt/);
 });
 
 test('NaN and infinite voxels become 0 with a count in a notice', () => {
@@ -124,12 +123,17 @@ test('NaN and infinite voxels become 0 with a count in a notice', () => {
   }
 });
 
-test('scaling that overflows float32 is reported like NaN voxels', () => {
-  const result = readNifti(
-    makeNifti({ type: 'float64', values: [1, 1e300], dims3: [2, 1, 1], sclSlope: 2 }),
+test('scaling that overflows float32 is an error, not voxels shown as 0', () => {
+  assert.throws(
+    () =>
+      readNifti(makeNifti({ type: 'float64', values: [1, 1e300], dims3: [2, 1, 1], sclSlope: 2 })),
+    /scaling \(scl_slope 2, scl_inter 0\) takes 1 voxel beyond the float32 range/,
   );
-  assert.deepEqual(Array.from(result.volume.data), [2, 0]);
-  assert.ok(result.notices.includes('1 voxel was NaN or infinite; shown as 0.'));
+  assert.throws(
+    () =>
+      readNifti(makeNifti({ type: 'int16', values: [0, 5, 9], dims3: [3, 1, 1], sclSlope: 1e38 })),
+    /takes 2 voxels beyond the float32 range/,
+  );
 });
 
 test('pixdim is converted to mm from xyzt_units', () => {

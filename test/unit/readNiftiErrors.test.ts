@@ -202,11 +202,11 @@ test('unsupported datatypes', () => {
 test('vox_offset inside the header, non-finite or past the end', () => {
   assertNiftiError(
     makeNifti({ voxOffset: 100, values: [] }),
-    /vox_offset 100 is not a valid voxel data offset \(at least 348/,
+    /vox_offset 100 is not a valid voxel data offset \(at least 352/,
   );
   assertNiftiError(
     makeNifti({ version: 2, voxOffset: 0, values: [] }),
-    /vox_offset 0 is not a valid voxel data offset \(at least 540/,
+    /vox_offset 0 is not a valid voxel data offset \(at least 544/,
   );
   const nan = makeNifti();
   new DataView(nan.buffer).setFloat32(108, NaN, true);

@@ -10,7 +10,6 @@ A checkpoint is a dict of tensors and plain Python values only, so it loads with
 from __future__ import annotations
 
 import errno
-import os
 import random
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from .durable import write_atomic
 from .errors import CheckpointError
 
 FORMAT = "samocta2.train-checkpoint"
@@ -25,33 +25,15 @@ VERSION = 1
 CHECKPOINT_NAME = "checkpoint.pt"
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # some platforms cannot open folders; the rename is still atomic
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def save_atomic(obj: dict[str, Any], path: Path) -> None:
-    """Write to a temporary file beside `path`, fsync, then rename over it.
+    """Write durably and atomically (durable.write_atomic); removes what a killed run left.
 
     A failure at any point (a full disk included) leaves the previous file untouched.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        with open(tmp, "wb") as f:
-            torch.save(obj, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, lambda f: torch.save(obj, f))
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         reason = "the disk is full" if exc.errno == errno.ENOSPC else str(exc)
         kept = (
             f"the previous checkpoint {path} is intact" if path.exists() else "no earlier checkpoint exists"

@@ -1,6 +1,6 @@
 """`python -m samocta2 <command>`: train, eval, import-octa500 (and export, registered below).
 
-Exit codes: 0 done; 2 bad input (data, config, checkpoint); 3 training stopped (NaN loss,
+Exit codes: 0 done; 2 bad input (data, config, checkpoint, unwritable --out); 3 training stopped (NaN loss,
 CUDA out of memory; the last good checkpoint stays); 130 interrupted (after saving); 1 a bug.
 Failures also print {"event": "error", "message": ...} on stdout for the VS Code task.
 """

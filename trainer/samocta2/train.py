@@ -27,6 +27,7 @@ import yaml
 
 from . import checkpoint as ckpt_io
 from .data.sequences import Draw, SequenceSource, build_source
+from .durable import ensure_writable_dir, remove_abandoned_temps
 from .errors import CheckpointError, TrainerError, TrainingStopped
 from .lora import apply_lora, load_lora_state_dict, lora_state_dict, parameter_report
 from .losses import object_score_loss, sequence_dice_loss
@@ -199,6 +200,11 @@ def _train(config, resume, stop_after, rank, world, local_rank, progress: Progre
     if total < 1 or batch < 1 or accum < 1:
         raise TrainerError("train.steps, train.batch_size and train.grad_accum must be at least 1")
 
+    if rank == 0:
+        # Before any data or model is loaded: an unusable --out is a one-line error (exit 2),
+        # and temporary files of a killed earlier run are removed.
+        ensure_writable_dir(out)
+        remove_abandoned_temps(ckpt_path)
     saved = None
     if resume:
         saved = ckpt_io.load_checkpoint(ckpt_path)

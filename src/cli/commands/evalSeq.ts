@@ -23,6 +23,7 @@ import { Random, splitmix32 } from '../../core/synth/random';
 import { parseInteger, parseOptions } from '../args';
 import { EXIT_OK, UsageError, type CliCommand, type CliIo } from '../command';
 import { writeFileAtomic } from '../files';
+import { checkOutputs, filesIn } from '../outputGuard';
 import { loadEvalFolder, type EvalTarget } from '../evalDataset';
 import { openBundle } from '../trackModel';
 
@@ -102,6 +103,15 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError('Give --model DIR or --classical-only, not both.');
   if (!classicalOnly && typeof values.model !== 'string')
     throw new UsageError('--model DIR is required (or --classical-only for the baseline alone).');
+  // Before any evaluation: a --json that cannot be written, or that is the dataset or a bundle
+  // file, is a usage error now rather than after minutes of tracking.
+  if (typeof values.json === 'string') {
+    checkOutputs(
+      [{ option: 'json', path: values.json }],
+      typeof values.model === 'string' ? filesIn(values.model, 'the model file') : [],
+      false,
+    );
+  }
   const replay = typeof values.prompts === 'string' ? readPrompts(values.prompts) : undefined;
   const target = (values.target ?? replay?.target ?? 'rv') as EvalTarget;
   if (target !== 'rv' && target !== 'faz')

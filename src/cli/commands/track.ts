@@ -3,15 +3,18 @@
  * trainer) from point prompts with a model bundle, and writes a uint16 label volume with the
  * volume's dims and affine plus a JSON sidecar (objects, kinds, prompts).
  */
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { writePair } from '../../core/files/filePair';
 import { writeNifti } from '../../core/nifti/writeNifti';
 import { ObjectTracks } from '../../core/tracker/objectTracks';
 import { SamTracker } from '../../core/tracker/tracker';
 import { segmentationSidecar } from '../../core/tracker/segmentationSidecar';
 import { setLabelLayer, volumeLayerSource } from '../../core/tracker/volumeLayers';
 import { EXIT_OK, UsageError, type CliCommand, type CliIo } from '../command';
-import { writeFileAtomic } from '../files';
-import { parseTrackArgs } from '../trackArgs';
+import { nodeFolderFs, OWN_TAG } from '../files';
+import { checkOutputs, filesIn } from '../outputGuard';
+import { checkRange, parseTrackArgs } from '../trackArgs';
+import { nodeSha256 } from '../ortNode';
 import { openBundle, readVolume } from '../trackModel';
 
 const USAGE = `Usage: sam-octa2 track VOLUME --model DIR --prompt LAYER:X,Y[:neg] ... [--object NAME [--kind vessel|faz] --prompt ...] --out SEG.nii.gz
@@ -19,7 +22,8 @@ const USAGE = `Usage: sam-octa2 track VOLUME --model DIR --prompt LAYER:X,Y[:neg
 Tracks each object through the en-face layers (NIfTI k slices) with SAM 2 memory tracking:
 prompted layers condition the track, which runs forward and backward from the lowest one.
 Writes SEG.nii.gz (uint16 labels, object n = n, the volume's dims and affine) and SEG.json
-(objects, kinds, prompts, model).
+(objects, kinds, prompts, model, the sha256 of SEG.nii.gz) as one pair: after a crash either
+the old pair or the new one is found (docs/reliability.md).
 
 Options:
   --model DIR          model bundle folder (manifest.json + 4 ONNX graphs; docs/model-bundle.md)
@@ -30,6 +34,7 @@ Options:
   --direction D        both (default), forward or backward
   --range FROM,TO      only track layers FROM..TO
   --threads N          onnxruntime threads (default 1)
+  --force              allow --out to replace a file the command reads (the input volume)
   -h, --help           this text
 `;
 
@@ -42,8 +47,21 @@ export const trackCommand: CliCommand = {
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseTrackArgs(argv);
-  const volume = await readVolume(args.volume);
+  const sidecarPath = args.out.replace(/\.nii(\.gz)?$/i, '.json');
+  // Before any work: the outputs can be written and replace nothing this command reads.
+  checkOutputs(
+    [
+      { option: 'out', path: args.out },
+      { option: 'out', path: sidecarPath },
+    ],
+    [{ role: 'the input volume', path: args.volume }, ...filesIn(args.model, 'the model file')],
+    args.force,
+  );
+  const volume = await readVolume(args.volume, (notice) =>
+    io.stderr(`${args.volume}: ${notice}\n`),
+  );
   const layers = volumeLayerSource(volume, 2);
+  checkRange(args.range, layers.count);
   for (const object of args.objects) {
     for (const { layer, point } of object.prompts) {
       if (layer >= layers.count) {
@@ -94,15 +112,11 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       data: labels,
     };
     const gzip = /\.gz$/i.test(args.out);
-    writeFileAtomic(
-      args.out,
-      writeNifti(seg, {
-        gzip,
-        intent: 'label',
-        description: `sam-octa2 track ${bundle.manifest.name}`,
-      }),
-    );
-    const sidecarPath = args.out.replace(/\.nii(\.gz)?$/i, '.json');
+    const image = writeNifti(seg, {
+      gzip,
+      intent: 'label',
+      description: `sam-octa2 track ${bundle.manifest.name}`,
+    });
     const sidecar = segmentationSidecar({
       volume: basename(args.volume),
       model: bundle.manifest.name,
@@ -111,7 +125,14 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         .list()
         .map((o) => ({ id: o.id, name: o.name, kind: o.kind, prompts: store.promptsOf(o.id) })),
     });
-    writeFileAtomic(sidecarPath, JSON.stringify(sidecar, null, 2) + '\n');
+    const settled = await writePair(
+      nodeFolderFs(dirname(args.out)),
+      { image: basename(args.out), sidecar: basename(sidecarPath) },
+      image,
+      { ...sidecar },
+      { sha256: nodeSha256, tag: OWN_TAG },
+    );
+    for (const notice of settled) io.stderr(`${notice}\n`);
     io.stdout(
       `Tracked ${args.objects.length} object(s) over ${layers.count} layers with ${bundle.manifest.name} on ${bundle.runtime.name}: ` +
         `${emitted} layers in ${seconds.toFixed(1)} s (${(emitted / seconds).toFixed(1)} layers/s).\n` +

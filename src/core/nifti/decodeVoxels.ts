@@ -3,6 +3,7 @@
  * applied, and NaN/Inf replaced so that windowing and textures never see them.
  */
 import { VOXEL_ARRAYS, type VoxelArray, type VoxelType } from '../volume/volume';
+import { NiftiError } from './niftiError';
 import type { NiftiHeader } from './niftiHeader';
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -20,7 +21,9 @@ export interface DecodedVoxels {
 export function decodeVoxels(raw: Uint8Array, owned: boolean, header: NiftiHeader): DecodedVoxels {
   const count = raw.length / header.bytesPerVoxel;
   const reuse = owned && raw.byteOffset === 0 && raw.buffer instanceof ArrayBuffer;
-  const bytes = reuse ? raw : raw.slice();
+  // Uint8Array's slice copies; a Node Buffer's slice is a view, and the array below starts at
+  // byte 0 of `bytes.buffer`, so a Buffer from readFileSync would be read from its header.
+  const bytes = reuse ? raw : Uint8Array.prototype.slice.call(raw);
   if (header.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(bytes, header.bytesPerVoxel);
   const stored = new VOXEL_ARRAYS[header.type](bytes.buffer as ArrayBuffer, 0, count);
   const notices: string[] = [];
@@ -30,7 +33,20 @@ export function decodeVoxels(raw: Uint8Array, owned: boolean, header: NiftiHeade
   if (header.scaling) {
     const { slope, inter } = header.scaling;
     const scaled = new Float32Array(count);
-    for (let idx = 0; idx < count; idx++) scaled[idx] = stored[idx] * slope + inter;
+    let overflowed = 0;
+    for (let idx = 0; idx < count; idx++) {
+      scaled[idx] = stored[idx] * slope + inter;
+      const value = scaled[idx]; // read back: float32 rounding is where it overflows
+      // A finite stored value that scales to ±Infinity would be shown as 0: wrong, not missing.
+      if (value - value !== 0 && stored[idx] - stored[idx] === 0) overflowed++;
+    }
+    if (overflowed > 0) {
+      throw new NiftiError(
+        `The header's scaling (scl_slope ${slope}, scl_inter ${inter}) takes ${overflowed} ` +
+          `voxel${overflowed === 1 ? '' : 's'} beyond the float32 range the scaled volume is held in: ` +
+          `those voxels cannot be shown as they are.`,
+      );
+    }
     data = scaled;
     type = 'float32';
   }

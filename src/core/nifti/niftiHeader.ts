@@ -50,7 +50,8 @@ export function parseNiftiHeader(
   const { version, littleEndian } = detectNifti(prefix);
   const size = version === 1 ? NIFTI1_HEADER_BYTES : NIFTI2_HEADER_BYTES;
   // Only the fixed header goes to the library: its extension parser can loop on corrupt sizes.
-  const copy = prefix.slice(0, size).buffer;
+  // A real copy even for a Node Buffer (whose slice is a view into a shared pool).
+  const copy = Uint8Array.prototype.slice.call(prefix, 0, size).buffer;
   const hdr = version === 1 ? new NIFTI1() : new NIFTI2();
   hdr.readHeader(copy);
   const notices: string[] = [];
@@ -74,9 +75,12 @@ export function parseNiftiHeader(
 
   const rawOffset = version === 1 ? hdr.vox_offset : int64(view, 168, littleEndian);
   const voxOffset = Math.floor(rawOffset);
-  if (!Number.isSafeInteger(voxOffset) || voxOffset < size) {
+  // A single file holds the header and 4 extension-flag bytes before any voxel (352 / 544).
+  const minOffset = size + 4;
+  if (!Number.isSafeInteger(voxOffset) || voxOffset < minOffset) {
     throw new NiftiError(
-      `The header's vox_offset ${rawOffset} is not a valid voxel data offset (at least ${size}, after the header).`,
+      `The header's vox_offset ${rawOffset} is not a valid voxel data offset (at least ${minOffset} ` +
+        `in a single .nii file: the ${size}-byte header and 4 extension bytes come first).`,
     );
   }
 

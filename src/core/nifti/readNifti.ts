@@ -39,9 +39,14 @@ export function readNifti(bytes: Uint8Array, options: NiftiReadOptions = {}): Ni
     let owned: boolean;
     let available: number;
     if (isGzip(bytes)) {
+      // Read to the end of the stream so its CRC-32 and length are checked (gunzipRange).
       const result = gunzipRange(bytes, NIFTI2_HEADER_BYTES, (prefix) => {
         header = parseNiftiHeader(prefix, maxBytes);
-        return { start: header.voxOffset, length: header.dataBytes };
+        return {
+          start: header.voxOffset,
+          length: header.dataBytes,
+          describedBytes: header.voxOffset + header.dataBytes * header.volumes,
+        };
       });
       raw = result.range;
       owned = true;
@@ -62,6 +67,13 @@ export function readNifti(bytes: Uint8Array, options: NiftiReadOptions = {}): Ni
           `${h.type} voxels (${h.dataBytes} bytes from byte ${h.voxOffset}), but the data ends after ${available} bytes.`,
       );
     }
+    const notices = [...h.notices];
+    const held = Math.floor((available - h.voxOffset) / h.dataBytes);
+    if (h.volumes > 1 && h.dataBytes > 0 && held < h.volumes) {
+      notices.push(
+        `The header says ${h.volumes} volumes (dim[4]) but the file holds ${held}; volume 1 was read.`,
+      );
+    }
     const decoded = decodeVoxels(raw, owned, h);
     return {
       volume: {
@@ -72,7 +84,7 @@ export function readNifti(bytes: Uint8Array, options: NiftiReadOptions = {}): Ni
         data: decoded.data,
       },
       niftiVersion: h.version,
-      notices: [...h.notices, ...decoded.notices],
+      notices: [...notices, ...decoded.notices],
       description: h.description,
     };
   });
@@ -81,6 +93,8 @@ export function readNifti(bytes: Uint8Array, options: NiftiReadOptions = {}): Ni
 /**
  * Parses only the header, from the first bytes of a file (gzip or not; 64 KiB is plenty unless
  * the file is gzip with large extensions). Lets a host refuse a file before reading all of it.
+ * For gzip this verifies only that the deflate data in the prefix decodes: the CRC-32 and length
+ * are in the trailer at the file's end, checked when readNifti reads the whole file.
  */
 export function readNiftiHeaderOnly(
   prefix: Uint8Array,

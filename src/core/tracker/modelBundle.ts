@@ -154,13 +154,33 @@ export function parseManifest(text: string): BundleManifest {
     if (typeof g.file !== 'string' || typeof g.sha256 !== 'string') {
       throw new BundleError(MANIFEST, `graphs.${name} needs "file" and "sha256" strings.`);
     }
+    insideBundle(g.file, `graphs.${name}.file`);
     if (!Array.isArray(g.inputs) || !Array.isArray(g.outputs)) {
       throw new BundleError(MANIFEST, `graphs.${name} needs "inputs" and "outputs" lists.`);
     }
   }
-  record(m.files, 'files');
+  for (const file of Object.keys(record(m.files, 'files'))) insideBundle(file, `files key`);
   checkDensePrior(m.prompts);
   return raw as BundleManifest;
+}
+
+/**
+ * A bundle names its files relative to its folder: no absolute path, no `..`, no backslash or
+ * drive letter, so a manifest cannot make the reader open a file outside the bundle.
+ */
+function insideBundle(file: string, what: string): void {
+  const segments = file.split('/');
+  if (
+    file.length === 0 ||
+    file.startsWith('/') ||
+    /[\\:\0]/.test(file) ||
+    segments.some((segment) => segment === '..' || segment === '.' || segment === '')
+  ) {
+    throw new BundleError(
+      MANIFEST,
+      `${what} ${JSON.stringify(file)} is not a file name inside the bundle folder.`,
+    );
+  }
 }
 
 /**
@@ -183,11 +203,18 @@ export async function readVerifiedGraphs(
     }
     const digest = (await sha256(bytes)).toLowerCase();
     const listed = manifest.files[spec.file];
-    if (digest !== spec.sha256.toLowerCase() || (listed && digest !== listed.toLowerCase())) {
-      throw new BundleError(
-        spec.file,
-        `sha256 ${digest} differs from the manifest's ${spec.sha256}: the file is damaged or from another export.`,
-      );
+    // Name the record that disagrees: graphs.X.sha256 and files[X] may differ from each other.
+    const records: [string, string | undefined][] = [
+      [`graphs.${name}.sha256`, spec.sha256],
+      [`files["${spec.file}"]`, listed],
+    ];
+    for (const [where, expected] of records) {
+      if (expected !== undefined && digest !== expected.toLowerCase()) {
+        throw new BundleError(
+          spec.file,
+          `sha256 ${digest} differs from the manifest's ${where} ${expected}: the file is damaged or from another export.`,
+        );
+      }
     }
     out[name] = bytes;
   }

@@ -31,6 +31,8 @@ export interface SegmentationSidecar {
   /** Depth axis the prompts' layers run along (0 = i, 1 = j, 2 = k). */
   axis: Axis;
   objects: SidecarObject[];
+  /** sha256 of the label volume file's bytes, set when the pair is written (core/files/filePair). */
+  image_sha256?: string;
 }
 
 export function segmentationSidecar(

@@ -34,6 +34,19 @@ def read_nifti(path: Path) -> np.ndarray:
         raise DataError(f"cannot read NIfTI file {path}: {exc}") from exc
 
 
+def check_finite(array: np.ndarray, path: Path) -> None:
+    """NaN or infinite voxels would turn the percentile window and then the loss into NaN after
+    training has started: refuse the case while the data is read instead."""
+    if not np.issubdtype(array.dtype, np.floating):
+        return
+    bad = int(array.size - np.count_nonzero(np.isfinite(array)))
+    if bad:
+        raise DataError(
+            f"volume {path} has {bad} NaN or infinite voxel{'s' if bad != 1 else ''}: "
+            "fix or remove the case before training"
+        )
+
+
 def normalize(values: np.ndarray) -> np.ndarray:
     """Percentile window (0.5-99.5 %) to [0, 1]; robust to a few hot voxels."""
     v = values.astype(np.float32)
@@ -91,6 +104,7 @@ def load_case(name: str, files: dict[str, Path], target: str) -> Case:
         volume = volume[..., 0]
     if volume.ndim != 3:
         raise DataError(f"volume {files['volume']} has shape {volume.shape}; expected 3D (x, y, layers)")
+    check_finite(volume, files["volume"])
     shape = volume.shape
     xy = shape[:2]
 

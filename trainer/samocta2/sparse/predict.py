@@ -12,8 +12,8 @@ Output, beside nothing else the user owns (written atomically):
 
 from __future__ import annotations
 
+import gzip
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import torch
 from scipy import ndimage as ndi
 
 from ..data.volumes import normalize, read_nifti
+from ..durable import write_atomic
 from ..errors import DataError, TrainerError
 from ..progress import Progress
 from ..train import resolve_device
@@ -98,22 +99,21 @@ def volume_inputs(paths: list[Path]) -> list[Path]:
 
 
 def save_nifti_atomic(image: nib.Nifti1Image, path: Path) -> None:
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    try:
-        nib.save(image, str(tmp))
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise TrainerError(f"could not write {path}: {exc}") from exc
+    """Durable and atomic (samocta2.durable): the old file or the new, after any crash."""
+    data = image.to_bytes()
+    if path.name.endswith(".gz"):
+        data = gzip.compress(data, compresslevel=1)
+    _write(path, data)
 
 
 def write_json_atomic(data: dict[str, Any], path: Path) -> None:
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    _write(path, (json.dumps(data, indent=2) + "\n").encode())
+
+
+def _write(path: Path, data: bytes) -> None:
     try:
-        tmp.write_text(json.dumps(data, indent=2) + "\n")
-        os.replace(tmp, path)
+        write_atomic(path, lambda f: f.write(data))
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise TrainerError(f"could not write {path}: {exc}") from exc
 
 
