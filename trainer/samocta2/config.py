@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
         # Prompted frames also get the dense prompt of prompt_prior.py (the bundled nano is
         # trained with it; SAM 2.1 checkpoints are not).
         "point_prior": False,
+        "carry_prior": False,  # ... and tracked frames, from the nearest prompted frame's points
     },
     "lora": {
         # The paper's defaults: rank 32, alpha 32, dropout 0.1 on the encoder's qkv.

@@ -55,30 +55,42 @@ def prior_input(mask: np.ndarray, side: int) -> np.ndarray:
 
 
 def mask_inputs(model: torch.nn.Module, frames: np.ndarray, prompts: dict, device) -> dict[int, torch.Tensor] | None:
-    """{position: (1, 1, L, L)} for every prompted frame that `applies`, when the model takes the
-    dense prompt, else None. frames (T, H, W); prompts {position: (coords, labels)}."""
+    """{position: (1, 1, L, L)} for every prompted frame whose points `applies`, when the model
+    takes the dense prompt, else None; with `carry_prior` for every frame, from the points of the
+    nearest prompted frame (ties to the earlier), as the classical baseline carries them.
+    frames (T, H, W); prompts {position: (coords, labels)}."""
     if not getattr(model, "point_prior", False):
         return None
     side = model.sam_prompt_encoder.mask_input_size[0]
-    return {
-        t: torch.from_numpy(prior_input(prior_mask(frames[t], c, lab), side))[None, None].to(device)
-        for t, (c, lab) in prompts.items()
-        if applies(lab)
-    }
+    carry = getattr(model, "carry_prior", False)
+    prompted = sorted(prompts)
+    out = {}
+    for t in range(len(frames)) if carry else prompted:
+        c, lab = prompts[nearest_prompted(t, prompted)]
+        if applies(lab):
+            out[t] = torch.from_numpy(prior_input(prior_mask(frames[t], c, lab), side))[None, None].to(device)
+    return out
 
 
-def manifest_entry() -> dict:
+def manifest_entry(carry: bool = False) -> dict:
     """The manifest's `prompts.dense_prior` (docs/model-bundle.md)."""
-    return {"kind": KIND, "version": VERSION, "sigma_px": SIGMA_PX}
+    return {"kind": KIND, "version": VERSION, "sigma_px": SIGMA_PX, "carry": bool(carry)}
 
 
-def enable(model: torch.nn.Module) -> torch.nn.Module:
+def nearest_prompted(position: int, prompted: list[int]) -> int:
+    """The prompted position closest to `position`; of two equally close, the earlier."""
+    return min(prompted, key=lambda p: (abs(p - position), p))
+
+
+def enable(model: torch.nn.Module, carry: bool = False) -> torch.nn.Module:
     """Make a SAM 2 model take the dense prompt: the mask input goes through the decoder with
     the points (sam2 would otherwise output a mask input as it is), and the decoder's candidate
-    masks get RESIDUAL_SCALE x the prompt added before one is chosen. The prompt reaches the
+    masks get RESIDUAL_SCALE x the prompt added before one is chosen. carry: tracked frames get
+    the prompt too, from the nearest prompted frame's points (`mask_inputs`). The prompt reaches the
     decoder through `model.prior_for_decoder`: sam2's prompt encoder call sets it (a pre-hook),
     export/graphs.MaskDecoderGraph sets it itself; the decoder consumes it once."""
     model.point_prior = True
+    model.carry_prior = bool(carry)
     model.use_mask_input_as_output_without_sam = False
     if getattr(model, "prior_for_decoder", False) is not False:
         return model  # already enabled

@@ -59,3 +59,16 @@ def test_the_committed_typescript_vectors_are_current():
     assert module.build_vectors() == committed, (
         "regenerate: .venv/bin/python test/fixtures/promptPriorVectors.py test/fixtures/promptPrior/vectors.json"
     )
+
+
+def test_a_carrying_model_gives_tracked_frames_the_nearest_prompted_frames_prompt():
+    model = prompt_prior.enable(build_sam2_model("nano", image_size=64), carry=True)
+    assert model.carry_prior is True
+    frame = disc_frame(True)[0]
+    frames = np.stack([frame] * 5)
+    pts = (np.array([[20.0, 20.0], [20.0, 34.0]]), np.array([1, 0]))
+    got = prompt_prior.mask_inputs(model, frames, {1: pts, 4: pts}, torch.device("cpu"))
+    assert sorted(got) == [0, 1, 2, 3, 4]
+    assert torch.equal(got[0], got[1]) and torch.equal(got[2], got[1])
+    assert prompt_prior.nearest_prompted(2, [1, 3]) == 1  # a tie goes to the earlier
+    assert prompt_prior.manifest_entry(carry=True)["carry"] is True

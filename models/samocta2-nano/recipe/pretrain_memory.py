@@ -289,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
                         "frozen encoder, image size and --cache-projected only: the file does not check that)")
     p.add_argument("--point-prior", action="store_true",
                    help="prompted frames also get the dense prompt of samocta2.prompt_prior (the model learns to take it)")
+    p.add_argument("--carry-prior", action="store_true",
+                   help="with --point-prior, tracked frames get it too from the nearest prompted frame's points")
     p.add_argument("--cache-projected", action="store_true",
                    help="cache the high-res levels after conv_s0/conv_s1 and keep those frozen (FeatureCache)")
     args = p.parse_args(argv)
@@ -315,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     model = build_sam2_model("nano", image_size=args.image_size)
     model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
     if args.point_prior:
-        prompt_prior.enable(model)
+        prompt_prior.enable(model, carry=args.carry_prior)
     model.eval()  # the frozen encoder's dropout/drop-path stay off while caching
     started = time.monotonic()
     cache = FeatureCache(projected=args.cache_projected)
@@ -365,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     def save(step: int) -> None:
         tmp = args.out.with_suffix(".tmp")
         torch.save({"model": model.state_dict(), "step": step, "seed": args.seed,
-                    "point_prior": bool(getattr(model, "point_prior", False))}, tmp)
+                    "point_prior": bool(getattr(model, "point_prior", False)),
+                    "carry_prior": bool(getattr(model, "carry_prior", False))}, tmp)
         tmp.replace(args.out)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -66,6 +66,8 @@ export interface DensePriorSpec {
   kind: typeof DENSE_PRIOR_KIND;
   version: typeof DENSE_PRIOR_VERSION;
   sigma_px: number;
+  /** Tracked layers get it too, from the nearest prompted layer's points (ties: the earlier). */
+  carry?: boolean;
 }
 
 export interface BundleManifest {
@@ -230,7 +232,8 @@ function checkDensePrior(prompts: unknown): void {
   if (
     p.kind !== DENSE_PRIOR_KIND ||
     p.version !== DENSE_PRIOR_VERSION ||
-    p.sigma_px !== CLASSICAL_SIGMA_PX
+    p.sigma_px !== CLASSICAL_SIGMA_PX ||
+    (p.carry !== undefined && typeof p.carry !== 'boolean')
   ) {
     throw new BundleError(
       MANIFEST,

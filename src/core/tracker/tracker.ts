@@ -17,6 +17,7 @@ import {
 } from './modelGraphs';
 import { maskFromLogits } from './postprocess';
 import { layerToModelInput, toModelPoint } from './preprocess';
+import { nearestPrompted } from './eval/classicalBaseline';
 import { priorApplies, priorInput, priorMask } from './promptPrior';
 import { passPlan, type Pass } from './trackPlan';
 import {
@@ -140,7 +141,7 @@ export class SamTracker {
           emit(this.frame(f, cond, true), pass);
           continue;
         }
-        const out = await this.trackLayer(bank, f, pass.direction, bf16);
+        const out = await this.trackLayer(bank, f, pass.direction, bf16, prompted);
         bank.forgetBehind(f, pass.direction, start);
         emit(this.frame(f, out, false), pass);
       }
@@ -157,8 +158,19 @@ export class SamTracker {
     f: number,
     d: Direction,
     bf16: boolean,
+    prompted: ReadonlyMap<number, readonly PromptPoint[]>,
   ): Promise<DecoderOutput> {
     const feats = await this.features(f);
+    // A carrying bundle's tracked layer: the nearest prompted layer's points, as the classical
+    // baseline carries them (manifest prompts.dense_prior.carry).
+    const carried = this.bundle.manifest.prompts?.dense_prior?.carry
+      ? prompted.get(
+          nearestPrompted(
+            f,
+            [...prompted.keys()].sort((a, b) => a - b),
+          ),
+        )
+      : undefined;
     const sel = bank.select(f, d);
     const { M, H, C } = this.graphs;
     const memSize = M * H * H;
@@ -174,7 +186,8 @@ export class SamTracker {
       sel.objPtrTpos,
     );
     const noClick: DecoderPrompt = { coords: new Float32Array(2), labels: new Int32Array([-1]) };
-    const out = await this.graphs.decode(conditioned, feats, noClick, false, true);
+    const maskInput = carried ? await this.denseInput(f, carried) : undefined;
+    const out = await this.graphs.decode(conditioned, feats, noClick, false, true, maskInput);
     const mem = await this.graphs.encodeMemory(feats.imageEmbed, out, false);
     bank.nonCond.set(f, { memory: store(mem, bf16), objPtr: out.objPtr, score: out.score });
     return out;
@@ -190,11 +203,9 @@ export class SamTracker {
     points.forEach((p, i) => coords.set(toModelPoint(p.x, p.y, rows, cols, this.graphs.S), 2 * i));
     const labels = Int32Array.from(points, (p) => (p.positive ? 1 : 0));
     const maxMultimask = this.bundle.manifest.memory.multimask_max_points ?? 1;
-    let maskInput: Float32Array | undefined;
-    if (this.bundle.manifest.prompts?.dense_prior && priorApplies(points)) {
-      const region = priorMask(await this.layers.layer(layer), rows, cols, points);
-      maskInput = priorInput(region, rows, cols, this.graphs.L);
-    }
+    const maskInput = this.bundle.manifest.prompts?.dense_prior
+      ? await this.denseInput(layer, points)
+      : undefined;
     return this.graphs.decode(
       feats.imageEmbed,
       feats,
@@ -203,6 +214,17 @@ export class SamTracker {
       points.length <= maxMultimask,
       maskInput,
     );
+  }
+
+  /** The dense prompt of these points on a layer (promptPrior.ts), or none when it does not apply. */
+  private async denseInput(
+    layer: number,
+    points: readonly PromptPoint[],
+  ): Promise<Float32Array | undefined> {
+    if (!priorApplies(points)) return undefined;
+    const { rows, cols } = this.layers;
+    const region = priorMask(await this.layers.layer(layer), rows, cols, points);
+    return priorInput(region, rows, cols, this.graphs.L);
   }
 
   private frame(layer: number, out: DecoderOutput, prompted: boolean): TrackedFrame {

@@ -151,7 +151,7 @@ def prompts_section(model: torch.nn.Module) -> dict[str, Any]:
 
     section = dict(STATIC_SECTIONS["prompts"])
     if getattr(model, "point_prior", False):
-        section["dense_prior"] = manifest_entry()
+        section["dense_prior"] = manifest_entry(carry=getattr(model, "carry_prior", False))
     return section
 
 

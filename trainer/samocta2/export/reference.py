@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from ..prompt_prior import applies, prior_input, prior_mask
+from ..prompt_prior import applies, nearest_prompted, prior_input, prior_mask
 from .preprocess import preprocess_layer, round_to_bfloat16, to_model_points, upsample_logits
 
 Point = tuple[float, float, int]  # layer pixels x (column), y (row), label 1 = pos, 0 = neg
@@ -63,7 +63,8 @@ class Bundle:
         self.num_maskmem = int(memory["num_maskmem"])
         self.max_obj_ptrs = int(memory["max_obj_ptrs_in_encoder"])
         self.bf16_memory = memory["storage_dtype"] == "bfloat16"
-        self.dense_prior = bool((self.manifest.get("prompts") or {}).get("dense_prior"))
+        prior = (self.manifest.get("prompts") or {}).get("dense_prior") or {}
+        self.dense_prior, self.carry_prior = bool(prior), bool(prior.get("carry"))
 
     def run(self, name: str, **inputs: np.ndarray) -> list[np.ndarray]:
         return self.sessions[name].run(None, inputs)
@@ -105,9 +106,14 @@ class ReferenceTracker:
             xy, labels = np.zeros((1, 2), np.float32), -np.ones((1, 1), np.int32)
         side = feat0.shape[-1]
         mask_input, has_mask = np.zeros((1, 1, side, side), np.float32), 0.0
-        labels_ = np.array([p[2] for p in points])
-        if self.b.dense_prior and no_memory and applies(labels_):  # a prompted layer (prompt_prior.py)
-            coords = np.array([p[:2] for p in points], np.float64)
+        if self.b.dense_prior and not no_memory and self.b.carry_prior:
+            # a tracked layer of a carrying bundle: the nearest prompted layer's points
+            carried = self.prompts[nearest_prompted(frame, sorted(self.prompts))]
+        else:
+            carried = points if no_memory else []
+        labels_ = np.array([p[2] for p in carried])
+        if self.b.dense_prior and carried and applies(labels_):  # prompt_prior.py
+            coords = np.array([p[:2] for p in carried], np.float64)
             mask_input = prior_input(prior_mask(self.layers[frame], coords, labels_), side)[None, None]
             has_mask = 1.0
         masks, _, obj_ptr, score = self.b.run(
@@ -178,6 +184,7 @@ class ReferenceTracker:
         if not prompts:
             raise ValueError("at least one prompted layer is needed")
         track = Track()
+        self.prompts = prompts
         for frame in sorted(prompts):
             pts = prompts[frame]
             out = self.decode(
