@@ -74,7 +74,7 @@ function peelable(image: Uint8Array, q: number, w: number, step: number): boolea
 }
 
 /**
- * A staircase corner: two of its 4-neighbours at a right angle are on (so they touch each other
+ * A staircase corner: its only two 4-neighbours are at a right angle (so they touch each other
  * diagonally) and its neighbours stay one 8-connected group without it. Removing it keeps the
  * skeleton's connectivity and leaves the diagonal step. Line ends (one 4-neighbour) are kept.
  */
@@ -90,9 +90,11 @@ function redundantCorner(image: Uint8Array, q: number, w: number): boolean {
     image[q - 1],
     image[q - w - 1],
   ];
+  // Exactly two 4-neighbours, at a right angle: a crossing or a T keeps its centre.
+  const fourNeighbours = ring[0] + ring[2] + ring[4] + ring[6];
   let corner = false;
   for (let n = 0; n < 8; n += 2) if (ring[n] && ring[(n + 2) % 8]) corner = true;
-  if (!corner) return false;
+  if (!corner || fourNeighbours !== 2) return false;
   // Groups of on-neighbours: ring neighbours touch, and so do 4-neighbours two steps apart.
   let groups = 0;
   const seen = [false, false, false, false, false, false, false, false];
