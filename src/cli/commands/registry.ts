@@ -8,4 +8,9 @@ import { measureCommand } from './measure';
 import { synthCommand } from './synth';
 import { trackCommand } from './track';
 
-export const COMMANDS: readonly CliCommand[] = [synthCommand, trackCommand, evalCommand, measureCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  synthCommand,
+  trackCommand,
+  evalCommand,
+  measureCommand,
+];
