@@ -9,7 +9,8 @@ import { measureVolume } from '../../src/core/measure/measureVolume';
 import { planeGeometry } from '../../src/core/measure/planeGeometry';
 import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOcta';
 
-const synth = generateSyntheticOcta({ seed: 7, size: [152, 152, 320] });
+// OCTA-500's sampling: 3 mm over 304 px, 80 of 640 layers around the large vessels and the FAZ.
+const synth = generateSyntheticOcta({ seed: 2, size: [304, 304, 640], layers: [240, 319] });
 const { meta } = synth;
 const fazLabel = meta.vesselCount + 1;
 const labels = Uint16Array.from(synth.vesselInstances.data);
@@ -50,7 +51,7 @@ test("the vessel projection is the generator's en-face RV: area density exactly"
   assert.ok(field.vsdPerMm! > 0 && field.vdiUm! > 0 && field.fractalDimension! > 1);
 });
 
-test("each vessel: the generator's depth range; all trees: its total centreline length (10 %)", () => {
+test("each vessel: the generator's depth range; all trees: its total centreline length", () => {
   assert.equal(measures.trees.length, meta.vesselCount);
   for (const tree of measures.trees) {
     const truth = meta.vessels.find((v) => v.id === tree.label)!;
@@ -60,5 +61,7 @@ test("each vessel: the generator's depth range; all trees: its total centreline 
   }
   const measured = measures.trees.reduce((sum, t) => sum + t.centrelineLengthMm, 0);
   const truth = meta.vessels.reduce((sum, v) => sum + v.lengthMm, 0);
-  assert.ok(Math.abs(measured / truth - 1) < 0.1, `${measured} mm vs ${truth} mm`);
+  // Thinning stops each free end of a tree about a pixel short, and trees have many twigs: the
+  // measured total is a few percent under the generator's (0.94–0.95 over seeds 1–4).
+  assert.ok(measured / truth > 0.9 && measured / truth < 1.02, `${measured} mm vs ${truth} mm`);
 });

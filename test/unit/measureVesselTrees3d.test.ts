@@ -111,3 +111,28 @@ test('two vessels in one pass keep their own measures; one cut by the field edge
     'arc/chord',
   );
 });
+
+test('a tube with bumps on its edge: the bumps grow no branches (spurs pruned), length within 3 %', () => {
+  const curve: Curve = (t) => [20 + 160 * t, 60, 12];
+  const data = tubeLabels(DIMS, curve, 4, 2);
+  // 1×3-pixel bumps below the tube every 15 px, the first next to the tube's end.
+  for (let x = 30; x < 180; x += 15) {
+    for (let k = 10; k <= 14; k++)
+      for (let dy = 1; dy <= 3; dy++) data[x + 200 * (64 + dy) + 200 * 120 * k] = 1;
+  }
+  const [tree] = vesselTrees3d({ dims: DIMS, data }, geometry, [1]);
+  assert.equal(tree.branches, 1);
+  near(tree.centrelineLengthMm, curveLength(curve, SPACING).arc, 0.03, 'length');
+  near(tree.tortuosity, 1, 0.01, 'arc/chord');
+});
+
+test('a T of two tubes: three branches, and the length of both centrelines within 3 %', () => {
+  const across: Curve = (t) => [20 + 160 * t, 40, 12];
+  const down: Curve = (t) => [100, 40 + 60 * t, 12];
+  const data = tubeLabels(DIMS, across, 3, 2);
+  tubeLabels(DIMS, down, 3, 2).forEach((v, n) => v && (data[n] = 1));
+  const [tree] = vesselTrees3d({ dims: DIMS, data }, geometry, [1]);
+  assert.equal(tree.branches, 3);
+  const truth = curveLength(across, SPACING).arc + curveLength(down, SPACING).arc;
+  near(tree.centrelineLengthMm, truth, 0.03, 'length');
+});

@@ -95,7 +95,15 @@ function redundantCorner(image: Uint8Array, q: number, w: number): boolean {
   let corner = false;
   for (let n = 0; n < 8; n += 2) if (ring[n] && ring[(n + 2) % 8]) corner = true;
   if (!corner || fourNeighbours !== 2) return false;
-  // Groups of on-neighbours: ring neighbours touch, and so do 4-neighbours two steps apart.
+  return neighbourGroups(ring) === 1;
+}
+
+/**
+ * How many 8-connected groups the on-pixels of a ring form, ring order N, NE, E, SE, S, SW, W, NW:
+ * neighbours in the ring touch, and so do 4-neighbours two steps apart (N and E touch at a corner).
+ * One group means the centre pixel joins nothing that would not be joined without it.
+ */
+export function neighbourGroups(ring: readonly number[]): number {
   let groups = 0;
   const seen = [false, false, false, false, false, false, false, false];
   for (let start = 0; start < 8; start++) {
@@ -115,5 +123,5 @@ function redundantCorner(image: Uint8Array, q: number, w: number): boolean {
       }
     }
   }
-  return groups === 1;
+  return groups;
 }

@@ -5,13 +5,14 @@
  *   skeleton length density (VSD) centreline length / region area, mm per mm²;
  *   vessel diameter index (VDI)   vessel area / centreline length: the mean vessel width, µm;
  *   fractal dimension (FD)        box counting on the vessel mask (boxCounting.ts).
- * The skeleton is taken once over the whole field, then its length shared out by sector, so a
+ * The skeleton (spurs pruned) is taken once over the whole field, then its length shared out by sector, so a
  * vessel crossing a sector line is neither cut short nor counted twice.
  */
 import { boxCountingDimension } from './boxCounting';
 import { MeasureError } from './measureError';
 import { pixelAreaMm2, type PlaneGeometry } from './planeGeometry';
 import type { SectorGrid } from './sectorGrid';
+import { pruneSpurs } from './pruneSpurs';
 import { skeletonize } from './skeletonize';
 import { skeletonLengthShares } from './skeletonLength';
 
@@ -51,7 +52,12 @@ export function vesselDensity(
   for (let p = 0; p < mask.length && !any; p++) any = mask[p] !== 0;
   // Most layers of a volume hold no vessel: no skeleton or box counting to do there.
   const shares = any
-    ? skeletonLengthShares(skeletonize(mask, width, height), width, height, pixelMm)
+    ? skeletonLengthShares(
+        pruneSpurs(skeletonize(mask, width, height), mask, width, height),
+        width,
+        height,
+        pixelMm,
+      )
     : new Float64Array(mask.length);
   for (let p = 0; p < mask.length; p++) {
     const on = mask[p] !== 0 ? 1 : 0;

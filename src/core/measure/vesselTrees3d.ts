@@ -3,7 +3,7 @@
  * the retina's thin slab, nearly parallel to its surface, so the centreline is traced en face
  * (the skeleton of the vessel's footprint, the union of its layers) and lifted into 3D at the
  * vessel's mean depth in each column; where a vessel dives from one plexus to another, the dive
- * is part of its length. Each branch (skeletonBranches.ts) is smoothed before it is measured
+ * is part of its length. Spurs are pruned (pruneSpurs.ts), then each branch (skeletonBranches.ts) is smoothed before it is measured
  * (pathGeometry.ts). Reported per vessel:
  *   centreline length (mm, 3D, all branches);
  *   mean diameter (µm): footprint area / en-face centreline length, the vessel's VDI;
@@ -17,8 +17,10 @@ import { layerVoxels } from '../labels/layerVoxels';
 import { MeasureError } from './measureError';
 import { chordLength, pathLength, smoothPath, totalCurvature, type Point3 } from './pathGeometry';
 import { pixelAreaMm2, type PlaneGeometry } from './planeGeometry';
+import { pruneSpurs } from './pruneSpurs';
 import { skeletonBranches } from './skeletonBranches';
 import { skeletonize } from './skeletonize';
+import { skeletonLength } from './skeletonLength';
 
 export interface VesselTree3d {
   label: number;
@@ -96,9 +98,14 @@ export function vesselTrees3d(
       const y = (p - x) / width;
       if (x === 0 || y === 0 || x === width - 1 || y === height - 1) touchesEdge = true;
     }
-    const { paths } = skeletonBranches(skeletonize(footprint, width, height), width, height);
-    let length3d = 0;
-    let length2d = 0;
+    const skeleton = pruneSpurs(skeletonize(footprint, width, height), footprint, width, height);
+    const { paths, junctions } = skeletonBranches(skeleton, width, height);
+    // The steps between the pixels of a junction belong to no branch; they are part of the length.
+    const junctionMask = new Uint8Array(columns);
+    for (const p of junctions) junctionMask[p] = 1;
+    const junctionLength = skeletonLength(junctionMask, width, height, pixelMm);
+    let length3d = junctionLength;
+    let length2d = junctionLength;
     let chords = 0;
     let turning = 0;
     const step = CURVATURE_STEP_PIXELS * Math.min(pixelMm[0], pixelMm[1]);
