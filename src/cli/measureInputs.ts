@@ -98,20 +98,22 @@ function withSidecar(volume: string, seg: string): MeasureInput {
 export async function readVolumeHeader(path: string): Promise<NiftiHeader> {
   const { readNiftiHeaderOnly } = await import('../core/nifti/readNifti');
   const prefix = Buffer.alloc(64 * 1024);
-  const fd = openSync(path, 'r');
-  try {
-    const n = readSync(fd, prefix, 0, prefix.length, 0);
-    return readNiftiHeaderOnly(prefix.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
+  return naming(path, () => {
+    const fd = openSync(path, 'r');
+    try {
+      const n = readSync(fd, prefix, 0, prefix.length, 0);
+      return readNiftiHeaderOnly(prefix.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
+  });
 }
 
 export async function readLabels(
   path: string,
 ): Promise<{ labels: LabelVolume; header: { affine: number[]; notices: string[] } }> {
   const { readNifti } = await import('../core/nifti/readNifti');
-  const read = readNifti(readFileSync(path));
+  const read = naming(path, () => readNifti(readFileSync(path)));
   try {
     return {
       labels: labelVolumeFromVolume(read.volume),
@@ -124,4 +126,13 @@ export async function readLabels(
 
 export function readSidecar(path: string): SegmentationSidecar {
   return parseSegmentationSidecar(readFileSync(path, 'utf8'), basename(path));
+}
+
+/** Runs a read, putting the file's name in front of any error it throws. */
+function naming<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new Error(`${basename(path)}: ${(error as Error).message}`);
+  }
 }

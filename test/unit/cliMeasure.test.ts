@@ -153,6 +153,24 @@ test('a folder is a cohort: every volume with a segmentation, the others named a
   assert.ok(Number(fazRows[0].area_mm2) < Number(fazRows[1].area_mm2));
 });
 
+test('a cohort with a broken segmentation: the others are measured, the failure is named, exit 1', async () => {
+  const dir = join(scratch, 'broken');
+  writeCase(dir, 'good', 10);
+  writeCase(dir, 'bad', 10);
+  writeFileSync(join(dir, 'bad.seg.nii.gz'), 'not a nifti file at all');
+  const out = join(dir, 'cohort.json');
+  const r = await cli(dir, '--out', out);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /bad\.nii\.gz: not measured: bad\.seg\.nii\.gz: /);
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  assert.deepEqual(
+    report.volumes.map((v: { volume: string }) => v.volume),
+    ['good.nii.gz'],
+  );
+  assert.equal(report.failures[0].volume, 'bad.nii.gz');
+  assert.match(report.failures[0].error, /^bad\.seg\.nii\.gz: /);
+});
+
 test('no sidecar: --faz and --vessels name the labels; without them every label is a vessel', async () => {
   const dir = join(scratch, 'bare');
   writeCase(dir, 'eye', 10, false);
