@@ -12,6 +12,7 @@ import { runCli } from '../../src/cli/cli';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
 import { segmentationSidecar } from '../../src/core/tracker/segmentationSidecar';
 import type { Volume } from '../../src/core/volume/volume';
+import { makeNifti } from '../fixtures/makeNifti';
 import { ellipseMask, tubeLabels } from '../fixtures/measureShapes';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sam-octa2-measure-'));
@@ -197,6 +198,29 @@ test('no sidecar: --faz and --vessels name the labels; without them every label 
     rows.filter((row) => row.level === 'vessel-3d').map((row) => row.label),
     ['1', '2'],
   );
+});
+
+test('a volume with no affine and no voxel size: measured in the unit voxels assumed, and said so', async () => {
+  const dir = join(scratch, 'noaffine');
+  writeCase(dir, 'eye', 10);
+  // No sform, no qform, pixdim 0 and no units: the reader assumes 1 mm voxels.
+  const bare = makeNifti({
+    dims3: DIMS,
+    type: 'uint8',
+    values: new Uint8Array(96 * 96 * 8),
+    pixdim: [1, 0, 0, 0, 0, 0, 0, 0],
+    xyztUnits: 0,
+    gzip: true,
+  });
+  writeFileSync(join(dir, 'eye.nii.gz'), bare);
+  const out = join(dir, 'm.json');
+  const r = await cli(join(dir, 'eye.nii.gz'), '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /pixdim\[1\] is 0; a voxel size of 1 was assumed/);
+  assert.match(r.err, /The en-face field is 96 × 96 mm, outside the 1–30 mm of OCTA scans/);
+  const [v] = JSON.parse(readFileSync(out, 'utf8')).volumes;
+  assert.deepEqual(v.geometry.pixelMm, [1, 1]);
+  assert.ok(v.measures.notices.some((n: string) => /check the file's voxel size/.test(n)));
 });
 
 test('user errors: a clear message and exit 2; a broken input: exit 1 naming the file', async () => {
