@@ -3,8 +3,8 @@
  * the retina's thin slab, nearly parallel to its surface, so the centreline is traced en face
  * (the skeleton of the vessel's footprint, the union of its layers) and lifted into 3D at the
  * vessel's mean depth in each column; where a vessel dives from one plexus to another, the dive
- * is part of its length. Spurs are pruned (pruneSpurs.ts), then each branch (skeletonBranches.ts) is smoothed before it is measured
- * (pathGeometry.ts). Reported per vessel:
+ * is part of its length. Spurs are pruned (pruneSpurs.ts), then each branch
+ * (skeletonBranches.ts) is smoothed before it is measured (pathGeometry.ts). Reported per vessel:
  *   centreline length (mm, 3D, all branches);
  *   mean diameter (µm): footprint area / en-face centreline length, the vessel's VDI;
  *   tortuosity: Σ arc / Σ chord over its branches (1 = straight; the distance metric of
@@ -41,8 +41,10 @@ export interface VesselTree3d {
 
 /** Smoothing along a branch, in samples (pixels): removes the staircase, keeps real bends. */
 const SMOOTHING_SAMPLES = 2;
-/** Turning is measured between points this many pixels apart: the staircase of a digitised
- * straight line reads as a little bending below that scale (docs/measures.md). */
+/**
+ * Turning is measured between points this many pixels apart: the staircase of a digitised
+ * straight line reads as a little bending below that scale (docs/measures.md).
+ */
 const CURVATURE_STEP_PIXELS = 8;
 
 export function vesselTrees3d(
@@ -106,6 +108,7 @@ export function vesselTrees3d(
     const junctionLength = skeletonLength(junctionMask, width, height, pixelMm);
     let length3d = junctionLength;
     let length2d = junctionLength;
+    let arcs = 0;
     let chords = 0;
     let turning = 0;
     const step = CURVATURE_STEP_PIXELS * Math.min(pixelMm[0], pixelMm[1]);
@@ -116,7 +119,9 @@ export function vesselTrees3d(
         return [x * pixelMm[0], y * pixelMm[1], (depths[p] / perColumn[p]) * layerMm];
       });
       const smooth = smoothPath(points, SMOOTHING_SAMPLES);
-      length3d += pathLength(smooth);
+      const arc = pathLength(smooth);
+      length3d += arc;
+      arcs += arc;
       length2d += pathLength(smooth.map(([x, y]) => [x, y, 0] as const));
       chords += chordLength(smooth);
       turning += totalCurvature(smooth, step);
@@ -131,8 +136,8 @@ export function vesselTrees3d(
       branches: paths.length,
       centrelineLengthMm: length3d,
       meanDiameterUm: length2d > 0 ? (1000 * footprintAreaMm2) / length2d : null,
-      tortuosity: chords > 0 ? length3d / chords : null,
-      curvatureRadPerMm: length3d > 0 ? turning / length3d : null,
+      tortuosity: chords > 0 ? arcs / chords : null,
+      curvatureRadPerMm: arcs > 0 ? turning / arcs : null,
       touchesEdge,
     };
   }
