@@ -136,3 +136,14 @@ test('a T of two tubes: three branches, and the length of both centrelines withi
   const truth = curveLength(across, SPACING).arc + curveLength(down, SPACING).arc;
   near(tree.centrelineLengthMm, truth, 0.03, 'length');
 });
+
+test('non-square pixels: lengths are in mm along each axis (0.01 × 0.02 mm pixels)', () => {
+  const spacing: [number, number, number] = [0.01, 0.02, 0.003];
+  const tall = planeGeometry({ dims: DIMS, spacingMm: spacing }, 2);
+  const oblique: Curve = (t) => [20 + 150 * t, 20 + 80 * t, 12];
+  const [tree] = vesselTrees3d({ dims: DIMS, data: tubeLabels(DIMS, oblique, 3, 2) }, tall, [1]);
+  const truth = curveLength(oblique, spacing).arc;
+  near(tree.centrelineLengthMm, truth, 0.03, 'length');
+  // Read as square pixels the same tube would be much shorter: the sizes were used.
+  assert.ok(curveLength(oblique, SPACING).arc < 0.8 * truth);
+});
