@@ -7,7 +7,7 @@
  * there they are the vessel's own ends. One pass: a branch is never shortened, only whole
  * spurs go.
  */
-import { chamferDistance } from './chamferDistance';
+import { chamferDistance } from '../labels/chamferDistance';
 import { skeletonBranches } from './skeletonBranches';
 import { neighbourGroups } from './skeletonize';
 
