@@ -16,7 +16,8 @@ test('a band 5 px wide: 1, 2, 3, 2, 1 across it; outside is 0', () => {
 });
 
 test('around one outside pixel: straight steps 1, diagonal 4/3, within 8 % of Euclidean', () => {
-  const size = 41;
+  // Large enough that the image edge is farther than the outside pixel from every probe.
+  const size = 61;
   const mask = new Uint8Array(size * size).fill(1);
   mask[20 + size * 20] = 0;
   const dist = chamferDistance(mask, size, size);
