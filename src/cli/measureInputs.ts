@@ -20,6 +20,7 @@ import {
   parseSegmentationSidecar,
   type SegmentationSidecar,
 } from '../core/tracker/segmentationSidecar';
+import { splitCaseFile } from './caseFiles';
 import { UsageError } from './command';
 
 export interface MeasureInput {
@@ -30,7 +31,6 @@ export interface MeasureInput {
 }
 
 const NIFTI = /\.nii(\.gz)?$/i;
-const SEG = /\.seg\.nii(\.gz)?$/i;
 
 /** `scan.nii.gz` → `scan.seg.nii.gz` (src/extension/segmentation/segmentationFiles.ts names it so). */
 export function defaultSegPath(volume: string): string {
@@ -70,8 +70,9 @@ export function findMeasureInputs(
       "--seg names one volume's segmentation; for a folder each volume uses its own <name>.seg.nii.gz.",
     );
   }
+  // Label and derived files (<name>.faz.nii.gz, <name>.seg.nii.gz, …) are not volumes.
   const volumes = readdirSync(target)
-    .filter((name) => NIFTI.test(name) && !SEG.test(name))
+    .filter((name) => splitCaseFile(name)?.suffix === null)
     .sort()
     .map((name) => join(target, name));
   const inputs: MeasureInput[] = [];

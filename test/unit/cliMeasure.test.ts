@@ -139,10 +139,16 @@ test('a folder is a cohort: every volume with a segmentation, the others named a
     join(dir, 'lonely.nii.gz'),
     writeNifti(volumeOf('uint8', new Uint8Array(96 * 96 * 8)), { gzip: true }),
   );
+  // A label file in the trainer's naming is not a volume to measure (nor to skip).
+  writeFileSync(
+    join(dir, 'a.faz.nii.gz'),
+    writeNifti(volumeOf('uint8', new Uint8Array(96 * 96 * 8)), { gzip: true }),
+  );
   const out = join(dir, 'cohort.csv');
   const r = await cli(dir, '--out', out);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /Skipping lonely\.nii\.gz: no <name>\.seg\.nii\.gz beside it/);
+  assert.doesNotMatch(r.err, /a\.faz\.nii\.gz/);
   assert.match(r.out, /Measured 2 volume\(s\)/);
   const fazRows = parseCsv(readFileSync(out, 'utf8')).filter(
     (row) => row.level === 'faz-projection',
