@@ -9,12 +9,11 @@ import { labelComponents } from '../core/labels/connectedComponents';
 import type { EvalCase } from '../core/tracker/eval/layerSequenceEval';
 import { volumeLayerSource } from '../core/tracker/volumeLayers';
 import type { Volume } from '../core/volume/volume';
+import { splitCaseFile } from './caseFiles';
 import { UsageError } from './command';
 import { readVolume } from './trackModel';
 
 export type EvalTarget = 'rv' | 'faz';
-
-const SUFFIXES = ['vessels', 'faz', 'rv2d', 'faz2d', 'enface', 'label'];
 
 export async function loadEvalFolder(folder: string, target: EvalTarget): Promise<EvalCase[]> {
   let names: string[];
@@ -26,11 +25,9 @@ export async function loadEvalFolder(folder: string, target: EvalTarget): Promis
   }
   const cases = new Map<string, Record<string, string>>();
   for (const file of names) {
-    const m = /^(.*)\.nii(\.gz)?$/.exec(file);
-    if (!m) continue;
-    const stem = m[1];
-    const suffix = SUFFIXES.find((s) => stem.endsWith(`.${s}`));
-    const name = suffix ? stem.slice(0, -suffix.length - 1) : stem;
+    const parts = splitCaseFile(file);
+    if (!parts) continue;
+    const { name, suffix } = parts;
     const entry = cases.get(name) ?? {};
     entry[suffix ?? 'volume'] = join(folder, file);
     cases.set(name, entry);

@@ -4,7 +4,13 @@
  */
 import type { CliCommand } from '../command';
 import { evalCommand } from './evalSeq';
+import { measureCommand } from './measure';
 import { synthCommand } from './synth';
 import { trackCommand } from './track';
 
-export const COMMANDS: readonly CliCommand[] = [synthCommand, trackCommand, evalCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  synthCommand,
+  trackCommand,
+  evalCommand,
+  measureCommand,
+];

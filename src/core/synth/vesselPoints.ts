@@ -3,6 +3,7 @@
  * cross-section is largest, and a point well inside it (the pixel farthest from its edge), which
  * is where a test or a demo should click to prompt the tracker.
  */
+import { chamferDistance } from '../labels/chamferDistance';
 
 export interface VesselLayerStats {
   id: number;
@@ -63,42 +64,18 @@ export function innermostPixel(
 ): [number, number] | null {
   const [nx, ny] = dims;
   const base = nx * ny * k;
-  const dist = new Float32Array(nx * ny);
-  const big = 1e9;
+  const mask = new Uint8Array(nx * ny);
   let any = false;
   for (let col = 0; col < nx * ny; col++) {
-    const inside = labels[base + col] === id;
-    dist[col] = inside ? big : 0;
-    any ||= inside;
+    mask[col] = labels[base + col] === id ? 1 : 0;
+    any ||= mask[col] === 1;
   }
   if (!any) return null;
-  const relax = (i: number, j: number, di: number, dj: number, w: number): void => {
-    const ii = i + di;
-    const jj = j + dj;
-    const here = i + nx * j;
-    const there = ii < 0 || jj < 0 || ii >= nx || jj >= ny ? 0 : dist[ii + nx * jj];
-    if (there + w < dist[here]) dist[here] = there + w;
-  };
-  for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      if (dist[i + nx * j] === 0) continue;
-      relax(i, j, -1, 0, 3);
-      relax(i, j, 0, -1, 3);
-      relax(i, j, -1, -1, 4);
-      relax(i, j, 1, -1, 4);
-    }
-  }
+  const dist = chamferDistance(mask, nx, ny);
+  // Ties go to the last pixel in raster order.
   let bestCol = 0;
-  for (let j = ny - 1; j >= 0; j--) {
-    for (let i = nx - 1; i >= 0; i--) {
-      const col = i + nx * j;
-      if (dist[col] === 0) continue;
-      relax(i, j, 1, 0, 3);
-      relax(i, j, 0, 1, 3);
-      relax(i, j, 1, 1, 4);
-      relax(i, j, -1, 1, 4);
-      if (dist[col] >= dist[bestCol]) bestCol = col;
-    }
+  for (let col = nx * ny - 1; col >= 0; col--) {
+    if (dist[col] > 0 && dist[col] >= dist[bestCol]) bestCol = col;
   }
   return [bestCol % nx, Math.floor(bestCol / nx)];
 }

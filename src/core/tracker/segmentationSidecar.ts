@@ -40,3 +40,69 @@ export function segmentationSidecar(
 ): SegmentationSidecar {
   return { format: SIDECAR_FORMAT, format_version: SIDECAR_VERSION, ...content };
 }
+
+export class SidecarError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SidecarError';
+  }
+}
+
+/**
+ * A sidecar's JSON text, checked: format, version, axis, and every object's id, name, kind and
+ * prompts. `name` (the file's) leads every error message.
+ */
+export function parseSegmentationSidecar(text: string, name: string): SegmentationSidecar {
+  const fail = (why: string): never => {
+    throw new SidecarError(
+      `${name}: ${why}. Expected a "${SIDECAR_FORMAT}" sidecar, version ${SIDECAR_VERSION}.`,
+    );
+  };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return fail(`not valid JSON (${(error as Error).message})`);
+  }
+  const s = raw as Partial<SegmentationSidecar> | null;
+  if (typeof s !== 'object' || s === null) return fail('not a JSON object');
+  if (s.format !== SIDECAR_FORMAT) return fail(`format is ${JSON.stringify(s.format)}`);
+  if (s.format_version !== SIDECAR_VERSION) {
+    return fail(`format_version is ${JSON.stringify(s.format_version)}`);
+  }
+  if (s.axis !== 0 && s.axis !== 1 && s.axis !== 2) return fail('axis must be 0, 1 or 2');
+  if (!Array.isArray(s.objects)) return fail('"objects" must be a list');
+  const ids = new Set<number>();
+  for (const o of s.objects as unknown[]) {
+    if (!validObject(o)) {
+      const id = (o as { id?: unknown } | null)?.id;
+      return fail(`object ${JSON.stringify(id)} lacks a valid id, name, kind or prompts`);
+    }
+    if (ids.has(o.id)) return fail(`object id ${o.id} appears twice`);
+    ids.add(o.id);
+  }
+  return s as SegmentationSidecar;
+}
+
+function validObject(value: unknown): value is SidecarObject {
+  const o = value as SidecarObject | null;
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    Number.isInteger(o.id) &&
+    o.id >= 1 &&
+    o.id <= 65535 &&
+    typeof o.name === 'string' &&
+    (o.kind === 'vessel' || o.kind === 'faz') &&
+    Array.isArray(o.prompts) &&
+    o.prompts.every(
+      (p) =>
+        Number.isInteger(p.layer) &&
+        Array.isArray(p.points) &&
+        p.points.every(
+          (q) =>
+            typeof q.x === 'number' && typeof q.y === 'number' && typeof q.positive === 'boolean',
+        ),
+    )
+  );
+}
