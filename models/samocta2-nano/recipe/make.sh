@@ -10,7 +10,7 @@ cd "$root"
 py="${PYTHON:-$root/.venv/bin/python}"
 export PYTHONPATH="$root/trainer${PYTHONPATH:+:$PYTHONPATH}"
 data=.cache/nano-data run=.cache/nano-run out=models/samocta2-nano
-LORA_STEPS="${LORA_STEPS:-10}"
+LORA_STEPS="${LORA_STEPS:-20}"
 
 # 1. synthetic volumes (sam-octa2 synth; same seed and size give identical files)
 synth() { node dist/cli.js synth --out "$data/$1" --seed "$2" --size "${3:-128x128x96}" --slab 0.2,0.8 >/dev/null; }
@@ -97,7 +97,7 @@ fi
 #      followed the vessel but went on past its ends, so g2 tracks 8-16 layers at strides 1-4,
 #      and g3 8-12 layers at strides 2-8, vessels and FAZ alike, the object score weighted 3
 #      (tracks through the whole stack now close near the object's ends).
-if [[ -z "${REUSE_PRETRAIN:-}" || ! -f "$run/base-g3.pt" ]]; then
+if [[ -z "${REUSE_PRETRAIN:-}" || ! -f "$run/base.pt" ]]; then
   memory() { "$py" models/samocta2-nano/recipe/pretrain_memory.py --data "$data/deep-train" "$data/deep-train-small" \
     --targets rv:4,faz:1 --kinds click:3,baseline:1 "$@"; }
   memory --init "$run/base-e3.pt" --minutes 35 --stop-after 2200 --lr 3e-4 --frames 3,8 --click-strides 1,1,2,4 \
@@ -108,72 +108,26 @@ if [[ -z "${REUSE_PRETRAIN:-}" || ! -f "$run/base-g3.pt" ]]; then
     --out "$run/base-g2.pt" | tee "$run/pretrain-g2.log"
   memory --init "$run/base-g2.pt" --minutes 12 --lr 1e-4 --frames 8,12 --click-strides 2,4,8 --targets rv:1,faz:1 \
     --score-weight 3 --mask-only-memory --local-attention 7.5 --freeze memory_encoder.mask_downsampler \
-    --teacher-forcing 0.3 --save-every 100 --seed 75 --out "$run/base-g3.pt" | tee "$run/pretrain-g3.log"
-fi
-#  2r. Real layers (issue 13): the bundle up to g3 lost to a threshold on OCTA-500's layers. Layer-like
-#      stacks made from the real projections of ../shared/data/octa500/OCTA-500 seen through each
-#      subject's own retinal boundaries (samocta2 projection-layers; subject 10301, whose layer stacks
-#      are the validation set, left out), mixed with the 640-layer synthetic windows; 512 px input
-#      (masks 128 px: a 5-px real vessel is over a mask cell), the encoder frozen and its outputs
-#      cached once (features-512.pt), the memory lookup's scale 5 instead of 7.5 (denormal floats at
-#      7.5 made ONNX propagation slow). r1 learns the real layers from points; r2-r5 add the dense
-#      prompt (prompt_prior.py: the threshold region of a layer's points, with a skip connection to
-#      the masks since r4; only layers with a negative point since r5), the object score weighted 3
-#      since r3. r1-r3 ran before the skip connection existed (with today's code it is there from r2).
-#      Each stage went on from the previous one's last saved checkpoint (save-every 50).
-if [[ -z "${REUSE_PRETRAIN:-}" || ! -f "$run/base.pt" ]]; then
-  # r1-r5 ran on vessel labels as OCTA-500 draws them; r6 on labels grown by 1 px a side, the
-  # width of the layer labels (docs/synthetic-octa.md). The images are the same (one feature cache).
-  for grow in 0 1; do
-    "$py" -m samocta2 projection-layers "$root/../shared/data/octa500/OCTA-500" "$data/projection-layers-$grow" \
-      --exclude 10301 --rv-stacks 8 --faz-stacks 4 --seed 0 --vessel-dilation "$grow"
-  done
-  # The synthetic half: seeds 1001-1008 and 1101-1104 of the 640-layer windows.
-  mkdir -p "$data/deep-train-r" "$data/deep-train-small-r"
-  for s in $(seq 1001 1008); do ln -sf "../deep-train/synth-$s".* "$data/deep-train-r/"; done
-  for s in $(seq 1101 1104); do ln -sf "../deep-train-small/synth-$s".* "$data/deep-train-small-r/"; done
-  real() { "$py" models/samocta2-nano/recipe/pretrain_memory.py --data "$data/projection-layers-${grow:-0}" \
-    "$data/deep-train-r" "$data/deep-train-small-r" --image-size 512 --no-transposes --cache-projected \
-    --feature-cache "$run/features-512.pt" --targets rv:3,faz:2 --kinds click:1,baseline:2 --frames 4,8 \
-    --click-strides 1,2,4 --lr 2e-4 --save-every 50 "$@"; }
-  frozen=memory_encoder.pix_feat_proj,memory_encoder.mask_downsampler
-  lookup=memory_attention.layers.0.cross_attn_image
-  grow=0 real --init "$run/base-g3.pt" --local-attention 5 --freeze "$frozen" --stop-after 250 --minutes 60 --seed 201 \
-    --out "$run/base-r1.pt" | tee "$run/pretrain-r1.log"
-  frozen="$frozen,$lookup.q_proj,$lookup.k_proj"
-  grow=0 real --init "$run/base-r1.pt" --point-prior --freeze "$frozen" --stop-after 300 --minutes 50 --seed 301 \
-    --out "$run/base-r2.pt" | tee "$run/pretrain-r2.log"
-  grow=0 real --init "$run/base-r2.pt" --point-prior --freeze "$frozen" --score-weight 3 --stop-after 800 --minutes 40 \
-    --seed 401 --out "$run/base-r3.pt" | tee "$run/pretrain-r3.log"
-  grow=0 real --init "$run/base-r3.pt" --point-prior --freeze "$frozen" --score-weight 3 --stop-after 100 --minutes 30 \
-    --seed 501 --out "$run/base-r4.pt" | tee "$run/pretrain-r4.log"
-  grow=0 real --init "$run/base-r4.pt" --point-prior --freeze "$frozen" --score-weight 3 --stop-after 150 \
-    --minutes 28 --seed 601 --out "$run/base-r5.pt" | tee "$run/pretrain-r5.log"
-  grow=1 real --init "$run/base-r5.pt" --point-prior --freeze "$frozen" --score-weight 3 --minutes 22 --seed 701 \
-    --out "$run/base.pt" | tee "$run/pretrain-r6.log"
+    --teacher-forcing 0.3 --save-every 100 --seed 75 --out "$run/base.pt" | tee "$run/pretrain-g3.log"
 fi
 
-# 3. LoRA fine-tuning, the paper's method and learning rate (encoder qkv, r=32, alpha=32, dropout 0.1,
-#    lr 5e-6), on the real-derived vessel stacks at 512 px with the dense prompt: 10 steps change
-#    little; they make the bundle's lora.pt, the start of a user's own fine-tuning (--init-lora).
+# 3. LoRA fine-tuning on vessels (encoder qkv, r=32, alpha=32, dropout 0.1)
 rm -rf "$run/lora"
-"$py" -m samocta2 train --size nano --model-checkpoint "$run/base.pt" --image-size 512 \
-  --set model.point_prior=true --data "$data/projection-layers-1" --target rv --steps "$LORA_STEPS" --lr 5e-6 \
-  --seed 0 --checkpoint-every "$LORA_STEPS" --val-every 0 --set sampling.frames=[4,4] --out "$run/lora" \
-  | tee "$run/lora.log"
+"$py" -m samocta2 train --size nano --model-checkpoint "$run/base.pt" --data "$data/deep-train" \
+  --val-data "$data/deep-val" --target rv --steps "$LORA_STEPS" --lr 1e-4 --seed 0 \
+  --checkpoint-every "$LORA_STEPS" --val-every 0 --set sampling.frames=[4,4] --out "$run/lora" | tee "$run/lora.log"
 
 # 4. evaluation: held-out synthetic volumes and the real OCTA-500 layers (paper baseline condition)
 mkdir -p "$run/octa500-faz" "$run/octa500-rv"
 layers="$root/../shared/data/octa500/layers"
 for f in 10301_faz.nii.gz 10301_faz.label.nii.gz; do ln -sf "$layers/$f" "$run/octa500-faz/$f"; done
 for f in 10301_rv.nii.gz 10301_rv.label.nii.gz; do ln -sf "$layers/$f" "$run/octa500-rv/$f"; done
-# The classical baseline (docs/evaluation.md) is scored on the same draws beside the model.
 ev() { "$py" -m samocta2 eval --checkpoint "$run/lora/checkpoint.pt" --data "$1" --target "$2" \
-  --task sequence --conditions baseline --sequences-per-object "$4" --out "$run/eval-$3" >/dev/null; }
-ev "$data/deep-test" rv synth-rv 1
-ev "$data/deep-test" faz synth-faz 5
-ev "$run/octa500-rv" rv octa500-rv 10
-ev "$run/octa500-faz" faz octa500-faz 20
+  --task sequence --conditions baseline --out "$run/eval-$3" >/dev/null; }
+ev "$data/deep-test" rv synth-rv
+ev "$data/deep-test" faz synth-faz
+ev "$run/octa500-rv" rv octa500-rv
+ev "$run/octa500-faz" faz octa500-faz
 "$py" - "$run" <<'PY'
 import json, sys
 from pathlib import Path
