@@ -131,7 +131,8 @@ test('Save As writes beside the copy; Revert reloads; a backup restores it', asy
     { destination: Uri.file('/backup/3') as unknown as vscode.Uri },
     token,
   );
-  assert.ok(recorded.files.has('/backup/3.rv2d'));
+  const content = JSON.parse(new TextDecoder().decode(recorded.files.get('/backup/3')));
+  assert.equal(content.layers.enfaceRv.format, 'samocta2-rv2d-backup', 'in the one backup file');
   const restored = await openVolumeEditor('/ws/eye.nii.gz', backup.id);
   assert.deepEqual(insideRuns(ofType<EnfaceRvMessage>(restored.panel, 'enfaceRv')[0]!), [0, 29]);
 

@@ -281,3 +281,17 @@ test('an edit made before the saved segmentation was read is kept on top of it',
     ],
   );
 });
+
+test('an edit whose masks are of another volume is refused, reported, and the objects re-sent', async () => {
+  const { document, panel, changes } = await openVolumeEditor();
+  const sent = ofType(panel, 'segmentation').length;
+  const foreign = { ...object(1, [0]), masks: Uint32Array.of(3, 2).buffer as ArrayBuffer };
+  panel.receive({ type: 'edit', edit: edit(object(1, [1]), foreign) });
+  assert.equal(changes.length, 0, 'nothing on the edit stack');
+  assert.deepEqual(await document.objects(), []);
+  assert.match(
+    recorded.errors[0]!,
+    /^SAM-OCTA2: Edit refused: .*cover 5 voxels; the volume has 24/,
+  );
+  await until(() => ofType(panel, 'segmentation').length === sent + 1);
+});

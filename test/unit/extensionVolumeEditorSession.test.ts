@@ -42,21 +42,19 @@ function fakeDocument() {
     progress: undefined as LoadProgress | undefined,
     onDidProgress: progress.event,
     load: () => loading,
-    // The segmentation side (tested in extensionVolumeDocument.test.ts): none saved.
-    onDidApplyEdit: new EventEmitter<unknown>().event,
-    onDidReplaceSegmentation: new EventEmitter<void>().event,
-    objects: async () => (await loading, []),
+    // The annotation layers (tested in extensionVolumeDocument, regionsDocumentRegions and
+    // enfaceDocumentEnfaceRv): one with nothing saved, answered once the volume is loaded.
+    layers: [
+      {
+        key: 'objects',
+        problem: undefined,
+        onDidApply: new EventEmitter<unknown>().event,
+        onDidReplace: new EventEmitter<void>().event,
+        fullMessage: () => ({ type: 'segmentation', objects: [] }),
+      },
+    ],
+    ready: async (layer: unknown) => (await loading, layer),
     segmentation: { problem: undefined, model: null },
-    // The region side (tested in regionsDocumentRegions.test.ts): not loaded here.
-    onDidApplyRegionChange: new EventEmitter<unknown>().event,
-    onDidReplaceRegions: new EventEmitter<void>().event,
-    regionsReady: () => Promise.reject(new Error('no regions in this test')),
-    // The en-face RV side (tested in enfaceDocumentEnfaceRv.test.ts): not loaded here.
-    enfaceRv: {
-      onDidApply: new EventEmitter<unknown>().event,
-      onDidReplace: new EventEmitter<void>().event,
-    },
-    enfaceRvReady: () => Promise.reject(new Error('no en-face RV in this test')),
   };
   return {
     document: document as unknown as VolumeDocument,

@@ -190,14 +190,20 @@ test('a backup restores the regions when the editor reopens with its id', async 
     { destination: Uri.file('/backup/7') as unknown as vscode.Uri },
     token,
   );
-  assert.ok(recorded.files.has('/backup/7.regions'));
+  // One backup file for the whole document, the regions under their key.
+  assert.deepEqual(
+    [...recorded.files.keys()].filter((p) => p.startsWith('/backup/')),
+    ['/backup/7'],
+  );
+  const content = JSON.parse(new TextDecoder().decode(recorded.files.get('/backup/7')));
+  assert.deepEqual(content.layers.regions.layers, [0, 1]);
   const restored = await openVolumeEditor('/ws/eye.nii.gz', backup.id);
   const [message] = ofType<RegionsMessage>(restored.panel, 'regions');
   assert.deepEqual(message!.layers, [0, 1]);
   assert.deepEqual(insideRuns(message!.mask), insideOf(document));
   assert.ok(!recorded.files.has('/ws/eye.regions.nii.gz'), 'a backup is not a save');
   backup.delete();
-  await until(() => !recorded.files.has('/backup/7.regions'));
+  await until(() => !recorded.files.has('/backup/7'));
 });
 
 for (const [what, files, pattern] of [

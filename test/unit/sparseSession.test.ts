@@ -15,9 +15,9 @@ import { writeNifti } from '../../src/core/nifti/writeNifti';
 import type { Volume } from '../../src/core/volume/volume';
 import type { Axis } from '../../src/core/volume/volume';
 import { ENFACE_DRAWN, type SparseToWebviewMessage } from '../../src/protocol/editorMessages';
-import type { DocumentEnfaceRv } from '../../src/extension/enface/documentEnfaceRv';
+import type { EnfaceRvLayer } from '../../src/extension/enface/enfaceRvLayer';
 import type { TrainerChild, TrainerTerminal } from '../../src/extension/finetune/trainerTerminal';
-import type { DocumentRegions } from '../../src/extension/regions/documentRegions';
+import type { RegionsLayer } from '../../src/extension/regions/regionsLayer';
 import type { LoadedVolume } from '../../src/extension/volumeLoader';
 import { SparseSession, type SparseDocument } from '../../src/extension/sparse/sparseSession';
 
@@ -68,14 +68,14 @@ function harness(annotated: number[] = [1, 2], drawn?: Uint8Array, axis: Axis = 
       regionCalls.push(`set ${layer} ${Array.from(mask).join('')} ${label}`);
       return true;
     },
-  } as unknown as DocumentRegions;
+  } as unknown as RegionsLayer;
   const document: SparseDocument = {
     uri: vscode.Uri.file('/ws/octa/case.nii.gz'),
     fileName: 'case.nii.gz',
     load: async () => ({ volume }) as unknown as LoadedVolume,
     regionsReady: async () => regions,
     ...(drawn && {
-      enfaceRvReady: async () => ({ mask: drawn }) as unknown as DocumentEnfaceRv,
+      enfaceRvReady: async () => ({ mask: drawn }) as unknown as EnfaceRvLayer,
     }),
   };
   const session = new SparseSession(document, (m) => posted.push(m), {

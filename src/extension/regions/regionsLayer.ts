@@ -1,8 +1,8 @@
 /**
- * The region half of a VolumeDocument (issue 6): its RegionAnnotation, where it is saved, and the
- * file work (open, save, save as, revert, backup), as DocumentSegmentation does for the tracked
- * objects. A regions file that does not fit the volume keeps the annotation empty and is
- * remembered, so Save asks before replacing it.
+ * The vessel regions of a VolumeDocument (issue 6) as one of its annotation layers: the
+ * RegionAnnotation, saved as `<volume>.regions.nii.gz` and `.regions.json`, each stroke or layer
+ * mark one undoable RegionChange. A regions file that does not fit the volume keeps the
+ * annotation empty and is remembered, so Save asks before replacing it.
  *
  * This is also the API of the sparse-annotation panel (src/extension/sparse): `annotatedLayers`,
  * `axis`, `layerMask`, and the undoable `markAnnotated` / `setLayer`, which go through the
@@ -10,29 +10,36 @@
  */
 import * as vscode from 'vscode';
 import type { LabelEdit } from '../../core/labels/labelEdit';
-import type { Axis } from '../../core/volume/volume';
-import { writeFileAtomic } from '../segmentation/atomicWrite';
-import type { ConfirmOverwrite } from '../segmentation/documentSegmentation';
+import type { Axis, VolumeGeometry } from '../../core/volume/volume';
+import type { ToWebviewMessage } from '../../protocol/editorMessages';
+import {
+  AnnotationLayer,
+  type AppliedChange,
+  type ConfirmOverwrite,
+  type Direction,
+  type SaveTarget,
+} from '../document/annotationLayer';
 import { RegionAnnotation, type RegionChange } from './regionAnnotation';
 import { decodeRegionBackup, encodeRegionBackup } from './regionBackup';
 import {
   type EncodedRegions,
   type RegionExtras,
-  type RegionFileNames,
-  type VolumeGeometry,
   decodeRegions,
   defaultRegionAxis,
   encodeRegions,
   regionFileNames,
 } from './regionFiles';
-import { uriBaseName, uriExists } from '../uriFiles';
+import { regionMessages } from './regionMessages';
+import { uriBaseName, uriExists, writeFileAtomic } from '../uriFiles';
 
-/** The document's hook: record the change (already applied) as one undoable edit. */
-export type CommitRegionChange = (change: RegionChange, origin: object | undefined) => void;
-
-export class DocumentRegions {
+export class RegionsLayer extends AnnotationLayer<RegionChange> {
+  readonly key = 'regions';
+  readonly description = 'the vessel-region annotation';
+  readonly editName = 'Region edit';
+  readonly legacyBackupSuffix = '.regions';
+  readonly notLoadedNote =
+    'The vessel regions were not loaded; Save will ask before replacing the file.';
   private annotation: RegionAnnotation | null = null;
-  private problemWith: { uri: string; message: string } | undefined;
   /** Region files were found at load: Save writes them even when the annotation is now empty. */
   private hadFiles = false;
   /**
@@ -41,13 +48,6 @@ export class DocumentRegions {
    */
   extras: Record<string, unknown> = {};
 
-  constructor(
-    private readonly fs: vscode.FileSystem,
-    private readonly volumeUri: vscode.Uri,
-    private readonly volumeFileName: string,
-    private readonly commit: CommitRegionChange,
-  ) {}
-
   /** `<volume>.regions.nii.gz` and `.regions.json` beside `volume` (default: the document's). */
   uris(volume: vscode.Uri = this.volumeUri): { nifti: vscode.Uri; sidecar: vscode.Uri } {
     const names = regionFileNames(uriBaseName(volume));
@@ -55,15 +55,6 @@ export class DocumentRegions {
       nifti: vscode.Uri.joinPath(volume, '..', names.nifti),
       sidecar: vscode.Uri.joinPath(volume, '..', names.sidecar),
     };
-  }
-
-  get loaded(): boolean {
-    return this.annotation !== null;
-  }
-
-  /** Why the existing regions files could not be opened, or undefined. */
-  get problem(): string | undefined {
-    return this.problemWith?.message;
   }
 
   /** The model; throws until the volume and its regions were read (VolumeDocument.regionsReady). */
@@ -91,7 +82,7 @@ export class DocumentRegions {
   /** Undoable. Returns false when nothing changed. */
   markAnnotated(index: number, annotated: boolean, axis?: Axis): boolean {
     const change = this.current.markAnnotated(index, annotated, axis);
-    if (change) this.commit(change, undefined);
+    if (change) this.committed(change, undefined);
     return change !== null;
   }
 
@@ -101,7 +92,7 @@ export class DocumentRegions {
    */
   setLayer(index: number, mask: ArrayLike<number>, label?: string): boolean {
     const change = this.current.setLayer(index, mask, label);
-    if (change) this.commit(change, undefined);
+    if (change) this.committed(change, undefined);
     return change !== null;
   }
 
@@ -112,17 +103,15 @@ export class DocumentRegions {
 
   /** A stroke from an editor (`origin`), which already shows it. */
   editFromWebview(label: string, edit: LabelEdit, origin: object): void {
-    this.commit(this.current.fromEdit(label, edit), origin);
+    this.committed(this.current.fromEdit(label, edit), origin);
   }
 
-  /** Undo or redo, run by VS Code. */
-  replay(change: RegionChange, direction: 'undo' | 'redo'): void {
+  protected apply(change: RegionChange, direction: Direction): void {
     this.current.apply(change, direction);
   }
 
-  /** Loads the files beside the volume if there are any; a bad one sets `problem`. */
-  async loadSaved(geometry: VolumeGeometry): Promise<void> {
-    this.problemWith = undefined;
+  protected async loadSaved(geometry: VolumeGeometry): Promise<void> {
+    this.clearProblem();
     this.hadFiles = false;
     this.extras = {};
     const { nifti, sidecar } = this.uris();
@@ -132,20 +121,24 @@ export class DocumentRegions {
       const sidecarBytes = await this.readIfPresent(sidecar);
       this.hadFiles = niftiBytes !== undefined || sidecarBytes !== undefined;
       if (this.hadFiles) {
-        decoded = decodeRegions(niftiBytes, sidecarBytes, geometry, this.names());
+        decoded = decodeRegions(
+          niftiBytes,
+          sidecarBytes,
+          geometry,
+          regionFileNames(uriBaseName(this.volumeUri)),
+        );
       }
     } catch (error) {
-      this.problemWith = { uri: nifti.toString(), message: (error as Error).message };
+      this.unreadable(nifti, error);
     }
     this.annotation =
       decoded?.regions ?? new RegionAnnotation(geometry.dims, defaultRegionAxis(geometry.dims));
     this.extras = { ...(decoded?.extras ?? {}) };
   }
 
-  /** Restores a hot-exit backup; false (and nothing changed) when it cannot be read. */
-  async loadBackup(backup: vscode.Uri, geometry: VolumeGeometry): Promise<boolean> {
+  protected async restoreBackup(content: unknown, geometry: VolumeGeometry): Promise<boolean> {
     try {
-      const decoded = decodeRegionBackup(await this.fs.readFile(backup), geometry.dims);
+      const decoded = decodeRegionBackup(content, geometry.dims);
       this.annotation = decoded.regions;
       this.extras = { ...decoded.extras };
       const { nifti, sidecar } = this.uris();
@@ -156,43 +149,37 @@ export class DocumentRegions {
     }
   }
 
-  async writeBackup(destination: vscode.Uri): Promise<void> {
-    if (!this.annotation) return;
-    await this.fs.writeFile(destination, encodeRegionBackup(this.annotation, this.extras));
+  backupContent(): unknown {
+    return this.annotation ? encodeRegionBackup(this.annotation, this.extras) : undefined;
   }
 
   /**
-   * Writes both files beside `volume` (default: the document's), each atomically, when there is
-   * something to save (region voxels, annotated layers, or files that were there). Refuses
-   * (throws) to replace an unreadable regions file unless `confirm` says yes.
+   * Writes both files beside `to.volume`, each atomically, when there is something to save
+   * (region voxels, annotated layers, or files that were there). Refuses (throws) to replace an
+   * unreadable regions file unless `confirm` says yes.
    */
-  async save(
-    geometry: VolumeGeometry,
-    confirm: ConfirmOverwrite,
-    volume: vscode.Uri = this.volumeUri,
-  ): Promise<void> {
+  async save(geometry: VolumeGeometry, confirm: ConfirmOverwrite, to: SaveTarget): Promise<void> {
     const regions = this.annotation;
     if (!regions) return;
-    const target = this.uris(volume);
-    const sameFiles = volume.toString() === this.volumeUri.toString();
+    const target = this.uris(to.volume);
+    const sameFiles = to.volume.toString() === this.volumeUri.toString();
     if (regions.isEmpty && !(sameFiles && this.hadFiles)) return;
-    if (this.problemWith && this.problemWith.uri === target.nifti.toString()) {
-      // Nothing annotated here: saving tracking edits leaves the unreadable file alone.
-      if (regions.isEmpty) return;
-      const problem = `${this.problemWith.message} (the vessel-region annotation)`;
-      if (!(await confirm(target.nifti, problem))) {
-        throw new Error(`Not saved: ${uriBaseName(target.nifti)} was left as it is.`);
-      }
-    }
+    // Nothing annotated here: saving tracking edits leaves the unreadable file alone.
+    if (regions.isEmpty && this.isUnreadable(target.nifti)) return;
+    await this.confirmReplace(target.nifti, confirm, ` (${this.description})`);
     const files = encodeRegions(regions, geometry, this.extras);
     await writeFileAtomic(this.fs, target.nifti, files.nifti);
     await writeFileAtomic(this.fs, target.sidecar, files.sidecar);
-    if (this.problemWith?.uri === target.nifti.toString()) this.problemWith = undefined;
+    this.written(target.nifti);
     if (sameFiles) this.hadFiles = true;
   }
 
-  private names(): RegionFileNames {
-    return regionFileNames(this.volumeFileName);
+  fullMessage(): ToWebviewMessage {
+    return regionMessages.full(this.current);
+  }
+
+  changeMessage(applied: AppliedChange<RegionChange>, shown: boolean): ToWebviewMessage {
+    return regionMessages.change(applied.change, applied.direction, shown);
   }
 
   private async readIfPresent(uri: vscode.Uri): Promise<Uint8Array | undefined> {
