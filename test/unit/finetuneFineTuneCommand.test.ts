@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import type * as vscode from 'vscode';
 import { fineTuneCommand } from '../../src/extension/finetune/fineTuneCommand';
-import type { PreflightProblem } from '../../src/extension/finetune/preflight';
-import { FINETUNE_TASK_TYPE } from '../../src/extension/finetune/taskDefinition';
+import type { PreflightProblem } from '../../src/extension/finetune/preflight/preflight';
+import { FINETUNE_TASK_TYPE } from '../../src/extension/finetune/run/taskDefinition';
 
 beforeEach(() => resetMock());
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { nodePreflightProbes } from '../../src/extension/finetune/nodePreflightProbes';
+import { nodePreflightProbes } from '../../src/extension/finetune/preflight/nodeProbes';
 
 const root = mkdtempSync(join(tmpdir(), 'samocta2-probes-'));
 after(() => rmSync(root, { recursive: true, force: true }));

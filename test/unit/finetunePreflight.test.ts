@@ -5,15 +5,15 @@ import {
   preflightProblems,
   runPreflight,
   type PreflightProbes,
-} from '../../src/extension/finetune/preflight';
-import type { PreflightResult } from '../../src/extension/finetune/preflightResult';
-import type { PythonProbeOutcome } from '../../src/extension/finetune/pythonReport';
+} from '../../src/extension/finetune/preflight/preflight';
+import type { PreflightResult } from '../../src/extension/finetune/preflight/preflightResult';
+import type { PythonProbeOutcome } from '../../src/extension/finetune/preflight/pythonProbeReport';
 import {
   FINETUNE_TASK_TYPE,
   type FinetuneTaskDefinition,
-} from '../../src/extension/finetune/taskDefinition';
-import { LABEL_SUFFIXES } from '../../src/extension/finetune/datasetCheck';
-import { installCommand } from '../../src/extension/finetune/environmentChecks';
+} from '../../src/extension/finetune/run/taskDefinition';
+import { LABEL_SUFFIXES } from '../../src/extension/finetune/preflight/datasetChecks';
+import { installCommand } from '../../src/extension/finetune/preflight/environmentChecks';
 
 const GZ = [0x1f, 0x8b, 0x08, 0x00];
 const PK = [0x50, 0x4b, 0x03, 0x04];

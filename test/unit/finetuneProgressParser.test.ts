@@ -4,7 +4,7 @@ import {
   parseProgressLine,
   ProgressParser,
   type FinetuneEvent,
-} from '../../src/extension/finetune/progressParser';
+} from '../../src/extension/trainerTask/progressParser';
 
 // Lines as trainer/samocta2/progress.py writes them (json.dumps: ", " and ": " separators).
 const RUN = [

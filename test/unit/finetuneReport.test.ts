@@ -28,7 +28,7 @@ import {
 } from '../../src/extension/finetune/report/runFolder';
 import { buildRunReport } from '../../src/extension/finetune/report/runReport';
 import { readTrainingCurve } from '../../src/extension/finetune/report/trainingCurve';
-import { RUN_FILES } from '../../src/extension/finetune/runStages';
+import { RUN_FILES } from '../../src/extension/trainerTask/runPlan';
 
 /** A real run of the trainer (test/fixtures/finetuneRun/README.md says how it was made). */
 const fixture = (name: string): string =>

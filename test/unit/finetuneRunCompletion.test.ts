@@ -1,9 +1,9 @@
 import { recorded, resetMock } from './vscodeMock';
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
-import { completeRun, type CompletionDeps } from '../../src/extension/finetune/runCompletion';
-import type { Outcome } from '../../src/extension/finetune/runProgress';
-import type { RunResult } from '../../src/extension/finetune/trainerTerminal';
+import { completeRun, type CompletionDeps } from '../../src/extension/finetune/run/runCompletion';
+import type { Outcome } from '../../src/extension/finetune/run/runProgress';
+import type { RunResult } from '../../src/extension/trainerTask/trainerTerminal';
 
 beforeEach(() => resetMock());
 

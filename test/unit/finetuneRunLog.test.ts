@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FileRunLog } from '../../src/extension/finetune/runLog';
+import { FileRunLog } from '../../src/extension/trainerTask/runLog';
 
 const at = () => new Date('2026-11-26T20:00:00Z');
 

@@ -2,14 +2,17 @@ import { recorded, resetMock } from './vscodeMock';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { beforeEach, test } from 'node:test';
-import type { FinetuneEvent } from '../../src/extension/finetune/progressParser';
+import type { FinetuneEvent } from '../../src/extension/trainerTask/progressParser';
 import {
   describeOutcome,
   describeProgress,
   describeStage,
   followRun,
-} from '../../src/extension/finetune/runProgress';
-import { TrainerTerminal, type TrainerChild } from '../../src/extension/finetune/trainerTerminal';
+} from '../../src/extension/finetune/run/runProgress';
+import {
+  TrainerTerminal,
+  type TrainerChild,
+} from '../../src/extension/trainerTask/trainerTerminal';
 
 beforeEach(() => resetMock());
 

@@ -3,10 +3,9 @@ import { test } from 'node:test';
 import {
   bundleName,
   expectedRunFolder,
-  runFolderOfCheckpoint,
   stagesAfterTraining,
-  withoutMetrics,
-} from '../../src/extension/finetune/runStages';
+} from '../../src/extension/finetune/run/runStages';
+import { runFolderOfCheckpoint, withoutMetrics } from '../../src/extension/trainerTask/runPlan';
 
 test('the run folder: the definition out, else the trainer default, unknown under a config', () => {
   const def = { type: 'samocta2-finetune' } as const;

@@ -16,7 +16,7 @@ import {
 import {
   parseTaskDefinition,
   trainerCommandLine,
-} from '../../src/extension/finetune/taskDefinition';
+} from '../../src/extension/finetune/run/taskDefinition';
 
 class Memento implements ChoiceMemento {
   readonly values = new Map<string, unknown>();

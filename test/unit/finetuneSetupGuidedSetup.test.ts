@@ -17,7 +17,7 @@ import { makeNifti } from '../fixtures/makeNifti';
 import type { ContinuableBundle } from '../../src/extension/finetune/setup/bundleChoices';
 import { runGuidedSetup } from '../../src/extension/finetune/setup/guidedSetup';
 import { REMEMBERED_KEY } from '../../src/extension/finetune/setup/rememberedChoices';
-import type { FinetuneTaskDefinition } from '../../src/extension/finetune/taskDefinition';
+import type { FinetuneTaskDefinition } from '../../src/extension/finetune/run/taskDefinition';
 
 /** A real workspace folder on disk: the steps check it with the preflight's node probes. */
 let ws: string;

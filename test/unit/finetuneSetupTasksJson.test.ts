@@ -12,7 +12,7 @@ import {
   FINETUNE_TASK_TYPE,
   parseTaskDefinition,
   type FinetuneTaskDefinition,
-} from '../../src/extension/finetune/taskDefinition';
+} from '../../src/extension/finetune/run/taskDefinition';
 
 beforeEach(() => resetMock());
 

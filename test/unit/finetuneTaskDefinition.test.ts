@@ -5,7 +5,7 @@ import {
   parseTaskDefinition,
   trainerCommandLine,
   type FinetuneTaskDefinition,
-} from '../../src/extension/finetune/taskDefinition';
+} from '../../src/extension/finetune/run/taskDefinition';
 
 function parsed(raw: Record<string, unknown>): FinetuneTaskDefinition {
   const result = parseTaskDefinition({ type: FINETUNE_TASK_TYPE, ...raw });

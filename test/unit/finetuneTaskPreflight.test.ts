@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
 import type * as vscode from 'vscode';
-import { preflightTask } from '../../src/extension/finetune/taskPreflight';
-import { FINETUNE_TASK_TYPE } from '../../src/extension/finetune/taskDefinition';
+import { preflightTask } from '../../src/extension/finetune/preflight/taskPreflight';
+import { FINETUNE_TASK_TYPE } from '../../src/extension/finetune/run/taskDefinition';
 
 // A whole preflight on the real file system. Node plays the Python: samocta2/probe.py in a
 // stand-in trainer folder is a script that prints a probe report, and pythonPath is node.

@@ -16,18 +16,18 @@ import { FINETUNE_COMMAND } from '../../src/extension/finetune/fineTuneCommand';
 import {
   FinetuneTaskProvider,
   taskWithChanges,
-  TRAINER_PROBLEM_MATCHER,
   type FinetuneTaskContext,
-} from '../../src/extension/finetune/finetuneTaskProvider';
-import { resolvePython } from '../../src/extension/finetune/pythonInterpreter';
-import { TrainerTerminal } from '../../src/extension/finetune/trainerTerminal';
+} from '../../src/extension/finetune/run/finetuneTaskProvider';
+import { TRAINER_PROBLEM_MATCHER } from '../../src/extension/trainerTask/trainerTask';
+import { resolvePython } from '../../src/extension/trainerTask/pythonInterpreter';
+import { TrainerTerminal } from '../../src/extension/trainerTask/trainerTerminal';
 import { registerFinetune } from '../../src/extension/finetune/registerFinetune';
 import {
   DEFINITION_FIELDS,
   FINETUNE_TASK_TYPE,
   MODEL_SIZES,
   TARGETS,
-} from '../../src/extension/finetune/taskDefinition';
+} from '../../src/extension/finetune/run/taskDefinition';
 
 beforeEach(() => resetMock());
 

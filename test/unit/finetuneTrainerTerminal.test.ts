@@ -2,8 +2,8 @@ import './vscodeMock';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
-import type { FinetuneEvent } from '../../src/extension/finetune/progressParser';
-import type { RunLog } from '../../src/extension/finetune/runLog';
+import type { FinetuneEvent } from '../../src/extension/trainerTask/progressParser';
+import type { RunLog } from '../../src/extension/trainerTask/runLog';
 import {
   NOT_STARTED,
   nodeSpawnTrainer,
@@ -11,7 +11,7 @@ import {
   type RunPlan,
   type StageEvent,
   type TrainerChild,
-} from '../../src/extension/finetune/trainerTerminal';
+} from '../../src/extension/trainerTask/trainerTerminal';
 
 /** A trainer process the test drives: output, exit, and the signals it was sent. */
 class FakeChild extends EventEmitter implements TrainerChild {

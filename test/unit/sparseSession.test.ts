@@ -16,7 +16,10 @@ import type { Volume } from '../../src/core/volume/volume';
 import type { Axis } from '../../src/core/volume/volume';
 import { ENFACE_DRAWN, type SparseToWebviewMessage } from '../../src/protocol/editorMessages';
 import type { EnfaceRvLayer } from '../../src/extension/enface/enfaceRvLayer';
-import type { TrainerChild, TrainerTerminal } from '../../src/extension/finetune/trainerTerminal';
+import type {
+  TrainerChild,
+  TrainerTerminal,
+} from '../../src/extension/trainerTask/trainerTerminal';
 import type { RegionsLayer } from '../../src/extension/regions/regionsLayer';
 import type { LoadedVolume } from '../../src/extension/volumeLoader';
 import { SparseSession, type SparseDocument } from '../../src/extension/sparse/sparseSession';

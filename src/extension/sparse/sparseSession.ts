@@ -13,7 +13,7 @@ import type {
 } from '../../protocol/editorMessages';
 import { ENFACE_DRAWN } from '../../protocol/editorMessages';
 import type { Axis } from '../../core/volume/volume';
-import type { TrainerTerminal } from '../finetune/trainerTerminal';
+import type { TrainerTerminal } from '../trainerTask/trainerTerminal';
 import type { EnfaceRvLayer } from '../enface/enfaceRvLayer';
 import type { RegionsLayer } from '../regions/regionsLayer';
 import type { LoadedVolume } from '../volumeLoader';

@@ -5,7 +5,7 @@
  * It reads only names, sizes and the first bytes of each file (through injected probes).
  */
 import { failed, passed, type PreflightCheckName, type PreflightResult } from './preflightResult';
-import type { FinetuneTarget } from './taskDefinition';
+import type { FinetuneTarget } from '../run/taskDefinition';
 
 export const LABEL_SUFFIXES = [
   'vessels',

@@ -3,7 +3,7 @@
  * estimates with a safety margin, not measurements: a warning that is off by 30 % still helps,
  * one that is missing does not.
  */
-import type { FinetuneTaskDefinition, ModelSize } from './taskDefinition';
+import type { FinetuneTaskDefinition, ModelSize } from '../run/taskDefinition';
 
 const MB = 1_000_000;
 

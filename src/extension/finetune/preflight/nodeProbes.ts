@@ -6,9 +6,9 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { FolderEntry } from './datasetCheck';
+import type { FolderEntry } from './datasetChecks';
 import type { PreflightProbes } from './preflight';
-import type { PythonProbeOutcome } from './pythonReport';
+import type { PythonProbeOutcome } from './pythonProbeReport';
 import type { FileStat } from './storageChecks';
 
 export interface NodeProbeOptions {

@@ -5,10 +5,10 @@
  * offers it to open editors), how to resume, or the trainer's error and where its log is.
  */
 import * as vscode from 'vscode';
-import type { FinetuneEvent } from './progressParser';
+import type { FinetuneEvent } from '../../trainerTask/progressParser';
 import { bundleName } from './runStages';
-import { formatDuration } from './trainingEstimates';
-import type { RunResult, StageEvent, TrainerTerminal } from './trainerTerminal';
+import { formatDuration } from '../preflight/trainingEstimates';
+import type { RunResult, StageEvent, TrainerTerminal } from '../../trainerTask/trainerTerminal';
 
 /** The notification line for an event; undefined for events that do not change it. */
 export function describeProgress(event: FinetuneEvent): string | undefined {

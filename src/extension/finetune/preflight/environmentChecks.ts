@@ -4,8 +4,8 @@
  * tested without any Python installed.
  */
 import { failed, passed, type PreflightResult } from './preflightResult';
-import { parsePythonReport, type PythonProbeOutcome, type PythonReport } from './pythonReport';
-import type { FinetuneTaskDefinition } from './taskDefinition';
+import { parsePythonReport, type PythonProbeOutcome, type PythonReport } from './pythonProbeReport';
+import type { FinetuneTaskDefinition } from '../run/taskDefinition';
 import { cpuEstimate, formatDuration, GPU_SPEEDUP } from './trainingEstimates';
 
 /** `python -m samocta2 train` imports these (trainer/pyproject.toml dependencies). */

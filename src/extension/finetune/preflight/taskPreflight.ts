@@ -4,11 +4,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { nodePreflightProbes } from './nodePreflightProbes';
+import { nodePreflightProbes } from './nodeProbes';
 import { preflightProblems, runPreflight, type PreflightProblem } from './preflight';
-import { resolvePython } from './pythonInterpreter';
-import { parseTaskDefinition } from './taskDefinition';
-import { trainerEnvironment } from './trainerEnvironment';
+import { resolvePython } from '../../trainerTask/pythonInterpreter';
+import { parseTaskDefinition } from '../run/taskDefinition';
+import { trainerEnvironment } from '../../trainerTask/trainerTask';
 
 export async function preflightTask(
   task: vscode.Task,

@@ -1,8 +1,7 @@
 /**
  * The `samocta2-finetune` task type: a tasks.json entry (or the setup UI) describes a run, and
- * this turns it into a terminal running `python -m samocta2 train ...` from the extension's
- * trainer/ folder with the configured Python, in the workspace folder so relative paths in
- * tasks.json mean what they say.
+ * this turns it into a trainer task (trainerTask/) running `python -m samocta2 train ...` with the
+ * configured Python, followed by evaluation and export in the same terminal.
  */
 import * as vscode from 'vscode';
 import {
@@ -10,25 +9,15 @@ import {
   trainerCommandLine,
   type FinetuneTaskDefinition,
 } from './taskDefinition';
-import type { RunLog } from './runLog';
+import type { RunLog } from '../../trainerTask/runLog';
 import { expectedRunFolder, stagesAfterTraining } from './runStages';
-import { trainerEnvironment } from './trainerEnvironment';
-import { TrainerTerminal, type SpawnTrainer } from './trainerTerminal';
+import { createTrainerTask, type TrainerTaskContext } from '../../trainerTask/trainerTask';
+import type { TrainerTerminal } from '../../trainerTask/trainerTerminal';
 
-/** Declared in package.json "problemMatchers" (name without the `$`). */
-export const TRAINER_PROBLEM_MATCHER = '$samocta2-trainer';
-export const TASK_SOURCE = 'SAM-OCTA2';
-
-export interface FinetuneTaskContext {
-  /** The extension's trainer/ folder. */
-  readonly trainerFolder: string;
+export interface FinetuneTaskContext extends TrainerTaskContext {
   resolvePython(scope: vscode.Uri | undefined): Promise<string>;
   /** Where bad tasks.json entries are reported. */
   showError(message: string): unknown;
-  /** The extension host's environment, for PYTHONPATH (process.env in production). */
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** Starts the trainer process (nodeSpawnTrainer in production). */
-  readonly spawn: SpawnTrainer;
   /** Called when a run starts, e.g. to follow its progress in a notification. */
   onRun?(terminal: TrainerTerminal, name: string): void;
   /** Keeps the run's output in its run folder (FileRunLog); none when absent. */
@@ -44,30 +33,26 @@ export function createFinetuneTask(
   python: string,
   context: Omit<FinetuneTaskContext, 'resolvePython' | 'showError'>,
 ): vscode.Task {
-  const line = trainerCommandLine(definition, python);
-  const cwd = typeof scope === 'object' ? scope.uri.fsPath : undefined;
-  const options = {
-    ...(cwd === undefined ? {} : { cwd }),
-    env: trainerEnvironment(context.trainerFolder, context.env),
-  };
-  // A pseudoterminal rather than a ProcessExecution: the extension must read the trainer's
-  // stdout for the progress notification and stop it gracefully on Cancel. After training, the
-  // same terminal evaluates and exports (runStages.ts).
-  const execution = new vscode.CustomExecution(async () => {
-    const runFolder = expectedRunFolder(definition, cwd ?? process.cwd());
-    const terminal = new TrainerTerminal(line, options, context.spawn, {
-      ...(runFolder === undefined ? {} : { runFolder }),
-      after: (folder) => stagesAfterTraining(definition, python, folder),
-      ...(context.createLog === undefined ? {} : { log: context.createLog(runFolder) }),
-    });
-    context.onRun?.(terminal, name);
-    return terminal;
-  });
-  const task = new vscode.Task(rawDefinition, scope, name, TASK_SOURCE, execution, [
-    TRAINER_PROBLEM_MATCHER,
-  ]);
-  task.detail = `${definition.size ?? 'nano'} · ${definition.target ?? 'rv'} · ${definition.steps ?? 'default'} steps`;
-  return task;
+  // After training, the same terminal evaluates and exports (runStages.ts).
+  return createTrainerTask(
+    {
+      definition: rawDefinition,
+      scope,
+      name,
+      detail: `${definition.size ?? 'nano'} · ${definition.target ?? 'rv'} · ${definition.steps ?? 'default'} steps`,
+      line: trainerCommandLine(definition, python),
+      plan: (cwd) => {
+        const runFolder = expectedRunFolder(definition, cwd);
+        return {
+          ...(runFolder === undefined ? {} : { runFolder }),
+          after: (folder) => stagesAfterTraining(definition, python, folder),
+          ...(context.createLog === undefined ? {} : { log: context.createLog(runFolder) }),
+        };
+      },
+      onTerminal: (terminal) => context.onRun?.(terminal, name),
+    },
+    context,
+  );
 }
 
 export class FinetuneTaskProvider implements vscode.TaskProvider {

@@ -8,7 +8,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { RUN_FILES } from './runStages';
+import { RUN_FILES } from './runPlan';
 
 export interface RunLog {
   /** Terminal text (any stage, both streams). */

@@ -4,6 +4,16 @@
  * (trainer/samocta2/cli.py `_train_args`); unset fields leave the trainer's config defaults.
  * Pure: no vscode, no I/O, so tasks.json parsing is unit-tested without VS Code or Python.
  */
+import type { CommandLine } from '../../trainerTask/runPlan';
+import {
+  type ParsedFields,
+  type Rule,
+  checkTaskFields,
+  definitionOf,
+  isCount,
+  isDevice,
+  isPath,
+} from '../../trainerTask/taskFields';
 
 export const FINETUNE_TASK_TYPE = 'samocta2-finetune';
 
@@ -50,14 +60,9 @@ export interface FinetuneTaskDefinition {
   readonly continueFrom?: string;
 }
 
-export type ParsedDefinition =
-  | { readonly ok: true; readonly definition: FinetuneTaskDefinition }
-  | { readonly ok: false; readonly problems: readonly string[] };
+export type ParsedDefinition = ParsedFields<FinetuneTaskDefinition>;
 
-type Rule = (value: unknown, name: string) => string | undefined;
-
-const text: Rule = (v, name) =>
-  typeof v === 'string' && v.trim() !== '' ? undefined : `"${name}" must be a non-empty path`;
+const text: Rule = (v, name) => (isPath(v) ? undefined : `"${name}" must be a non-empty path`);
 const oneOf =
   (allowed: readonly string[]): Rule =>
   (v, name) =>
@@ -67,7 +72,7 @@ const oneOf =
 const integer =
   (min: number): Rule =>
   (v, name) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= min
+    isCount(v, min)
       ? undefined
       : `"${name}" is ${JSON.stringify(v)}; expected a whole number of at least ${min}`;
 const flag: Rule = (v, name) =>
@@ -95,9 +100,7 @@ const frameLength: Rule = (v, name) => {
     : `"${name}" is ${JSON.stringify(v)}; expected a frame count such as 6 or a range such as [4, 8]`;
 };
 const device: Rule = (v, name) =>
-  typeof v === 'string' && /^(auto|cpu|cuda|cuda:\d+)$/.test(v)
-    ? undefined
-    : `"${name}" is ${JSON.stringify(v)}; supported: auto, cpu, cuda, cuda:N`;
+  isDevice(v) ? undefined : `"${name}" is ${JSON.stringify(v)}; supported: auto, cpu, cuda, cuda:N`;
 
 /**
  * Field -> [check, trainer flag, config key for `false`]. True booleans are bare flags; a false
@@ -134,44 +137,14 @@ const FIELDS: Readonly<Record<Exclude<keyof FinetuneTaskDefinition, 'type'>, Fie
 /** The definition's fields besides `type` (package.json "taskDefinitions" declares the same). */
 export const DEFINITION_FIELDS: readonly string[] = Object.keys(FIELDS);
 
-/** Keys of a tasks.json entry that belong to VS Code, not to the definition. */
-const TASK_KEYS = new Set([
-  'label',
-  'id',
-  'problemMatcher',
-  'group',
-  'presentation',
-  'options',
-  'dependsOn',
-  'detail',
-  'icon',
-  'isBackground',
-  'runOptions',
-  'hide',
-]);
+const RULES: Readonly<Record<string, Rule>> = Object.fromEntries(
+  Object.entries(FIELDS).map(([key, [rule]]) => [key, rule]),
+);
 
 /** Checks a tasks.json entry; unknown keys are reported so typos do not pass silently. */
 export function parseTaskDefinition(raw: unknown): ParsedDefinition {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, problems: ['the task definition must be an object'] };
-  }
-  const entries = raw as Record<string, unknown>;
-  const problems: string[] = [];
-  if (entries.type !== FINETUNE_TASK_TYPE) {
-    problems.push(`"type" must be "${FINETUNE_TASK_TYPE}"`);
-  }
-  for (const [key, value] of Object.entries(entries)) {
-    if (key === 'type' || value === undefined) continue;
-    const field = (FIELDS as Record<string, Field | undefined>)[key];
-    if (field === undefined) {
-      if (!TASK_KEYS.has(key)) {
-        problems.push(`unknown field "${key}"; supported: ${Object.keys(FIELDS).join(', ')}`);
-      }
-      continue;
-    }
-    const problem = field[0](value, key);
-    if (problem !== undefined) problems.push(problem);
-  }
+  const { entries, problems } = checkTaskFields(raw, FINETUNE_TASK_TYPE, RULES);
+  if (entries === null) return { ok: false, problems };
   if (entries.data === undefined && entries.config === undefined) {
     problems.push('"data" (the training folder) is required unless "config" sets data.train');
   }
@@ -185,16 +158,7 @@ export function parseTaskDefinition(raw: unknown): ParsedDefinition {
     );
   }
   if (problems.length > 0) return { ok: false, problems };
-  const definition: Record<string, unknown> = { type: FINETUNE_TASK_TYPE };
-  for (const key of Object.keys(FIELDS)) {
-    if (entries[key] !== undefined) definition[key] = entries[key];
-  }
-  return { ok: true, definition: definition as unknown as FinetuneTaskDefinition };
-}
-
-export interface CommandLine {
-  readonly command: string;
-  readonly args: readonly string[];
+  return { ok: true, definition: definitionOf(entries, FINETUNE_TASK_TYPE, RULES) };
 }
 
 /**

@@ -4,7 +4,7 @@
  * goes through injected probes.
  */
 import { failed, passed, type PreflightResult } from './preflightResult';
-import type { ModelSize } from './taskDefinition';
+import type { ModelSize } from '../run/taskDefinition';
 import {
   checkpointBytes,
   formatBytes,

@@ -4,10 +4,10 @@
  * and the next step (preflightResult.ts). All I/O is injected, so this runs in unit tests
  * without VS Code or Python; the host wires the probes to child_process and fs.
  */
-import { checkDataset, type DatasetProbes } from './datasetCheck';
+import { checkDataset, type DatasetProbes } from './datasetChecks';
 import { checkCuda, checkPackages, checkPython } from './environmentChecks';
 import { passed, type PreflightResult } from './preflightResult';
-import type { PythonProbeOutcome } from './pythonReport';
+import type { PythonProbeOutcome } from './pythonProbeReport';
 import {
   checkBaseModel,
   checkDiskSpace,
@@ -15,7 +15,7 @@ import {
   checkRunFolder,
   type StorageProbes,
 } from './storageChecks';
-import type { FinetuneTaskDefinition } from './taskDefinition';
+import type { FinetuneTaskDefinition } from '../run/taskDefinition';
 
 /** train.out's default in trainer/samocta2/config.py, relative to the task's folder. */
 export const DEFAULT_RUN_FOLDER = 'runs/samocta2';

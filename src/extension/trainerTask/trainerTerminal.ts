@@ -20,8 +20,8 @@ import {
   withoutMetrics,
   type RunStage,
   type StageName,
-} from './runStages';
-import type { CommandLine } from './taskDefinition';
+  type CommandLine,
+} from './runPlan';
 
 /** The part of a Node ChildProcess used here, so tests can stand in for the trainer. */
 export interface TrainerChild {

@@ -6,28 +6,8 @@
  * processes are started by trainerTerminal.ts.
  */
 import * as path from 'node:path';
-import type { CommandLine, FinetuneTaskDefinition } from './taskDefinition';
-
-export type StageName = 'train' | 'eval' | 'export';
-
-export interface RunStage {
-  readonly name: StageName;
-  readonly line: CommandLine;
-  /** A failed optional stage is reported, and the run goes on without its result. */
-  readonly optional?: boolean;
-}
-
-/** Files and folders a run leaves in its run folder (report/runFolder.ts reads the same). */
-export const RUN_FILES = {
-  checkpoint: 'checkpoint.pt',
-  eval: 'eval',
-  evalJson: path.join('eval', 'eval.json'),
-  bundle: 'bundle',
-  /** Everything the task's terminal showed, all stages, appended across resumes. */
-  log: 'fine-tune.log',
-  /** The trainer's JSON progress lines, appended across resumes (the report's curve). */
-  progress: 'progress.jsonl',
-} as const;
+import { RUN_FILES, type RunStage } from '../../trainerTask/runPlan';
+import type { FinetuneTaskDefinition } from './taskDefinition';
 
 /** The trainer's default `train.out` (trainer/samocta2/config.py). */
 const DEFAULT_OUT = path.join('runs', 'samocta2');
@@ -42,11 +22,6 @@ export function expectedRunFolder(
 ): string | undefined {
   if (definition.out !== undefined) return path.resolve(cwd, definition.out);
   return definition.config === undefined ? path.resolve(cwd, DEFAULT_OUT) : undefined;
-}
-
-/** The run folder from a checkpoint path the trainer printed (relative to its working folder). */
-export function runFolderOfCheckpoint(checkpoint: string, cwd: string): string {
-  return path.dirname(path.resolve(cwd, checkpoint));
 }
 
 /** The bundle's name in the model picker: says it is a fine-tuned model and which run made it. */
@@ -96,12 +71,4 @@ export function stagesAfterTraining(
   }
   stages.push({ name: 'export', line: { command: python, args: exportArgs } });
   return stages;
-}
-
-/** Without the eval stage's result the export must not ask for its metrics file. */
-export function withoutMetrics(stage: RunStage): RunStage {
-  return {
-    ...stage,
-    line: { ...stage.line, args: stage.line.args.filter((a) => !a.startsWith('--metrics=')) },
-  };
 }
