@@ -17,6 +17,7 @@ import { CanvasImageSurface, GlImageSurface, type ImageSurface } from './imageSu
 import { ImageView, type ImagePoint } from './imageView';
 import { LazyTexture, type TextureRequest } from './lazyTexture';
 import type { Layout } from './layout';
+import { MessageTable, type MessageOf } from './messageTable';
 import { Overlays } from './overlays';
 import { readCanvasColors, onThemeChange, type CanvasColors } from './theme';
 import { Toolbar } from './toolbar';
@@ -76,6 +77,8 @@ export class App {
   readonly tracking: TrackingController;
   readonly brush: BrushController;
   readonly sparse: SparseController;
+  /** Host messages by type, to the features that registered for them. */
+  private readonly messages = new MessageTable();
 
   constructor(
     private readonly layout: Layout,
@@ -200,6 +203,7 @@ export class App {
       if (this.volumeView) this.volumeView.background = this.colors.volumeBackground;
       this.requestRender();
     });
+    this.registerMessages(this.messages);
     host.onMessage((m) => this.handle(m));
     this.syncChrome();
     host.post({ type: 'ready' });
@@ -207,34 +211,34 @@ export class App {
 
   // ---- host messages ----
 
+  /** The loading messages; the features register theirs (sparse before brush: it watches the
+   * region messages the brush then mirrors). */
+  private registerMessages(table: MessageTable): void {
+    const settings = (message: MessageOf<'init' | 'settingsChanged'>) =>
+      this.applySettings(message.settings);
+    table.on('init', settings);
+    table.on('settingsChanged', settings);
+    table.on('loadProgress', (message) => {
+      if (!this.session) this.overlays.progress(message.fraction, message.stage);
+    });
+    table.on('volumeHeader', (message) => {
+      this.header = message.header;
+      this.overlays.progress(-1, 'Receiving voxels…');
+      if (this.pendingBuffer) this.open(this.pendingBuffer);
+    });
+    table.on('volumeData', (message) => {
+      if (this.header) this.open(message.buffer);
+      else this.pendingBuffer = message.buffer;
+    });
+    table.on('loadError', (message) => this.fail(message.message, message.supported));
+    this.sparse.registerMessages(table);
+    this.brush.registerMessages(table);
+    this.tracking.registerMessages(table);
+  }
+
   handle(message: ToWebviewMessage): void {
     try {
-      switch (message.type) {
-        case 'init':
-        case 'settingsChanged':
-          this.applySettings(message.settings);
-          break;
-        case 'loadProgress':
-          if (!this.session) this.overlays.progress(message.fraction, message.stage);
-          break;
-        case 'volumeHeader':
-          this.header = message.header;
-          this.overlays.progress(-1, 'Receiving voxels…');
-          if (this.pendingBuffer) this.open(this.pendingBuffer);
-          break;
-        case 'volumeData':
-          if (this.header) this.open(message.buffer);
-          else this.pendingBuffer = message.buffer;
-          break;
-        case 'loadError':
-          this.fail(message.message, message.supported);
-          break;
-        default:
-          // The sparse panel takes its own messages and also watches the region messages.
-          if (this.sparse.handle(message)) break;
-          if (!this.brush.handle(message)) this.tracking.handle(message);
-          break;
-      }
+      this.messages.dispatch(message);
     } catch (e) {
       const text = e instanceof Error ? e.message : String(e);
       this.fail(text, 'The editor shows 3D NIfTI-1/2 volumes (.nii, .nii.gz) of 8–64-bit voxels.');
