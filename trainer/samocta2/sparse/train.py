@@ -15,8 +15,6 @@ codes behave as in samocta2/train.py, whose helpers this reuses.
 
 from __future__ import annotations
 
-import math
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +23,10 @@ import torch
 import yaml
 
 from .. import checkpoint as ckpt_io
-from ..errors import CheckpointError, TrainerError, TrainingStopped
+from ..errors import CheckpointError, TrainerError
 from ..progress import Progress
-from ..train import _Interrupt, emit_done, end_of_step, last_checkpoint, make_scheduler, resolve_device
+from ..train import make_scheduler, resolve_device
+from ..training_loop import StepLoop
 from . import checkpoint as region_ckpt
 from .annotations import AnnotatedLayer, load_annotated_layers
 from .batches import draw_batch
@@ -129,72 +128,35 @@ def run_region_training(
         share=1.0,
         layers=len(layers),
     )
-    last_loss = float("nan")
-
-    def save(at_step: int) -> None:
-        ckpt_io.save_atomic(
-            {
-                "format": region_ckpt.FORMAT,
-                "version": region_ckpt.VERSION,
-                "step": at_step,
-                "total_steps": total,
-                "config": config,
-                "model": model.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(),
-                "rng": ckpt_io.rng_state(),
-                "data": sources,
-                "init": str(init) if init else None,
-                "metrics": {"loss": last_loss},
-            },
-            ckpt_path,
-        )
-        progress.emit("checkpoint", step=at_step, path=str(ckpt_path))
-
     side = int(config["model"]["roi_size"])
-    started, first_step = time.monotonic(), step
-    with _Interrupt() as interrupt:
-        while step < total:
-            step += 1
-            images, regions = draw_batch(layers, seed, (step - 1) * batch, batch, side, config["augment"])
-            optimizer.zero_grad(set_to_none=True)
-            try:
-                with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bool(train["bf16"])):
-                    logits = model(torch.from_numpy(images).to(device))
-                loss = loss_fn(logits.float(), torch.from_numpy(regions).to(device))
-                loss.backward()
-            except torch.cuda.OutOfMemoryError as exc:
-                raise TrainingStopped(
-                    f"CUDA out of memory at step {step} ({batch} crops of {side} px): lower --batch-size "
-                    f"or --roi-size, or pass --bf16; last good checkpoint: {last_checkpoint(ckpt_path)}"
-                ) from exc
-            last_loss = float(loss.detach())
-            if not math.isfinite(last_loss):
-                raise TrainingStopped(
-                    f"loss is {last_loss} at step {step}: stopped without saving; last good checkpoint: "
-                    f"{last_checkpoint(ckpt_path)}. Lower --lr or check the data."
-                )
-            optimizer.step()
-            scheduler.step()
-            elapsed = time.monotonic() - started
-            it_s = (step - first_step) / elapsed if elapsed > 0 else 0.0
-            progress.emit(
-                "step",
-                step=step,
-                total=total,
-                epoch=step * batch / len(layers),
-                loss=last_loss,
-                lr=optimizer.param_groups[0]["lr"],
-                it_s=it_s,
-                eta_s=(total - step) / it_s if it_s > 0 else None,
-            )
-            val_every = int(train["val_every"])
-            if val_layers and val_every > 0 and (step % val_every == 0 or step == total):
-                model.eval()
-                dice = validate(model, val_layers, config, device)
-                model.train()
-                progress.emit("val", step=step, dice=dice)
-            stop = interrupt.requested or (stop_after is not None and step - first_step >= stop_after)
-            if end_of_step(step, total, int(train["checkpoint_every"]), stop, interrupt, save, progress, ckpt_path):
-                break
-    return emit_done(progress, step, total, ckpt_path, last_loss)
+
+    def loss_step(step: int) -> float:
+        images, regions = draw_batch(layers, seed, (step - 1) * batch, batch, side, config["augment"])
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bool(train["bf16"])):
+            logits = model(torch.from_numpy(images).to(device))
+        loss = loss_fn(logits.float(), torch.from_numpy(regions).to(device))
+        loss.backward()
+        return float(loss.detach())
+
+    def validate_step(step: int) -> None:
+        model.eval()
+        dice = validate(model, val_layers, config, device)
+        model.train()
+        progress.emit("val", step=step, dice=dice)
+
+    def checkpoint() -> dict[str, Any]:
+        return {"model": model.state_dict(), "data": sources, "init": str(init) if init else None}
+
+    return StepLoop(
+        config=config,
+        checkpoint_format=(region_ckpt.FORMAT, region_ckpt.VERSION),
+        optimizer=optimizer,
+        scheduler=scheduler,
+        progress=progress,
+        ckpt_path=ckpt_path,
+        loss_step=loss_step,
+        oom_hint=lambda step: f"({batch} crops of {side} px): lower --batch-size or --roi-size, or pass --bf16",
+        epoch=lambda step: step * batch / len(layers),
+        validate=validate_step if val_layers else None,
+        checkpoint=checkpoint,
+    ).run(step, stop_after)
