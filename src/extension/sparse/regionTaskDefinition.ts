@@ -3,7 +3,7 @@
  * `python -m samocta2 region-train` (the vessel-region model) or `region-predict` (its regions
  * on the non-blank layers). The editor's sparse panel builds these definitions; a tasks.json
  * entry of the same shape runs the same command. Pure: no vscode, no I/O.
- * Flags: trainer/samocta2/sparse/train_cli.py and predict_cli.py, docs/sparse-annotation.md.
+ * Flags: trainer/samocta2/region/train_cli.py and predict_cli.py, docs/sparse-annotation.md.
  */
 import type { CommandLine } from '../trainerTask/runPlan';
 import {

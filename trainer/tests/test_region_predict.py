@@ -1,5 +1,5 @@
 """Region prediction: the written volume, its sidecar, screening and the CLI contract
-(samocta2/sparse/predict.py, screen.py, predict_cli.py)."""
+(samocta2/region/predict.py, screen.py, predict_cli.py)."""
 
 import json
 from pathlib import Path
@@ -7,13 +7,13 @@ from pathlib import Path
 import nibabel as nib
 import numpy as np
 import pytest
-from sparse_helpers import one_torch_thread, region_config, synthetic_annotations  # noqa: F401
+from region_helpers import one_torch_thread, region_config, synthetic_annotations  # noqa: F401
 
 from samocta2.cli import main
-from samocta2.sparse.annotations import layer_of
-from samocta2.sparse.predict import parse_layers, run_region_prediction, smooth
-from samocta2.sparse.screen import non_blank_layers
-from samocta2.sparse.train import run_region_training
+from samocta2.region.annotations import layer_of
+from samocta2.region.predict import parse_layers, run_region_prediction, smooth
+from samocta2.region.screen import non_blank_layers
+from samocta2.region.train import run_region_training
 
 
 @pytest.fixture(scope="module")

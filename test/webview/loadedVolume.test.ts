@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { volumeFromMessage, VolumeSession } from '../../src/webview/volumeSession';
+import { volumeFromMessage, LoadedVolume } from '../../src/webview/loadedVolume';
 import { patternVolume } from './testVolumes';
 
 describe('volumeFromMessage', () => {
@@ -21,10 +21,10 @@ describe('volumeFromMessage', () => {
   });
 });
 
-describe('VolumeSession', () => {
+describe('LoadedVolume', () => {
   it('extracts windowed layers along the chosen axis with the pixel aspect of the spacing', () => {
     const vol = patternVolume([4, 3, 5]);
-    const s = new VolumeSession(
+    const s = new LoadedVolume(
       volumeFromMessage(vol.header, vol.bytes.buffer as ArrayBuffer),
       vol.header,
       'auto',
@@ -44,7 +44,7 @@ describe('VolumeSession', () => {
 
   it('projects a layer range (max) and caches it until range or mode change', () => {
     const vol = patternVolume([4, 3, 5]);
-    const s = new VolumeSession(
+    const s = new LoadedVolume(
       volumeFromMessage(vol.header, vol.bytes.buffer as ArrayBuffer),
       vol.header,
       2,

@@ -1,5 +1,5 @@
 """Region-model training: the loss goes down on real and synthetic layers, resume is exact
-(samocta2/sparse/train.py)."""
+(samocta2/region/train.py)."""
 
 from pathlib import Path
 
@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 import torch
 from conftest import SHARED_OCTA500
-from sparse_helpers import one_torch_thread, region_config, synthetic_annotations  # noqa: F401
+from region_helpers import one_torch_thread, region_config, synthetic_annotations  # noqa: F401
 
-from samocta2.sparse.annotations import load_annotated_layers
-from samocta2.sparse.batches import draw_batch
-from samocta2.sparse.checkpoint import load_region_checkpoint
-from samocta2.sparse.model import build_region_model
-from samocta2.sparse.train import dice_loss_fn, run_region_training
+from samocta2.region.annotations import load_annotated_layers
+from samocta2.region.batches import draw_batch
+from samocta2.region.checkpoint import load_region_checkpoint
+from samocta2.region.model import build_region_model
+from samocta2.region.train import dice_loss_fn, run_region_training
 
 SPARSE = SHARED_OCTA500 / "sparse"
 NO_AUGMENT = {"hflip": 0.0, "vflip": 0.0, "max_rotation_deg": 0.0}

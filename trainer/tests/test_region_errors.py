@@ -1,5 +1,5 @@
 """Bad input to region-train / region-predict: one clear message, exit code 2, nothing lost
-(samocta2/sparse/annotations.py, checkpoint.py, through samocta2.cli.main)."""
+(samocta2/region/annotations.py, checkpoint.py, through samocta2.cli.main)."""
 
 import json
 

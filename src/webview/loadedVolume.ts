@@ -47,7 +47,7 @@ export function volumeFromMessage(header: VolumeHeaderInfo, buffer: ArrayBuffer)
   };
 }
 
-export class VolumeSession {
+export class LoadedVolume {
   private axisValue: Axis;
   private readonly autoWindows = new Map<string, ValueWindow>();
   private layerValues: Float32Array = new Float32Array(0);

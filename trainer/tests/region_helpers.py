@@ -18,7 +18,7 @@ TINY_REGION = {"feature_size": 12, "roi_size": 64}
 
 
 def region_config(out: Path, data, steps: int = 4) -> dict:
-    from samocta2.sparse.config import REGION_DEFAULTS
+    from samocta2.region.config import REGION_DEFAULTS
 
     config = copy.deepcopy(REGION_DEFAULTS)
     config["model"].update(TINY_REGION)
@@ -49,7 +49,7 @@ def synthetic_annotations(synth_folder: Path, out: Path, per_volume: int = 4) ->
         picked = [with_vessels[i] for i in np.linspace(0, len(with_vessels) - 1, per_volume).astype(int)]
         for k in picked:
             regions[:, :, k] = ndi.binary_dilation(vessels[:, :, k], iterations=3)
-        from samocta2.sparse.annotations import write_region_annotation
+        from samocta2.region.annotations import write_region_annotation
 
         write_region_annotation(out, name, regions, picked + without[:1], nib.load(str(volume)).affine)
     return out

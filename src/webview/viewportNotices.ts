@@ -6,7 +6,7 @@ import type { VscodeProgressBar } from '@vscode-elements/elements';
 import { codicon, el } from './dom';
 import type { Layout } from './layout';
 
-export class Overlays {
+export class ViewportNotices {
   private readonly bar: VscodeProgressBar;
   private readonly stage: HTMLElement;
   private readonly noticeKeys = new Map<string, HTMLElement>();
