@@ -14,7 +14,8 @@ import { readNifti } from '../../src/core/nifti/readNifti';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
 import type { Volume } from '../../src/core/volume/volume';
 import type { Axis } from '../../src/core/volume/volume';
-import { ENFACE_DRAWN, type SparseToWebviewMessage } from '../../src/protocol/editorMessages';
+import { ENFACE_DRAWN } from '../../src/core/sparse/sparseConstants';
+import type { SparseToWebviewMessage } from '../../src/protocol/editorMessages';
 import type { EnfaceRvLayer } from '../../src/extension/enface/enfaceRvLayer';
 import type {
   TrainerChild,

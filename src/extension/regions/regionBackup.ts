@@ -6,7 +6,7 @@
 import { createLabelVolume } from '../../core/labels/labelVolume';
 import { forEachInsideRun } from '../../core/labels/maskRuns';
 import type { Axis } from '../../core/volume/volume';
-import { REGION_LABEL } from '../../protocol/editorMessages';
+import { REGION_LABEL } from '../../core/sparse/sparseConstants';
 import { RegionAnnotation, type Dims } from './regionAnnotation';
 import type { DecodedRegions, RegionExtras } from './regionFiles';
 

@@ -10,7 +10,7 @@ import { readNifti } from '../../core/nifti/readNifti';
 import { writeNifti } from '../../core/nifti/writeNifti';
 import { resolveDepthAxis } from '../../core/volume/layers';
 import type { Axis, Volume, VolumeGeometry } from '../../core/volume/volume';
-import { REGION_LABEL } from '../../protocol/editorMessages';
+import { REGION_LABEL } from '../../core/sparse/sparseConstants';
 import { RegionAnnotation, RegionError, normalizeLayers } from './regionAnnotation';
 
 export const REGIONS_FORMAT = 'samocta2.sparse-regions';

@@ -11,7 +11,7 @@ import type {
   SparseTask,
   SparseToWebviewMessage,
 } from '../../protocol/editorMessages';
-import { ENFACE_DRAWN } from '../../protocol/editorMessages';
+import { ENFACE_DRAWN } from '../../core/sparse/sparseConstants';
 import type { Axis } from '../../core/volume/volume';
 import type { TrainerTerminal } from '../trainerTask/trainerTerminal';
 import type { EnfaceRvLayer } from '../enface/enfaceRvLayer';
