@@ -108,7 +108,9 @@ export abstract class AnnotationLayer<Change extends { readonly label: string }>
         }
         this.isLoaded = true;
       } finally {
-        for (const { change, direction } of this.early.splice(0)) this.apply(change, direction);
+        // Not loaded means the volume itself failed: nothing to replay the changes on.
+        const early = this.early.splice(0);
+        if (this.isLoaded) for (const { change, direction } of early) this.apply(change, direction);
       }
     })();
     return this.loading;
