@@ -1,6 +1,6 @@
 /**
  * Preflight for the interpreter: is there a Python, does it have the trainer's packages, does
- * it see the GPUs the run asks for. Works on the probe's report (pythonReport.ts), so these are
+ * it see the GPUs the run asks for. Works on the probe's report (pythonProbeReport.ts), so these are
  * tested without any Python installed.
  */
 import { failed, passed, type PreflightResult } from './preflightResult';

@@ -1,6 +1,6 @@
 /**
  * Preflight for a task about to start: the task's definition and folder, the Python that will
- * run it, and the real machine's probes (nodePreflightProbes.ts).
+ * run it, and the real machine's probes (nodeProbes.ts).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';

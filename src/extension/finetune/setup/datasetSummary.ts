@@ -1,5 +1,5 @@
 /**
- * The dataset step's verdict on a folder: the preflight's dataset check (datasetCheck.ts) for
+ * The dataset step's verdict on a folder: the preflight's dataset check (preflight/datasetChecks.ts) for
  * both targets, in one message: how many volumes, which labels, which file is wrong. A folder
  * is usable when at least one target has labelled volumes; the target step then offers it.
  */
