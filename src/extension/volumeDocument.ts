@@ -1,32 +1,27 @@
 /**
- * One open volume file and its segmentation. Owns the loaded voxels, so every editor of the same
- * file (split view) and every re-sent `ready` share one read, and owns the tracked objects and
- * their edits: the provider turns each edit into VS Code undo/redo, and the document tells its
- * editors what to show (`onDidApplyEdit`, `onDidReplaceSegmentation`).
+ * One open volume file and its annotation layers. Owns the loaded voxels, so every editor of the
+ * same file (split view) and every re-sent `ready` share one read, and owns the layers (tracked
+ * objects, vessel regions, en-face RV): it loads each from the hot-exit backup or the saved
+ * files, saves, reverts and backs them all up together, and hands each new change to the
+ * provider as one undoable step (`onDidChange`).
  */
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import type { TrackedObjectState, TrackingEdit } from '../protocol/editorMessages';
-import { DocumentEnfaceRv } from './enface/documentEnfaceRv';
-import { DocumentRegions } from './regions/documentRegions';
-import type { RegionChange } from './regions/regionAnnotation';
-import { type ConfirmOverwrite, DocumentSegmentation } from './segmentation/documentSegmentation';
+import type { AnnotationLayer, ConfirmOverwrite, UndoableChange } from './document/annotationLayer';
+import {
+  type BackedUpLayer,
+  deleteDocumentBackup,
+  encodeDocumentBackup,
+  readDocumentBackup,
+} from './document/documentBackup';
+import { EnfaceRvLayer } from './enface/enfaceRvLayer';
+import { RegionsLayer } from './regions/regionsLayer';
+import { TrackedObjectsLayer } from './segmentation/trackedObjectsLayer';
+import type { TrackedObjectState } from '../protocol/editorMessages';
 import { type LoadProgress, type LoadedVolume, loadVolume } from './volumeLoader';
 
-export interface AppliedEdit {
-  readonly edit: TrackingEdit;
-  readonly direction: 'undo' | 'redo';
-  /** The editor the edit came from, which already shows it; undefined for undo/redo. */
-  readonly origin: object | undefined;
-}
-
-/** A change of the region annotation, for the editors to mirror. */
-export interface AppliedRegionChange {
-  readonly change: RegionChange;
-  readonly direction: 'undo' | 'redo';
-  /** The editor the stroke came from, which already shows its voxels; undefined otherwise. */
-  readonly origin: object | undefined;
-}
+/** Any of the document's layers, whatever its change record. */
+export type AnyAnnotationLayer = AnnotationLayer<{ readonly label: string }>;
 
 export class VolumeDocument implements vscode.CustomDocument {
   /** Called by the provider when VS Code opens the file in the custom editor. */
@@ -35,59 +30,46 @@ export class VolumeDocument implements vscode.CustomDocument {
     backupId: string | undefined,
     fileSystem: vscode.FileSystem,
   ): Promise<VolumeDocument> {
-    // The volume itself is always read from `uri`; a backup holds only the segmentation.
+    // The volume itself is always read from `uri`; a backup holds only the annotations.
     return new VolumeDocument(uri, backupId, fileSystem);
   }
 
   private loading: Promise<LoadedVolume> | undefined;
-  private segmentationLoading: Promise<void> | undefined;
-  /** Changes made before the saved segmentation was read, replayed on top of it. */
-  private earlyChanges: { edit: TrackingEdit; direction: 'undo' | 'redo' }[] | null = [];
+  private backupReading: Promise<Map<string, unknown>> | undefined;
   private lastProgress: LoadProgress | undefined;
   private readonly progressEmitter = new vscode.EventEmitter<LoadProgress>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
-  private readonly editEmitter = new vscode.EventEmitter<TrackingEdit>();
-  private readonly appliedEmitter = new vscode.EventEmitter<AppliedEdit>();
-  private readonly replacedEmitter = new vscode.EventEmitter<void>();
-  readonly segmentation: DocumentSegmentation;
+  private readonly changeEmitter = new vscode.EventEmitter<UndoableChange>();
+  /** The tracked objects; use after objects(). */
+  readonly segmentation: TrackedObjectsLayer;
   /** The sparse workflow's vessel-region annotation (issue 6); use after regionsReady(). */
-  readonly regions: DocumentRegions;
-  private regionsLoading: Promise<DocumentRegions> | undefined;
+  readonly regions: RegionsLayer;
   /** The en-face RV drawn on the projection view (issue 6); use after enfaceRvReady(). */
-  readonly enfaceRv: DocumentEnfaceRv;
-  private enfaceRvLoading: Promise<DocumentEnfaceRv> | undefined;
-  private readonly regionEditEmitter = new vscode.EventEmitter<RegionChange>();
-  private readonly regionAppliedEmitter = new vscode.EventEmitter<AppliedRegionChange>();
-  private readonly regionsReplacedEmitter = new vscode.EventEmitter<void>();
-  /** A new region change: the provider makes it an undoable change. */
-  readonly onDidEditRegions = this.regionEditEmitter.event;
-  /** Every change to the region annotation (edits, undo, redo), for the editors to mirror. */
-  readonly onDidApplyRegionChange = this.regionAppliedEmitter.event;
-  /** The whole annotation was replaced (revert): editors re-send `regions`. */
-  readonly onDidReplaceRegions = this.regionsReplacedEmitter.event;
+  readonly enfaceRv: EnfaceRvLayer;
+  /** Every layer, in the order they are sent, saved and backed up. */
+  readonly layers: readonly AnyAnnotationLayer[];
 
   /** Fires while the file is read, decompressed and parsed. */
   readonly onDidProgress = this.progressEmitter.event;
   /** Fires once, when VS Code disposes the document (all its editors closed). */
   readonly onDidDispose = this.disposeEmitter.event;
-  /** A new edit from an editor: the provider makes it an undoable change. */
-  readonly onDidEdit = this.editEmitter.event;
-  /** Every change to the objects, for the editors to mirror. */
-  readonly onDidApplyEdit = this.appliedEmitter.event;
-  /** All objects were replaced (revert, restore): editors re-send `segmentation`. */
-  readonly onDidReplaceSegmentation = this.replacedEmitter.event;
+  /** A new change in any layer: the provider makes it an undoable change. */
+  readonly onDidChange = this.changeEmitter.event;
 
   private constructor(
     readonly uri: vscode.Uri,
     readonly backupId: string | undefined,
     private readonly fileSystem: vscode.FileSystem,
   ) {
-    this.segmentation = new DocumentSegmentation(fileSystem, uri, this.fileName);
-    this.regions = new DocumentRegions(fileSystem, uri, this.fileName, (change, origin) => {
-      this.regionEditEmitter.fire(change);
-      this.regionAppliedEmitter.fire({ change, direction: 'redo', origin });
-    });
-    this.enfaceRv = new DocumentEnfaceRv(fileSystem, uri);
+    const context = {
+      fs: fileSystem,
+      volumeUri: uri,
+      commit: (change: UndoableChange) => this.changeEmitter.fire(change),
+    };
+    this.segmentation = new TrackedObjectsLayer(context);
+    this.regions = new RegionsLayer(context);
+    this.enfaceRv = new EnfaceRvLayer(context);
+    this.layers = [this.segmentation, this.regions, this.enfaceRv] as AnyAnnotationLayer[];
   }
 
   get fileName(): string {
@@ -115,151 +97,75 @@ export class VolumeDocument implements vscode.CustomDocument {
     return this.loading;
   }
 
-  /** The objects once the volume and its backup or saved segmentation are read. */
-  async objects(): Promise<TrackedObjectState[]> {
-    this.segmentationLoading ??= this.loadSegmentation();
-    await this.segmentationLoading;
-    return this.segmentation.list();
+  /** `layer` once the volume and its backup or saved files are read. */
+  async ready<L extends AnyAnnotationLayer>(layer: L): Promise<L> {
+    await layer.ready(async () => {
+      const { volume } = await this.load();
+      const backup = await this.readBackup();
+      return { geometry: volume, backup: backup.get(layer.key) };
+    });
+    return layer;
   }
 
-  private async loadSegmentation(): Promise<void> {
-    try {
-      const { volume } = await this.load();
-      const backup = this.backupId ? vscode.Uri.parse(this.backupId) : undefined;
-      if (!backup || !(await this.segmentation.loadBackup(backup))) {
-        await this.segmentation.loadSaved(volume);
-      }
-    } finally {
-      for (const { edit, direction } of this.earlyChanges ?? []) {
-        this.segmentation.apply(edit, direction);
-      }
-      this.earlyChanges = null;
+  /** The objects once the volume and its backup or saved segmentation are read. */
+  async objects(): Promise<TrackedObjectState[]> {
+    return (await this.ready(this.segmentation)).list();
+  }
+
+  regionsReady(): Promise<RegionsLayer> {
+    return this.ready(this.regions);
+  }
+
+  enfaceRvReady(): Promise<EnfaceRvLayer> {
+    return this.ready(this.enfaceRv);
+  }
+
+  /**
+   * Saves every layer beside the document's volume, or for Save As beside `volume` (the copy),
+   * with the tracked objects in `segmentation` when it names a `.seg.nii.gz`.
+   */
+  async save(
+    confirm: ConfirmOverwrite,
+    segmentation?: vscode.Uri,
+    volume: vscode.Uri = this.uri,
+  ): Promise<void> {
+    const { volume: geometry } = await this.load();
+    for (const layer of this.layers) {
+      await this.ready(layer);
+      await layer.save(geometry, confirm, { volume, segmentation });
     }
   }
 
-  /** The region annotation once the volume and its backup or saved regions files are read. */
-  regionsReady(): Promise<DocumentRegions> {
-    this.regionsLoading ??= (async () => {
-      const { volume } = await this.load();
-      const backup = this.backupId ? regionBackupUri(vscode.Uri.parse(this.backupId)) : undefined;
-      if (!backup || !(await this.regions.loadBackup(backup, volume))) {
-        await this.regions.loadSaved(volume);
-      }
-      return this.regions;
-    })();
-    return this.regionsLoading;
-  }
-
-  /** The en-face RV annotation once the volume and its backup or saved rv2d file are read. */
-  enfaceRvReady(): Promise<DocumentEnfaceRv> {
-    this.enfaceRvLoading ??= (async () => {
-      const { volume } = await this.load();
-      const backup = this.backupId ? rvBackupUri(vscode.Uri.parse(this.backupId)) : undefined;
-      if (!backup || !(await this.enfaceRv.loadBackup(backup, volume))) {
-        await this.enfaceRv.loadSaved(volume);
-      }
-      return this.enfaceRv;
-    })();
-    return this.enfaceRvLoading;
-  }
-
-  /** Undo or redo of an earlier region change, run by VS Code. */
-  replayRegions(change: RegionChange, direction: 'undo' | 'redo'): void {
-    this.regions.replay(change, direction);
-    this.regionAppliedEmitter.fire({ change, direction, origin: undefined });
-  }
-
-  private change(edit: TrackingEdit, direction: 'undo' | 'redo'): void {
-    this.segmentation.apply(edit, direction);
-    this.earlyChanges?.push({ edit, direction });
-  }
-
-  /** An edit an editor made (and already shows). */
-  edit(edit: TrackingEdit, origin: object): void {
-    this.change(edit, 'redo');
-    this.editEmitter.fire(edit);
-    this.appliedEmitter.fire({ edit, direction: 'redo', origin });
-  }
-
-  /** Undo or redo of an earlier edit, run by VS Code. */
-  replay(edit: TrackingEdit, direction: 'undo' | 'redo'): void {
-    this.change(edit, direction);
-    this.appliedEmitter.fire({ edit, direction, origin: undefined });
-  }
-
-  /** `regionsBeside`: the volume file the regions files are saved beside (Save As). */
-  async save(
-    confirm: ConfirmOverwrite,
-    target?: vscode.Uri,
-    regionsBeside?: vscode.Uri,
-  ): Promise<void> {
-    await this.objects();
-    const { volume } = await this.load();
-    await this.segmentation.save(volume, confirm, target);
-    await this.regionsReady();
-    await this.regions.save(volume, confirm, regionsBeside);
-    await this.enfaceRvReady();
-    await this.enfaceRv.save(volume, confirm, regionsBeside);
-  }
-
   async revert(): Promise<void> {
-    await this.objects();
-    const { volume } = await this.load();
-    await this.segmentation.loadSaved(volume);
-    this.replacedEmitter.fire();
-    await this.regionsReady();
-    await this.regions.loadSaved(volume);
-    this.regionsReplacedEmitter.fire();
-    await this.enfaceRvReady();
-    await this.enfaceRv.loadSaved(volume, true);
+    const { volume: geometry } = await this.load();
+    for (const layer of this.layers) {
+      await this.ready(layer);
+      await layer.revert(geometry);
+    }
   }
 
   async backup(destination: vscode.Uri): Promise<vscode.CustomDocumentBackup> {
-    await this.objects();
-    await this.segmentation.writeBackup(destination);
-    await this.regionsReady();
-    const regionBackup = regionBackupUri(destination);
-    await this.regions.writeBackup(regionBackup);
-    await this.enfaceRvReady();
-    const rvBackup = rvBackupUri(destination);
-    await this.enfaceRv.writeBackup(rvBackup);
+    for (const layer of this.layers) await this.ready(layer);
+    const layers = this.layers as readonly BackedUpLayer[];
+    await this.fileSystem.writeFile(destination, encodeDocumentBackup(layers));
     return {
       id: destination.toString(),
-      delete: () => {
-        for (const uri of [destination, regionBackup, rvBackup]) {
-          void this.fileSystem.delete(uri).then(undefined, () => undefined);
-        }
-      },
+      delete: () => deleteDocumentBackup(this.fileSystem, destination, layers),
     };
+  }
+
+  /** The backup VS Code reopened the document from, read once for all layers. */
+  private readBackup(): Promise<Map<string, unknown>> {
+    this.backupReading ??= this.backupId
+      ? readDocumentBackup(this.fileSystem, vscode.Uri.parse(this.backupId), this.layers)
+      : Promise.resolve(new Map());
+    return this.backupReading;
   }
 
   dispose(): void {
     this.disposeEmitter.fire();
-    for (const e of [
-      this.disposeEmitter,
-      this.progressEmitter,
-      this.editEmitter,
-      this.appliedEmitter,
-      this.replacedEmitter,
-      this.regionEditEmitter,
-      this.regionAppliedEmitter,
-      this.regionsReplacedEmitter,
-    ]) {
-      e.dispose();
-    }
-    this.enfaceRv.dispose();
+    for (const e of [this.disposeEmitter, this.progressEmitter, this.changeEmitter]) e.dispose();
+    for (const layer of this.layers) layer.dispose();
     this.loading = undefined;
   }
-}
-
-/** The region annotation's backup lies beside the segmentation's (one backup id for both). */
-function regionBackupUri(backup: vscode.Uri): vscode.Uri {
-  const name = backup.path.slice(backup.path.lastIndexOf('/') + 1);
-  return vscode.Uri.joinPath(backup, '..', `${name}.regions`);
-}
-
-/** The en-face RV annotation's backup, beside the segmentation's too. */
-function rvBackupUri(backup: vscode.Uri): vscode.Uri {
-  const name = backup.path.slice(backup.path.lastIndexOf('/') + 1);
-  return vscode.Uri.joinPath(backup, '..', `${name}.rv2d`);
 }

@@ -1,8 +1,8 @@
 /**
  * The `samOcta2.volume` custom editor for .nii and .nii.gz files: opens VolumeDocuments, gives
  * each editor its webview HTML and a VolumeEditorSession, forwards settings changes, turns the
- * documents' tracking edits into VS Code undo/redo, and saves, reverts and backs up their
- * segmentations. Also owns the model picker (status bar item and `samOcta2.selectModel`).
+ * documents' annotation changes into VS Code undo/redo, and saves, reverts and backs up their
+ * annotations. Also owns the model picker (status bar item and `samOcta2.selectModel`).
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
@@ -81,35 +81,16 @@ export class VolumeEditorProvider
   ): Promise<VolumeDocument> {
     this.log.info(`open ${uri.toString(true)}`);
     const document = await VolumeDocument.create(uri, openContext.backupId, vscode.workspace.fs);
-    const edits = document.onDidEdit((edit) =>
-      this.changeEmitter.fire({
-        document,
-        label: edit.label,
-        undo: () => document.replay(edit, 'undo'),
-        redo: () => document.replay(edit, 'redo'),
-      }),
-    );
-    const regionEdits = document.onDidEditRegions((change) =>
+    // One registration for every annotation layer: each change knows its own undo and redo.
+    const changes = document.onDidChange((change) =>
       this.changeEmitter.fire({
         document,
         label: change.label,
-        undo: () => document.replayRegions(change, 'undo'),
-        redo: () => document.replayRegions(change, 'redo'),
+        undo: () => change.undo(),
+        redo: () => change.redo(),
       }),
     );
-    const rvEdits = document.enfaceRv.onDidEdit((change) =>
-      this.changeEmitter.fire({
-        document,
-        label: change.label,
-        undo: () => document.enfaceRv.replay(change, 'undo'),
-        redo: () => document.enfaceRv.replay(change, 'redo'),
-      }),
-    );
-    document.onDidDispose(() => {
-      edits.dispose();
-      regionEdits.dispose();
-      rvEdits.dispose();
-    });
+    document.onDidDispose(() => changes.dispose());
     return document;
   }
 

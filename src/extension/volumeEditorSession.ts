@@ -15,14 +15,13 @@ import type {
   TrackingStatusMessage,
 } from '../protocol/editorMessages';
 import type { LayerStatusBar } from './layerStatusBar';
-import { encodeLabelEdit } from '../core/labels/labelEditCodec';
-import { regionEditFromMessage, regionMessages } from './regions/regionMessages';
+import { regionEditFromMessage } from './regions/regionMessages';
 import { sparseHost } from './sparse/registerSparse';
 import { isSparseMessage } from './sparse/sparseMessages';
 import { SparseSession } from './sparse/sparseSession';
 import { type ModelEntry, readModelFiles } from './models/modelCatalog';
 import type { ModelStatusBar } from './models/modelStatusBar';
-import type { VolumeDocument } from './volumeDocument';
+import type { AnyAnnotationLayer, VolumeDocument } from './volumeDocument';
 import { SUPPORTED_FILES, VolumeLoadError } from './volumeLoadError';
 
 export interface SessionContext {
@@ -36,11 +35,8 @@ export interface SessionContext {
   readonly preferredModel: () => string | undefined;
 }
 
-/** Documents whose unreadable segmentation the user was already told about. */
-const reportedProblems = new WeakSet<VolumeDocument>();
-/** Documents whose unreadable regions files the user was already told about. */
-const reportedRegionProblems = new WeakSet<VolumeDocument>();
-const reportedRvProblems = new WeakSet<VolumeDocument>();
+/** The layers (keys) of each document whose unreadable file the user was already told about. */
+const reportedProblems = new WeakMap<VolumeDocument, Set<string>>();
 
 export class VolumeEditorSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -73,22 +69,13 @@ export class VolumeEditorSession implements vscode.Disposable {
           context.modelStatusBar.show(this, this.trackingStatus);
         }
       }),
-      document.onDidApplyEdit(({ edit, direction, origin }) => {
-        if (origin !== this) this.post({ type: 'applyEdit', edit, direction });
-      }),
-      document.onDidReplaceSegmentation(() => void this.sendSegmentation()),
-      document.onDidApplyRegionChange(({ change, direction, origin }) =>
-        this.post(regionMessages.change(change, direction, origin === this)),
-      ),
-      document.onDidReplaceRegions(() => void this.sendRegions()),
-      document.enfaceRv.onDidApply(({ change, direction, origin }) =>
-        this.post({
-          type: 'applyEnfaceRvEdit',
-          edit: origin === this ? null : encodeLabelEdit(change.edit),
-          direction,
+      ...document.layers.flatMap((layer) => [
+        layer.onDidApply((applied) => {
+          const message = layer.changeMessage(applied, applied.origin === this);
+          if (message) this.post(message);
         }),
-      ),
-      document.enfaceRv.onDidReplace(() => void this.sendEnfaceRv()),
+        layer.onDidReplace(() => void this.sendLayer(layer)),
+      ]),
     );
   }
 
@@ -127,86 +114,41 @@ export class VolumeEditorSession implements vscode.Disposable {
     this.post(reply);
   }
 
-  private async sendSegmentation(current: () => boolean = () => true): Promise<void> {
+  /** Sends `layer` whole, and tells the user once per document when its file was unreadable. */
+  private async sendLayer(
+    layer: AnyAnnotationLayer,
+    current: () => boolean = () => true,
+  ): Promise<void> {
     try {
-      const objects = await this.document.objects();
+      await this.document.ready(layer);
       if (!current()) return;
-      this.post({ type: 'segmentation', objects });
-      const problem = this.document.segmentation.problem;
-      if (problem && !reportedProblems.has(this.document)) {
-        reportedProblems.add(this.document);
+      this.post(layer.fullMessage());
+      const problem = layer.problem;
+      const reported = reportedProblems.get(this.document) ?? new Set<string>();
+      if (problem && !reported.has(layer.key)) {
+        reportedProblems.set(this.document, reported.add(layer.key));
         this.context.log.warn(`${this.document.fileName}: ${problem}`);
-        void vscode.window.showWarningMessage(
-          `SAM-OCTA2: ${problem} It was not loaded; Save will ask before replacing it.`,
-        );
+        void vscode.window.showWarningMessage(`SAM-OCTA2: ${problem} ${layer.notLoadedNote}`);
       }
     } catch (error) {
       // The volume failed to load: sendVolume already reported it.
-      this.context.log.debug(`${this.document.fileName}: no segmentation: ${String(error)}`);
+      this.context.log.debug(`${this.document.fileName}: no ${layer.key}: ${String(error)}`);
     }
   }
 
-  private async sendRegions(current: () => boolean = () => true): Promise<void> {
+  /**
+   * Hands an editor's change to its layer. A refused one (bad input) is reported, and the layer
+   * re-sent, since the webview already shows the change.
+   */
+  private layerEdit(layer: AnyAnnotationLayer, what: string, edit: () => void): void {
     try {
-      const regions = await this.document.regionsReady();
-      if (!current()) return;
-      this.post(regionMessages.full(regions.current));
-      const problem = regions.problem;
-      if (problem && !reportedRegionProblems.has(this.document)) {
-        reportedRegionProblems.add(this.document);
-        this.context.log.warn(`${this.document.fileName}: ${problem}`);
-        void vscode.window.showWarningMessage(
-          `SAM-OCTA2: ${problem} The vessel regions were not loaded; Save will ask before ` +
-            `replacing the file.`,
-        );
-      }
+      this.context.log.info(`${this.document.fileName}: ${what}`);
+      edit();
     } catch (error) {
-      this.context.log.debug(`${this.document.fileName}: no regions: ${String(error)}`);
-    }
-  }
-
-  private regionEdit(label: string, bytes: ArrayBuffer | ArrayBufferView): void {
-    try {
-      const edit = regionEditFromMessage(bytes);
-      this.context.log.info(`${this.document.fileName}: region edit "${label}"`);
-      this.document.regions.editFromWebview(label, edit, this);
-    } catch (error) {
-      // The webview already shows the stroke: put it back in step with the document.
-      const message = `Region edit refused: ${(error as Error).message}`;
+      const message = `${layer.editName} refused: ${(error as Error).message}`;
       this.context.log.warn(`${this.document.fileName}: ${message}`);
       void vscode.window.showErrorMessage(`SAM-OCTA2: ${message}`);
-      void this.sendRegions();
-    }
-  }
-
-  private async sendEnfaceRv(current: () => boolean = () => true): Promise<void> {
-    try {
-      const rv = await this.document.enfaceRvReady();
-      if (!current()) return;
-      this.post({ type: 'enfaceRv', mask: rv.toRuns().buffer as ArrayBuffer });
-      const problem = rv.problem;
-      if (problem && !reportedRvProblems.has(this.document)) {
-        reportedRvProblems.add(this.document);
-        this.context.log.warn(`${this.document.fileName}: ${problem}`);
-        void vscode.window.showWarningMessage(
-          `SAM-OCTA2: ${problem} The en-face RV annotation was not loaded; Save will ask ` +
-            `before replacing the file.`,
-        );
-      }
-    } catch (error) {
-      this.context.log.debug(`${this.document.fileName}: no en-face RV: ${String(error)}`);
-    }
-  }
-
-  private enfaceRvEdit(label: string, bytes: ArrayBuffer | ArrayBufferView): void {
-    try {
-      this.context.log.info(`${this.document.fileName}: en-face RV edit "${label}"`);
-      this.document.enfaceRv.editFromWebview(label, regionEditFromMessage(bytes), this);
-    } catch (error) {
-      const message = `En-face RV edit refused: ${(error as Error).message}`;
-      this.context.log.warn(`${this.document.fileName}: ${message}`);
-      void vscode.window.showErrorMessage(`SAM-OCTA2: ${message}`);
-      void this.sendEnfaceRv();
+      void this.sendLayer(layer);
     }
   }
 
@@ -241,16 +183,30 @@ export class VolumeEditorSession implements vscode.Disposable {
       case 'selectModel':
         void this.sendModelFiles(message.id);
         return;
-      case 'edit':
-        this.context.log.info(`${this.document.fileName}: edit "${message.edit.label}"`);
-        this.document.edit(withBufferMasks(message.edit), this);
+      case 'edit': {
+        const { edit } = message;
+        const layer = this.document.segmentation;
+        this.layerEdit(layer, `edit "${edit.label}"`, () =>
+          layer.editFromWebview(withBufferMasks(edit), this),
+        );
         return;
-      case 'regionEdit':
-        this.regionEdit(message.label, message.edit);
+      }
+      case 'regionEdit': {
+        const { label, edit } = message;
+        const layer = this.document.regions;
+        this.layerEdit(layer, `region edit "${label}"`, () =>
+          layer.editFromWebview(label, regionEditFromMessage(edit), this),
+        );
         return;
-      case 'enfaceRvEdit':
-        this.enfaceRvEdit(message.label, message.edit);
+      }
+      case 'enfaceRvEdit': {
+        const { label, edit } = message;
+        const layer = this.document.enfaceRv;
+        this.layerEdit(layer, `en-face RV edit "${label}"`, () =>
+          layer.editFromWebview(label, regionEditFromMessage(edit), this),
+        );
         return;
+      }
       case 'trackingStatus':
         this.trackingStatus = message;
         this.document.segmentation.model = message.model;
@@ -276,9 +232,7 @@ export class VolumeEditorSession implements vscode.Disposable {
       if (!current()) return;
       this.post({ type: 'volumeHeader', header: loaded.header });
       this.post({ type: 'volumeData', buffer: loaded.buffer });
-      await this.sendSegmentation(current);
-      await this.sendRegions(current);
-      await this.sendEnfaceRv(current);
+      for (const layer of this.document.layers) await this.sendLayer(layer, current);
       if (current())
         await this.sparse
           ?.sendState()

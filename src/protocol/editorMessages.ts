@@ -244,8 +244,7 @@ export interface TrackingStatusMessage {
 // redo) reach every editor as `applyRegionEdit`; `regions` replaces everything (on open, revert,
 // backup restore).
 
-/** Region voxels hold this label in edits; any non-zero value in a file counts as inside. */
-export const REGION_LABEL = 1;
+// Region voxels hold REGION_LABEL (src/core/sparse/sparseConstants.ts) in edits.
 
 /** Host → webview: the whole region annotation. */
 export interface RegionsMessage {
@@ -315,8 +314,8 @@ export interface EnfaceRvEditMessage {
   readonly edit: ArrayBuffer;
 }
 
-/** SparsePanelSettings.enfacePath meaning "the en-face RV drawn on the projection view". */
-export const ENFACE_DRAWN = 'drawn on the projection view';
+// SparsePanelSettings.enfacePath ENFACE_DRAWN (src/core/sparse/sparseConstants.ts) means "the
+// en-face RV drawn on the projection view".
 
 // ---- sparse-annotation panel (issue 6): screen, sample, train, predict, review, finish ----
 //

@@ -17,12 +17,13 @@ import { CanvasImageSurface, GlImageSurface, type ImageSurface } from './imageSu
 import { ImageView, type ImagePoint } from './imageView';
 import { LazyTexture, type TextureRequest } from './lazyTexture';
 import type { Layout } from './layout';
-import { Overlays } from './overlays';
+import { MessageTable, type MessageOf } from './messageTable';
+import { ViewportNotices } from './viewportNotices';
 import { readCanvasColors, onThemeChange, type CanvasColors } from './theme';
 import { Toolbar } from './toolbar';
 import { Footer } from './footer';
 import { sanitizeViewState, type ViewState } from './viewState';
-import { volumeFromMessage, VolumeSession, type LayerImage } from './volumeSession';
+import { volumeFromMessage, LoadedVolume, type LayerImage } from './loadedVolume';
 import { VolumeView } from './volumeView';
 import { bindViewportInput } from './viewportInput';
 import type { HostClient } from './vscodeApi';
@@ -56,7 +57,7 @@ export class App {
   private settings = DEFAULT_SETTINGS;
   private header: VolumeHeaderInfo | null = null;
   private pendingBuffer: ArrayBuffer | null = null;
-  private session: VolumeSession | null = null;
+  private volume: LoadedVolume | null = null;
   private layerImage: LayerImage | null = null;
   private projectionValues: Float32Array | null = null;
   private projectionPixels: Uint8Array = new Uint8Array(0);
@@ -67,7 +68,7 @@ export class App {
   private saveTimer: number | undefined;
   private colors: CanvasColors = readCanvasColors();
   private readonly gl: GlResult;
-  private readonly overlays: Overlays;
+  private readonly notices: ViewportNotices;
   private readonly toolbar: Toolbar;
   private readonly footer: Footer;
   private readonly layerView: ImageView;
@@ -76,13 +77,15 @@ export class App {
   readonly tracking: TrackingController;
   readonly brush: BrushController;
   readonly sparse: SparseController;
+  /** Host messages by type, to the features that registered for them. */
+  private readonly messages = new MessageTable();
 
   constructor(
     private readonly layout: Layout,
     private readonly host: HostClient<ViewState>,
   ) {
     this.state = sanitizeViewState(host.loadState());
-    this.overlays = new Overlays(layout);
+    this.notices = new ViewportNotices(layout);
     this.footer = new Footer(layout);
     this.gl = createRenderer(layout.glCanvas);
     const surface = (): ImageSurface =>
@@ -92,7 +95,7 @@ export class App {
       hover: (p: ImagePoint | null) => this.showReadout(kind, p),
       // Point prompts (issue 4): clicks on the layer view only.
       click: (p: ImagePoint, negative: boolean) => {
-        if (kind === 'layer' && this.session && this.brush.allowsPrompts)
+        if (kind === 'layer' && this.volume && this.brush.allowsPrompts)
           this.tracking.click(this.state.layer, p.x, p.y, negative);
       },
     });
@@ -186,9 +189,9 @@ export class App {
       pointerLeft: () => this.showReadout(this.state.view, null),
       sliderMoved: (value) => this.setLayer(value),
       layerKey: (action) => {
-        if (!this.session) return false;
+        if (!this.volume) return false;
         if ('step' in action) this.setLayer(this.state.layer + action.step);
-        else this.setLayer(action.to === 'first' ? 0 : this.session.layerCount - 1);
+        else this.setLayer(action.to === 'first' ? 0 : this.volume.layerCount - 1);
         return true;
       },
       pointerTool: () => (this.brush.takesPointer ? this.brush : null),
@@ -200,6 +203,7 @@ export class App {
       if (this.volumeView) this.volumeView.background = this.colors.volumeBackground;
       this.requestRender();
     });
+    this.registerMessages(this.messages);
     host.onMessage((m) => this.handle(m));
     this.syncChrome();
     host.post({ type: 'ready' });
@@ -207,34 +211,34 @@ export class App {
 
   // ---- host messages ----
 
+  /** The loading messages; the features register theirs (sparse before brush: it watches the
+   * region messages the brush then mirrors). */
+  private registerMessages(table: MessageTable): void {
+    const settings = (message: MessageOf<'init' | 'settingsChanged'>) =>
+      this.applySettings(message.settings);
+    table.on('init', settings);
+    table.on('settingsChanged', settings);
+    table.on('loadProgress', (message) => {
+      if (!this.volume) this.notices.progress(message.fraction, message.stage);
+    });
+    table.on('volumeHeader', (message) => {
+      this.header = message.header;
+      this.notices.progress(-1, 'Receiving voxels…');
+      if (this.pendingBuffer) this.open(this.pendingBuffer);
+    });
+    table.on('volumeData', (message) => {
+      if (this.header) this.open(message.buffer);
+      else this.pendingBuffer = message.buffer;
+    });
+    table.on('loadError', (message) => this.fail(message.message, message.supported));
+    this.sparse.registerMessages(table);
+    this.brush.registerMessages(table);
+    this.tracking.registerMessages(table);
+  }
+
   handle(message: ToWebviewMessage): void {
     try {
-      switch (message.type) {
-        case 'init':
-        case 'settingsChanged':
-          this.applySettings(message.settings);
-          break;
-        case 'loadProgress':
-          if (!this.session) this.overlays.progress(message.fraction, message.stage);
-          break;
-        case 'volumeHeader':
-          this.header = message.header;
-          this.overlays.progress(-1, 'Receiving voxels…');
-          if (this.pendingBuffer) this.open(this.pendingBuffer);
-          break;
-        case 'volumeData':
-          if (this.header) this.open(message.buffer);
-          else this.pendingBuffer = message.buffer;
-          break;
-        case 'loadError':
-          this.fail(message.message, message.supported);
-          break;
-        default:
-          // The sparse panel takes its own messages and also watches the region messages.
-          if (this.sparse.handle(message)) break;
-          if (!this.brush.handle(message)) this.tracking.handle(message);
-          break;
-      }
+      this.messages.dispatch(message);
     } catch (e) {
       const text = e instanceof Error ? e.message : String(e);
       this.fail(text, 'The editor shows 3D NIfTI-1/2 volumes (.nii, .nii.gz) of 8–64-bit voxels.');
@@ -247,23 +251,23 @@ export class App {
     if (!header) return;
     this.pendingBuffer = null;
     const volume = volumeFromMessage(header, buffer);
-    this.session = new VolumeSession(volume, header, this.axisSetting());
+    this.volume = new LoadedVolume(volume, header, this.axisSetting());
     this.errorText = null;
     this.layout.errorPanel.hidden = true;
     // A re-sent volume (e.g. reverted on disk) needs its own 3D texture.
     this.texture.reset();
-    header.notices.forEach((text, n) => this.overlays.notice(`header-${n}`, text));
-    const count = this.session.layerCount;
+    header.notices.forEach((text, n) => this.notices.notice(`header-${n}`, text));
+    const count = this.volume.layerCount;
     const layer = this.state.layer >= 0 && this.state.layer < count ? this.state.layer : count >> 1;
     this.state = { ...this.state, layer, range: this.clampRange(this.state.range) };
-    this.volumeView?.setDepthAxis(this.session.axis);
-    this.tracking.volumeOpened(volume, this.session.axis);
-    this.brush.volumeOpened(volume.dims, this.session.axis);
-    this.sparse.volumeOpened(volume, this.session.axis);
+    this.volumeView?.setDepthAxis(this.volume.axis);
+    this.tracking.volumeOpened(volume, this.volume.axis);
+    this.brush.volumeOpened(volume.dims, this.volume.axis);
+    this.sparse.volumeOpened(volume, this.volume.axis);
     this.applyRangeTo3d();
     this.refreshLayer(true);
     if (this.state.view === 'projection') this.refreshProjection();
-    this.overlays.loaded();
+    this.notices.loaded();
     this.syncChrome();
     this.postStatus();
     this.renderNow();
@@ -272,14 +276,14 @@ export class App {
 
   private fail(message: string, supported: string): void {
     this.errorText = message;
-    this.overlays.error(message, supported);
+    this.notices.error(message, supported);
     this.syncChrome();
   }
 
   private applySettings(settings: EditorSettings): void {
     const before = this.settings;
     this.settings = settings;
-    if (!this.session) return;
+    if (!this.volume) return;
     if (this.state.depthAxis === null && settings.depthAxis !== before.depthAxis) {
       this.setDepthAxis(null);
     } else if (this.state.window.auto) {
@@ -298,7 +302,7 @@ export class App {
   }
 
   setLayer(index: number): void {
-    const s = this.session;
+    const s = this.volume;
     if (!s) return;
     const layer = Math.min(s.layerCount - 1, Math.max(0, Math.round(index)));
     if (layer === this.state.layer && this.layerImage) return;
@@ -322,7 +326,7 @@ export class App {
 
   private setDepthAxis(choice: 'auto' | Axis | null): void {
     this.update({ depthAxis: choice });
-    const s = this.session;
+    const s = this.volume;
     if (!s || !s.setAxis(this.axisSetting())) {
       this.syncChrome();
       return;
@@ -357,13 +361,13 @@ export class App {
   // ---- derived images ----
 
   private effectiveWindow(): ValueWindow | null {
-    if (!this.session) return null;
+    if (!this.volume) return null;
     const w = this.state.window;
-    return w.auto ? this.session.autoWindow(this.settings.windowPercentiles) : w;
+    return w.auto ? this.volume.autoWindow(this.settings.windowPercentiles) : w;
   }
 
   private refreshLayer(refit: boolean): void {
-    const s = this.session;
+    const s = this.volume;
     const w = this.effectiveWindow();
     if (!s || !w) return;
     const img = s.layer(this.state.layer, w);
@@ -377,7 +381,7 @@ export class App {
 
   /** Auto window: the projection's own percentiles (a mean is much darker than its layers). */
   private refreshProjection(): void {
-    const s = this.session;
+    const s = this.volume;
     if (!s || this.state.view !== 'projection') return;
     const [from, to] = this.state.range ?? [0, s.layerCount - 1];
     const values = s.projection(from, to, this.state.projection);
@@ -393,7 +397,7 @@ export class App {
   }
 
   private clampRange(range: readonly [number, number] | null): [number, number] | null {
-    const s = this.session;
+    const s = this.volume;
     if (!s || !range) return null;
     const last = s.layerCount - 1;
     const c = (v: number): number => Math.min(last, Math.max(0, v));
@@ -403,7 +407,7 @@ export class App {
   }
 
   private applyRangeTo3d(): void {
-    const s = this.session;
+    const s = this.volume;
     if (!s) return;
     const [from, to] = this.state.range ?? [0, s.layerCount - 1];
     this.volumeView?.setClip(from, to, s.layerCount);
@@ -413,7 +417,7 @@ export class App {
 
   /** Asks for the 3D texture matching the current window and budget (built when idle). */
   private scheduleTexture(soon = false): void {
-    const s = this.session;
+    const s = this.volume;
     const window = this.effectiveWindow();
     if (!s || !window || !this.gl.ok) return;
     this.texture.request({
@@ -427,7 +431,7 @@ export class App {
 
   private textureBuilt(tex: Texture3D, r: TextureRequest): void {
     this.volumeView?.setTexture(tex, r.volume.dims, r.volume.spacingMm);
-    this.overlays.notice(
+    this.notices.notice(
       '3d-downsampled',
       tex.downsampled
         ? `3D view downsampled ${tex.factor}× to ${tex.dims.join('×')} to fit ${r.budgetMB} MB ` +
@@ -482,7 +486,7 @@ export class App {
   // ---- chrome: toolbar, footer, status ----
 
   private syncChrome(): void {
-    const s = this.session;
+    const s = this.volume;
     const view = this.state.view;
     this.toolbar.sync(this.state, {
       dims: s ? s.volume.dims : null,
@@ -495,7 +499,7 @@ export class App {
     this.footer.sync(s, this.state.layer, view);
     const { root, viewport } = this.layout;
     viewport.classList.toggle('image', view !== '3d');
-    this.overlays.message(view === '3d' && !this.gl.ok ? noWebGlMessage(this.gl.reason) : null);
+    this.notices.message(view === '3d' && !this.gl.ok ? noWebGlMessage(this.gl.reason) : null);
     if (this.gl.ok) this.layout.glCanvas.hidden = false;
     else this.layout.canvas2d.hidden = view === '3d';
     this.volumeView?.setActive(view === '3d');
@@ -507,7 +511,7 @@ export class App {
   }
 
   private showReadout(view: ViewKind, p: ImagePoint | null): void {
-    this.footer.readout(this.session, view, p, {
+    this.footer.readout(this.volume, view, p, {
       layer: this.state.layer,
       layerValues: this.layerImage?.values,
       projection: this.state.projection,
@@ -516,11 +520,11 @@ export class App {
   }
 
   private postStatus(): void {
-    if (!this.session) return;
+    if (!this.volume) return;
     this.host.post({
       type: 'status',
       layer: this.state.layer,
-      layerCount: this.session.layerCount,
+      layerCount: this.volume.layerCount,
       view: this.state.view,
     });
   }
@@ -532,7 +536,7 @@ export class App {
   // ---- read-only access for the test hook ----
 
   snapshot(): AppSnapshot {
-    const s = this.session;
+    const s = this.volume;
     return {
       view: this.state.view,
       layer: this.state.layer,

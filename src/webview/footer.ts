@@ -8,7 +8,7 @@ import type { ImagePoint } from './imageView';
 import type { Layout } from './layout';
 import { formatValue } from './toolbar';
 import type { ProjectionMode } from './viewState';
-import type { VolumeSession } from './volumeSession';
+import type { LoadedVolume } from './loadedVolume';
 
 const AXIS_NAMES = 'ijk';
 
@@ -16,7 +16,7 @@ export class Footer {
   constructor(private readonly layout: Layout) {}
 
   /** Also mirrors view and layer into data attributes, for end-to-end tests outside the page. */
-  sync(session: VolumeSession | null, layer: number, view: ViewKind): void {
+  sync(session: LoadedVolume | null, layer: number, view: ViewKind): void {
     const { slider, status, root } = this.layout;
     slider.disabled = !session;
     if (session) {
@@ -33,7 +33,7 @@ export class Footer {
 
   /** The value under the cursor: the voxel in the layer view, the projected value otherwise. */
   readout(
-    session: VolumeSession | null,
+    session: LoadedVolume | null,
     view: ViewKind,
     p: ImagePoint | null,
     values: {

@@ -1,4 +1,4 @@
-import { Uri, recorded, resetMock, workspace } from './vscodeMock';
+import { Uri, recorded, resetMock, workspace } from '../support/vscodeMock';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

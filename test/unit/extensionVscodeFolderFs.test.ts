@@ -3,7 +3,7 @@
  * written through vscode.workspace.fs reads back with its hash, an interrupted save (new image,
  * temporary sidecar) is rolled forward and tidied, and a mismatched pair is refused untouched.
  */
-import { Uri, recorded, resetMock } from './vscodeMock';
+import { Uri, recorded, resetMock } from '../support/vscodeMock';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { beforeEach, test } from 'node:test';

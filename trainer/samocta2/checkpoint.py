@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import random
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -64,36 +64,68 @@ def set_rng_state(state: dict[str, Any]) -> None:
         torch.cuda.set_rng_state_all(state["cuda"])
 
 
-def load_checkpoint(path: str | Path) -> dict[str, Any]:
+def read_checkpoint(
+    path: str | Path,
+    *,
+    what: str,
+    fmt: str,
+    version: int,
+    readable_as: str,
+    foreign: Callable[[Path, Any], str],
+) -> dict[str, Any]:
+    """Loads a checkpoint of format `fmt` and `version`, or says what is wrong with the file.
+
+    `what` names it in messages ("checkpoint", "region checkpoint"); `readable_as` is what a file
+    torch cannot read is not ("a samocta2 training checkpoint"); `foreign(path, found_format)`
+    says what a readable file of another format is and where it belongs.
+    """
     p = Path(path)
     if not p.is_file():
-        raise CheckpointError(f"checkpoint not found: {p}")
+        raise CheckpointError(f"{what} not found: {p}")
     try:
         ckpt = torch.load(p, map_location="cpu", weights_only=True)
     except Exception as exc:  # truncated zip, foreign pickle, ...
         raise CheckpointError(
-            f"checkpoint {p} is corrupt or not a samocta2 training checkpoint ({type(exc).__name__}: {exc})"
+            f"{what} {p} is corrupt or not {readable_as} ({type(exc).__name__}: {exc})"
         ) from exc
-    if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
-        raise CheckpointError(
+    found = ckpt.get("format") if isinstance(ckpt, dict) else None
+    if found != fmt:
+        raise CheckpointError(foreign(p, found))
+    if ckpt.get("version") != version:
+        raise CheckpointError(f"{p} has {what} version {ckpt.get('version')}; this trainer reads {version}")
+    return ckpt
+
+
+def load_checkpoint(path: str | Path) -> dict[str, Any]:
+    return read_checkpoint(
+        path,
+        what="checkpoint",
+        fmt=FORMAT,
+        version=VERSION,
+        readable_as="a samocta2 training checkpoint",
+        foreign=lambda p, _found: (
             f"{p} is not a samocta2 training checkpoint (a SAM 2 base checkpoint goes to "
             "model.checkpoint / --model-checkpoint instead)"
-        )
-    if ckpt.get("version") != VERSION:
-        raise CheckpointError(
-            f"{p} has checkpoint version {ckpt.get('version')}; this trainer reads {VERSION}"
-        )
-    return ckpt
+        ),
+    )
+
+
+def config_differences(
+    saved: dict[str, Any], current: dict[str, Any], sections: tuple[str, ...], ignore: frozenset[str] = frozenset()
+) -> list[str]:
+    """`section.key: checkpoint A vs config B` for every key of `sections` whose values differ."""
+    diffs = []
+    for section in sections:
+        for key in sorted(set(saved.get(section, {})) | set(current.get(section, {}))):
+            a, b = saved.get(section, {}).get(key), current.get(section, {}).get(key)
+            if a != b and key not in ignore:
+                diffs.append(f"{section}.{key}: checkpoint {a!r} vs config {b!r}")
+    return diffs
 
 
 def check_same_model(saved: dict[str, Any], current: dict[str, Any], path: Path) -> None:
     """The model and LoRA sections must match for the LoRA weights to mean anything."""
-    diffs = []
-    for section in ("model", "lora"):
-        for key in sorted(set(saved.get(section, {})) | set(current.get(section, {}))):
-            a, b = saved.get(section, {}).get(key), current.get(section, {}).get(key)
-            if a != b:
-                diffs.append(f"{section}.{key}: checkpoint {a!r} vs config {b!r}")
+    diffs = config_differences(saved, current, ("model", "lora"))
     if diffs:
         raise CheckpointError(f"checkpoint {path} was made with another configuration: " + "; ".join(diffs))
 

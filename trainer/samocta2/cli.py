@@ -19,8 +19,8 @@ from .progress import Progress
 # parser and sets `func` (called with the parsed args, returning an exit code).
 EXTERNAL_COMMANDS: dict[str, str] = {
     "export": "samocta2.export.cli",
-    "region-train": "samocta2.sparse.train_cli",
-    "region-predict": "samocta2.sparse.predict_cli",
+    "region-train": "samocta2.region.train_cli",
+    "region-predict": "samocta2.region.predict_cli",
 }
 
 

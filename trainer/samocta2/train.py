@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import math
 import os
-import signal
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +26,12 @@ import yaml
 from . import checkpoint as ckpt_io
 from .data.sequences import Draw, SequenceSource, build_source
 from .durable import ensure_writable_dir, remove_abandoned_temps
-from .errors import CheckpointError, TrainerError, TrainingStopped
+from .errors import CheckpointError, TrainerError
 from .lora import apply_lora, load_lora_state_dict, lora_state_dict, parameter_report
 from .losses import object_score_loss, sequence_dice_loss
 from .metrics import dice_jaccard
 from .progress import Progress
+from .training_loop import StepLoop
 from .tracking import frames_to_images, logits_at, predict_masks, sequence_point_inputs, track_sequence
 
 # The paper's evaluation baseline (Table II): 4 frames, 2 prompted, 5 positive, 3 negative.
@@ -120,34 +119,6 @@ def validate(model, source: SequenceSource, device, count: int, seed: int) -> tu
     finally:
         model.train(was_training)
     return float(np.mean([s[0] for s in scores])), float(np.mean([s[1] for s in scores]))
-
-
-class _Interrupt:
-    """First Ctrl-C: finish the step, save, exit 130. A second one stops at once."""
-
-    def __init__(self):
-        self.requested = False
-        self.previous = None
-
-    def __enter__(self):
-        try:
-            self.previous = signal.signal(signal.SIGINT, self._handle)
-        except ValueError:  # not the main thread (e.g. inside a test runner thread)
-            self.previous = None
-        return self
-
-    def _handle(self, _signum, _frame):
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def __exit__(self, *_exc):
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-
-
-class Interrupted(TrainerError):
-    exit_code = 130
 
 
 def _distributed(ddp: bool) -> tuple[int, int, int | None]:
@@ -267,114 +238,50 @@ def _train(config, resume, stop_after, rank, world, local_rank, progress: Progre
         "start", step=step, total=total, device=str(device), trainable=report.trainable, share=report.share
     )
 
-    last_loss = float("nan")
+    def loss_step(step: int) -> float:
+        losses = []
+        for micro in range(accum):
+            for b in range(batch):
+                index = (((step - 1) * accum + micro) * batch + b) * world + rank
+                seq = draw_training_sequence(source, seed, index)
+                loss = sequence_loss(model, seq, device, train)
+                (loss / (accum * batch)).backward()
+                losses.append(loss.detach().float())
+        mean_loss = torch.stack(losses).mean()
+        grads = [p.grad for p in params if p.grad is not None]
+        _all_reduce_mean([mean_loss] + grads, world)
+        return float(mean_loss)
 
-    def save(at_step: int) -> None:
-        if rank != 0:
-            return
-        ckpt_io.save_atomic(
-            {
-                "format": ckpt_io.FORMAT,
-                "version": ckpt_io.VERSION,
-                "step": at_step,
-                "total_steps": total,
-                "config": config,
-                "lora": lora_state_dict(model),
-                "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(),
-                "rng": ckpt_io.rng_state(),
-                "base_fingerprint": fingerprint,
-                "metrics": {"loss": last_loss},
-            },
-            ckpt_path,
-        )
-        progress.emit("checkpoint", step=at_step, path=str(ckpt_path))
+    def validate_step(step: int) -> None:
+        if rank == 0:
+            dice, jac = validate(model, val_source, device, int(train["val_sequences"]), seed)
+            progress.emit("val", step=step, dice=dice, jaccard=jac)
 
-    started, first_step = time.monotonic(), step
-    with _Interrupt() as interrupt:
-        while step < total:
-            step += 1
-            optimizer.zero_grad(set_to_none=True)  # cleared every step
-            try:
-                losses = []
-                for micro in range(accum):
-                    for b in range(batch):
-                        index = (((step - 1) * accum + micro) * batch + b) * world + rank
-                        seq = draw_training_sequence(source, seed, index)
-                        loss = sequence_loss(model, seq, device, train)
-                        (loss / (accum * batch)).backward()
-                        losses.append(loss.detach().float())
-            except torch.cuda.OutOfMemoryError as exc:
-                raise TrainingStopped(
-                    f"CUDA out of memory at step {step} (image size {model.image_size}, up to "
-                    f"{config['sampling']['frames']} frames, batch {batch}): lower the frame length "
-                    "(--set sampling.frames=[4,4]) or --batch-size (use --grad-accum instead), or turn "
-                    f"on --activation-checkpointing and --bf16; last good checkpoint: {last_checkpoint(ckpt_path)}"
-                ) from exc
-            mean_loss = torch.stack(losses).mean()
-            grads = [p.grad for p in params if p.grad is not None]
-            _all_reduce_mean([mean_loss] + grads, world)
-            last_loss = float(mean_loss)
-            if not math.isfinite(last_loss):
-                raise TrainingStopped(
-                    f"loss is {last_loss} at step {step}: stopped without saving; "
-                    f"last good checkpoint: {last_checkpoint(ckpt_path)}. Lower --lr or check the data."
-                )
-            optimizer.step()
-            scheduler.step()
-            elapsed = time.monotonic() - started
-            it_s = (step - first_step) / elapsed if elapsed > 0 else 0.0
-            progress.emit(
-                "step",
-                step=step,
-                total=total,
-                epoch=step * batch * accum * world / len(source),
-                loss=last_loss,
-                lr=optimizer.param_groups[0]["lr"],
-                it_s=it_s,
-                eta_s=(total - step) / it_s if it_s > 0 else None,
-            )
-            if (
-                val_source is not None
-                and int(train["val_every"]) > 0
-                and (step % int(train["val_every"]) == 0 or step == total)
-            ):
-                if rank == 0:
-                    dice, jac = validate(model, val_source, device, int(train["val_sequences"]), seed)
-                    progress.emit("val", step=step, dice=dice, jaccard=jac)
-            stop = interrupt.requested or (stop_after is not None and step - first_step >= stop_after)
-            if world > 1:
-                flag = torch.tensor([1.0 if stop else 0.0], device=device)
-                torch.distributed.all_reduce(flag)
-                stop = bool(flag.item() > 0)
-            if end_of_step(step, total, int(train["checkpoint_every"]), stop, interrupt, save, progress, ckpt_path):
-                break
-    return emit_done(progress, step, total, ckpt_path, last_loss)
+    def checkpoint() -> dict[str, Any]:
+        return {"lora": lora_state_dict(model), "base_fingerprint": fingerprint}
 
+    def agree(stop: bool) -> bool:
+        if world == 1:
+            return stop
+        flag = torch.tensor([1.0 if stop else 0.0], device=device)
+        torch.distributed.all_reduce(flag)
+        return bool(flag.item() > 0)
 
-def end_of_step(step, total, every, stop, interrupt, save, progress: Progress, ckpt_path: Path) -> bool:
-    """Saves when a checkpoint is due (or the run stops); after Ctrl-C, saves then raises
-    Interrupted. Returns whether the loop should stop. Shared by every training loop."""
-    if step % every == 0 or step == total or stop:
-        save(step)
-    if interrupt.requested:
-        progress.emit("interrupted", step=step, checkpoint=str(ckpt_path))
-        raise Interrupted(f"interrupted at step {step}; saved {ckpt_path} (continue with --resume)")
-    return stop
-
-
-def emit_done(progress: Progress, step: int, total: int, ckpt_path: Path, last_loss) -> dict[str, Any]:
-    summary = {
-        "step": step,
-        "total": total,
-        "checkpoint": str(ckpt_path),
-        "stopped": step < total,
-        "loss": last_loss,
-    }
-    progress.emit("done", **summary)
-    return summary
-
-
-def last_checkpoint(path: Path) -> str:
-    """For error messages: where the last good checkpoint is."""
-    return str(path) if path.exists() else "none written yet"
+    return StepLoop(
+        config=config,
+        checkpoint_format=(ckpt_io.FORMAT, ckpt_io.VERSION),
+        optimizer=optimizer,
+        scheduler=scheduler,
+        progress=progress,
+        ckpt_path=ckpt_path,
+        loss_step=loss_step,
+        oom_hint=lambda step: (
+            f"(image size {model.image_size}, up to {config['sampling']['frames']} frames, batch {batch}): "
+            "lower the frame length (--set sampling.frames=[4,4]) or --batch-size (use --grad-accum "
+            "instead), or turn on --activation-checkpointing and --bf16"
+        ),
+        epoch=lambda step: step * batch * accum * world / len(source),
+        validate=validate_step if val_source is not None else None,
+        checkpoint=checkpoint if rank == 0 else None,
+        agree=agree,
+    ).run(step, stop_after)

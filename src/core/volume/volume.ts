@@ -32,6 +32,9 @@ export interface Volume {
   readonly data: VoxelArray;
 }
 
+/** Where a volume's voxels lie: all an annotation file needs to match its volume. */
+export type VolumeGeometry = Pick<Volume, 'dims' | 'spacingMm' | 'affine'>;
+
 export function voxelCount(dims: readonly [number, number, number]): number {
   return dims[0] * dims[1] * dims[2];
 }

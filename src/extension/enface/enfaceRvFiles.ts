@@ -7,7 +7,7 @@
 import { readNifti } from '../../core/nifti/readNifti';
 import { writeNifti } from '../../core/nifti/writeNifti';
 import type { Volume } from '../../core/volume/volume';
-import type { VolumeGeometry } from '../regions/regionFiles';
+import type { VolumeGeometry } from '../../core/volume/volume';
 
 export class EnfaceRvError extends Error {
   constructor(message: string) {

@@ -5,9 +5,9 @@
  * resume the run in the output folder, ...) applies to this run and the preflight runs again.
  */
 import * as vscode from 'vscode';
-import type { PreflightProblem } from './preflight';
-import type { PreflightFix } from './preflightResult';
-import { FINETUNE_TASK_TYPE, type FinetuneTaskDefinition } from './taskDefinition';
+import type { PreflightProblem } from './preflight/preflight';
+import type { PreflightFix } from './preflight/preflightResult';
+import { FINETUNE_TASK_TYPE, type FinetuneTaskDefinition } from './run/taskDefinition';
 
 export const FINETUNE_COMMAND = 'samOcta2.fineTune';
 const RUN_IN_TERMINAL = 'Run in Terminal';

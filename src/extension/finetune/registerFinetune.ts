@@ -13,15 +13,15 @@ import {
   taskForDefinition,
   taskWithChanges,
   type FinetuneTaskContext,
-} from './finetuneTaskProvider';
-import { resolvePython } from './pythonInterpreter';
+} from './run/finetuneTaskProvider';
+import { resolvePython } from '../trainerTask/pythonInterpreter';
 import { showRunReport } from './report/reportPanel';
-import { completeRun } from './runCompletion';
-import { FileRunLog } from './runLog';
-import { followRun } from './runProgress';
-import { FINETUNE_TASK_TYPE, type FinetuneTaskDefinition } from './taskDefinition';
-import { preflightTask } from './taskPreflight';
-import { nodeSpawnTrainer } from './trainerTerminal';
+import { completeRun } from './run/runCompletion';
+import { FileRunLog } from '../trainerTask/runLog';
+import { followRun } from './run/runProgress';
+import { FINETUNE_TASK_TYPE, type FinetuneTaskDefinition } from './run/taskDefinition';
+import { preflightTask } from './preflight/taskPreflight';
+import { nodeSpawnTrainer } from '../trainerTask/trainerTerminal';
 import { runGuidedSetup } from './setup/guidedSetup';
 
 /** The task's name in the terminal and the notification: the run folder says which run. */

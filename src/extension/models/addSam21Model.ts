@@ -25,7 +25,7 @@ import {
   type Sam21Size,
 } from './sam21Checkpoints';
 import type { Sam21ExportPlan, Sam21ExportResult } from './sam21Export';
-import type { TrainerTerminal } from '../finetune/trainerTerminal';
+import type { TrainerTerminal } from '../trainerTask/trainerTerminal';
 import { SELECT_MODEL_COMMAND } from './modelStatusBar';
 
 export const ADD_SAM21_MODEL_COMMAND = 'samOcta2.addSam21Model';

@@ -4,8 +4,8 @@
  * runs use, the bundle added to samOcta2.modelPaths. activate() disposes what it returns.
  */
 import * as vscode from 'vscode';
-import { resolvePython } from '../finetune/pythonInterpreter';
-import { nodeSpawnTrainer } from '../finetune/trainerTerminal';
+import { resolvePython } from '../trainerTask/pythonInterpreter';
+import { nodeSpawnTrainer } from '../trainerTask/trainerTerminal';
 import { ADD_SAM21_MODEL_COMMAND, addSam21ModelCommand } from './addSam21Model';
 import { downloadFile } from './checkpointDownload';
 import { addModelFolder, useModelEverywhere } from './modelFolders';

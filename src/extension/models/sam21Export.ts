@@ -6,10 +6,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { TASK_SOURCE, TRAINER_PROBLEM_MATCHER } from '../finetune/finetuneTaskProvider';
-import type { CommandLine } from '../finetune/taskDefinition';
-import { trainerEnvironment } from '../finetune/trainerEnvironment';
-import { TrainerTerminal, type SpawnTrainer } from '../finetune/trainerTerminal';
+import { TASK_SOURCE, TRAINER_PROBLEM_MATCHER } from '../trainerTask/trainerTask';
+import type { CommandLine } from '../trainerTask/runPlan';
+import { trainerEnvironment } from '../trainerTask/trainerTask';
+import { TrainerTerminal, type SpawnTrainer } from '../trainerTask/trainerTerminal';
 import type { Sam21Size } from './sam21Checkpoints';
 
 /** The task's type; runs are started by the command, never from tasks.json. */

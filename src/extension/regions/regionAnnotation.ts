@@ -11,7 +11,7 @@ import { replaceLayerLabel, clearLayer } from '../../core/labels/layerEdits';
 import { layerMask, layerVoxels } from '../../core/labels/layerVoxels';
 import { encodeRuns } from '../../core/labels/maskRuns';
 import type { Axis } from '../../core/volume/volume';
-import { REGION_LABEL } from '../../protocol/editorMessages';
+import { REGION_LABEL } from '../../core/sparse/sparseConstants';
 
 export type Dims = readonly [number, number, number];
 

@@ -1,21 +1,21 @@
 /**
- * Hot-exit and crash backups of a document's region annotation: JSON with the region mask's run
+ * The region annotation in a hot-exit backup (its part of the document's backup): JSON with the region mask's run
  * lengths as base64 (vessel regions are a few large blobs per layer, so this stays small and
  * needs no gzip), the annotated layers, the axis and the sidecar's extra keys.
  */
 import { createLabelVolume } from '../../core/labels/labelVolume';
 import { forEachInsideRun } from '../../core/labels/maskRuns';
 import type { Axis } from '../../core/volume/volume';
-import { REGION_LABEL } from '../../protocol/editorMessages';
+import { REGION_LABEL } from '../../core/sparse/sparseConstants';
 import { RegionAnnotation, type Dims } from './regionAnnotation';
 import type { DecodedRegions, RegionExtras } from './regionFiles';
 
 const BACKUP_FORMAT = 'samocta2-regions-backup';
 const BACKUP_VERSION = 1;
 
-export function encodeRegionBackup(regions: RegionAnnotation, extras: RegionExtras): Uint8Array {
+export function encodeRegionBackup(regions: RegionAnnotation, extras: RegionExtras): unknown {
   const runs = regions.toRuns();
-  const content = {
+  return {
     format: BACKUP_FORMAT,
     version: BACKUP_VERSION,
     dims: [...regions.dims],
@@ -24,12 +24,11 @@ export function encodeRegionBackup(regions: RegionAnnotation, extras: RegionExtr
     extras,
     runs: Buffer.from(runs.buffer, runs.byteOffset, runs.byteLength).toString('base64'),
   };
-  return new TextEncoder().encode(JSON.stringify(content));
 }
 
-/** Throws when the backup is not one of ours or not of this volume; the caller then loads files. */
-export function decodeRegionBackup(bytes: Uint8Array, dims: Dims): DecodedRegions {
-  const raw = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+/** Throws when the content is not ours or not of this volume; the caller then loads files. */
+export function decodeRegionBackup(content: unknown, dims: Dims): DecodedRegions {
+  const raw = (content ?? {}) as Record<string, unknown>;
   if (raw.format !== BACKUP_FORMAT || raw.version !== BACKUP_VERSION) {
     throw new Error(`not a ${BACKUP_FORMAT} version ${BACKUP_VERSION} file`);
   }

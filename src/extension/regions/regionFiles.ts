@@ -9,16 +9,13 @@ import { labelVolumeFromVolume } from '../../core/labels/labelVolume';
 import { readNifti } from '../../core/nifti/readNifti';
 import { writeNifti } from '../../core/nifti/writeNifti';
 import { resolveDepthAxis } from '../../core/volume/layers';
-import type { Axis, Volume } from '../../core/volume/volume';
-import { REGION_LABEL } from '../../protocol/editorMessages';
+import type { Axis, Volume, VolumeGeometry } from '../../core/volume/volume';
+import { REGION_LABEL } from '../../core/sparse/sparseConstants';
 import { RegionAnnotation, RegionError, normalizeLayers } from './regionAnnotation';
 
 export const REGIONS_FORMAT = 'samocta2.sparse-regions';
 export const REGIONS_VERSION = 1;
 const AXIS_NAMES = ['i', 'j', 'k'] as const;
-
-/** Geometry the regions must share with their volume. */
-export type VolumeGeometry = Pick<Volume, 'dims' | 'spacingMm' | 'affine'>;
 
 /** Keys of the sidecar this editor does not interpret, written back unchanged. */
 export type RegionExtras = Readonly<Record<string, unknown>>;

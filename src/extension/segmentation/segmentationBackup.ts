@@ -1,6 +1,7 @@
 /**
- * Hot-exit and crash backups of a document's objects: JSON with each mask's run lengths as
- * base64, so prompts and masks come back exactly (no label-volume overlap loss, no gzip work).
+ * The tracked objects in a hot-exit backup (their part of the document's backup): JSON with
+ * each mask's run lengths as base64, so prompts and masks come back exactly (no label-volume
+ * overlap loss, no gzip work).
  */
 import type { TrackedObjectState } from '../../protocol/editorMessages';
 
@@ -11,8 +12,8 @@ interface BackupObject extends Omit<TrackedObjectState, 'masks'> {
   readonly masks: string;
 }
 
-export function encodeBackup(objects: readonly TrackedObjectState[]): Uint8Array {
-  const content = {
+export function encodeBackup(objects: readonly TrackedObjectState[]): unknown {
+  return {
     format: BACKUP_FORMAT,
     version: BACKUP_VERSION,
     objects: objects.map((o): BackupObject => ({
@@ -20,16 +21,11 @@ export function encodeBackup(objects: readonly TrackedObjectState[]): Uint8Array
       masks: Buffer.from(o.masks).toString('base64'),
     })),
   };
-  return new TextEncoder().encode(JSON.stringify(content));
 }
 
-/** Throws when the backup is not one of ours; the caller then falls back to the saved file. */
-export function decodeBackup(bytes: Uint8Array): TrackedObjectState[] {
-  const raw = JSON.parse(new TextDecoder().decode(bytes)) as {
-    format?: unknown;
-    version?: unknown;
-    objects?: unknown;
-  };
+/** Throws when the content is not ours; the caller then falls back to the saved file. */
+export function decodeBackup(content: unknown): TrackedObjectState[] {
+  const raw = (content ?? {}) as { format?: unknown; version?: unknown; objects?: unknown };
   if (raw.format !== BACKUP_FORMAT || raw.version !== BACKUP_VERSION) {
     throw new Error(`not a ${BACKUP_FORMAT} version ${BACKUP_VERSION} file`);
   }

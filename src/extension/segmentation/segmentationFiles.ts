@@ -14,11 +14,8 @@ import {
   type SegmentationSidecar,
   segmentationSidecar,
 } from '../../core/tracker/segmentationSidecar';
-import type { Axis, Volume } from '../../core/volume/volume';
+import type { Axis, Volume, VolumeGeometry } from '../../core/volume/volume';
 import type { TrackedObjectState } from '../../protocol/editorMessages';
-
-/** Geometry the segmentation must share with its volume. */
-export type VolumeGeometry = Pick<Volume, 'dims' | 'spacingMm' | 'affine'>;
 
 export class SegmentationFileError extends Error {
   constructor(message: string) {

@@ -3,9 +3,18 @@
  * `python -m samocta2 region-train` (the vessel-region model) or `region-predict` (its regions
  * on the non-blank layers). The editor's sparse panel builds these definitions; a tasks.json
  * entry of the same shape runs the same command. Pure: no vscode, no I/O.
- * Flags: trainer/samocta2/sparse/train_cli.py and predict_cli.py, docs/sparse-annotation.md.
+ * Flags: trainer/samocta2/region/train_cli.py and predict_cli.py, docs/sparse-annotation.md.
  */
-import type { CommandLine } from '../finetune/taskDefinition';
+import type { CommandLine } from '../trainerTask/runPlan';
+import {
+  type ParsedFields,
+  type Rule,
+  checkTaskFields,
+  definitionOf,
+  isCount,
+  isDevice,
+  isPath,
+} from '../trainerTask/taskFields';
 
 export const REGION_TASK_TYPE = 'samocta2-region';
 export const REGION_ACTIONS = ['train', 'predict'] as const;
@@ -45,20 +54,14 @@ export interface RegionTaskDefinition {
   readonly sigma?: number;
 }
 
-export type ParsedRegionDefinition =
-  | { readonly ok: true; readonly definition: RegionTaskDefinition }
-  | { readonly ok: false; readonly problems: readonly string[] };
+export type ParsedRegionDefinition = ParsedFields<RegionTaskDefinition>;
 
-const DEVICE = /^(auto|cpu|cuda|cuda:\d+)$/;
 const LAYERS = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;
 
-const isPath = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 const isPaths = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every(isPath);
-const isCount = (v: unknown, min: number): v is number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min;
 
-/** What each field must be; returns the problem or undefined. */
-const RULES: Readonly<Record<string, (v: unknown) => string | undefined>> = {
+/** What each field must be, as `check` returning what was expected, or undefined. */
+const CHECKS: Readonly<Record<string, (v: unknown) => string | undefined>> = {
   action: (v) =>
     REGION_ACTIONS.includes(v as RegionAction)
       ? undefined
@@ -77,8 +80,7 @@ const RULES: Readonly<Record<string, (v: unknown) => string | undefined>> = {
   featureSize: (v) =>
     isCount(v, 12) && v % 12 === 0 ? undefined : 'expected a multiple of 12 (e.g. 12, 24)',
   checkpointEvery: (v) => (isCount(v, 1) ? undefined : 'expected a whole number ≥ 1'),
-  device: (v) =>
-    typeof v === 'string' && DEVICE.test(v) ? undefined : 'supported: auto, cpu, cuda, cuda:N',
+  device: (v) => (isDevice(v) ? undefined : 'supported: auto, cpu, cuda, cuda:N'),
   inputs: (v) => (isPaths(v) ? undefined : 'expected a list of volumes or folders'),
   checkpoint: (v) => (isPath(v) ? undefined : 'expected a checkpoint.pt path'),
   layers: (v) =>
@@ -103,27 +105,24 @@ const TRAIN_ONLY = [
   'checkpointEvery',
 ];
 const PREDICT_ONLY = ['inputs', 'checkpoint', 'layers', 'axis', 'sigma'];
-/** Keys of a tasks.json entry that belong to VS Code, not to the definition. */
-const TASK_KEYS = new Set(['label', 'problemMatcher', 'group', 'presentation', 'detail', 'icon']);
+
+/** The checks as rules: the problem names the field and its value, then what was expected. */
+const RULES: Readonly<Record<string, Rule>> = Object.fromEntries(
+  Object.entries(CHECKS).map(([key, check]): [string, Rule] => [
+    key,
+    (value, name) => {
+      const expected = check(value);
+      return expected === undefined
+        ? undefined
+        : `"${name}" is ${JSON.stringify(value)}: ${expected}`;
+    },
+  ]),
+);
 
 /** Checks a tasks.json entry (or the panel's definition); every problem is listed. */
 export function parseRegionDefinition(raw: unknown): ParsedRegionDefinition {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, problems: ['the task definition must be an object'] };
-  }
-  const entries = raw as Record<string, unknown>;
-  const problems: string[] = [];
-  if (entries.type !== REGION_TASK_TYPE) problems.push(`"type" must be "${REGION_TASK_TYPE}"`);
-  for (const [key, value] of Object.entries(entries)) {
-    if (key === 'type' || value === undefined || TASK_KEYS.has(key)) continue;
-    const rule = RULES[key];
-    if (rule === undefined) {
-      problems.push(`unknown field "${key}"; supported: ${Object.keys(RULES).join(', ')}`);
-      continue;
-    }
-    const problem = rule(value);
-    if (problem !== undefined) problems.push(`"${key}" is ${JSON.stringify(value)}: ${problem}`);
-  }
+  const { entries, problems } = checkTaskFields(raw, REGION_TASK_TYPE, RULES);
+  if (entries === null) return { ok: false, problems };
   const action = entries.action;
   if (action === undefined) problems.push('"action" is required: train or predict');
   const misplaced = action === 'train' ? PREDICT_ONLY : action === 'predict' ? TRAIN_ONLY : [];
@@ -139,11 +138,7 @@ export function parseRegionDefinition(raw: unknown): ParsedRegionDefinition {
     if (entries.checkpoint === undefined) problems.push('"checkpoint" is required');
   }
   if (problems.length > 0) return { ok: false, problems };
-  const definition: Record<string, unknown> = { type: REGION_TASK_TYPE };
-  for (const key of Object.keys(RULES)) {
-    if (entries[key] !== undefined) definition[key] = entries[key];
-  }
-  return { ok: true, definition: definition as unknown as RegionTaskDefinition };
+  return { ok: true, definition: definitionOf(entries, REGION_TASK_TYPE, RULES) };
 }
 
 /** The trainer process for `definition`, run by `python`. */

@@ -1,23 +1,18 @@
 /**
- * Runs a `samocta2-region` definition as a VS Code task, through the fine-tune machinery: a
+ * Runs a `samocta2-region` definition as a VS Code task, through the trainer-task module: a
  * CustomExecution whose pseudoterminal (TrainerTerminal) shows the trainer's output, parses its
  * JSON-line progress and stops it with SIGINT (it saves first). Resolves when the process ends,
  * with the exit code and the events, so the sparse panel can go on (predict after train, load
  * the prediction) and say what happened.
  */
 import * as vscode from 'vscode';
-import { TRAINER_PROBLEM_MATCHER, TASK_SOURCE } from '../finetune/finetuneTaskProvider';
-import type { FinetuneEvent } from '../finetune/progressParser';
-import { trainerEnvironment } from '../finetune/trainerEnvironment';
-import { TrainerTerminal, type SpawnTrainer } from '../finetune/trainerTerminal';
+import type { FinetuneEvent } from '../trainerTask/progressParser';
+import { createTrainerTask, type TrainerTaskContext } from '../trainerTask/trainerTask';
+import type { TrainerTerminal } from '../trainerTask/trainerTerminal';
 import { regionCommandLine, type RegionTaskDefinition } from './regionTaskDefinition';
 
-export interface RegionRunContext {
-  /** The extension's trainer/ folder (PYTHONPATH when the trainer is not pip-installed). */
-  readonly trainerFolder: string;
+export interface RegionRunContext extends TrainerTaskContext {
   resolvePython(scope: vscode.Uri | undefined): Promise<string>;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly spawn: SpawnTrainer;
 }
 
 export interface RegionRunListener {
@@ -44,23 +39,20 @@ export function createRegionTask(
   onTerminal: (terminal: TrainerTerminal) => void = () => undefined,
   raw: vscode.TaskDefinition = definition as unknown as vscode.TaskDefinition,
 ): vscode.Task {
-  const line = regionCommandLine(definition, python);
-  const cwd = typeof scope === 'object' ? scope.uri.fsPath : undefined;
-  const options = {
-    ...(cwd === undefined ? {} : { cwd }),
-    env: trainerEnvironment(context.trainerFolder, context.env),
-  };
-  const execution = new vscode.CustomExecution(async () => {
-    const terminal = new TrainerTerminal(line, options, context.spawn);
-    onTerminal(terminal);
-    return terminal;
-  });
-  const task = new vscode.Task(raw, scope, name, TASK_SOURCE, execution, [TRAINER_PROBLEM_MATCHER]);
-  task.detail =
-    definition.action === 'train'
-      ? `region model · ${definition.steps ?? 'default'} steps · ${definition.device ?? 'auto'}`
-      : `region prediction · ${definition.device ?? 'auto'}`;
-  return task;
+  return createTrainerTask(
+    {
+      definition: raw,
+      scope,
+      name,
+      detail:
+        definition.action === 'train'
+          ? `region model · ${definition.steps ?? 'default'} steps · ${definition.device ?? 'auto'}`
+          : `region prediction · ${definition.device ?? 'auto'}`,
+      line: regionCommandLine(definition, python),
+      onTerminal,
+    },
+    context,
+  );
 }
 
 /** Starts the task and resolves when its process has ended. */

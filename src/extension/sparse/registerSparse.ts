@@ -4,8 +4,8 @@
  * activate() calls registerSparse once; the volume editor sessions read sparseHost().
  */
 import * as vscode from 'vscode';
-import { resolvePython } from '../finetune/pythonInterpreter';
-import { nodeSpawnTrainer } from '../finetune/trainerTerminal';
+import { resolvePython } from '../trainerTask/pythonInterpreter';
+import { nodeSpawnTrainer } from '../trainerTask/trainerTerminal';
 import { REGION_TASK_TYPE, parseRegionDefinition } from './regionTaskDefinition';
 import { createRegionTask, type RegionRunContext } from './regionTaskRunner';
 import type { SparseSessionContext } from './sparseSession';

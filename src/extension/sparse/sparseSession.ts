@@ -2,7 +2,7 @@
  * The host half of one editor's sparse-annotation panel: answers its messages (settings into the
  * regions sidecar, train and predict as `samocta2-region` tasks, accept a reviewed layer, mark a
  * layer annotated, finish into `<name>.vessels.nii.gz`) and tells it what exists on disk. The
- * region annotation itself is the document's (DocumentRegions, undoable); this only calls it.
+ * region annotation itself is the document's (RegionsLayer, undoable); this only calls it.
  */
 import * as vscode from 'vscode';
 import type {
@@ -11,13 +11,13 @@ import type {
   SparseTask,
   SparseToWebviewMessage,
 } from '../../protocol/editorMessages';
-import { ENFACE_DRAWN } from '../../protocol/editorMessages';
+import { ENFACE_DRAWN } from '../../core/sparse/sparseConstants';
 import type { Axis } from '../../core/volume/volume';
-import type { TrainerTerminal } from '../finetune/trainerTerminal';
-import type { DocumentEnfaceRv } from '../enface/documentEnfaceRv';
-import type { DocumentRegions } from '../regions/documentRegions';
+import type { TrainerTerminal } from '../trainerTask/trainerTerminal';
+import type { EnfaceRvLayer } from '../enface/enfaceRvLayer';
+import type { RegionsLayer } from '../regions/regionsLayer';
 import type { LoadedVolume } from '../volumeLoader';
-import { writeFileAtomic } from '../segmentation/atomicWrite';
+import { writeFileAtomic } from '../uriFiles';
 import { binarizeEnface, decodeEnface } from './enfaceMask';
 import { settingsFromExtras, settingsToExtras } from './panelSettings';
 import { decodePrediction, layerOf, type RegionPrediction } from './regionPrediction';
@@ -36,9 +36,9 @@ export interface SparseDocument {
   readonly uri: vscode.Uri;
   readonly fileName: string;
   load(): Promise<LoadedVolume>;
-  regionsReady(): Promise<DocumentRegions>;
+  regionsReady(): Promise<RegionsLayer>;
   /** The en-face RV drawn on the projection view (absent: that source is not offered). */
-  enfaceRvReady?(): Promise<DocumentEnfaceRv>;
+  enfaceRvReady?(): Promise<EnfaceRvLayer>;
 }
 
 export interface SparseSessionContext extends RegionRunContext {
@@ -328,7 +328,7 @@ export class SparseSession implements vscode.Disposable {
   }
 
   /** The RV painted on the projection view: the volume's (x, y) plane, so layers along k. */
-  private async drawnEnface(regions: DocumentRegions): Promise<Uint8Array> {
+  private async drawnEnface(regions: RegionsLayer): Promise<Uint8Array> {
     const rv = await this.document.enfaceRvReady?.();
     if (!rv) throw new Error('This editor keeps no en-face RV drawn on the projection view.');
     if (regions.axis !== 2) {

@@ -8,6 +8,7 @@
  * On the projection view the same tools paint the en-face RV annotation instead (one plane in
  * the volume's x-y plane, so only while the depth axis is k), posted as `enfaceRvEdit`.
  */
+import type { MessageTable } from '../messageTable';
 import type { LabelEdit } from '../../core/labels/labelEdit';
 import type { Axis } from '../../core/volume/volume';
 import type { Group } from 'three';
@@ -120,10 +121,18 @@ export class BrushController {
   // ---- host messages ----
 
   /** `regions` and `applyRegionEdit`; false for other messages. */
-  handle(message: ToWebviewMessage): boolean {
-    if (!this.mirror.handle(message) && !this.rv.handle(message)) return false;
-    this.redraw();
-    return true;
+  /** The region and en-face RV messages: mirrored, then redrawn. */
+  registerMessages(table: MessageTable): void {
+    const mirrored = (mirror: { handle(message: ToWebviewMessage): boolean }) => {
+      return (message: ToWebviewMessage) => {
+        mirror.handle(message);
+        this.redraw();
+      };
+    };
+    table.on('regions', mirrored(this.mirror));
+    table.on('applyRegionEdit', mirrored(this.mirror));
+    table.on('enfaceRv', mirrored(this.rv));
+    table.on('applyEnfaceRvEdit', mirrored(this.rv));
   }
 
   private get regions() {

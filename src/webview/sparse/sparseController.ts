@@ -6,6 +6,7 @@
  * annotation itself (paint, annotated layers) is the brush's and the host document's; this only
  * reads the annotated layers from their messages.
  */
+import type { MessageOf, MessageTable } from '../messageTable';
 import type { Group } from 'three';
 import { doubtScores, reviewOrder, type DoubtResult } from '../../core/sparse/doubtScores';
 import { sampleLayers } from '../../core/sparse/sampleLayers';
@@ -22,7 +23,6 @@ import type {
   SparseDevice,
   SparsePanelSettings,
   SparseStatusMessage,
-  ToWebviewMessage,
 } from '../../protocol/editorMessages';
 import { MaskOverlay } from '../tracking/maskOverlay';
 import { SparsePanel } from './sparsePanel';
@@ -115,39 +115,35 @@ export class SparseController {
 
   // ---- from the host ----
 
-  /** Takes the sparse messages; watches the region messages (the brush handles those too). */
-  handle(message: ToWebviewMessage): boolean {
-    switch (message.type) {
-      case 'regions':
-      case 'applyRegionEdit':
-        this.regionsAxis = message.axis;
-        this.annotated = message.layers;
-        this.sync();
-        return false;
-      case 'sparseState': {
-        if (message.settings) this.settings = message.settings;
-        this.hasModel = message.hasModel;
-        this.folder = message.folder;
-        const s = this.settings;
-        this.panel.setSettings(s.sampleCount, s.sampleSeed, s.trainSteps, s.device, s.enfacePath);
-        this.applyThreshold();
-        return true;
-      }
-      case 'sparseStatus':
-        this.status = message;
-        if (message.task === 'train' && message.phase === 'done') this.hasModel = true;
-        this.sync();
-        return true;
-      case 'sparsePrediction':
-        this.setPrediction(message.axis, message.layers, message.buffer, message.step);
-        return true;
-      case 'sparseBrowsed':
-        this.panel.enface.value = message.path;
-        this.edit({ enfacePath: message.path });
-        return true;
-      default:
-        return false;
-    }
+  /** The sparse messages, and the region messages it watches (the brush mirrors those). */
+  registerMessages(table: MessageTable): void {
+    const watchRegions = (message: MessageOf<'regions' | 'applyRegionEdit'>) => {
+      this.regionsAxis = message.axis;
+      this.annotated = message.layers;
+      this.sync();
+    };
+    table.on('regions', watchRegions);
+    table.on('applyRegionEdit', watchRegions);
+    table.on('sparseState', (message) => {
+      if (message.settings) this.settings = message.settings;
+      this.hasModel = message.hasModel;
+      this.folder = message.folder;
+      const s = this.settings;
+      this.panel.setSettings(s.sampleCount, s.sampleSeed, s.trainSteps, s.device, s.enfacePath);
+      this.applyThreshold();
+    });
+    table.on('sparseStatus', (message) => {
+      this.status = message;
+      if (message.task === 'train' && message.phase === 'done') this.hasModel = true;
+      this.sync();
+    });
+    table.on('sparsePrediction', (message) =>
+      this.setPrediction(message.axis, message.layers, message.buffer, message.step),
+    );
+    table.on('sparseBrowsed', (message) => {
+      this.panel.enface.value = message.path;
+      this.edit({ enfacePath: message.path });
+    });
   }
 
   // ---- from the app ----

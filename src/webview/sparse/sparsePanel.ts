@@ -3,7 +3,8 @@
  * predict, Review, Finish), native controls with test ids. It only reports what the user asked
  * for (SparseActions) and shows what the controller gives it (sync); it decides nothing.
  */
-import { ENFACE_DRAWN, type SparseDevice } from '../../protocol/editorMessages';
+import { ENFACE_DRAWN } from '../../core/sparse/sparseConstants';
+import type { SparseDevice } from '../../protocol/editorMessages';
 import { el } from '../dom';
 import { SPARSE_STYLES } from './sparseStyles';
 

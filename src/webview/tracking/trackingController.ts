@@ -4,11 +4,11 @@
  * 3D surfaces), and reports every change to the host as an undoable edit. The host's undo/redo
  * come back as `applyEdit` and put an object into its before/after state.
  */
+import type { MessageTable } from '../messageTable';
 import type { Volume } from '../../core/volume/volume';
 import type {
   FromWebviewMessage,
   PromptPointInfo,
-  ToWebviewMessage,
   TrackedObjectState,
   TrackingEditKind,
   ViewKind,
@@ -103,38 +103,30 @@ export class TrackingController {
 
   // ---- host messages ----
 
-  handle(message: ToWebviewMessage): boolean {
-    switch (message.type) {
-      case 'models':
-        if (message.selected) this.host.post({ type: 'selectModel', id: message.selected });
-        else this.setStatus(message.models.length === 0 ? 'No model bundle found.' : null);
-        return true;
-      case 'modelFiles':
-        void this.loadModel(message.name, { ...message.files });
-        return true;
-      case 'modelError':
-        this.fail(`Model ${message.id}: ${message.message}`);
-        return true;
-      case 'segmentation':
-        this.objects.clear();
-        for (const s of message.objects) this.restore(s);
-        this.selectedId = message.objects[0]?.id ?? null;
-        this.masksChanged();
-        return true;
-      case 'applyEdit': {
-        const e = message.edit;
-        if (this.job?.objectId === e.objectId) this.cancel();
-        const state = message.direction === 'undo' ? e.before : e.after;
-        if (state) this.restore(state);
-        else this.objects.delete(e.objectId);
-        if (!state && this.selectedId === e.objectId) this.selectedId = this.firstId();
-        if (state && this.selectedId === null) this.selectedId = state.id;
-        this.masksChanged();
-        return true;
-      }
-      default:
-        return false;
-    }
+  /** The model and object messages. */
+  registerMessages(table: MessageTable): void {
+    table.on('models', (message) => {
+      if (message.selected) this.host.post({ type: 'selectModel', id: message.selected });
+      else this.setStatus(message.models.length === 0 ? 'No model bundle found.' : null);
+    });
+    table.on('modelFiles', (message) => void this.loadModel(message.name, { ...message.files }));
+    table.on('modelError', (message) => this.fail(`Model ${message.id}: ${message.message}`));
+    table.on('segmentation', (message) => {
+      this.objects.clear();
+      for (const s of message.objects) this.restore(s);
+      this.selectedId = message.objects[0]?.id ?? null;
+      this.masksChanged();
+    });
+    table.on('applyEdit', (message) => {
+      const e = message.edit;
+      if (this.job?.objectId === e.objectId) this.cancel();
+      const state = message.direction === 'undo' ? e.before : e.after;
+      if (state) this.restore(state);
+      else this.objects.delete(e.objectId);
+      if (!state && this.selectedId === e.objectId) this.selectedId = this.firstId();
+      if (state && this.selectedId === null) this.selectedId = state.id;
+      this.masksChanged();
+    });
   }
 
   // ---- from the app ----

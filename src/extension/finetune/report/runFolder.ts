@@ -2,7 +2,7 @@
  * What a run folder holds for its report: the evaluation (`samocta2 eval --out <run>/eval`
  * writes eval/eval.json), the progress log (the trainer's JSON lines, saved as progress.jsonl),
  * the task's full output (fine-tune.log) and whether the trainer's checkpoint and config are
- * there. The names are the ones the fine-tune task writes (runStages.ts RUN_FILES). Read through a vscode.FileSystem,
+ * there. The names are the ones the fine-tune task writes (trainerTask/runPlan.ts RUN_FILES). Read through a vscode.FileSystem,
  * so remote workspaces work; a missing file is an answer, not an error.
  */
 import * as vscode from 'vscode';

@@ -4,7 +4,7 @@
  * and repeats the steps after its last checkpoint; the later value of a step wins. Lines that
  * are not progress events (warnings, a torn last line) are skipped, as the live parser does.
  */
-import { parseProgressLine, type FinetuneEvent } from '../progressParser';
+import { parseProgressLine, type FinetuneEvent } from '../../trainerTask/progressParser';
 
 export interface CurvePoint {
   readonly step: number;

@@ -5,7 +5,7 @@
  * setup can fill in the size, rank and base checkpoint the run must keep.
  */
 import * as vscode from 'vscode';
-import { MODEL_SIZES, type ModelSize } from '../taskDefinition';
+import { MODEL_SIZES, type ModelSize } from '../run/taskDefinition';
 
 export interface ContinuableBundle {
   /** The bundle folder (a file-system path, what the trainer's --init-lora takes). */

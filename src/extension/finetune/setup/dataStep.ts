@@ -3,7 +3,7 @@
  * can only be one the folder has labels for.
  */
 import * as vscode from 'vscode';
-import { TARGETS, type FinetuneTarget } from '../taskDefinition';
+import { TARGETS, type FinetuneTarget } from '../run/taskDefinition';
 import { describeDataset, resultText, TARGET_LABELS } from './datasetSummary';
 import { askPick, askText, type StepOutcome } from './quickInput';
 import { NEEDS_ABSOLUTE } from './setupPaths';

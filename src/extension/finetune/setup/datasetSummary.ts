@@ -1,11 +1,11 @@
 /**
- * The dataset step's verdict on a folder: the preflight's dataset check (datasetCheck.ts) for
+ * The dataset step's verdict on a folder: the preflight's dataset check (preflight/datasetChecks.ts) for
  * both targets, in one message: how many volumes, which labels, which file is wrong. A folder
  * is usable when at least one target has labelled volumes; the target step then offers it.
  */
-import { checkDataset, type DatasetProbes } from '../datasetCheck';
-import type { PreflightResult } from '../preflightResult';
-import { TARGETS, type FinetuneTarget } from '../taskDefinition';
+import { checkDataset, type DatasetProbes } from '../preflight/datasetChecks';
+import type { PreflightResult } from '../preflight/preflightResult';
+import { TARGETS, type FinetuneTarget } from '../run/taskDefinition';
 import type { Parsed } from './fieldValidation';
 
 export interface DatasetReport {

@@ -2,7 +2,7 @@
  * Where to train: CUDA (with how many GPUs; more than one runs torchrun) or the CPU, with an
  * honest estimate of how slow the CPU is for the chosen model.
  */
-import { cpuEstimate, formatDuration } from '../trainingEstimates';
+import { cpuEstimate, formatDuration } from '../preflight/trainingEstimates';
 import { parseGpus } from './fieldValidation';
 import { askPick, askText } from './quickInput';
 import { baseSize, definitionFromChoices, type SetupDevice } from './setupChoices';

@@ -7,8 +7,8 @@
  */
 import * as vscode from 'vscode';
 import { listModels, readModelPaths } from '../../models/modelCatalog';
-import { nodePreflightProbes } from '../nodePreflightProbes';
-import type { FinetuneTaskDefinition } from '../taskDefinition';
+import { nodePreflightProbes } from '../preflight/nodeProbes';
+import type { FinetuneTaskDefinition } from '../run/taskDefinition';
 import { continuableBundles, type ContinuableBundle } from './bundleChoices';
 import { datasetStep, targetStep } from './dataStep';
 import { deviceStep, gpusStep } from './deviceSteps';

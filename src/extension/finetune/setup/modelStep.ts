@@ -4,8 +4,8 @@
  * base model the bundle names).
  */
 
-import { checkBaseModel } from '../storageChecks';
-import { RELEASED_CHECKPOINT_URL } from '../trainingEstimates';
+import { checkBaseModel } from '../preflight/storageChecks';
+import { RELEASED_CHECKPOINT_URL } from '../preflight/trainingEstimates';
 import type { ContinuableBundle } from './bundleChoices';
 import { askPick, askText, type PickItem } from './quickInput';
 import { RELEASED_SIZES, type BaseModel } from './setupChoices';

@@ -3,7 +3,7 @@
  * suggestion names the model and target and avoids a folder that already holds a run.
  */
 import * as path from 'node:path';
-import { RUN_CHECKPOINT } from '../storageChecks';
+import { RUN_CHECKPOINT } from '../preflight/storageChecks';
 import type { Parsed } from './fieldValidation';
 import { askText } from './quickInput';
 import { defaultRunFolder } from './setupChoices';

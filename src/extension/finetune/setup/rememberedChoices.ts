@@ -3,7 +3,7 @@
  * setup starts from them. What comes back is checked field by field: state written by another
  * version of the extension, or edited by hand, falls back to the defaults instead of failing.
  */
-import { MODEL_SIZES, TARGETS } from '../taskDefinition';
+import { MODEL_SIZES, TARGETS } from '../run/taskDefinition';
 import { DEFAULT_CHOICES, RELEASED_SIZES, type BaseModel, type SetupChoices } from './setupChoices';
 
 export const REMEMBERED_KEY = 'samOcta2.finetuneSetup';

@@ -3,7 +3,7 @@
  * so the same run can be started again with "Run Task".
  */
 import * as vscode from 'vscode';
-import type { FinetuneTaskDefinition } from '../taskDefinition';
+import type { FinetuneTaskDefinition } from '../run/taskDefinition';
 import { mergeTaskEntry, taskEntry } from './tasksJson';
 
 export type SaveResult =

@@ -8,7 +8,7 @@ import {
   type FinetuneTarget,
   type FinetuneTaskDefinition,
   type ModelSize,
-} from '../taskDefinition';
+} from '../run/taskDefinition';
 
 /** The released SAM 2.1 sizes, which need a base checkpoint file. */
 export const RELEASED_SIZES = ['tiny', 'small', 'base_plus', 'large'] as const;

@@ -4,8 +4,8 @@
  * Back and Escape.
  */
 import type * as vscode from 'vscode';
-import type { DatasetProbes } from '../datasetCheck';
-import type { StorageProbes } from '../storageChecks';
+import type { DatasetProbes } from '../preflight/datasetChecks';
+import type { StorageProbes } from '../preflight/storageChecks';
 import type { ContinuableBundle } from './bundleChoices';
 import type { DatasetReport } from './datasetSummary';
 import type { StepFrame, StepOutcome } from './quickInput';

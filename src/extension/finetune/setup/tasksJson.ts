@@ -3,8 +3,8 @@
  * is rewritten as plain JSON, so a file with comments (VS Code allows them) or one that does
  * not parse is left alone: the caller says why and offers the entry to paste instead. Pure.
  */
-import { FINETUNE_TASK_TYPE, type FinetuneTaskDefinition } from '../taskDefinition';
-import { TRAINER_PROBLEM_MATCHER } from '../finetuneTaskProvider';
+import { FINETUNE_TASK_TYPE, type FinetuneTaskDefinition } from '../run/taskDefinition';
+import { TRAINER_PROBLEM_MATCHER } from '../../trainerTask/trainerTask';
 
 export type TaskEntry = FinetuneTaskDefinition & {
   readonly label: string;

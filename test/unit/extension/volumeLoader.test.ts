@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { VolumeLoadError } from '../../../src/extension/volumeLoadError';
+import {
+  type LoadProgress,
+  MAX_FILE_BYTES,
+  exactBuffer,
+  loadVolume,
+} from '../../../src/extension/volumeLoader';
+import { makeNifti } from '../../fixtures/makeNifti';
+
+function source(bytes: Uint8Array, fileName = 'v.nii.gz', size = bytes.length) {
+  let reads = 0;
+  return {
+    fileName,
+    size: async () => size,
+    read: async () => {
+      reads++;
+      return bytes;
+    },
+    get reads() {
+      return reads;
+    },
+  };
+}
+
+const values = Array.from({ length: 5 * 4 * 3 }, (_, i) => (i * 7) % 256);
+
+test('a .nii.gz arrives as its header and exactly its voxel bytes', async () => {
+  const file = makeNifti({
+    dims3: [5, 4, 3],
+    values,
+    gzip: true,
+    pixdim: [1, 0.5, 0.25, 2, 0, 0, 0, 0],
+  });
+  const progress: LoadProgress[] = [];
+  const loaded = await loadVolume(source(file, 'eye.nii.gz'), (p) => progress.push(p));
+  assert.equal(loaded.header.fileName, 'eye.nii.gz');
+  assert.deepEqual(loaded.header.dims, [5, 4, 3]);
+  assert.equal(loaded.header.type, 'uint8');
+  assert.equal(loaded.header.niftiVersion, 1);
+  assert.ok(loaded.buffer instanceof ArrayBuffer);
+  assert.deepEqual([...new Uint8Array(loaded.buffer)], values);
+  assert.ok(progress.some((p) => p.stage === 'Decompressing'));
+  for (let i = 1; i < progress.length; i++) {
+    assert.ok(progress[i]!.fraction >= progress[i - 1]!.fraction, 'progress never goes back');
+  }
+  assert.equal(progress.at(-1)?.fraction, 1);
+});
+
+test('a big-endian int16 .nii arrives as native int16 values', async () => {
+  const v = values.map((x) => x * 100 - 9000);
+  const file = makeNifti({ dims3: [5, 4, 3], values: v, type: 'int16', littleEndian: false });
+  const loaded = await loadVolume(source(file, 'be.nii'));
+  assert.equal(loaded.header.type, 'int16');
+  assert.equal(loaded.buffer.byteLength, v.length * 2);
+  assert.deepEqual([...new Int16Array(loaded.buffer)], v);
+});
+
+test('a file over 2 GB is refused before it is read', async () => {
+  const src = source(new Uint8Array(0), 'huge.nii', MAX_FILE_BYTES + 1);
+  await assert.rejects(loadVolume(src), (error: unknown) => {
+    assert.ok(error instanceof VolumeLoadError);
+    assert.match(error.message, /huge\.nii is 2\.00 GB; this editor opens files up to 2 GB/);
+    assert.match(error.supported, /NIfTI/);
+    return true;
+  });
+  assert.equal(src.reads, 0);
+});
+
+test('a text file named .nii gets a reader error with what is supported', async () => {
+  const text = new TextEncoder().encode(
+    'these are not the voxels you are looking for\n'.repeat(20),
+  );
+  await assert.rejects(loadVolume(source(text, 'bad.nii')), (error: unknown) => {
+    assert.ok(error instanceof VolumeLoadError);
+    assert.match(error.message, /^bad\.nii: /);
+    assert.match(error.supported, /NIfTI-1/);
+    return true;
+  });
+});
+
+test('a truncated .nii.gz says it is truncated', async () => {
+  const noisy = Array.from(
+    { length: 40 * 40 * 20 },
+    (_, i) => (Math.imul(i, 2654435761) >>> 24) & 255,
+  );
+  const file = makeNifti({ dims3: [40, 40, 20], values: noisy, gzip: true });
+  const cut = file.subarray(0, Math.floor(file.length / 2));
+  await assert.rejects(loadVolume(source(cut, 'cut.nii.gz')), /cut\.nii\.gz is truncated/);
+});
+
+test('corrupt gzip data and empty files get their own messages', async () => {
+  const gz = gzipSync(new Uint8Array(makeNifti({ dims3: [5, 4, 3], values })));
+  gz.fill(0x55, 12, 40);
+  await assert.rejects(loadVolume(source(gz, 'x.nii.gz')), /corrupt gzip data/);
+  await assert.rejects(loadVolume(source(new Uint8Array(0), 'e.nii')), /e\.nii is empty/);
+});
+
+test('exactBuffer passes whole buffers through and copies views', () => {
+  const whole = new Float32Array([1, 2, 3]);
+  assert.equal(exactBuffer(whole), whole.buffer);
+  const backing = new Int16Array([9, 1, 2, 3, 9]);
+  const view = backing.subarray(1, 4);
+  const copy = exactBuffer(view);
+  assert.notEqual(copy, backing.buffer);
+  assert.deepEqual([...new Int16Array(copy)], [1, 2, 3]);
+});
