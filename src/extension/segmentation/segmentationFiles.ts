@@ -9,8 +9,8 @@ import { writeNifti } from '../../core/nifti/writeNifti';
 import { labelVolumeFromVolume } from '../../core/labels/labelVolume';
 import { encodeRuns, forEachInsideRun } from '../../core/labels/maskRuns';
 import {
-  SIDECAR_FORMAT,
-  SIDECAR_VERSION,
+  parseSegmentationSidecar,
+  SidecarError,
   type SegmentationSidecar,
   segmentationSidecar,
 } from '../../core/tracker/segmentationSidecar';
@@ -140,49 +140,12 @@ function presentLabels(labels: Uint16Array): number[] {
   return ids;
 }
 
+/** The core's sidecar check (the CLI's too), its error as this module's. */
 function parseSidecar(bytes: Uint8Array, name: string): SegmentationSidecar {
-  const fail = (why: string): never => {
-    throw new SegmentationFileError(
-      `${name}: ${why}. Expected a "${SIDECAR_FORMAT}" sidecar, version ${SIDECAR_VERSION}.`,
-    );
-  };
-  let raw: unknown;
   try {
-    raw = JSON.parse(new TextDecoder().decode(bytes));
+    return parseSegmentationSidecar(new TextDecoder().decode(bytes), name);
   } catch (error) {
-    return fail(`not valid JSON (${(error as Error).message})`);
+    if (error instanceof SidecarError) throw new SegmentationFileError(error.message);
+    throw error;
   }
-  const s = raw as Partial<SegmentationSidecar> | null;
-  if (typeof s !== 'object' || s === null) return fail('not a JSON object');
-  if (s.format !== SIDECAR_FORMAT) return fail(`format is ${JSON.stringify(s.format)}`);
-  if (s.format_version !== SIDECAR_VERSION) {
-    return fail(`format_version is ${JSON.stringify(s.format_version)}`);
-  }
-  if (s.axis !== 0 && s.axis !== 1 && s.axis !== 2) return fail('axis must be 0, 1 or 2');
-  if (!Array.isArray(s.objects)) return fail('"objects" must be a list');
-  const ids = new Set<number>();
-  for (const o of s.objects) {
-    const ok =
-      typeof o === 'object' &&
-      o !== null &&
-      Number.isInteger(o.id) &&
-      o.id >= 1 &&
-      o.id <= 65535 &&
-      typeof o.name === 'string' &&
-      (o.kind === 'vessel' || o.kind === 'faz') &&
-      Array.isArray(o.prompts) &&
-      o.prompts.every(
-        (p) =>
-          Number.isInteger(p.layer) &&
-          Array.isArray(p.points) &&
-          p.points.every(
-            (q) =>
-              typeof q.x === 'number' && typeof q.y === 'number' && typeof q.positive === 'boolean',
-          ),
-      );
-    if (!ok) return fail(`object ${JSON.stringify(o?.id)} lacks a valid id, name, kind or prompts`);
-    if (ids.has(o.id)) return fail(`object id ${o.id} appears twice`);
-    ids.add(o.id);
-  }
-  return s as SegmentationSidecar;
 }
