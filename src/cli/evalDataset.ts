@@ -9,7 +9,7 @@ import { labelComponents } from '../core/labels/connectedComponents';
 import type { EvalCase } from '../core/tracker/eval/layerSequenceEval';
 import { volumeLayerSource } from '../core/tracker/volumeLayers';
 import type { Volume } from '../core/volume/volume';
-import { splitCaseFile } from './caseFiles';
+import { splitCaseFile } from '../core/volume/caseFiles';
 import { UsageError } from './command';
 import { readVolume } from './trackModel';
 

@@ -20,7 +20,7 @@ import {
   parseSegmentationSidecar,
   type SegmentationSidecar,
 } from '../core/tracker/segmentationSidecar';
-import { splitCaseFile } from './caseFiles';
+import { splitCaseFile } from '../core/volume/caseFiles';
 import { UsageError } from './command';
 
 export interface MeasureInput {

@@ -6,18 +6,8 @@
  */
 import { failed, passed, type PreflightCheckName, type PreflightResult } from './preflightResult';
 import type { FinetuneTarget } from '../run/taskDefinition';
+import { CASE_FILE_SUFFIXES } from '../../../core/volume/caseFiles';
 
-export const LABEL_SUFFIXES = [
-  'vessels',
-  'faz',
-  'rv2d',
-  'faz2d',
-  'enface',
-  'label',
-  'regions',
-  'regionprob',
-  'seg',
-] as const;
 const NIFTI_EXTENSIONS = ['.nii.gz', '.nii'] as const;
 
 /** 3D labels that give training objects; en-face labels alone give none (sequences.py). */
@@ -46,7 +36,7 @@ export function splitNiftiName(fileName: string): [string, string] | undefined {
   for (const ext of NIFTI_EXTENSIONS) {
     if (!fileName.endsWith(ext)) continue;
     const stem = fileName.slice(0, -ext.length);
-    for (const suffix of LABEL_SUFFIXES) {
+    for (const suffix of CASE_FILE_SUFFIXES) {
       if (stem.endsWith(`.${suffix}`)) return [stem.slice(0, -suffix.length - 1), suffix];
     }
     return [stem, ''];

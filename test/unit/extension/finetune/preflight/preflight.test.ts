@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   preflightProblems,
@@ -12,7 +11,6 @@ import {
   FINETUNE_TASK_TYPE,
   type FinetuneTaskDefinition,
 } from '../../../../../src/extension/finetune/run/taskDefinition';
-import { LABEL_SUFFIXES } from '../../../../../src/extension/finetune/preflight/datasetChecks';
 import { installCommand } from '../../../../../src/extension/finetune/preflight/environmentChecks';
 
 const GZ = [0x1f, 0x8b, 0x08, 0x00];
@@ -470,15 +468,4 @@ test('the default run folder is the trainer default; config-file fields are not 
     fromConfig.map((r) => r.check),
     ['python', 'packages', 'cuda', 'baseModel', 'dataset', 'output'],
   );
-});
-
-test('the label suffixes are the trainer naming.py ones (no drift between the two)', () => {
-  const naming = readFileSync(
-    new URL('../../../../../trainer/samocta2/data/naming.py', import.meta.url),
-    'utf8',
-  );
-  const tuple = /^LABEL_SUFFIXES = \(([^)]*)\)/m.exec(naming)?.[1] ?? '';
-  const suffixes = [...tuple.matchAll(/"([a-z0-9]+)"/g)].map((m) => m[1]);
-  assert.ok(suffixes.length > 0, 'LABEL_SUFFIXES found in naming.py');
-  assert.deepEqual(suffixes, [...LABEL_SUFFIXES]);
 });

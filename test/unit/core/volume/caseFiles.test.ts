@@ -1,7 +1,7 @@
 /** Case folder naming: volumes and their label files, as the trainer names them. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CASE_FILE_SUFFIXES, splitCaseFile } from '../../src/cli/caseFiles';
+import { CASE_FILE_SUFFIXES, splitCaseFile } from '../../../../src/core/volume/caseFiles';
 
 test('a volume, its label files and other files', () => {
   assert.deepEqual(splitCaseFile('10301.nii.gz'), { name: '10301', suffix: null });
