@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from scipy import ndimage as ndi
 
-from .classical import AUTO, SIGMA_PX, frame_mask
+from .classical import AUTO, SIGMA_PX, frame_mask, nearest_prompted
 
 KIND = "threshold-region"
 VERSION = 1
@@ -76,10 +76,6 @@ def manifest_entry(carry: bool = False) -> dict:
     """The manifest's `prompts.dense_prior` (docs/model-bundle.md)."""
     return {"kind": KIND, "version": VERSION, "sigma_px": SIGMA_PX, "carry": bool(carry)}
 
-
-def nearest_prompted(position: int, prompted: list[int]) -> int:
-    """The prompted position closest to `position`; of two equally close, the earlier."""
-    return min(prompted, key=lambda p: (abs(p - position), p))
 
 
 def enable(model: torch.nn.Module, carry: bool = False) -> torch.nn.Module:

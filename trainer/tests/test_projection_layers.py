@@ -106,8 +106,6 @@ def test_vessel_dilation_grows_each_component_by_its_own_id(maps_10303):
     assert np.array_equal(grown[thin > 0], thin[thin > 0])  # annotated pixels keep their vessel
     added = (grown > 0) & (thin == 0)
     assert added.sum() > 0.5 * (thin > 0).sum()
-    # every added pixel touches the vessel whose id it took
-    for r, c in zip(*np.nonzero(added)[:2]):
-        window = thin[max(0, r - 1): r + 2, max(0, c - 1): c + 2]
-        assert grown[r, c] in window
-        break
+    # every added pixel took the id of a vessel it touches (the largest id among them)
+    touching = ndi.maximum_filter(thin, footprint=np.ones((3, 3), bool))
+    assert np.array_equal(grown[added], touching[added])

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from ..prompt_prior import applies, nearest_prompted, prior_input, prior_mask
+from ..classical import nearest_prompted
+from ..prompt_prior import applies, prior_input, prior_mask
 from .preprocess import preprocess_layer, round_to_bfloat16, to_model_points, upsample_logits
 
 Point = tuple[float, float, int]  # layer pixels x (column), y (row), label 1 = pos, 0 = neg
