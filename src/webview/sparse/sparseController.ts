@@ -7,6 +7,7 @@
  * reads the annotated layers from their messages.
  */
 import type { MessageOf, MessageTable } from '../messageTable';
+import type { EditorFeature } from '../editorFeature';
 import type { Group } from 'three';
 import { doubtScores, reviewOrder, type DoubtResult } from '../../core/sparse/doubtScores';
 import { sampleLayers } from '../../core/sparse/sampleLayers';
@@ -58,7 +59,7 @@ const DEFAULTS: SparsePanelSettings = {
   enfacePath: '',
 };
 
-export class SparseController {
+export class SparseController implements EditorFeature {
   readonly panel: SparsePanel;
   private readonly overlay: MaskOverlay | null;
   private volume: Volume | null = null;
