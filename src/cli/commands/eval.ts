@@ -56,7 +56,8 @@ export const evalCommand: CliCommand = {
   run,
 };
 
-interface Row {
+/** One row of `--json`'s `sequence`: a factor level of Table II, as the trainer's eval.json. */
+export interface EvalRow {
   factor: string;
   value: number;
   /** The model's; null with --classical-only. */
@@ -132,7 +133,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const byName = new Map(cases.map((c) => [c.name, c]));
   const bundle = classicalOnly ? undefined : await openBundle(values.model as string, threads);
   const started = performance.now();
-  const rows: Row[] = [];
+  const rows: EvalRow[] = [];
   try {
     const caches = new Map(
       cases.map((c) => [
@@ -165,7 +166,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       }
       const [dice, jaccard] = bundle ? means(scores) : [null, null];
       const [classicalDice, classicalJaccard] = means(classical);
-      const row: Row = {
+      const row: EvalRow = {
         factor: condition.factor,
         value: condition.value,
         dice,
@@ -243,7 +244,7 @@ function readPrompts(path: string): PromptFile {
 }
 
 function formatTable(
-  rows: Row[],
+  rows: EvalRow[],
   target: string,
   model: string,
   data: string,

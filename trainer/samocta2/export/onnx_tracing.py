@@ -12,7 +12,12 @@ import onnx
 import torch
 from sam2.modeling.backbones.hieradet import Hiera
 
-from .graphs import ImageEncoderGraph, MaskDecoderGraph, MemoryAttentionGraph, MemoryEncoderGraph
+from .graph_modules import (
+    ImageEncoderGraph,
+    MaskDecoderGraph,
+    MemoryAttentionGraph,
+    MemoryEncoderGraph,
+)
 
 OPSET = 17
 GRAPH_NAMES = ("image_encoder", "mask_decoder", "memory_encoder", "memory_attention")
