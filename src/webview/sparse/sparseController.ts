@@ -11,8 +11,8 @@ import type { EditorFeature } from '../editorFeature';
 import type { Group } from 'three';
 import { doubtScores, reviewOrder, type DoubtResult } from '../../core/sparse/doubtScores';
 import { sampleLayers } from '../../core/sparse/sampleLayers';
+import { DEFAULT_SPARSE_SETTINGS } from '../../core/sparse/sparseConstants';
 import {
-  DEFAULT_BLANK_THRESHOLD,
   blankFromScores,
   nonBlankLayers,
   screenBlankLayers,
@@ -49,16 +49,6 @@ interface Prediction {
   readonly step: number | null;
 }
 
-const DEFAULTS: SparsePanelSettings = {
-  blankThreshold: DEFAULT_BLANK_THRESHOLD,
-  sampleCount: 10,
-  sampleSeed: 1,
-  sampled: [],
-  trainSteps: 300,
-  device: 'auto',
-  enfacePath: '',
-};
-
 export class SparseController implements EditorFeature {
   readonly panel: SparsePanel;
   private readonly overlay: MaskOverlay | null;
@@ -66,7 +56,7 @@ export class SparseController implements EditorFeature {
   private axis: Axis = 2;
   private scores: Float32Array | null = null;
   private nonBlank: number[] = [];
-  private settings: SparsePanelSettings = DEFAULTS;
+  private settings: SparsePanelSettings = DEFAULT_SPARSE_SETTINGS;
   private regionsAxis: Axis | null = null;
   private annotated: readonly number[] = [];
   private prediction: Prediction | null = null;
