@@ -17,7 +17,7 @@ from typing import Any, Iterator
 import onnx
 import torch
 
-from .onnx_graphs import OPSET, export_graph, graph_specs, op_types, to_fp16
+from .onnx_tracing import OPSET, export_graph, graph_specs, op_types, to_fp16
 from .preprocess import LOWER_PERCENTILE, MEAN, STD, UPPER_PERCENTILE
 
 FORMAT = "samocta2-model-bundle"
