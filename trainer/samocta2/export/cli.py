@@ -48,6 +48,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--image-size", type=int, help="input side in px, multiple of 32 (without --checkpoint)")
     p.add_argument("--seed", type=int, default=0, help="seed for random base weights (default 0)")
     p.add_argument("--fp16", action="store_true", help="float16 weights and math (positional encodings stay float32)")
+    p.add_argument(
+        "--quantize",
+        choices=["int8", "fp16"],
+        help="int8: MatMul/Gemm weights of the image encoder and memory attention (export/quantize.py); "
+        "fp16: the same as --fp16",
+    )
     p.add_argument("--name", help="bundle name in the manifest (default samocta2-<size>)")
     p.add_argument("--metrics", help="eval.json from `samocta2 eval` to record in the manifest")
     p.add_argument(
@@ -126,12 +132,16 @@ def run(args: argparse.Namespace) -> int:
     manifest = write_bundle(
         model,
         args.out,
-        fp16=args.fp16,
+        fp16=args.fp16 or args.quantize == "fp16",
         name=args.name,
         provenance=provenance,
         metrics=metrics,
         training=training,
     )
+    if args.quantize == "int8":
+        from .quantize import quantize_in_place
+
+        manifest = quantize_in_place(args.out, name=args.name)
     total = sum(g["bytes"] for g in manifest["graphs"].values())
     print(
         json.dumps(
