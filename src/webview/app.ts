@@ -30,6 +30,7 @@ import type { HostClient } from './vscodeApi';
 import { TrackingController } from './tracking/trackingController';
 import { BrushController } from './brush/brushController';
 import { SparseController } from './sparse/sparseController';
+import { MeasuresController } from './measures/measuresController';
 
 const DEFAULT_SETTINGS: EditorSettings = {
   depthAxis: 'auto',
@@ -77,6 +78,7 @@ export class App {
   readonly tracking: TrackingController;
   readonly brush: BrushController;
   readonly sparse: SparseController;
+  readonly measures: MeasuresController;
   /** Host messages by type, to the features that registered for them. */
   private readonly messages = new MessageTable();
 
@@ -115,7 +117,10 @@ export class App {
         post: (m) => this.host.post(m),
         changed: () => this.requestRender(),
         // The brush is created after the tracking controller; its label list follows the objects.
-        objectsChanged: () => this.brush?.objectsChanged(),
+        objectsChanged: () => {
+          this.brush?.objectsChanged();
+          this.measures?.objectsChanged();
+        },
       },
       {
         layerOverlay: overlayOf(this.layerView),
@@ -160,6 +165,21 @@ export class App {
     );
     this.brush.panel.element.after(this.sparse.panel.element);
     // ---- end sparse ----
+    // ---- measures panel (issue 19) ----
+    this.measures = new MeasuresController(
+      {
+        post: (m) => this.host.post(m),
+        changed: () => this.requestRender(),
+        objects: () => this.tracking.trackedObjects(),
+      },
+      {
+        layerOverlay: overlayOf(this.layerView),
+        projectionOverlay: overlayOf(this.projectionView),
+        runtimeBase: new URL('./', import.meta.url).href,
+      },
+    );
+    this.sparse.panel.element.after(this.measures.panel.element);
+    // ---- end measures ----
     layout.glCanvas.hidden = !this.gl.ok;
     layout.canvas2d.hidden = this.gl.ok;
     this.toolbar = new Toolbar(layout.toolbar, {
@@ -234,6 +254,7 @@ export class App {
     this.sparse.registerMessages(table);
     this.brush.registerMessages(table);
     this.tracking.registerMessages(table);
+    this.measures.registerMessages(table);
   }
 
   handle(message: ToWebviewMessage): void {
@@ -264,6 +285,7 @@ export class App {
     this.tracking.volumeOpened(volume, this.volume.axis);
     this.brush.volumeOpened(volume.dims, this.volume.axis);
     this.sparse.volumeOpened(volume, this.volume.axis);
+    this.measures.volumeOpened(header, this.volume.axis, this.state.range);
     this.applyRangeTo3d();
     this.refreshLayer(true);
     if (this.state.view === 'projection') this.refreshProjection();
@@ -336,6 +358,7 @@ export class App {
     this.tracking.axisChanged(s.volume, s.axis);
     this.brush.axisChanged(s.axis);
     this.sparse.axisChanged(s.volume, s.axis);
+    this.measures.axisChanged(s.axis);
     this.applyRangeTo3d();
     this.refreshLayer(true);
     this.refreshProjection();
@@ -353,6 +376,7 @@ export class App {
 
   private setRange(from: number, to: number): void {
     this.update({ range: this.clampRange([from, to]) });
+    this.measures.rangeChanged(this.state.range);
     this.applyRangeTo3d();
     this.refreshProjection();
     this.syncChrome();
@@ -376,6 +400,7 @@ export class App {
     this.tracking.showLayer(this.state.layer, img.width, img.height, img.aspect);
     this.brush.showLayer(this.state.layer, img.width, img.height, img.aspect);
     this.sparse.showLayer(this.state.layer, img.width, img.height, img.aspect);
+    this.measures.showLayer(this.state.layer, img.width, img.height, img.aspect);
     this.volumeView?.setLayer(this.state.layer, s.layerCount);
   }
 
@@ -394,6 +419,7 @@ export class App {
     this.projectionView.setImage(this.projectionPixels, width, height, s.aspect);
     this.tracking.showProjection(from, to, width, height, s.aspect);
     this.brush.showProjection(width, height, s.aspect);
+    this.measures.showProjection(width, height, s.aspect);
   }
 
   private clampRange(range: readonly [number, number] | null): [number, number] | null {

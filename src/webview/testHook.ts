@@ -14,6 +14,7 @@
  *     brush()                  → BrushSnapshot (tool, target, radius, annotated layers, region
  *                                voxels per layer, …)
  *     regionMask(layer)        → the vessel region on that layer (view axis) as 0/1 numbers
+ *     measures()               → MeasuresSnapshot (state, status, rows, grid shown)
  *   }
  *
  * Viewport coordinates are relative to the `.viewport` element's top-left corner.
@@ -22,6 +23,7 @@ import type { App, AppSnapshot } from './app';
 import type { ImagePoint } from './imageView';
 import type { TrackingSnapshot } from './tracking/trackingSnapshot';
 import type { BrushSnapshot } from './brush/brushSnapshot';
+import type { MeasuresSnapshot } from './measures/measuresController';
 
 export interface SamOcta2TestHook {
   state(): AppSnapshot;
@@ -33,6 +35,7 @@ export interface SamOcta2TestHook {
   mask(objectId: number, layer: number): number[] | null;
   brush(): BrushSnapshot;
   regionMask(layer: number): number[] | null;
+  measures(): MeasuresSnapshot;
 }
 
 declare global {
@@ -54,5 +57,6 @@ export function installTestHook(app: App): void {
     mask: (objectId: number, layer: number) => app.tracking.mask(objectId, layer),
     brush: () => app.brush.snapshot(),
     regionMask: (layer: number) => app.brush.regionMask(layer),
+    measures: () => app.measures.snapshot(),
   });
 }
