@@ -1,0 +1,104 @@
+/**
+ * "Export Measures…" on the host (issue 19): the command asks the editor in front, the export
+ * writes CSV and JSON through the CLI's formatter with the document's model and segmentation
+ * name, a cancelled dialog writes nothing, and a malformed or mismatched message is refused
+ * with a message instead of a file.
+ */
+import { Uri, recorded, resetMock } from '../../../support/vscodeMock';
+import assert from 'node:assert/strict';
+import { beforeEach, test } from 'node:test';
+import type * as vscode from 'vscode';
+import { formatMeasures, measuresReport } from '../../../../src/core/measure/measureExport';
+import { measureSegmentedVolume } from '../../../../src/core/measure/measureReport';
+import { isFromWebviewMessage } from '../../../../src/extension/volumeEditorSession';
+import { exportMeasures } from '../../../../src/extension/measures/measuresExport';
+import {
+  EXPORT_MEASURES_COMMAND,
+  registerExportMeasures,
+} from '../../../../src/extension/measures/registerExportMeasures';
+import { ellipseMask } from '../../../fixtures/measureShapes';
+
+const DIMS: [number, number, number] = [64, 64, 4];
+const PIXEL = 3 / 64;
+
+function measured(volume = 'scan.nii.gz') {
+  const labels = new Uint16Array(DIMS[0] * DIMS[1] * DIMS[2]);
+  ellipseMask(64, 64, 10, 8, [32, 30]).forEach((v, p) => v && (labels[p + 64 * 64] = 1));
+  return measureSegmentedVolume({
+    volume,
+    segmentation: 'scan.seg.nii.gz',
+    source: { dims: DIMS, spacingMm: [PIXEL, PIXEL, 0.003] },
+    labels: { dims: DIMS, data: labels },
+    axis: 2,
+    model: null,
+    objects: [{ id: 1, name: 'FAZ', kind: 'faz', prompts: [{ layer: 1, points: [] }] }],
+    faz: 1,
+    vessels: [],
+  });
+}
+
+const source = {
+  uri: Uri.file('/data/scan.nii.gz') as unknown as vscode.Uri,
+  fileName: 'scan.nii.gz',
+  model: 'nano',
+};
+const text = (path: string): string => new TextDecoder().decode(recorded.files.get(path));
+
+beforeEach(() => resetMock());
+
+test('writes the CSV and the JSON beside the picked name, with the model of the document', async () => {
+  let asked: { defaultUri?: Uri } | undefined;
+  recorded.saveDialog = (options) => {
+    asked = options as { defaultUri?: Uri };
+    return Uri.file('/out/cohort-a.csv');
+  };
+  const m = measured();
+  const written = await exportMeasures(source, m);
+  assert.equal(asked?.defaultUri?.path, '/data/scan.measures.csv');
+  assert.deepEqual(
+    [written?.csv.path, written?.json.path],
+    ['/out/cohort-a.csv', '/out/cohort-a.json'],
+  );
+  const expected = measuresReport([{ ...m, model: 'nano', segmentation: 'scan.seg.nii.gz' }]);
+  assert.equal(text('/out/cohort-a.csv'), formatMeasures(expected, 'csv'));
+  const json = JSON.parse(text('/out/cohort-a.json'));
+  assert.equal(json.volumes[0].model, 'nano');
+  assert.equal(json.volumes[0].volume, 'scan.nii.gz');
+  assert.equal(json.volumes[0].objects[0].name, 'FAZ');
+  assert.ok(text('/out/cohort-a.csv').split('\n')[0]!.includes('area_mm2'));
+});
+
+test('a cancelled dialog writes nothing; measures of another file are refused', async () => {
+  assert.equal(await exportMeasures(source, measured()), null);
+  assert.equal(recorded.files.size, 0);
+  recorded.saveDialog = () => Uri.file('/out/x.csv');
+  await assert.rejects(
+    exportMeasures(source, measured('other.nii')),
+    /the measures are of other\.nii, not of scan\.nii\.gz/,
+  );
+  assert.equal(recorded.files.size, 0);
+});
+
+test('the command asks the editor in front, or says what to do without one', async () => {
+  let front: { requestMeasuresExport(): void } | undefined = undefined;
+  let asked = 0;
+  registerExportMeasures(() => front);
+  const run = recorded.commands.get(EXPORT_MEASURES_COMMAND)!;
+  await run();
+  assert.equal(asked, 0);
+  assert.match(
+    recorded.errors.at(-1) ?? '',
+    /open a \.nii or \.nii\.gz in the SAM-OCTA2 Volume editor/,
+  );
+  front = { requestMeasuresExport: () => asked++ };
+  await run();
+  assert.equal(asked, 1);
+});
+
+test('the webview messages are checked: a malformed export or copy is not taken', () => {
+  assert.ok(isFromWebviewMessage({ type: 'exportMeasures', measured: measured() }));
+  assert.ok(!isFromWebviewMessage({ type: 'exportMeasures', measured: { volume: 'a' } }));
+  assert.ok(!isFromWebviewMessage({ type: 'exportMeasures' }));
+  assert.ok(isFromWebviewMessage({ type: 'copyText', text: 'a\tb', what: '2 rows' }));
+  assert.ok(!isFromWebviewMessage({ type: 'copyText', text: 3, what: 'x' }));
+});
