@@ -36,7 +36,7 @@ const DIMS: [number, number, number] = [96, 96, 8];
 const PIXEL = 3 / 96;
 const COUNT = DIMS[0] * DIMS[1] * DIMS[2];
 
-function scene() {
+function scene(fazRadius = 14) {
   const volume = patternVolume(DIMS);
   const spacing: [number, number, number] = [PIXEL, PIXEL, 0.003];
   const header: VolumeHeaderInfo = {
@@ -46,7 +46,7 @@ function scene() {
     affine: [PIXEL, 0, 0, 0, 0, PIXEL, 0, 0, 0, 0, 0.003, 0, 0, 0, 0, 1],
   };
   const labels = tubeLabels(DIMS, (t) => [5 + 85 * t, 20, 3], 2, 1.5, 1);
-  const disc = ellipseMask(96, 96, 14, 11, [48, 52]);
+  const disc = ellipseMask(96, 96, fazRadius, 11, [48, 52]);
   for (let k = 2; k <= 5; k++) disc.forEach((v, p) => v && (labels[p + 96 * 96 * k] = 2));
   const object = (id: number, name: string, kind: 'vessel' | 'faz'): TrackedObjectState => ({
     id,
@@ -154,6 +154,34 @@ describe('the Measures panel', () => {
       '0',
     );
     assert.ok(await page.locator('[data-testid="measures-plot"] svg path.line').count());
+
+    // New masks (the host's undo, another editor's edit) are measured again after a moment.
+    const bigger = scene(18);
+    await sendObjects(page, bigger.objects);
+    const grown = bigger.expected.measures.faz!.projection.areaMm2;
+    await page.waitForFunction(
+      (want) => {
+        const shown = document.querySelector(
+          '[data-testid="measures-range"] tr[data-level="faz-projection"] td[data-column="area_mm2"]',
+        )?.textContent;
+        return Math.abs(Number(shown) / want - 1) < 1e-3;
+      },
+      grown,
+      { timeout: 10_000 },
+    );
+    assert.ok(grown > faz.projection.areaMm2);
+    await sendObjects(page, objects);
+    await page.waitForFunction(
+      (want) => {
+        const shown = document.querySelector(
+          '[data-testid="measures-range"] tr[data-level="faz-projection"] td[data-column="area_mm2"]',
+        )?.textContent;
+        return Math.abs(Number(shown) / want - 1) < 1e-3;
+      },
+      faz.projection.areaMm2,
+      { timeout: 10_000 },
+    );
+    await waitReady(page);
 
     // Copy as TSV and Export hand the host exactly the core's rows and record.
     await page.getByTestId('measures-copy').click();

@@ -102,9 +102,9 @@ export class MeasuresPanel {
         ]),
         el('div', { class: 'body' }, [
           this.sections.layer,
+          this.sections.plot,
           this.sections.range,
           this.sections.objects,
-          this.sections.plot,
           this.noticeList,
         ]),
       ],
