@@ -154,6 +154,13 @@ describe('the Measures panel', () => {
       '0',
     );
     assert.ok(await page.locator('[data-testid="measures-plot"] svg path.line').count());
+    // Lines, not filled shapes (an SVG path fills black unless told not to).
+    const fills = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="measures-plot"] svg path')].map(
+        (p) => getComputedStyle(p).fill,
+      ),
+    );
+    assert.ok(fills.length >= 2 && fills.every((f) => f === 'none'), JSON.stringify(fills));
 
     // New masks (the host's undo, another editor's edit) are measured again after a moment.
     const bigger = scene(18);

@@ -20,8 +20,8 @@ export const MEASURES_STYLES = `
 .measures-panel svg { display: block; }
 .measures-panel svg .line { fill: none; stroke: var(--vscode-charts-blue, #3794ff); stroke-width: 1.5; }
 .measures-panel svg .dot { fill: var(--vscode-charts-blue, #3794ff); }
-.measures-panel svg .axis { stroke: var(--vscode-foreground); stroke-opacity: 0.4; }
-.measures-panel svg .marker { stroke: var(--vscode-charts-orange, #d18616); stroke-dasharray: 3 2; }
+.measures-panel svg .axis { fill: none; stroke: var(--vscode-foreground); stroke-opacity: 0.4; }
+.measures-panel svg .marker { fill: none; stroke: var(--vscode-charts-orange, #d18616); stroke-dasharray: 3 2; }
 .measures-panel svg text { fill: var(--vscode-foreground); font-size: 10px; opacity: 0.85; }
 .measures-panel ul.notices { margin: 2px 0; padding-left: 16px; opacity: 0.85; max-width: 60em; }
 `;
