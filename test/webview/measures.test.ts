@@ -156,7 +156,8 @@ describe('the Measures panel', () => {
     assert.ok(await page.locator('[data-testid="measures-plot"] svg path.line').count());
     // Lines, not filled shapes (an SVG path fills black unless told not to).
     const fills = await page.evaluate(() =>
-      [...document.querySelectorAll('[data-testid="measures-plot"] svg path')].map(
+      Array.from(
+        document.querySelectorAll('[data-testid="measures-plot"] svg path'),
         (p) => getComputedStyle(p).fill,
       ),
     );

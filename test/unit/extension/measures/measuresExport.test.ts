@@ -4,13 +4,20 @@
  * name, a cancelled dialog writes nothing, and a malformed or mismatched message is refused
  * with a message instead of a file.
  */
-import { Uri, recorded, resetMock } from '../../../support/vscodeMock';
+import { Uri, createPanel, recorded, resetMock, window } from '../../../support/vscodeMock';
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import type * as vscode from 'vscode';
 import { formatMeasures, measuresReport } from '../../../../src/core/measure/measureExport';
 import { measureSegmentedVolume } from '../../../../src/core/measure/measureReport';
-import { isFromWebviewMessage } from '../../../../src/extension/volumeEditorSession';
+import { LayerStatusBar } from '../../../../src/extension/layerStatusBar';
+import { ModelStatusBar } from '../../../../src/extension/models/modelStatusBar';
+import { DEFAULT_SETTINGS } from '../../../../src/extension/settings';
+import type { VolumeDocument } from '../../../../src/extension/volumeDocument';
+import {
+  isFromWebviewMessage,
+  VolumeEditorSession,
+} from '../../../../src/extension/volumeEditorSession';
 import { exportMeasures } from '../../../../src/extension/measures/measuresExport';
 import {
   EXPORT_MEASURES_COMMAND,
@@ -101,4 +108,51 @@ test('the webview messages are checked: a malformed export or copy is not taken'
   assert.ok(!isFromWebviewMessage({ type: 'exportMeasures' }));
   assert.ok(isFromWebviewMessage({ type: 'copyText', text: 'a\tb', what: '2 rows' }));
   assert.ok(!isFromWebviewMessage({ type: 'copyText', text: 3, what: 'x' }));
+});
+
+/** An editor session on a document that records `nano` as the model of its masks. */
+function session() {
+  const panel = createPanel();
+  const document = {
+    uri: Uri.file('/data/scan.nii.gz'),
+    fileName: 'scan.nii.gz',
+    layers: [],
+    segmentation: { model: 'nano' },
+  } as unknown as VolumeDocument;
+  const log = window.createOutputChannel('SAM-OCTA2') as unknown as vscode.LogOutputChannel;
+  const editor = new VolumeEditorSession(document, panel as unknown as vscode.WebviewPanel, {
+    log,
+    statusBar: new LayerStatusBar(),
+    settings: () => DEFAULT_SETTINGS,
+    modelStatusBar: new ModelStatusBar(),
+    models: async () => [],
+    preferredModel: () => undefined,
+  });
+  return { panel, editor };
+}
+
+const settle = async (): Promise<void> => {
+  for (let n = 0; n < 20; n++) await new Promise((r) => setImmediate(r));
+};
+
+test('the session: the command asks its webview; its answer is written; Copy as TSV reaches the clipboard', async () => {
+  const { panel, editor } = session();
+  editor.requestMeasuresExport();
+  assert.deepEqual(panel.posted.at(-1), { type: 'requestMeasuresExport' });
+  recorded.saveDialog = () => Uri.file('/data/scan.measures.csv');
+  panel.receive({ type: 'exportMeasures', measured: measured() });
+  await settle();
+  assert.equal(JSON.parse(text('/data/scan.measures.json')).volumes[0].model, 'nano');
+  assert.match(recorded.infos.at(-1) ?? '', /wrote scan\.measures\.csv and scan\.measures\.json/);
+  panel.receive({ type: 'copyText', text: 'a\tb\n', what: '1 row of measures' });
+  await settle();
+  assert.equal(recorded.clipboard, 'a\tb\n');
+  assert.match(recorded.infos.at(-1) ?? '', /copied 1 row of measures/);
+  // Measures of another volume (a stale message): an error, no file.
+  recorded.files.clear();
+  panel.receive({ type: 'exportMeasures', measured: measured('other.nii.gz') });
+  await settle();
+  assert.equal(recorded.files.size, 0);
+  assert.match(recorded.errors.at(-1) ?? '', /Measures not exported: the measures are of other/);
+  editor.dispose();
 });
