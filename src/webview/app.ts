@@ -178,7 +178,9 @@ export class App {
         runtimeBase: new URL('./', import.meta.url).href,
       },
     );
-    this.sparse.panel.element.after(this.measures.panel.element);
+    // Between the view and the footer, opened from the footer: no room taken while closed.
+    layout.viewport.after(this.measures.panel.element);
+    layout.slider.parentElement?.append(this.measures.panel.toggle);
     // ---- end measures ----
     layout.glCanvas.hidden = !this.gl.ok;
     layout.canvas2d.hidden = this.gl.ok;

@@ -125,7 +125,7 @@ describe('the Measures panel', () => {
     await sendObjects(page, objects);
     assert.equal((await hook(page).measures()).state, 'idle', 'nothing measured while closed');
 
-    await page.getByTestId('measures').click({ position: { x: 40, y: 10 } });
+    await page.getByTestId('measures').click();
     await waitReady(page);
     const near = (shown: string, value: number) =>
       assert.ok(Math.abs(Number(shown) / value - 1) < 1e-3, `${shown} vs ${value}`);
@@ -249,7 +249,7 @@ describe('the Measures panel', () => {
     await loadVolume(page, harness, 'scan', header, volume.bytes);
     const twoFaz = objects.map((o) => ({ ...o, kind: 'faz' as const }));
     await sendObjects(page, twoFaz);
-    await page.getByTestId('measures').click({ position: { x: 40, y: 10 } });
+    await page.getByTestId('measures').click();
     await waitReady(page, 'failed');
     const status = await page.getByTestId('measures-status').innerText();
     assert.match(status, /2 objects \(1, 2\) are marked FAZ/);

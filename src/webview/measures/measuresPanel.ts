@@ -1,17 +1,18 @@
 /**
- * The Measures panel's DOM (vscode-elements): a collapsible section with the sector-grid toggle,
- * the plotted measure, "Copy as TSV" and "Export…", then the tables of the current layer, the
- * depth range and the objects in 3D, the plot of a measure against depth, and the notices. It
- * reports what the user asked for (MeasuresActions) and shows what the controller gives it.
+ * The Measures panel's DOM (vscode-elements): a "Measures" toggle for the footer, and the panel
+ * it shows between the view and the footer (it takes no room while closed): the sector-grid
+ * toggle, the plotted measure, "Copy as TSV" and "Export…", then the tables of the current
+ * layer, the depth range and the objects in 3D, the plot of a measure against depth, and the
+ * notices. It reports what the user asked for (MeasuresActions) and shows what the controller
+ * gives it.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type {
   VscodeButton,
   VscodeCheckbox,
-  VscodeCollapsible,
   VscodeSingleSelect,
+  VscodeToolbarButton,
 } from '@vscode-elements/elements';
 import type { Cell } from '../../core/measure/measureRows';
 import { el } from '../dom';
@@ -43,7 +44,11 @@ const PLOT = { width: 240, height: 90, left: 40, bottom: 16, top: 6, right: 8 };
 const SVG = 'http://www.w3.org/2000/svg';
 
 export class MeasuresPanel {
-  readonly element: VscodeCollapsible;
+  /** The panel, shown while open. */
+  readonly element: HTMLElement;
+  /** Opens and closes it (a footer button). */
+  readonly toggle: VscodeToolbarButton;
+  private readonly description: HTMLElement;
   private readonly gridBox: VscodeCheckbox;
   private readonly measureSelect: VscodeSingleSelect;
   private readonly buttons: Record<'copy' | 'export', VscodeButton>;
@@ -89,32 +94,45 @@ export class MeasuresPanel {
       plot: section('measures-plot'),
     };
     this.noticeList = el('ul', { class: 'notices', 'data-testid': 'measures-notices' });
-    this.element = el(
-      'vscode-collapsible',
-      { class: 'measures-panel', 'data-testid': 'measures' },
-      [
-        el('div', { class: 'bar' }, [
-          this.gridBox,
-          this.measureSelect,
-          this.buttons.copy,
-          this.buttons.export,
-          this.statusText,
-        ]),
-        el('div', { class: 'body' }, [
-          this.sections.layer,
-          this.sections.plot,
-          this.sections.range,
-          this.sections.objects,
-          this.noticeList,
-        ]),
-      ],
+    this.description = el('span', { class: 'description' });
+    this.element = el('div', { class: 'measures-panel', 'data-testid': 'measures-panel' }, [
+      el('div', { class: 'bar' }, [
+        el('span', { class: 'heading' }, ['Measures']),
+        this.description,
+        this.gridBox,
+        this.measureSelect,
+        this.buttons.copy,
+        this.buttons.export,
+        this.statusText,
+      ]),
+      el('div', { class: 'body' }, [
+        this.sections.layer,
+        this.sections.plot,
+        this.sections.range,
+        this.sections.objects,
+        this.noticeList,
+      ]),
+    ]);
+    this.element.hidden = true;
+    this.toggle = el(
+      'vscode-toolbar-button',
+      {
+        icon: 'graph',
+        toggleable: true,
+        title: 'Measures: FAZ, vessel density and vessel shape of the objects (docs/measures.md)',
+        'aria-label': 'Measures',
+        'data-testid': 'measures',
+      },
+      ['Measures'],
     );
-    this.element.heading = 'Measures';
-    this.element.addEventListener('vsc-collapsible-toggle', (e) => actions.opened(e.detail.open));
+    this.toggle.addEventListener('change', () => {
+      this.element.hidden = !this.toggle.checked;
+      actions.opened(this.toggle.checked);
+    });
   }
 
   get open(): boolean {
-    return this.element.open;
+    return !this.element.hidden;
   }
 
   sync(view: MeasuresView): void {
@@ -124,7 +142,7 @@ export class MeasuresPanel {
     this.buttons.copy.disabled = !ready;
     this.buttons.export.disabled = !ready;
     const range = view.range ? `layers ${view.range[0]}–${view.range[1]}` : 'all layers';
-    this.element.description = view.state === 'idle' ? '' : range;
+    this.description.textContent = view.state === 'idle' ? '' : range;
     fillTables(this.sections.layer, `Layer ${view.layer}`, view.layerTables);
     fillTables(this.sections.range, `Projection of ${range}`, view.rangeTables);
     fillTables(this.sections.objects, 'Vessels in 3D', view.objectTables);

@@ -1,6 +1,11 @@
 /** The Measures panel's styles (a constructable stylesheet: the CSP allows no inline styles). */
 export const MEASURES_STYLES = `
-.measures-panel { font-size: 12px; color: var(--vscode-foreground); }
+.measures-panel { font-size: 12px; color: var(--vscode-foreground);
+  border-top: 1px solid var(--vscode-editorGroup-border, #80808059); }
+.measures-panel[hidden] { display: none; }
+.measures-panel .heading { font-weight: 600; text-transform: uppercase; font-size: 11px; }
+.measures-panel .description { opacity: 0.75; }
+.measures-panel vscode-single-select { width: 16em; }
 .measures-panel .bar { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; padding: 4px 6px; }
 .measures-panel .status { opacity: 0.85; }
 .measures-panel .status[data-state=failed] { color: var(--vscode-errorForeground); }
