@@ -6,6 +6,7 @@
  * here stays in this editor: it is shown in the webview and logged, never thrown into VS Code.
  */
 import * as vscode from 'vscode';
+import type { MeasuredVolume } from '../core/measure/measureReport';
 import type {
   EditorSettings,
   FromWebviewMessage,
@@ -15,6 +16,7 @@ import type {
   TrackingStatusMessage,
 } from '../protocol/editorMessages';
 import type { LayerStatusBar } from './layerStatusBar';
+import { exportMeasures } from './measures/measuresExport';
 import { regionEditFromMessage } from './regions/regionMessages';
 import { sparseHost } from './sparse/registerSparse';
 import { isSparseMessage } from './sparse/sparseMessages';
@@ -207,11 +209,42 @@ export class VolumeEditorSession implements vscode.Disposable {
         );
         return;
       }
+      case 'exportMeasures':
+        void this.exportMeasures(message.measured);
+        return;
+      case 'copyText':
+        void vscode.env.clipboard
+          .writeText(message.text)
+          .then(() => vscode.window.showInformationMessage(`SAM-OCTA2: copied ${message.what}.`));
+        return;
       case 'trackingStatus':
         this.trackingStatus = message;
         this.document.segmentation.model = message.model;
         if (this.panel.active) this.context.modelStatusBar.show(this, message);
         return;
+    }
+  }
+
+  /** "Export Measures…" from the command palette: the webview answers `exportMeasures`. */
+  requestMeasuresExport(): void {
+    this.post({ type: 'requestMeasuresExport' });
+  }
+
+  private async exportMeasures(measured: MeasuredVolume): Promise<void> {
+    const { uri, fileName } = this.document;
+    try {
+      const model = this.document.segmentation.model;
+      const written = await exportMeasures({ uri, fileName, model }, measured);
+      if (!written) return;
+      const names = [written.csv, written.json].map((u) =>
+        u.path.slice(u.path.lastIndexOf('/') + 1),
+      );
+      this.context.log.info(`${fileName}: exported measures to ${names.join(' and ')}`);
+      void vscode.window.showInformationMessage(`SAM-OCTA2: wrote ${names.join(' and ')}.`);
+    } catch (error) {
+      const message = `Measures not exported: ${(error as Error).message}`;
+      this.context.log.warn(`${fileName}: ${message}`);
+      void vscode.window.showErrorMessage(`SAM-OCTA2: ${message}`);
     }
   }
 
@@ -287,6 +320,8 @@ const FROM_WEBVIEW_TYPES: ReadonlySet<string> = new Set<FromWebviewMessage['type
   'trackingStatus',
   'regionEdit',
   'enfaceRvEdit',
+  'exportMeasures',
+  'copyText',
 ]);
 
 export function isFromWebviewMessage(value: unknown): value is FromWebviewMessage {
@@ -308,6 +343,12 @@ export function isFromWebviewMessage(value: unknown): value is FromWebviewMessag
     const { label, edit } = value as Record<string, unknown>;
     return typeof label === 'string' && isBinary(edit);
   }
+  if (type === 'exportMeasures')
+    return isMeasuredVolume((value as { measured?: unknown }).measured);
+  if (type === 'copyText') {
+    const { text, what } = value as Record<string, unknown>;
+    return typeof text === 'string' && typeof what === 'string';
+  }
   if (type === 'trackingStatus') {
     const { model, backend } = value as Record<string, unknown>;
     return (
@@ -327,6 +368,23 @@ function isTrackingEdit(value: unknown): boolean {
       (s as { id?: unknown }).id === objectId &&
       isBinary((s as { masks?: unknown }).masks));
   return typeof objectId === 'number' && typeof label === 'string' && state(before) && state(after);
+}
+
+/** The parts of a measured volume the export reads; the rest is passed through as measured. */
+function isMeasuredVolume(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { volume, geometry, measures } = value as Record<string, unknown>;
+  const m = measures as Record<string, unknown> | null;
+  return (
+    typeof volume === 'string' &&
+    typeof geometry === 'object' &&
+    geometry !== null &&
+    typeof m === 'object' &&
+    m !== null &&
+    Array.isArray(m.range) &&
+    Array.isArray(m.trees) &&
+    Array.isArray(m.notices)
+  );
 }
 
 function isBinary(value: unknown): boolean {

@@ -10,6 +10,7 @@ import type { EditorFeature } from './editorFeature';
 import { EditorViews } from './editorViews';
 import { Footer } from './footer';
 import type { Layout } from './layout';
+import { MeasuresController } from './measures/measuresController';
 import { MessageTable } from './messageTable';
 import { SparseController } from './sparse/sparseController';
 import type { TestedParts } from './testHook';
@@ -33,6 +34,7 @@ export class App implements TestedParts {
   readonly tracking: TrackingController;
   readonly brush: BrushController;
   readonly sparse: SparseController;
+  readonly measures: MeasuresController;
   /** Host messages by type, to the parts that registered for them. */
   private readonly messages = new MessageTable();
 
@@ -61,7 +63,14 @@ export class App implements TestedParts {
 
     this.tracking = new TrackingController(
       // The brush is created after the tracking controller; its label list follows the objects.
-      { post, changed, objectsChanged: () => this.brush?.objectsChanged() },
+      {
+        post,
+        changed,
+        objectsChanged: () => {
+          this.brush?.objectsChanged();
+          this.measures?.objectsChanged();
+        },
+      },
       {
         layerOverlay: views.overlayOf('layer'),
         projectionOverlay: views.overlayOf('projection'),
@@ -93,13 +102,25 @@ export class App implements TestedParts {
       },
       views.overlayOf('layer'),
     );
+    this.measures = new MeasuresController(
+      { post, changed, objects: () => this.tracking.trackedObjects() },
+      {
+        layerOverlay: views.overlayOf('layer'),
+        projectionOverlay: views.overlayOf('projection'),
+        runtimeBase: new URL('./', import.meta.url).href,
+      },
+    );
     // The panels stand after the toolbar in this order; every change reaches them in this order.
-    const features: EditorFeature[] = [this.tracking, this.brush, this.sparse];
+    const features: EditorFeature[] = [this.tracking, this.brush, this.sparse, this.measures];
     layout.toolbar.after(
       this.tracking.panel.element,
       this.brush.panel.element,
       this.sparse.panel.element,
     );
+    // Measures stand between the view and the footer, opened from the footer: no room taken
+    // while closed.
+    layout.viewport.after(this.measures.panel.element);
+    layout.slider.parentElement?.append(this.measures.panel.toggle);
 
     const notices = new ViewportNotices(layout);
     const toolbar = new Toolbar(layout.toolbar, {

@@ -5,14 +5,16 @@
  * ones it needs and is added to the app's feature list.
  */
 import type { Axis, Volume } from '../core/volume/volume';
-import type { ViewKind } from '../protocol/editorMessages';
+import type { ViewKind, VolumeHeaderInfo } from '../protocol/editorMessages';
 import type { MessageTable } from './messageTable';
 
 export interface EditorFeature {
   /** Adds the handlers of the host messages it takes. */
   registerMessages?(table: MessageTable): void;
-  /** A volume arrived (the first, or a re-sent one after a revert). */
-  volumeOpened?(volume: Volume, axis: Axis): void;
+  /** A volume arrived (the first, or a re-sent one after a revert), with the header it came with. */
+  volumeOpened?(volume: Volume, axis: Axis, header: VolumeHeaderInfo): void;
+  /** The depth range (inclusive; null = every layer) changed, or was set for a new volume or axis. */
+  rangeChanged?(range: readonly [number, number] | null): void;
   /** The user picked another depth axis for the same volume. */
   axisChanged?(volume: Volume, axis: Axis): void;
   /** The layer view shows `layer`, a width×height image whose pixels are `aspect` tall. */

@@ -14,6 +14,7 @@
  *     brush()                  → BrushSnapshot (tool, target, radius, annotated layers, region
  *                                voxels per layer, …)
  *     regionMask(layer)        → the vessel region on that layer (view axis) as 0/1 numbers
+ *     measures()               → MeasuresSnapshot (state, status, rows, grid shown)
  *   }
  *
  * Viewport coordinates are relative to the `.viewport` element's top-left corner.
@@ -25,6 +26,7 @@ import type { BrushController } from './brush/brushController';
 import type { BrushSnapshot } from './brush/brushSnapshot';
 import type { EditorViews } from './editorViews';
 import type { ImagePoint } from './imageView';
+import type { MeasuresController, MeasuresSnapshot } from './measures/measuresController';
 import type { TrackingController } from './tracking/trackingController';
 import type { TrackingSnapshot } from './tracking/trackingSnapshot';
 import type { ViewController } from './viewController';
@@ -50,6 +52,7 @@ export interface TestedParts {
   readonly views: EditorViews;
   readonly tracking: TrackingController;
   readonly brush: BrushController;
+  readonly measures: MeasuresController;
 }
 
 export interface SamOcta2TestHook {
@@ -62,6 +65,7 @@ export interface SamOcta2TestHook {
   mask(objectId: number, layer: number): number[] | null;
   brush(): BrushSnapshot;
   regionMask(layer: number): number[] | null;
+  measures(): MeasuresSnapshot;
 }
 
 declare global {
@@ -84,6 +88,7 @@ export function installTestHook(parts: TestedParts): void {
     mask: (objectId: number, layer: number) => tracking.mask(objectId, layer),
     brush: () => brush.snapshot(),
     regionMask: (layer: number) => brush.regionMask(layer),
+    measures: () => parts.measures.snapshot(),
   });
 }
 

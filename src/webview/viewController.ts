@@ -91,7 +91,10 @@ export class ViewController implements VolumeLoadingTarget {
     const layer = this.state.layer >= 0 && this.state.layer < count ? this.state.layer : count >> 1;
     state.adjust({ layer, range: this.clampRange(this.state.range) });
     views.volume?.setDepthAxis(loaded.axis);
-    for (const f of this.parts.features) f.volumeOpened?.(volume, loaded.axis);
+    for (const f of this.parts.features) {
+      f.volumeOpened?.(volume, loaded.axis, header);
+      f.rangeChanged?.(this.state.range);
+    }
     this.applyRangeTo3d();
     this.refreshLayer(true);
     if (this.state.view === 'projection') this.refreshProjection();
@@ -179,6 +182,7 @@ export class ViewController implements VolumeLoadingTarget {
 
   setRange(from: number, to: number): void {
     this.parts.state.update({ range: this.clampRange([from, to]) });
+    for (const f of this.parts.features) f.rangeChanged?.(this.state.range);
     this.applyRangeTo3d();
     this.refreshProjection();
     this.syncChrome();

@@ -39,6 +39,7 @@ const TO_WEBVIEW_TYPES: ReadonlySet<string> = new Set<ToWebviewMessage['type']>(
   'sparseStatus',
   'sparsePrediction',
   'sparseBrowsed',
+  'requestMeasuresExport',
 ]);
 
 export function connectToHost<S>(): HostClient<S> {

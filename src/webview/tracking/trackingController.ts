@@ -236,6 +236,11 @@ export class TrackingController implements EditorFeature {
     return m ? Array.from(m) : null;
   }
 
+  /** The objects with their masks, read-only (the Measures panel measures them). */
+  trackedObjects(): Iterable<TrackedObject> {
+    return this.objects.values();
+  }
+
   /** Objects for the brush's label list. */
   objectList(): { id: number; name: string; color: string }[] {
     return [...this.objects.values()].map((o) => ({ id: o.id, name: o.name, color: o.color }));

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { planeGeometry } from '../../../../src/core/measure/planeGeometry';
-import { sectorGrid } from '../../../../src/core/measure/sectorGrid';
+import { sectorBoundaries, sectorGrid } from '../../../../src/core/measure/sectorGrid';
 
 function areas(size: number, fieldMm: number, centre: [number, number]) {
   const pixel = fieldMm / size;
@@ -50,4 +50,42 @@ test('a grid centred off the middle is cut by the field edge', () => {
   const quadrant = grid.sectors[4].nominalAreaMm2;
   assert.equal(grid.sectors[4].name, 'inner-left');
   assert.ok(areasMm2[4] / quadrant < 0.3, `inner-left keeps ${areasMm2[4] / quadrant}`);
+});
+
+test('the grid lines: the 1 mm and 3 mm circles and the diagonals, one pixel wide, never inside a sector', () => {
+  const size = 304;
+  const pixel = 3 / size;
+  const geometry = planeGeometry({ dims: [size, size, 1], spacingMm: [pixel, pixel, 1] }, 2);
+  const grid = sectorGrid(geometry, [1.5, 1.5]);
+  const lines = sectorBoundaries(grid, size, size);
+  const at = (xMm: number, yMm: number) => Math.round(yMm / pixel) * size + Math.round(xMm / pixel);
+  // Well inside the centre disc and inside a quadrant: no line.
+  assert.equal(lines[at(1.5, 1.5)], 0);
+  assert.equal(lines[at(1.5, 0.4)], 0);
+  // Along the 0.5 mm circle and the 1.5 mm circle (straight up from the centre), a line pixel
+  // within a pixel of the radius.
+  const column = Math.round(1.5 / pixel);
+  const rowsWithLine = [];
+  for (let y = 0; y < size; y++) if (lines[y * size + column]) rowsWithLine.push(y);
+  const radiiMm = rowsWithLine.map((y) => Math.abs(1.5 - y * pixel));
+  assert.ok(
+    radiiMm.some((r) => Math.abs(r - 0.5) <= 1.5 * pixel),
+    `${radiiMm}`,
+  );
+  assert.ok(
+    radiiMm.some((r) => Math.abs(r - 1.5) <= 1.5 * pixel),
+    `${radiiMm}`,
+  );
+  // The diagonal between the top and right quadrants at 1 mm from the centre.
+  const d = 1 / Math.SQRT2;
+  let near = 0;
+  for (let dy = -1; dy <= 1; dy++)
+    for (let dx = -1; dx <= 1; dx++) near += lines[at(1.5 + d, 1.5 - d) + dy * size + dx];
+  assert.ok(near > 0, 'a line on the diagonal');
+  // Lines are few: a few circumferences and diagonals, not areas.
+  const count = lines.reduce((a, v) => a + v, 0);
+  assert.ok(
+    count > (2 * Math.PI * (0.5 + 1.5)) / pixel && count < (3 * 2 * Math.PI * 2) / pixel,
+    `${count}`,
+  );
 });
