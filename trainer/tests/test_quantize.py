@@ -24,9 +24,10 @@ MIN_IOU = 0.95  # the issue's bar; measured 0.97-1.0 per frame (int8), see the t
 def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("quantize")
     write_bundle(parity_model(), root / "fp32")
-    write_bundle(parity_model(), root / "fp16", fp16=True)
+    write_bundle(parity_model(), root / "fp16-export", fp16=True)
     quantize_bundle(root / "fp32", root / "int8")
-    return {k: root / k for k in ("fp32", "fp16", "int8")}
+    quantize_bundle(root / "fp32", root / "fp16", "fp16")
+    return {k: root / k for k in ("fp32", "fp16-export", "int8", "fp16")}
 
 
 def test_int8_manifest_names_what_changed(bundles: dict[str, Path]) -> None:
@@ -48,7 +49,7 @@ def test_int8_manifest_names_what_changed(bundles: dict[str, Path]) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-@pytest.mark.parametrize("kind", ["int8", "fp16"])
+@pytest.mark.parametrize("kind", ["int8", "fp16", "fp16-export"])
 def test_quantized_tracks_like_float32(bundles: dict[str, Path], case, kind: str) -> None:
     name, seed, frames, prompts = case
     raw = synthetic_layers(seed, frames)
@@ -64,6 +65,15 @@ def test_quantized_tracks_like_float32(bundles: dict[str, Path], case, kind: str
     assert min(ious) >= MIN_IOU, ious
     # the case must compare masks, not empty frames
     assert sum((ref.layer_logits(f, rows, cols) > 0).any() for f in range(frames)) >= frames // 2
+
+
+def test_fp16_of_a_bundle_is_what_export_writes(bundles: dict[str, Path]) -> None:
+    """`quantize --to fp16` applies export --fp16's conversion to the graph files: the same graphs."""
+    made = json.loads((bundles["fp16"] / "manifest.json").read_text())["graphs"]
+    exported = json.loads((bundles["fp16-export"] / "manifest.json").read_text())["graphs"]
+    for key in made:
+        assert made[key]["precision"] == exported[key]["precision"]
+        assert abs(made[key]["bytes"] - exported[key]["bytes"]) < 0.01 * exported[key]["bytes"]
 
 
 def test_quantize_refuses_what_it_cannot_do(bundles: dict[str, Path], tmp_path: Path, capsys) -> None:

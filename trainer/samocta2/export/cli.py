@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     if args.quantize == "int8":
         from .quantize import quantize_in_place
 
-        manifest = quantize_in_place(args.out, name=args.name)
+        manifest = quantize_in_place(args.out, "int8", name=args.name)
     total = sum(g["bytes"] for g in manifest["graphs"].values())
     print(
         json.dumps(

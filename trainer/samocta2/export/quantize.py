@@ -1,4 +1,4 @@
-"""int8 weights for a model bundle's heavy graphs (issue 17, item 2).
+"""Smaller model bundles: int8 weights for the heavy graphs, or float16 (issue 17, item 2).
 
 The image encoder runs once per layer and the memory attention once per tracked layer: they are
 where propagation spends its time, and most of their weights are MatMul/Gemm matrices.
@@ -6,9 +6,9 @@ onnxruntime's dynamic quantization stores those matrices as int8 (per tensor, sy
 quantizes the activations on the fly (DynamicQuantizeLinear + MatMulInteger), which every
 onnxruntime CPU build has, including onnxruntime-web's WASM. The mask decoder and the memory
 encoder stay float32: they are small, and the decoder draws the mask's edge (quantizing it cost
-the shipped nano whole frames on the parity layers). float16 is the exporter's own `--fp16`
-(onnx_tracing.to_fp16), which needs the model's torch weights; int8 works on any bundle folder,
-so a shipped bundle can be quantized without its checkpoint:
+the shipped nano whole frames on the parity layers). float16 is the exporter's own conversion
+(onnx_tracing.to_fp16, what `export --fp16` runs) applied to every graph. Both work on a bundle
+folder, so a shipped bundle is made smaller without its checkpoint:
 
     python -m samocta2 quantize models/samocta2-nano --to int8 --out .cache/samocta2-nano-int8
 
@@ -29,10 +29,12 @@ import onnx
 
 from ..errors import TrainerError
 from .bundle import sha256
-from .onnx_tracing import op_types
+from .onnx_tracing import op_types, to_fp16
 
 QUANTIZED_GRAPHS = ("image_encoder", "memory_attention")
 INT8_PRECISION = "int8 weights of MatMul/Gemm (onnxruntime dynamic quantization; activations float32)"
+FP16_PRECISION = "float16 (inputs/outputs float32)"  # as export --fp16 writes it
+KINDS = ("int8", "fp16")
 
 
 def quantize_graph_int8(src: Path, dst: Path) -> None:
@@ -54,9 +56,9 @@ def quantize_graph_int8(src: Path, dst: Path) -> None:
         simplified.unlink(missing_ok=True)
 
 
-def quantize_bundle(src: str | Path, out: str | Path) -> dict[str, Any]:
-    """Copy the float32 bundle at `src` to `out` (a new folder) and quantize the copy; returns
-    the new manifest."""
+def quantize_bundle(src: str | Path, out: str | Path, kind: str = "int8") -> dict[str, Any]:
+    """Copy the float32 bundle at `src` to `out` (a new folder) and quantize the copy to `kind`
+    (int8 | fp16); returns the new manifest."""
     src, out = Path(src), Path(out)
     manifest = _read_manifest(src)
     if out.exists() and any(out.iterdir()):
@@ -65,32 +67,42 @@ def quantize_bundle(src: str | Path, out: str | Path) -> dict[str, Any]:
     for name in [*manifest["files"], "README.md", "manifest.json"]:  # the manifest is rewritten last
         if (src / name).is_file():
             shutil.copy2(src / name, out / name)
-    return quantize_in_place(out, source=str(src))
+    return quantize_in_place(out, kind, source=str(src))
 
 
-def quantize_in_place(folder: str | Path, source: str | None = None, name: str | None = None) -> dict[str, Any]:
-    """Quantize QUANTIZED_GRAPHS of the float32 bundle in `folder` (what `export --quantize int8`
-    runs after writing it). The manifest is removed first and written last, so a folder cut
-    short holds no manifest and no tracker takes it for a bundle."""
+def quantize_in_place(
+    folder: str | Path, kind: str = "int8", source: str | None = None, name: str | None = None
+) -> dict[str, Any]:
+    """Quantize the float32 bundle in `folder`: int8 for QUANTIZED_GRAPHS (what `export --quantize
+    int8` runs after writing it), fp16 for every graph. The manifest is removed first and written
+    last, so a folder cut short holds no manifest and no tracker takes it for a bundle."""
+    if kind not in KINDS:
+        raise TrainerError(f"unknown quantization {kind!r}: {' or '.join(KINDS)}")
     folder = Path(folder)
     manifest = _read_manifest(folder)
-    before = {k: manifest["graphs"][k]["sha256"] for k in QUANTIZED_GRAPHS}
+    graphs = QUANTIZED_GRAPHS if kind == "int8" else tuple(manifest["graphs"])
+    before = {k: manifest["graphs"][k]["sha256"] for k in graphs}
     (folder / "manifest.json").unlink()
     ops: set[str] = set()
     for key, graph in manifest["graphs"].items():
         path = folder / graph["file"]
-        if key in QUANTIZED_GRAPHS:
+        if key in graphs:
             tmp = folder / f".{graph['file']}.tmp"
-            quantize_graph_int8(path, tmp)
+            if kind == "int8":
+                quantize_graph_int8(path, tmp)
+            else:
+                shutil.copyfile(path, tmp)
+                to_fp16(tmp)
             os.replace(tmp, path)
-            graph.update(bytes=path.stat().st_size, sha256=sha256(path), precision=INT8_PRECISION)
+            precision = INT8_PRECISION if kind == "int8" else FP16_PRECISION
+            graph.update(bytes=path.stat().st_size, sha256=sha256(path), precision=precision)
             manifest["files"][graph["file"]] = graph["sha256"]
         ops |= op_types(onnx.load(str(path)))
     manifest["ops"] = sorted(ops)
-    manifest["name"] = name or f"{manifest['name']}-int8"
+    manifest["name"] = name or f"{manifest['name']}-{kind}"
     manifest["provenance"]["quantization"] = {
-        "kind": "int8",
-        "graphs": list(QUANTIZED_GRAPHS),
+        "kind": kind,
+        "graphs": list(graphs),
         "from": source,
         "float32_graph_sha256": before,
     }
@@ -103,7 +115,7 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     if not path.is_file():
         raise TrainerError(f"{folder} is not a model bundle (no manifest.json)")
     manifest = json.loads(path.read_text())
-    not_fp32 = [g for g in QUANTIZED_GRAPHS if manifest["graphs"][g].get("precision", "float32") != "float32"]
+    not_fp32 = [g for g in manifest["graphs"] if manifest["graphs"][g].get("precision", "float32") != "float32"]
     if not_fp32:
         raise TrainerError(
             f"{folder}: {', '.join(not_fp32)} are not float32 ({manifest['graphs'][not_fp32[0]]['precision']}); "
@@ -113,15 +125,15 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("quantize", help="int8 copy of a model bundle (samocta2/export/quantize.py)")
+    p = subparsers.add_parser("quantize", help="int8 or float16 copy of a model bundle (export/quantize.py)")
     p.add_argument("bundle", help="bundle folder (float32)")
-    p.add_argument("--to", choices=["int8"], default="int8", help="int8 (float16: export --fp16)")
+    p.add_argument("--to", choices=KINDS, default="int8", help="int8 (the heavy graphs' weights) or fp16 (all graphs)")
     p.add_argument("--out", required=True, help="new bundle folder to write")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    manifest = quantize_bundle(args.bundle, args.out)
+    manifest = quantize_bundle(args.bundle, args.out, args.to)
     sizes = {k: g["bytes"] for k, g in manifest["graphs"].items()}
     print(json.dumps({"event": "quantized", "out": str(args.out), "to": args.to, "graph_bytes": sizes}), flush=True)
     return 0
