@@ -43,6 +43,11 @@ export interface AppliedChange<Change> {
 export interface LayerContext {
   readonly fs: vscode.FileSystem;
   readonly volumeUri: vscode.Uri;
+  /**
+   * The writer's host in temporary names (vscodeFolderFs.ts): this extension host's, or in a
+   * test another, standing for a restart after a crash.
+   */
+  readonly host: string;
   /** Puts a new change on the edit stack (marks the document dirty). */
   readonly commit: (change: UndoableChange) => void;
 }
@@ -67,12 +72,14 @@ export abstract class AnnotationLayer<Change extends { readonly label: string }>
 
   protected readonly fs: vscode.FileSystem;
   protected readonly volumeUri: vscode.Uri;
+  protected readonly host: string;
   private readonly commitChange: (change: UndoableChange) => void;
   private loading: Promise<void> | undefined;
   private isLoaded = false;
   /** Changes made before the load finished, replayed on top of what it read. */
   private early: { change: Change; direction: Direction }[] = [];
   private problemWith: { uri: string; message: string } | undefined;
+  private noticesOfLoad: string[] = [];
   private readonly appliedEmitter = new vscode.EventEmitter<AppliedChange<Change>>();
   private readonly replacedEmitter = new vscode.EventEmitter<void>();
   /** Every change (edits, undo, redo), for the editors to mirror. */
@@ -83,6 +90,7 @@ export abstract class AnnotationLayer<Change extends { readonly label: string }>
   constructor(context: LayerContext) {
     this.fs = context.fs;
     this.volumeUri = context.volumeUri;
+    this.host = context.host;
     this.commitChange = context.commit;
   }
 
@@ -93,6 +101,14 @@ export abstract class AnnotationLayer<Change extends { readonly label: string }>
   /** Why the existing file could not be opened, or undefined. */
   get problem(): string | undefined {
     return this.problemWith?.message;
+  }
+
+  /**
+   * What reading the saved files noted without refusing them: an interrupted save completed, a
+   * sidecar older than pair hashes left unchecked. For the log.
+   */
+  get notices(): readonly string[] {
+    return this.noticesOfLoad;
   }
 
   /**
@@ -150,8 +166,14 @@ export abstract class AnnotationLayer<Change extends { readonly label: string }>
     this.problemWith = { uri: uri.toString(), message: (error as Error).message };
   }
 
+  /** Clears the problem and notices of the last load, before the next. */
   protected clearProblem(): void {
     this.problemWith = undefined;
+    this.noticesOfLoad = [];
+  }
+
+  protected noted(notices: readonly string[]): void {
+    this.noticesOfLoad.push(...notices);
   }
 
   /** Whether `target` is the file that could not be read. */

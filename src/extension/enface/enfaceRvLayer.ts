@@ -28,7 +28,8 @@ import {
   enfacePlane,
   enfaceRvFileName,
 } from './enfaceRvFiles';
-import { uriBaseName, uriExists, writeFileAtomic } from '../uriFiles';
+import { uriBaseName, uriExists } from '../uriFiles';
+import { removeAbandonedTempsOf, writeFileAtomic } from '../vscodeFolderFs';
 
 /** One undoable stroke (pixel indices of the plane, values 0 or 1). */
 export interface EnfaceRvChange {
@@ -92,6 +93,8 @@ export class EnfaceRvLayer extends AnnotationLayer<EnfaceRvChange> {
     this.edited = false;
     const plane = createLabelVolume(enfacePlane(geometry.dims));
     const uri = this.uri();
+    // Tidying what a killed save left must not make the file itself look unreadable.
+    await removeAbandonedTempsOf(this.fs, uri, this.host).catch(() => undefined);
     try {
       if (await uriExists(this.fs, uri)) {
         plane.data.set(decodeEnfaceRv(await this.fs.readFile(uri), geometry, uriBaseName(uri)));
@@ -145,7 +148,7 @@ export class EnfaceRvLayer extends AnnotationLayer<EnfaceRvChange> {
     const sameFile = to.volume.toString() === this.volumeUri.toString();
     if (!this.edited && !(!sameFile && plane.data.some((v) => v !== 0))) return;
     await this.confirmReplace(target, confirm, ` (${this.description})`);
-    await writeFileAtomic(this.fs, target, encodeEnfaceRv(plane.data, geometry));
+    await writeFileAtomic(this.fs, target, encodeEnfaceRv(plane.data, geometry), this.host);
     this.written(target);
     if (sameFile) this.edited = false;
   }
