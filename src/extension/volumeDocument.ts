@@ -19,7 +19,7 @@ import { RegionsLayer } from './regions/regionsLayer';
 import { TrackedObjectsLayer } from './segmentation/trackedObjectsLayer';
 import type { TrackedObjectState } from '../protocol/editorMessages';
 import { type LoadProgress, type LoadedVolume, loadVolume } from './volumeLoader';
-import { EDITOR_HOST, writeFileAtomic } from './vscodeFolderFs';
+import { writeFileAtomic } from './vscodeFolderFs';
 
 /** Any of the document's layers, whatever its change record. */
 export type AnyAnnotationLayer = AnnotationLayer<{ readonly label: string }>;
@@ -30,10 +30,9 @@ export class VolumeDocument implements vscode.CustomDocument {
     uri: vscode.Uri,
     backupId: string | undefined,
     fileSystem: vscode.FileSystem,
-    host: string = EDITOR_HOST,
   ): Promise<VolumeDocument> {
     // The volume itself is always read from `uri`; a backup holds only the annotations.
-    return new VolumeDocument(uri, backupId, fileSystem, host);
+    return new VolumeDocument(uri, backupId, fileSystem);
   }
 
   private loading: Promise<LoadedVolume> | undefined;
@@ -62,13 +61,10 @@ export class VolumeDocument implements vscode.CustomDocument {
     readonly uri: vscode.Uri,
     readonly backupId: string | undefined,
     private readonly fileSystem: vscode.FileSystem,
-    /** The writer's host in temporary names (vscodeFolderFs.ts). */
-    private readonly host: string,
   ) {
     const context = {
       fs: fileSystem,
       volumeUri: uri,
-      host,
       commit: (change: UndoableChange) => this.changeEmitter.fire(change),
     };
     this.segmentation = new TrackedObjectsLayer(context);
@@ -153,7 +149,7 @@ export class VolumeDocument implements vscode.CustomDocument {
     for (const layer of this.layers) await this.ready(layer);
     const layers = this.layers as readonly BackedUpLayer[];
     // Atomic: a backup cut short by a crash would lose the edits it replaces.
-    await writeFileAtomic(this.fileSystem, destination, encodeDocumentBackup(layers), this.host);
+    await writeFileAtomic(this.fileSystem, destination, encodeDocumentBackup(layers));
     return {
       id: destination.toString(),
       delete: () => deleteDocumentBackup(this.fileSystem, destination, layers),

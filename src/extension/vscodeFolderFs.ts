@@ -5,9 +5,11 @@
  * files through a temporary name and a rename. vscode.FileSystem has no fsync: writes are as
  * durable as its provider makes them; each rename still replaces its target in one step.
  *
- * Temporary names carry `<host>-<n>`: the writing extension host (its pid) and a count, so two
- * writes of one host never share a temporary file, and any other host's are abandoned (a second
- * window saving the same file at the same moment at worst fails its save, and loses nothing).
+ * Temporary names carry `<pid>-<n>`, one per write, so two writes never share a temporary file.
+ * A temporary file is live only while the write that made it runs in this extension host: once
+ * it failed or was cut short, the next read or write of the file removes (or, for a pair's
+ * sidecar, completes) what it left. Another window's write in progress counts as abandoned: two
+ * windows saving the same file at the same moment at worst fail a save, and lose nothing.
  */
 import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
@@ -23,24 +25,25 @@ import {
 import type { Sha256 } from '../core/tracker/modelBundle';
 import { uriBaseName, uriExists } from './uriFiles';
 
-/** This extension host, as temporary names know it. A test passes another to stand for a restart. */
-export const EDITOR_HOST = String(process.pid);
-
 let writes = 0;
+/** The tags of this host's writes still running. */
+const running = new Set<string>();
 
-/** A tag for one write's temporary names: unique in this host, recognisably this host's. */
-export function writerTag(host: string = EDITOR_HOST): string {
-  return `${host}-${++writes}`;
+/** Runs `write` with a fresh tag that counts as live until it settles, however it ends. */
+async function withTag<T>(write: (tag: string) => Promise<T>): Promise<T> {
+  const tag = `${process.pid}-${++writes}`;
+  running.add(tag);
+  try {
+    return await write(tag);
+  } finally {
+    running.delete(tag);
+  }
 }
 
 export const editorSha256: Sha256 = async (bytes) =>
   createHash('sha256').update(bytes).digest('hex');
 
-export function vscodeFolderFs(
-  fs: vscode.FileSystem,
-  folder: vscode.Uri,
-  host: string = EDITOR_HOST,
-): FolderFs {
+export function vscodeFolderFs(fs: vscode.FileSystem, folder: vscode.Uri): FolderFs {
   const at = (name: string): vscode.Uri => vscode.Uri.joinPath(folder, name);
   return {
     write: (name, bytes) => Promise.resolve(fs.writeFile(at(name), bytes)),
@@ -66,7 +69,7 @@ export function vscodeFolderFs(
       }
     },
     syncFolder: async () => undefined,
-    isLiveTag: (tag) => tag.startsWith(`${host}-`),
+    isLiveTag: (tag) => running.has(tag),
   };
 }
 
@@ -93,53 +96,42 @@ export async function writeUriPair(
   pair: UriPair,
   image: Uint8Array,
   sidecar: Uint8Array,
-  host: string = EDITOR_HOST,
 ): Promise<string[]> {
   const { folder, names } = folderAndNames(pair);
-  return await writePair(vscodeFolderFs(fs, folder, host), names, image, sidecar, {
-    sha256: editorSha256,
-    tag: writerTag(host),
-  });
+  return await withTag((tag) =>
+    writePair(vscodeFolderFs(fs, folder), names, image, sidecar, { sha256: editorSha256, tag }),
+  );
 }
 
 /**
  * Reads a pair (filePair.readPair): settles an interrupted save, then throws PairMismatchError
  * when the sidecar was written for other image bytes; either file may be missing.
  */
-export async function readUriPair(
-  fs: vscode.FileSystem,
-  pair: UriPair,
-  host: string = EDITOR_HOST,
-): Promise<ReadPairResult> {
+export async function readUriPair(fs: vscode.FileSystem, pair: UriPair): Promise<ReadPairResult> {
   const { folder, names } = folderAndNames(pair);
-  return await readPair(vscodeFolderFs(fs, folder, host), names, editorSha256);
+  return await readPair(vscodeFolderFs(fs, folder), names, editorSha256);
 }
 
 /**
  * Writes one file so that readers see the old content or the new, never half of either, and
- * removes what earlier killed writes of it left (filePair.writeFileAtomic).
+ * removes what earlier cut-short writes of it left (filePair.writeFileAtomic).
  */
 export async function writeFileAtomic(
   fs: vscode.FileSystem,
   target: vscode.Uri,
   bytes: Uint8Array,
-  host: string = EDITOR_HOST,
 ): Promise<void> {
   const folder = vscode.Uri.joinPath(target, '..');
-  await writeFolderFileAtomic(
-    vscodeFolderFs(fs, folder, host),
-    uriBaseName(target),
-    bytes,
-    writerTag(host),
+  await withTag((tag) =>
+    writeFolderFileAtomic(vscodeFolderFs(fs, folder), uriBaseName(target), bytes, tag),
   );
 }
 
-/** Removes the temporary files a killed write of `target` left (as reading a pair does). */
+/** Removes the temporary files a cut-short write of `target` left (as reading a pair does). */
 export async function removeAbandonedTempsOf(
   fs: vscode.FileSystem,
   target: vscode.Uri,
-  host: string = EDITOR_HOST,
 ): Promise<void> {
   const folder = vscode.Uri.joinPath(target, '..');
-  await removeAbandonedTemps(vscodeFolderFs(fs, folder, host), [uriBaseName(target)]);
+  await removeAbandonedTemps(vscodeFolderFs(fs, folder), [uriBaseName(target)]);
 }

@@ -43,11 +43,6 @@ export interface AppliedChange<Change> {
 export interface LayerContext {
   readonly fs: vscode.FileSystem;
   readonly volumeUri: vscode.Uri;
-  /**
-   * The writer's host in temporary names (vscodeFolderFs.ts): this extension host's, or in a
-   * test another, standing for a restart after a crash.
-   */
-  readonly host: string;
   /** Puts a new change on the edit stack (marks the document dirty). */
   readonly commit: (change: UndoableChange) => void;
 }
@@ -72,7 +67,6 @@ export abstract class AnnotationLayer<Change extends { readonly label: string }>
 
   protected readonly fs: vscode.FileSystem;
   protected readonly volumeUri: vscode.Uri;
-  protected readonly host: string;
   private readonly commitChange: (change: UndoableChange) => void;
   private loading: Promise<void> | undefined;
   private isLoaded = false;
@@ -90,7 +84,6 @@ export abstract class AnnotationLayer<Change extends { readonly label: string }>
   constructor(context: LayerContext) {
     this.fs = context.fs;
     this.volumeUri = context.volumeUri;
-    this.host = context.host;
     this.commitChange = context.commit;
   }
 

@@ -94,7 +94,7 @@ export class EnfaceRvLayer extends AnnotationLayer<EnfaceRvChange> {
     const plane = createLabelVolume(enfacePlane(geometry.dims));
     const uri = this.uri();
     // Tidying what a killed save left must not make the file itself look unreadable.
-    await removeAbandonedTempsOf(this.fs, uri, this.host).catch(() => undefined);
+    await removeAbandonedTempsOf(this.fs, uri).catch(() => undefined);
     try {
       if (await uriExists(this.fs, uri)) {
         plane.data.set(decodeEnfaceRv(await this.fs.readFile(uri), geometry, uriBaseName(uri)));
@@ -148,7 +148,7 @@ export class EnfaceRvLayer extends AnnotationLayer<EnfaceRvChange> {
     const sameFile = to.volume.toString() === this.volumeUri.toString();
     if (!this.edited && !(!sameFile && plane.data.some((v) => v !== 0))) return;
     await this.confirmReplace(target, confirm, ` (${this.description})`);
-    await writeFileAtomic(this.fs, target, encodeEnfaceRv(plane.data, geometry), this.host);
+    await writeFileAtomic(this.fs, target, encodeEnfaceRv(plane.data, geometry));
     this.written(target);
     if (sameFile) this.edited = false;
   }

@@ -120,7 +120,7 @@ export class RegionsLayer extends AnnotationLayer<RegionChange> {
     let decoded: { regions: RegionAnnotation; extras: RegionExtras } | null = null;
     try {
       // A sidecar for another region volume (PairMismatchError) is a problem like a bad file.
-      const pair = await readUriPair(this.fs, { image: nifti, sidecar }, this.host);
+      const pair = await readUriPair(this.fs, { image: nifti, sidecar });
       this.noted(pair.notices);
       this.hadFiles = pair.image !== undefined || pair.sidecar !== undefined;
       if (this.hadFiles) {
@@ -174,7 +174,7 @@ export class RegionsLayer extends AnnotationLayer<RegionChange> {
     const files = encodeRegions(regions, geometry, this.extras);
     // What settling an interrupted earlier save did no longer matters: this save replaces it.
     const pair = { image: target.nifti, sidecar: target.sidecar };
-    await writeUriPair(this.fs, pair, files.nifti, files.sidecar, this.host);
+    await writeUriPair(this.fs, pair, files.nifti, files.sidecar);
     this.written(target.nifti);
     if (sameFiles) this.hadFiles = true;
   }

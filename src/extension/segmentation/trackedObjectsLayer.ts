@@ -77,7 +77,7 @@ export class TrackedObjectsLayer extends AnnotationLayer<ObjectChange> {
     const uri = this.defaultUri;
     try {
       // A sidecar for other labels (PairMismatchError) is this file's problem, like a bad file.
-      const pair = await readUriPair(this.fs, segmentationPair(uri), this.host);
+      const pair = await readUriPair(this.fs, segmentationPair(uri));
       this.noted(pair.notices);
       if (!pair.image) return;
       const objects = decodeSegmentation(pair.image, pair.sidecar, geometry, uriBaseName(uri));
@@ -110,7 +110,7 @@ export class TrackedObjectsLayer extends AnnotationLayer<ObjectChange> {
     const volumeName = uriBaseName(this.volumeUri);
     const files = encodeSegmentation(this.list(), geometry, volumeName, this.model);
     // What settling an interrupted earlier save did no longer matters: this save replaces it.
-    await writeUriPair(this.fs, segmentationPair(target), files.nifti, files.sidecar, this.host);
+    await writeUriPair(this.fs, segmentationPair(target), files.nifti, files.sidecar);
     this.written(target);
   }
 

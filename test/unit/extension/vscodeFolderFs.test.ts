@@ -2,8 +2,8 @@
  * The editor's adapter for the shared file rule (src/extension/vscodeFolderFs.ts): a pair
  * written through vscode.workspace.fs reads back with its hash, an interrupted save (new image,
  * temporary sidecar) is rolled forward and tidied, a mismatched pair is refused untouched, and
- * a single file is replaced through a temporary name, removing what another host's killed
- * write left but never this host's.
+ * a single file is replaced through a temporary name; what a cut-short write left is removed by
+ * the next read or write, a running write's temporary file never.
  */
 import { Uri, recorded, resetMock } from '../../support/vscodeMock';
 import assert from 'node:assert/strict';
@@ -11,12 +11,7 @@ import { createHash } from 'node:crypto';
 import { beforeEach, test } from 'node:test';
 import * as vscode from 'vscode';
 import { PairMismatchError } from '../../../src/core/files/filePair';
-import {
-  EDITOR_HOST,
-  readUriPair,
-  writeFileAtomic,
-  writeUriPair,
-} from '../../../src/extension/vscodeFolderFs';
+import { readUriPair, writeFileAtomic, writeUriPair } from '../../../src/extension/vscodeFolderFs';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const uri = (path: string) => Uri.file(path) as unknown as vscode.Uri;
@@ -35,7 +30,7 @@ test('a pair written through workspace.fs reads back, both temps first, image re
   await writeUriPair(vscode.workspace.fs, pair, bytes('IMG'), json({ v: 1 }));
   const ops = recorded.fileOps;
   const tag = new RegExp(
-    `^write /data/\\.scan\\.seg\\.(nii\\.gz|json)\\.${EDITOR_HOST}-\\d+\\.tmp$`,
+    `^write /data/\\.scan\\.seg\\.(nii\\.gz|json)\\.${process.pid}-\\d+\\.tmp$`,
   );
   assert.match(ops[0]!, tag);
   assert.match(ops[1]!, tag);
@@ -87,15 +82,42 @@ test('a sidecar that is not beside its image is refused before anything is writt
   assert.deepEqual(recorded.fileOps, []);
 });
 
-test('a single file replaces its target through a temporary name; a dead host’s temp is removed, a live one’s kept', async () => {
+test('a single file replaces its target through a temporary name and removes what cut-short writes left', async () => {
   const target = uri('/data/scan.rv2d.nii.gz');
   recorded.files.set('/data/.scan.rv2d.nii.gz.4194305-3.tmp', bytes('half')); // a killed host
-  recorded.files.set(`/data/.scan.rv2d.nii.gz.${EDITOR_HOST}-999.tmp`, bytes('mine')); // writing
+  recorded.files.set('/data/.scan.rv2d.nii.gz.0a1b2c3d.tmp', bytes('half')); // an older version
   await writeFileAtomic(vscode.workspace.fs, target, bytes('PLANE'));
   assert.equal(text(recorded.files.get('/data/scan.rv2d.nii.gz')), 'PLANE');
-  assert.deepEqual(temps(), [`/data/.scan.rv2d.nii.gz.${EDITOR_HOST}-999.tmp`]);
-  // Another host writing the same file sees this host's temporary file as abandoned.
-  await writeFileAtomic(vscode.workspace.fs, target, bytes('AGAIN'), 'other-host');
   assert.deepEqual(temps(), []);
-  assert.equal(text(recorded.files.get('/data/scan.rv2d.nii.gz')), 'AGAIN');
+  assert.match(recorded.fileOps.at(-1)!, /^rename \/data\/\.scan\.rv2d\.nii\.gz\.\d+-\d+\.tmp -> /);
+});
+
+test('writes of one file running at once keep each other’s temporary files; the last rename wins', async () => {
+  const target = uri('/data/scan.rv2d.nii.gz');
+  await Promise.all(
+    ['A', 'B', 'C'].map((content) => writeFileAtomic(vscode.workspace.fs, target, bytes(content))),
+  );
+  assert.match(text(recorded.files.get('/data/scan.rv2d.nii.gz')), /^[ABC]$/);
+  assert.deepEqual(temps(), []);
+  assert.equal(recorded.fileOps.filter((op) => op.startsWith('delete')).length, 0);
+});
+
+test('a pair save whose image rename failed leaves the old pair, and the next save tidies its temps', async () => {
+  await writeUriPair(vscode.workspace.fs, pair, bytes('OLD'), json({ v: 'old' }));
+  const rename = vscode.workspace.fs.rename;
+  vscode.workspace.fs.rename = async () => {
+    throw new Error('EACCES: permission denied');
+  };
+  try {
+    await assert.rejects(
+      writeUriPair(vscode.workspace.fs, pair, bytes('NEW'), json({ v: 'new' })),
+      /EACCES/,
+    );
+  } finally {
+    vscode.workspace.fs.rename = rename;
+  }
+  assert.equal(temps().length, 2, 'the failed write’s temporary files');
+  const read = await readUriPair(vscode.workspace.fs, pair);
+  assert.equal(text(read.image), 'OLD');
+  assert.deepEqual(temps(), [], 'abandoned once that write ended');
 });
