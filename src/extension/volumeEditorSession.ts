@@ -37,7 +37,10 @@ export interface SessionContext {
   readonly preferredModel: () => string | undefined;
 }
 
-/** The layers (keys) of each document whose unreadable file the user was already told about. */
+/**
+ * What was already reported of each document: layer keys whose unreadable file the user was
+ * told about, and `<key>:notices` for layers whose load notices were logged.
+ */
 const reportedProblems = new WeakMap<VolumeDocument, Set<string>>();
 
 export class VolumeEditorSession implements vscode.Disposable {
@@ -127,8 +130,16 @@ export class VolumeEditorSession implements vscode.Disposable {
       this.post(layer.fullMessage());
       const problem = layer.problem;
       const reported = reportedProblems.get(this.document) ?? new Set<string>();
+      // Notices (a save completed, an old sidecar unchecked) go to the log, once per document.
+      if (!reported.has(`${layer.key}:notices`)) {
+        reported.add(`${layer.key}:notices`);
+        for (const notice of layer.notices) {
+          this.context.log.info(`${this.document.fileName}: ${notice}`);
+        }
+      }
+      reportedProblems.set(this.document, reported);
       if (problem && !reported.has(layer.key)) {
-        reportedProblems.set(this.document, reported.add(layer.key));
+        reported.add(layer.key);
         this.context.log.warn(`${this.document.fileName}: ${problem}`);
         void vscode.window.showWarningMessage(`SAM-OCTA2: ${problem} ${layer.notLoadedNote}`);
       }

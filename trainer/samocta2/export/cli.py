@@ -118,15 +118,20 @@ def run(args: argparse.Namespace) -> int:
     metrics = _metrics(args.metrics)
     started = time.perf_counter()
     model, provenance, saved = _load(args)
-    from .bundle import write_bundle
-    from .bundle_lora import BASE_FILE, LORA_FILE, write_bundle_lora
+    from .bundle import retract_manifest, write_bundle
+    from .bundle_lora import BASE_FILE, LORA_FILE, base_to_copy, write_bundle_lora
 
+    # Bad input is refused before the folder changes (an older bundle there stays whole).
+    if args.with_base and saved is None:
+        raise TrainerError("--with-base needs --checkpoint (a training run whose base it copies)")
+    if args.with_base:
+        base_to_copy(saved)
+    # Then, before any file changes: a killed export leaves no bundle, never a wrong one.
+    retract_manifest(Path(args.out))
     if saved is not None:
         training = write_bundle_lora(saved, Path(args.out), with_base=args.with_base)
     else:
         training = None
-        if args.with_base:
-            raise TrainerError("--with-base needs --checkpoint (a training run whose base it copies)")
         for stale in (LORA_FILE, BASE_FILE):  # not these weights' LoRA or base
             (Path(args.out) / stale).unlink(missing_ok=True)
     manifest = write_bundle(
