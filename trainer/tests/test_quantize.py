@@ -87,3 +87,14 @@ def test_quantize_refuses_what_it_cannot_do(bundles: dict[str, Path], tmp_path: 
     assert main(["quantize", str(bundles["fp32"]), "--out", str(busy)]) == 2
     assert "not empty" in capsys.readouterr().out
     assert (busy / "keep.txt").read_text() == "mine" and not (busy / "manifest.json").exists()
+
+
+def test_export_quantize_int8_writes_a_quantized_bundle(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "nano-int8"
+    assert main(["export", "--size", "nano", "--image-size", "128", "--quantize", "int8", "--out", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["name"] == "samocta2-nano-int8"
+    for key, graph in manifest["graphs"].items():
+        assert graph["precision"] == (INT8_PRECISION if key in QUANTIZED_GRAPHS else "float32")
+        assert graph["sha256"] == sha256(out / graph["file"])
+    assert not list(out.glob(".*"))  # no temp files left
