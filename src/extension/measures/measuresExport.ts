@@ -10,7 +10,8 @@ import { formatMeasures, measuresReport } from '../../core/measure/measureExport
 import type { MeasuredVolume } from '../../core/measure/measureReport';
 import { splitCaseFile } from '../../core/volume/caseFiles';
 import { segmentationFileName } from '../segmentation/segmentationFiles';
-import { uriBaseName, writeFileAtomic } from '../uriFiles';
+import { uriBaseName } from '../uriFiles';
+import { writeFileAtomic } from '../vscodeFolderFs';
 
 export interface ExportSource {
   /** The volume's URI: the default folder and name. */
