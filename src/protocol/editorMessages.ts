@@ -83,7 +83,7 @@ export interface ReadyMessage {
 export interface StatusMessage {
   /** Shown by the host in the status bar / used by tests to observe the webview. */
   readonly type: 'status';
-  /** 0-based index of the shown layer along the depth axis (shown to users as layer + 1). */
+  /** 0-based index of the shown layer along the depth axis (shown to users as is: core/volume/layerNumbers). */
   readonly layer: number;
   readonly layerCount: number;
   readonly view: ViewKind;

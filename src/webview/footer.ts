@@ -2,6 +2,7 @@
  * The footer: the layer slider, the status line (layer, depth in mm, axis) and the value readout
  * under the cursor. Cheap to update, since it changes on every layer step.
  */
+import { layerPosition } from '../core/volume/layerNumbers';
 import { layerPixelToVoxel } from '../core/volume/layers';
 import type { ViewKind } from '../protocol/editorMessages';
 import type { ImagePoint } from './imageView';
@@ -22,8 +23,9 @@ export class Footer {
     if (session) {
       slider.max = String(session.layerCount - 1);
       slider.value = String(layer);
+      slider.setAttribute('aria-valuetext', layerPosition(layer, session.layerCount));
       status.textContent =
-        `Layer ${layer + 1} / ${session.layerCount} · ` +
+        `${layerPosition(layer, session.layerCount)} · ` +
         `depth ${session.depthMm(layer).toFixed(3)} mm · axis ${AXIS_NAMES[session.axis]}`;
     }
     root.dataset.view = view;

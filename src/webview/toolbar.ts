@@ -10,6 +10,7 @@ import type {
 } from '@vscode-elements/elements';
 import type { Axis } from '../core/volume/volume';
 import type { ViewKind } from '../protocol/editorMessages';
+import { layerNumberRange } from '../core/volume/layerNumbers';
 import { el } from './dom';
 import type { ProjectionMode, RenderMode, ViewState } from './viewState';
 
@@ -179,6 +180,9 @@ export class Toolbar {
     setField(this.rangeFrom, String(range[0]));
     setField(this.rangeTo, String(range[1]));
     for (const f of [this.rangeFrom, this.rangeTo]) f.max = last;
+    const span = layerNumberRange(info.layerCount);
+    this.rangeFrom.title = this.rangeFrom.ariaLabel = `First layer of the depth range, ${span}`;
+    this.rangeTo.title = this.rangeTo.ariaLabel = `Last layer of the depth range, ${span}`;
     this.rangeGroup.hidden = state.view === 'layer';
     this.projectionGroup.hidden = state.view !== 'projection';
     this.renderGroup.hidden = state.view !== '3d';

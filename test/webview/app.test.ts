@@ -136,7 +136,7 @@ describe('volume editor webview', () => {
       await assertImage(page, img, nx, ny, (x, y) => vol.value(x, y, k), `layer ${k}`);
       assert.match(
         await page.locator('[data-testid="status"]').innerText(),
-        new RegExp(`^Layer ${k + 1} / ${nz} · depth ${(k * 0.005).toFixed(3)} mm`),
+        new RegExp(`^Layer ${k} \\(0–${nz - 1}\\) · depth ${(k * 0.005).toFixed(3)} mm`),
       );
       const last = (await statusMessages(page)).at(-1);
       assert.deepEqual(last, { type: 'status', layer: k, layerCount: nz, view: 'layer' });

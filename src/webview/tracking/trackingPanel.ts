@@ -12,6 +12,7 @@ import type {
 } from '@vscode-elements/elements';
 import type { TargetKind } from '../../protocol/editorMessages';
 import type { TrackDirectionChoice } from '../../protocol/workerMessages';
+import { layerNumberRange } from '../../core/volume/layerNumbers';
 import { el } from '../dom';
 import { TRACKING_STYLES } from './trackingStyles';
 
@@ -78,7 +79,7 @@ export class TrackingPanel {
     this.kindSelect.addEventListener('change', () =>
       actions.setKind(this.kindSelect.value === 'faz' ? 'faz' : 'vessel'),
     );
-    this.from = layerField('track-from', 'First layer to track (empty: layer 0)');
+    this.from = layerField('track-from', 'First layer to track (empty: the first)');
     this.to = layerField('track-to', 'Last layer to track (empty: the last layer)');
     this.direction = el('vscode-single-select', { 'data-testid': 'track-direction' }, [
       el('vscode-option', { value: 'both' }, ['Both ways']),
@@ -165,6 +166,9 @@ export class TrackingPanel {
     enable(this.buttons.run, !!selected && view.canTrack && !view.busy);
     enable(this.buttons.stop, view.busy);
     for (const f of [this.from, this.to]) f.max = Math.max(0, view.layerCount - 1);
+    const span = layerNumberRange(view.layerCount);
+    setTitle(this.from, `First layer to track, ${span} (empty: the first)`);
+    setTitle(this.to, `Last layer to track, ${span} (empty: the last)`);
     this.statusText.textContent = view.status;
   }
 
@@ -209,6 +213,10 @@ function button(
   });
   b.addEventListener('click', () => onClick());
   return b;
+}
+
+function setTitle(field: VscodeTextfield, title: string): void {
+  if (field.title !== title) field.title = field.ariaLabel = title;
 }
 
 function layerField(testid: string, title: string): VscodeTextfield {
