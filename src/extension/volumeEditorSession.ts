@@ -23,6 +23,7 @@ import { type ModelEntry, readModelFiles } from './models/modelCatalog';
 import type { ModelStatusBar } from './models/modelStatusBar';
 import type { AnyAnnotationLayer, VolumeDocument } from './volumeDocument';
 import { SUPPORTED_FILES, VolumeLoadError } from './volumeLoadError';
+import { isPanelLayout, type PanelLayoutMemory } from './panelLayoutMemory';
 
 export interface SessionContext {
   readonly log: vscode.LogOutputChannel;
@@ -33,6 +34,8 @@ export interface SessionContext {
   readonly models: () => Promise<ModelEntry[]>;
   /** The model new editors load: the user's last pick, else the first found. */
   readonly preferredModel: () => string | undefined;
+  /** The panel layout the user last chose in this workspace (issue 16, item 4). */
+  readonly panelLayout: PanelLayoutMemory;
 }
 
 /** The layers (keys) of each document whose unreadable file the user was already told about. */
@@ -212,6 +215,9 @@ export class VolumeEditorSession implements vscode.Disposable {
         this.document.segmentation.model = message.model;
         if (this.panel.active) this.context.modelStatusBar.show(this, message);
         return;
+      case 'panelLayout':
+        this.context.panelLayout.remember(message.panels);
+        return;
     }
   }
 
@@ -219,7 +225,8 @@ export class VolumeEditorSession implements vscode.Disposable {
   private async sendVolume(): Promise<void> {
     const generation = ++this.generation;
     const current = (): boolean => !this.disposed && generation === this.generation;
-    this.post({ type: 'init', settings: this.context.settings() });
+    const panels = this.context.panelLayout.recall();
+    this.post({ type: 'init', settings: this.context.settings(), ...(panels && { panels }) });
 
     const progress = this.document.onDidProgress((p) => {
       if (current()) this.post({ type: 'loadProgress', fraction: p.fraction, stage: p.stage });
@@ -287,6 +294,7 @@ const FROM_WEBVIEW_TYPES: ReadonlySet<string> = new Set<FromWebviewMessage['type
   'trackingStatus',
   'regionEdit',
   'enfaceRvEdit',
+  'panelLayout',
 ]);
 
 export function isFromWebviewMessage(value: unknown): value is FromWebviewMessage {
@@ -308,6 +316,7 @@ export function isFromWebviewMessage(value: unknown): value is FromWebviewMessag
     const { label, edit } = value as Record<string, unknown>;
     return typeof label === 'string' && isBinary(edit);
   }
+  if (type === 'panelLayout') return isPanelLayout((value as { panels?: unknown }).panels);
   if (type === 'trackingStatus') {
     const { model, backend } = value as Record<string, unknown>;
     return (

@@ -30,6 +30,25 @@ export interface VolumeHeaderInfo {
 export interface InitMessage {
   readonly type: 'init';
   readonly settings: EditorSettings;
+  /** The workspace's remembered panel layout; absent: the webview's defaults. */
+  readonly panels?: PanelLayout;
+}
+
+/**
+ * Which optional parts of the editor take room from the image (issue 16, item 4), remembered per
+ * workspace by the host: the webview posts `panelLayout` when the user changes it.
+ */
+export interface PanelLayout {
+  /** The tracking and brush rows under the main toolbar. */
+  readonly toolRows: boolean;
+  /** The sparse-annotation panel, open. */
+  readonly sparsePanel: boolean;
+}
+
+/** Webview → host: the user showed or hid a part of the editor. */
+export interface PanelLayoutMessage {
+  readonly type: 'panelLayout';
+  readonly panels: PanelLayout;
 }
 export interface LoadProgressMessage {
   readonly type: 'loadProgress';
@@ -102,6 +121,7 @@ export type FromWebviewMessage =
   | TrackingStatusMessage
   | RegionEditMessage
   | EnfaceRvEditMessage
+  | PanelLayoutMessage
   | SparseFromWebviewMessage;
 
 export type ViewKind = 'layer' | '3d' | 'projection';

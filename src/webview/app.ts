@@ -11,6 +11,7 @@ import { EditorViews } from './editorViews';
 import { Footer } from './footer';
 import type { Layout } from './layout';
 import { MessageTable } from './messageTable';
+import { PanelLayoutControl } from './panelLayout';
 import { SparseController } from './sparse/sparseController';
 import type { TestedParts } from './testHook';
 import { Toolbar } from './toolbar';
@@ -93,8 +94,13 @@ export class App implements TestedParts {
       },
       views.overlayOf('layer'),
     );
+    const panels = new PanelLayoutControl(
+      [this.tracking.panel.element, this.brush.panel.element],
+      this.sparse.panel.element,
+      post,
+    );
     // The panels stand after the toolbar in this order; every change reaches them in this order.
-    const features: EditorFeature[] = [this.tracking, this.brush, this.sparse];
+    const features: EditorFeature[] = [this.tracking, this.brush, this.sparse, panels];
     layout.toolbar.after(
       this.tracking.panel.element,
       this.brush.panel.element,
@@ -119,6 +125,7 @@ export class App implements TestedParts {
       },
       fit: () => views.imageView(state.current.view)?.fit(),
     });
+    layout.toolbar.append(panels.toggle);
     views.volume?.setMode(state.current.render3d);
     const footer = new Footer(layout);
     this.controller = new ViewController({

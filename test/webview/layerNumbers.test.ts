@@ -98,6 +98,7 @@ describe('layer numbers', () => {
 
     const statusMessage = (await posted(page)).filter((m) => m.type === 'status').at(-1);
     found.set('status message to the host', statusMessage?.layer as number);
+    await page.locator('.sparse-panel > summary').click();
     await page.getByTestId('sparse-mark').click();
     const mark = (await posted(page)).filter((m) => m.type === 'sparseMark').at(-1);
     found.set('sparse Mark message', mark?.layer as number);

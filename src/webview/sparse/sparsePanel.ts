@@ -42,7 +42,7 @@ export interface SparseView {
 }
 
 export class SparsePanel {
-  readonly element: HTMLElement;
+  readonly element: HTMLDetailsElement;
   private readonly thresholdInput: HTMLInputElement;
   private readonly thresholdText: HTMLElement;
   private readonly nonBlankText: HTMLElement;
@@ -222,7 +222,7 @@ export class SparsePanel {
     const label = (text: string, input: HTMLElement) => el('label', {}, [text, ' ', input]);
     this.element = el(
       'details',
-      { class: 'sparse-panel', open: true, 'data-testid': 'sparse-panel' },
+      { class: 'sparse-panel', 'data-testid': 'sparse-panel' },
       [
         el('summary', {}, ['Sparse annotation: vessel regions']),
         el('div', { class: 'rows' }, [
