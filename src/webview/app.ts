@@ -12,6 +12,7 @@ import { Footer } from './footer';
 import type { Layout } from './layout';
 import { MessageTable } from './messageTable';
 import { PanelLayoutControl } from './panelLayout';
+import { PromptCursor } from './promptCursor';
 import { SparseController } from './sparse/sparseController';
 import type { TestedParts } from './testHook';
 import { Toolbar } from './toolbar';
@@ -34,6 +35,7 @@ export class App implements TestedParts {
   readonly tracking: TrackingController;
   readonly brush: BrushController;
   readonly sparse: SparseController;
+  readonly promptCursor: PromptCursor;
   /** Host messages by type, to the parts that registered for them. */
   private readonly messages = new MessageTable();
 
@@ -45,7 +47,10 @@ export class App implements TestedParts {
     // reach it only after construction.
     const views = new EditorViews(layout, {
       view: () => state.current.view,
-      beforeDraw: (scale) => this.tracking.beforeDraw(scale),
+      beforeDraw: (scale) => {
+        this.tracking.beforeDraw(scale);
+        this.promptCursor.redraw();
+      },
       image: (kind: ViewKind) => ({
         hover: (p) => this.controller.showReadout(kind, p),
         // Point prompts (issue 4): clicks on the layer view only.
@@ -94,13 +99,27 @@ export class App implements TestedParts {
       },
       views.overlayOf('layer'),
     );
+    this.promptCursor = new PromptCursor({
+      screenOf: (x, y) => views.imageView('layer')?.screenOf(x, y) ?? null,
+      place: (layer, x, y, negative) => {
+        if (this.brush.allowsPrompts) this.tracking.click(layer, x, y, negative);
+      },
+      remove: (layer, x, y) => this.tracking.removeNearestPoint(layer, x, y),
+    });
+    layout.viewport.append(this.promptCursor.element);
     const panels = new PanelLayoutControl(
       [this.tracking.panel.element, this.brush.panel.element],
       this.sparse.panel.element,
       post,
     );
     // The panels stand after the toolbar in this order; every change reaches them in this order.
-    const features: EditorFeature[] = [this.tracking, this.brush, this.sparse, panels];
+    const features: EditorFeature[] = [
+      this.tracking,
+      this.brush,
+      this.sparse,
+      panels,
+      this.promptCursor,
+    ];
     layout.toolbar.after(
       this.tracking.panel.element,
       this.brush.panel.element,
@@ -146,6 +165,7 @@ export class App implements TestedParts {
       layerKey: (action) => this.controller.layerKey(action),
       pointerTool: () => (this.brush.takesPointer ? this.brush : null),
       brushKey: (direction) => this.brush.radiusKey(direction),
+      promptCursor: this.promptCursor,
     });
     registerVolumeLoading(this.messages, this.controller, notices);
     for (const f of features) f.registerMessages?.(this.messages);

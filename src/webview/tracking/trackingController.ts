@@ -20,6 +20,7 @@ import {
   colorFor,
   fromState,
   pointsOn,
+  removePoint,
   toState,
   type MaskGeometry,
   type TrackedObject,
@@ -175,6 +176,14 @@ export class TrackingController implements EditorFeature {
     this.clicks = this.clicks.then(() => this.prompt(layer, { x, y, positive: !negative }));
   }
 
+  /**
+   * Removes the prompt point on `layer` nearest to (x, y) of the selected object (the keyboard's
+   * Delete, issue 16 item 7), queued like clicks; the layer's mask follows the points left.
+   */
+  removeNearestPoint(layer: number, x: number, y: number): void {
+    this.clicks = this.clicks.then(() => this.unprompt(layer, x, y));
+  }
+
   private async prompt(layer: number, point: PromptPointInfo): Promise<void> {
     if (!this.geo) return;
     if (this.selectedId === null) this.addObject();
@@ -187,8 +196,42 @@ export class TrackingController implements EditorFeature {
       object.axis = this.geo.axis;
     }
     object.prompts = addPoint(object.prompts, layer, point);
-    this.views.objectsChanged();
     const label = `${point.positive ? 'Positive' : 'Negative'} point on layer ${layer}`;
+    await this.previewAndCommit(object, layer, label, before);
+  }
+
+  private async unprompt(layer: number, x: number, y: number): Promise<void> {
+    const object = this.selected();
+    if (!this.geo || !object || object.axis !== this.geo.axis) return;
+    const points = pointsOn(object, layer);
+    if (points.length === 0) {
+      this.setStatus(`${object.name} has no point on layer ${layer} to remove.`);
+      return;
+    }
+    const distance = (p: PromptPointInfo) => (p.x - x) ** 2 + (p.y - y) ** 2;
+    const nearest = points.reduce((a, b) => (distance(b) < distance(a) ? b : a));
+    const before = toState(object, this.geo);
+    object.prompts = removePoint(object.prompts, layer, nearest);
+    const label = `Remove point on layer ${layer}`;
+    if (points.length > 1) {
+      await this.previewAndCommit(object, layer, label, before);
+      return;
+    }
+    // No point left: the layer's mask was the answer to them, so it goes too.
+    object.masks.delete(layer);
+    this.masksChanged();
+    this.views.objectsChanged();
+    this.commit('prompt', label, object.id, before);
+  }
+
+  /** Shows the layer's mask for the object's points on it, then records the edit. */
+  private async previewAndCommit(
+    object: TrackedObject,
+    layer: number,
+    label: string,
+    before: TrackedObjectState,
+  ): Promise<void> {
+    this.views.objectsChanged();
     const client = this.runner.tracker;
     if (!client) {
       this.commit('prompt', label, object.id, before);
