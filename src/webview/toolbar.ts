@@ -72,7 +72,7 @@ export class Toolbar {
       views.append(b);
     }
 
-    this.axisSelect = select('depth-axis', [
+    this.axisSelect = select('depth-axis', 'Depth axis', [
       ['auto', 'Auto'],
       ...AXIS_NAMES.map((n) => [n, n] as const),
     ]);
@@ -112,7 +112,7 @@ export class Toolbar {
       "Depth range: layers projected, and the 3D view's clip",
     );
 
-    this.projectionSelect = select('projection-mode', [
+    this.projectionSelect = select('projection-mode', 'Projection over the depth range', [
       ['max', 'Max projection'],
       ['mean', 'Mean projection'],
     ]);
@@ -121,7 +121,7 @@ export class Toolbar {
     );
     this.projectionGroup = group('', [this.projectionSelect]);
 
-    this.renderSelect = select('render-mode', [
+    this.renderSelect = select('render-mode', '3D rendering', [
       ['mip', 'MIP'],
       ['alpha', 'Compositing'],
     ]);
@@ -209,11 +209,13 @@ function button(icon: string, label: string | undefined, title: string): VscodeT
   return b;
 }
 
+/** `name`: what a screen reader says for the dropdown (its visible label may be apart or none). */
 function select(
   testid: string,
+  name: string,
   options: readonly (readonly [string, string])[],
 ): VscodeSingleSelect {
-  const s = el('vscode-single-select', { 'data-testid': testid });
+  const s = el('vscode-single-select', { 'data-testid': testid, 'aria-label': name, title: name });
   for (const [value, label] of options) s.append(el('vscode-option', { value }, [label]));
   return s;
 }

@@ -3,7 +3,8 @@
  * its own; masks need a model and are tested in tracking.test.ts): P shows the cross at the
  * image centre, the arrows move it (Shift: 10 px) instead of stepping layers, Enter and
  * Shift+Enter place a positive and a negative point there, Delete removes the nearest, Esc hides
- * the cross and the arrows step layers again. A native SELECT keeps its arrow keys.
+ * the cross and the arrows step layers again. A native SELECT keeps its arrow keys. Every
+ * dropdown has an accessible name.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -136,6 +137,19 @@ describe('keyboard prompts', () => {
     assert.equal(await shownLayer(page), layer + 1);
     assert.equal(await cursor.isVisible(), false);
     assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('names every dropdown for assistive technology', async () => {
+    const page = await openEditor(browser, harness, []);
+    const vol = patternVolume(DIMS);
+    await loadVolume(page, harness, 'dropdown-names', vol.header, vol.bytes);
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll('vscode-single-select, select')]
+        .filter((s) => !s.getAttribute('aria-label')?.trim() && !s.closest('label'))
+        .map((s) => s.getAttribute('data-testid') ?? s.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unnamed, []);
     await page.close();
   });
 });

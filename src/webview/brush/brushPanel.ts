@@ -57,7 +57,10 @@ export class BrushPanel {
       b.addEventListener('click', () => actions.tool(tool));
       this.tools.set(tool, b);
     }
-    this.targetSelect = el('vscode-single-select', { 'data-testid': 'brush-target' });
+    this.targetSelect = el('vscode-single-select', {
+      'data-testid': 'brush-target',
+      'aria-label': 'What the brush paints',
+    });
     this.targetSelect.addEventListener('change', () => {
       const v = this.targetSelect.value;
       actions.target(v === 'region' ? 'region' : Number(v));

@@ -61,7 +61,10 @@ export class TrackingPanel {
 
   constructor(actions: TrackingActions) {
     adoptStyles();
-    this.objectSelect = el('vscode-single-select', { 'data-testid': 'object-select' });
+    this.objectSelect = el('vscode-single-select', {
+      'data-testid': 'object-select',
+      'aria-label': 'Tracked object',
+    });
     this.objectSelect.addEventListener('change', () =>
       actions.selectObject(Number(this.objectSelect.value)),
     );
@@ -72,20 +75,31 @@ export class TrackingPanel {
       'data-testid': 'object-name',
     });
     this.nameField.addEventListener('change', () => actions.renameObject(this.nameField.value));
-    this.kindSelect = el('vscode-single-select', { 'data-testid': 'object-kind' }, [
-      el('vscode-option', { value: 'vessel' }, ['Vessel']),
-      el('vscode-option', { value: 'faz' }, ['FAZ']),
-    ]);
+    this.kindSelect = el(
+      'vscode-single-select',
+      { 'data-testid': 'object-kind', 'aria-label': 'Object kind' },
+      [
+        el('vscode-option', { value: 'vessel' }, ['Vessel']),
+        el('vscode-option', { value: 'faz' }, ['FAZ']),
+      ],
+    );
     this.kindSelect.addEventListener('change', () =>
       actions.setKind(this.kindSelect.value === 'faz' ? 'faz' : 'vessel'),
     );
     this.from = layerField('track-from', 'First layer to track (empty: the first)');
     this.to = layerField('track-to', 'Last layer to track (empty: the last layer)');
-    this.direction = el('vscode-single-select', { 'data-testid': 'track-direction' }, [
-      el('vscode-option', { value: 'both' }, ['Both ways']),
-      el('vscode-option', { value: 'forward' }, ['Forward']),
-      el('vscode-option', { value: 'backward' }, ['Backward']),
-    ]);
+    this.direction = el(
+      'vscode-single-select',
+      {
+        'data-testid': 'track-direction',
+        'aria-label': 'Propagation direction',
+      },
+      [
+        el('vscode-option', { value: 'both' }, ['Both ways']),
+        el('vscode-option', { value: 'forward' }, ['Forward']),
+        el('vscode-option', { value: 'backward' }, ['Backward']),
+      ],
+    );
     this.buttons = {
       add: button('add', 'New object (then click it on a layer)', 'object-add', actions.addObject),
       remove: button('trash', 'Delete the selected object', 'object-delete', actions.deleteObject),
