@@ -98,7 +98,7 @@ export class VolumeEditorSession implements vscode.Disposable {
     const pick = models.find((m) => m.id === wanted) ?? models[0];
     this.post({
       type: 'models',
-      models: models.map(({ id, name, size, source }) => ({ id, name, size, source })),
+      models: models.map(({ uri: _uri, ...info }) => info),
       selected: pick?.id ?? null,
     });
   }

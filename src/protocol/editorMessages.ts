@@ -152,6 +152,10 @@ export interface ModelInfo {
   readonly size: string;
   /** Where it was found, for the picker: "extension" or a samOcta2.modelPaths folder. */
   readonly source: string;
+  /** Its measured real-data Dice, for the picker (core/tracker/bundleQuality). */
+  readonly quality: string;
+  /** Why it is a demo model (a warning in the picker), or null. */
+  readonly demo: string | null;
 }
 
 export interface PromptPointInfo {

@@ -1,4 +1,11 @@
-import { EventEmitter, createPanel, recorded, resetMock, window } from '../../support/vscodeMock';
+import {
+  EventEmitter,
+  Memento,
+  createPanel,
+  recorded,
+  resetMock,
+  window,
+} from '../../support/vscodeMock';
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import type * as vscode from 'vscode';
@@ -66,13 +73,8 @@ function fakeDocument() {
 }
 
 function setUp() {
-  // workspaceState as a Memento: what panelLayoutMemory reads and writes.
-  const workspaceState = new Map<string, unknown>();
-  const memory = panelLayoutMemory({
-    get: (key: string) => workspaceState.get(key),
-    update: async (key: string, value: unknown) => void workspaceState.set(key, value),
-    keys: () => [...workspaceState.keys()],
-  } as unknown as vscode.Memento);
+  const workspaceState = new Memento();
+  const memory = panelLayoutMemory(workspaceState as unknown as vscode.Memento);
   const panel = createPanel();
   const doc = fakeDocument();
   const log = window.createOutputChannel('SAM-OCTA2') as unknown as vscode.LogOutputChannel & {
@@ -224,7 +226,7 @@ test('the panel layout the user chose is remembered for the workspace and sent w
   const init = () => panel.posted.filter((m) => (m as { type: string }).type === 'init').at(-1);
   assert.equal((init() as { panels?: unknown }).panels, undefined, 'nothing chosen: defaults');
   panel.receive({ type: 'panelLayout', panels: { toolRows: false, sparsePanel: 1 } });
-  assert.equal(workspaceState.size, 0, 'a malformed layout is not stored');
+  assert.equal(workspaceState.values.size, 0, 'a malformed layout is not stored');
   panel.receive({ type: 'panelLayout', panels: { toolRows: false, sparsePanel: true } });
   panel.receive({ type: 'ready' });
   await flush();
