@@ -25,6 +25,8 @@ import {
   type MaskGeometry,
   type TrackedObject,
 } from './trackedObjects';
+import { maskAdvice } from '../../core/tracker/maskAdvice';
+import { layerShape } from '../../core/volume/layers';
 import { ModelRunner } from './modelRunner';
 import { TrackingPanel } from './trackingPanel';
 import { TrackingViews, type ViewTargets } from './trackingViews';
@@ -66,6 +68,8 @@ export class TrackingController implements EditorFeature {
   private selectedId: number | null = null;
   private readonly runner: ModelRunner;
   private note: string | null = null;
+  /** The next step after the last click's mask (core/tracker/maskAdvice), or null. */
+  private advice: string | null = null;
   private geo: MaskGeometry | null = null;
   private job: Job | null = null;
   private lastClickMs: number | null = null;
@@ -246,10 +250,19 @@ export class TrackingController implements EditorFeature {
           this.applyFrame(f);
         },
       });
+      this.adviseOn(object, layer);
     } catch (e) {
       this.fail((e as Error).message);
     }
     this.commit('prompt', label, object.id, before);
+  }
+
+  /** Suggests the next step when the layer's mask is empty, small or in pieces. */
+  private adviseOn(object: TrackedObject, layer: number): void {
+    if (!this.geo) return;
+    const { width, height } = layerShape(this.geo.dims, this.geo.axis);
+    const mask = object.masks.get(layer) ?? new Uint8Array(width * height);
+    this.advice = maskAdvice(mask, width, height, object.kind);
   }
 
   snapshot(): TrackingSnapshot {
@@ -361,6 +374,7 @@ export class TrackingController implements EditorFeature {
       },
     });
     this.job = { id: jobId, objectId: object.id, before };
+    this.advice = null;
     this.panel.progress(0, 'Starting…');
     this.sync();
     try {
@@ -520,7 +534,7 @@ export class TrackingController implements EditorFeature {
     this.panel.sync({
       objects: [...this.objects.values()].map((o) => ({ id: o.id, name: o.name, color: o.color })),
       selected: s && { id: s.id, name: s.name, kind: s.kind },
-      status: `${model}${click}${this.note ? ` — ${this.note}` : ''}`,
+      status: [`${model}${click}`, this.note, this.advice].filter(Boolean).join(' — '),
       busy: this.job !== null,
       canTrack: name !== null,
       layerCount: this.geo ? this.geo.dims[this.geo.axis] : 0,
