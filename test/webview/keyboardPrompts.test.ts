@@ -145,7 +145,7 @@ describe('keyboard prompts', () => {
     const vol = patternVolume(DIMS);
     await loadVolume(page, harness, 'dropdown-names', vol.header, vol.bytes);
     const unnamed = await page.evaluate(() =>
-      [...document.querySelectorAll('vscode-single-select, select')]
+      Array.from(document.querySelectorAll('vscode-single-select, select'))
         .filter((s) => !s.getAttribute('aria-label')?.trim() && !s.closest('label'))
         .map((s) => s.getAttribute('data-testid') ?? s.outerHTML.slice(0, 80)),
     );
