@@ -109,7 +109,7 @@ export class BrushPanel {
   sync(view: BrushView): void {
     for (const [tool, b] of this.tools) b.checked = tool === view.tool;
     const options: [string, string][] = [
-      ['region', '▨ Vessel region'],
+      ['region', '▨ Vessel region (where vessels lie; sparse annotation)'],
       ...view.objects.map((o): [string, string] => [String(o.id), `● ${o.name}`]),
     ];
     const labels = options.map(([v, l]) => `${v}:${l}`).join('|');

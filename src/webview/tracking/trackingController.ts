@@ -293,6 +293,15 @@ export class TrackingController implements EditorFeature {
   }
 
   /** Objects for the brush's label list. */
+  /** The selected object (the brush's BrushObjects). */
+  get selectedObject(): number | null {
+    return this.selectedId;
+  }
+
+  selectObject(id: number): void {
+    this.select(id);
+  }
+
   objectList(): { id: number; name: string; color: string }[] {
     return [...this.objects.values()].map((o) => ({ id: o.id, name: o.name, color: o.color }));
   }
