@@ -12,7 +12,6 @@ import {
   loadVolume,
   openEditor,
   posted,
-  send,
   type Browser,
   type Harness,
   type HarnessWindow,
@@ -42,12 +41,20 @@ describe('layer numbers', () => {
     const page = await openEditor(browser, harness, errors);
     const vol = patternVolume(DIMS);
     await loadVolume(page, harness, 'layer-numbers', vol.header, vol.bytes);
-    await send(page, {
-      type: 'regions',
-      axis: 2,
-      layers: [],
-      mask: Uint32Array.of(DIMS[0] * DIMS[1] * DIMS[2]).buffer,
-    });
+    // The host's (empty) annotation; the buffer is made in the page (evaluate's arguments are JSON).
+    await page.evaluate(
+      (count) =>
+        (window as unknown as HarnessWindow).__harness.send({
+          type: 'regions',
+          axis: 2,
+          layers: [],
+          mask: Uint32Array.of(count).buffer,
+        }),
+      DIMS[0] * DIMS[1] * DIMS[2],
+    );
+    await page.waitForFunction(
+      () => (window as unknown as HarnessWindow).__samOcta2Test!.brush().regionsLoaded,
+    );
     // End, then up three: index LAST - 3, whatever the editor opened on.
     await page.locator('.viewport').focus();
     await page.keyboard.press('End');
@@ -103,6 +110,7 @@ describe('layer numbers', () => {
     const mark = (await posted(page)).filter((m) => m.type === 'sparseMark').at(-1);
     found.set('sparse Mark message', mark?.layer as number);
 
+    assert.equal(await page.locator('.app').getAttribute('data-error'), null, 'no load error');
     for (const [place, value] of found) assert.equal(value, layer, `${place} says ${value}`);
     // The fields where layers are typed say the same range.
     for (const id of ['range-from', 'range-to', 'track-from', 'track-to']) {
