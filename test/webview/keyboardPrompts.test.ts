@@ -29,6 +29,7 @@ const shownLayer = (page: Page): Promise<number> =>
 
 interface EditPosted {
   label: string;
+  before: unknown;
   after: { prompts: { layer: number; points: { x: number; y: number; positive: boolean }[] }[] };
 }
 
@@ -94,13 +95,15 @@ describe('keyboard prompts', () => {
     assert.deepEqual(await cursorAt(page), [18, 23], 'stays on the image');
 
     await page.keyboard.press('Enter');
-    let list = await edits(page, 2);
-    assert.equal(list[1]!.label, `Positive point on layer ${layer}`);
+    // The click makes Object 1, and records it with its first point: one undo takes both.
+    let list = await edits(page, 1);
+    assert.equal(list[0]!.label, `Add Object 1: Positive point on layer ${layer}`);
+    assert.equal(list[0]!.before, null, 'undo removes the object');
     for (let n = 0; n < 4; n++) await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Shift+Enter');
-    list = await edits(page, 3);
-    assert.equal(list[2]!.label, `Negative point on layer ${layer}`);
-    assert.deepEqual(list[2]!.after.prompts, [
+    list = await edits(page, 2);
+    assert.equal(list[1]!.label, `Negative point on layer ${layer}`);
+    assert.deepEqual(list[1]!.after.prompts, [
       {
         layer,
         points: [
@@ -115,9 +118,9 @@ describe('keyboard prompts', () => {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Delete');
-    list = await edits(page, 4);
-    assert.equal(list[3]!.label, `Remove point on layer ${layer}`);
-    assert.deepEqual(list[3]!.after.prompts, [
+    list = await edits(page, 3);
+    assert.equal(list[2]!.label, `Remove point on layer ${layer}`);
+    assert.deepEqual(list[2]!.after.prompts, [
       { layer, points: [{ x: 14, y: 23, positive: false }] },
     ]);
 

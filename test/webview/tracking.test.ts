@@ -265,7 +265,7 @@ for (const run of [
         const edits = (await posted(page)).filter((m) => m.type === 'edit');
         assert.deepEqual(
           edits.map((m) => (m.edit as { kind: string }).kind),
-          ['addObject', 'prompt'],
+          ['prompt'],
         );
         // A Shift-click is a negative point; the layer's features are cached: decoder only.
         const q = await h.toViewport(2.5, 2.5);
@@ -276,7 +276,7 @@ for (const run of [
         await page.waitForFunction(
           () =>
             (window as unknown as HarnessWindow).__harness.posted.filter((m) => m.type === 'edit')
-              .length === 3,
+              .length === 2,
           undefined,
           { timeout: 60_000 },
         );

@@ -68,6 +68,10 @@ export class TrackingController implements EditorFeature {
   private selectedId: number | null = null;
   private readonly runner: ModelRunner;
   private note: string | null = null;
+  /** Objects added here and not yet sent to the host (see addObject). */
+  private readonly unrecorded = new Set<number>();
+  /** The host has listed the model bundles (a `models` message came). */
+  private modelsListed = false;
   /** The next step after the last click's mask (core/tracker/maskAdvice), or null. */
   private advice: string | null = null;
   private geo: MaskGeometry | null = null;
@@ -112,6 +116,7 @@ export class TrackingController implements EditorFeature {
   /** The model and object messages. */
   registerMessages(table: MessageTable): void {
     table.on('models', (message) => {
+      this.modelsListed = true;
       if (message.selected) this.host.post({ type: 'selectModel', id: message.selected });
       else this.setStatus(message.models.length === 0 ? 'No model bundle found.' : null);
     });
@@ -119,6 +124,7 @@ export class TrackingController implements EditorFeature {
     table.on('modelError', (message) => this.fail(`Model ${message.id}: ${message.message}`));
     table.on('segmentation', (message) => {
       this.objects.clear();
+      this.unrecorded.clear();
       for (const s of message.objects) this.restore(s);
       this.selectedId = message.objects[0]?.id ?? null;
       this.masksChanged();
@@ -140,6 +146,7 @@ export class TrackingController implements EditorFeature {
   volumeOpened(volume: Volume, axis: MaskGeometry['axis']): void {
     this.geo = { dims: volume.dims, axis };
     this.objects.clear();
+    this.unrecorded.clear();
     this.selectedId = null;
     this.runner.setVolume(volume, axis);
     this.masksChanged();
@@ -439,7 +446,9 @@ export class TrackingController implements EditorFeature {
     };
     this.objects.set(id, object);
     this.selectedId = id;
-    this.commit('addObject', `Add ${object.name}`, id, null);
+    // Recorded with its first edit (issue 16, item 11): one undo after "add object + click" used
+    // to leave an empty object behind; now it takes the object away with its click.
+    this.unrecorded.add(id);
     this.sync();
   }
 
@@ -490,6 +499,12 @@ export class TrackingController implements EditorFeature {
     const object = this.objects.get(id);
     if (!this.geo) return;
     const after = object ? toState(object, this.geo) : null;
+    if (this.unrecorded.delete(id)) {
+      // The host has never seen this object: its first edit creates it; deleting it is no edit.
+      if (!after) return;
+      before = null;
+      label = kind === 'addObject' ? label : `Add ${after.name}: ${label}`;
+    }
     this.host.post({ type: 'edit', edit: { kind, label, objectId: id, before, after } });
   }
 
@@ -538,7 +553,9 @@ export class TrackingController implements EditorFeature {
     this.host.objectsChanged?.();
     const s = this.selected();
     const { model: name, backend } = this.runner;
-    const model = name ? `${name} · ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}` : 'No model';
+    // Until the host lists the bundles, "No model" would be a false alarm (issue 16, item 11).
+    const none = this.modelsListed ? 'No model' : 'Finding models…';
+    const model = name ? `${name} · ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}` : none;
     const click = this.lastClickMs === null ? '' : ` · click ${Math.round(this.lastClickMs)} ms`;
     this.panel.sync({
       objects: [...this.objects.values()].map((o) => ({ id: o.id, name: o.name, color: o.color })),

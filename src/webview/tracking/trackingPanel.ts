@@ -184,6 +184,7 @@ export class TrackingPanel {
     setTitle(this.from, `First layer to track, ${span} (empty: the first)`);
     setTitle(this.to, `Last layer to track, ${span} (empty: the last)`);
     this.statusText.textContent = view.status;
+    this.statusText.title = view.status;
   }
 
   /** fraction < 0 hides the bar. */
