@@ -43,6 +43,7 @@ export class Footer {
       layerValues?: Float32Array;
       projection?: ProjectionMode;
       projectionValues?: Float32Array;
+      projectionRange?: readonly [number, number];
     },
   ): void {
     const out = this.layout.readout;
@@ -54,7 +55,9 @@ export class Footer {
       out.textContent = `(i, j, k) = (${ijk.join(', ')}) · value ${formatValue(values.layerValues[at] ?? NaN)}`;
     } else if (view === 'projection' && values.projectionValues) {
       const v = values.projectionValues[at] ?? NaN;
-      out.textContent = `(x, y) = (${p.x}, ${p.y}) · ${values.projection} ${formatValue(v)}`;
+      // Says over which layers: the projection's value is not the shown layer's (issue 16, item 11).
+      const [from, to] = values.projectionRange ?? [0, session.layerCount - 1];
+      out.textContent = `(x, y) = (${p.x}, ${p.y}) · ${values.projection} of layers ${from}–${to}: ${formatValue(v)}`;
     }
   }
 }

@@ -263,6 +263,17 @@ describe('volume editor webview', () => {
       (x, y) => Math.round(((max(x, y) - lo) * 255) / (hi - lo)),
       'max projection 5–12',
     );
+    // The readout says the value is the projection's over those layers, not one layer's.
+    const centre = await hook(page).toViewport(3.5, 2.5);
+    const box = (await page.locator('.viewport').boundingBox())!;
+    await page.mouse.move(box.x + centre!.x, box.y + centre!.y);
+    await page.waitForFunction(
+      () => !!document.querySelector('[data-testid="readout"]')?.textContent,
+    );
+    assert.equal(
+      await page.locator('[data-testid="readout"]').textContent(),
+      `(x, y) = (3, 2) · max of layers 5–12: ${max(3, 2)}`,
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });
