@@ -33,7 +33,7 @@ export const TRACKING_STYLES = `.toolbar.tracking {
 /* Wraps instead of cutting the sentence off ("WebGPU found no G…", issue 16, item 11). */
 .toolbar.tracking [data-testid='tracking-status'] {
   white-space: normal;
-  min-width: 0;
-  flex: 1 1 240px;
+  flex: 1 1 8em;
+  min-width: 8em;
 }
 `;
