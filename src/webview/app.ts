@@ -138,6 +138,10 @@ export class App implements TestedParts {
         state.update({ render3d });
         views.volume?.setMode(render3d);
       },
+      depthScale: (depthScale) => {
+        state.update({ depthScale });
+        views.volume?.setDepthScale(depthScale);
+      },
       resetCamera: () => {
         views.volume?.resetCamera();
         state.update({ camera: null });
@@ -146,6 +150,7 @@ export class App implements TestedParts {
     });
     layout.toolbar.append(panels.toggle);
     views.volume?.setMode(state.current.render3d);
+    views.volume?.setDepthScale(state.current.depthScale);
     const footer = new Footer(layout);
     this.controller = new ViewController({
       layout,

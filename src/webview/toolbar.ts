@@ -12,7 +12,7 @@ import type { Axis } from '../core/volume/volume';
 import type { ViewKind } from '../protocol/editorMessages';
 import { layerNumberRange } from '../core/volume/layerNumbers';
 import { el } from './dom';
-import type { ProjectionMode, RenderMode, ViewState } from './viewState';
+import { DEPTH_SCALES, type ProjectionMode, type RenderMode, type ViewState } from './viewState';
 
 export interface ToolbarActions {
   view(kind: ViewKind): void;
@@ -22,6 +22,7 @@ export interface ToolbarActions {
   range(from: number, to: number): void;
   projection(mode: ProjectionMode): void;
   render3d(mode: RenderMode): void;
+  depthScale(factor: number): void;
   resetCamera(): void;
   fit(): void;
 }
@@ -58,6 +59,7 @@ export class Toolbar {
   private readonly rangeGroup: HTMLElement;
   private readonly projectionGroup: HTMLElement;
   private readonly renderGroup: HTMLElement;
+  private readonly depthScaleSelect: VscodeSingleSelect;
   private readonly fitButton: VscodeToolbarButton;
   private readonly autoButton: VscodeToolbarButton;
 
@@ -128,9 +130,17 @@ export class Toolbar {
     this.renderSelect.addEventListener('change', () =>
       actions.render3d(this.renderSelect.value === 'alpha' ? 'alpha' : 'mip'),
     );
+    this.depthScaleSelect = select(
+      'depth-scale',
+      'Depth exaggeration of the 3D view (thin stacks are flat at ×1)',
+      DEPTH_SCALES.map((s) => [String(s), `Depth ×${s}`] as const),
+    );
+    this.depthScaleSelect.addEventListener('change', () =>
+      actions.depthScale(Number(this.depthScaleSelect.value) || 1),
+    );
     const reset = button('discard', undefined, 'Reset the 3D camera');
     reset.addEventListener('click', () => actions.resetCamera());
-    this.renderGroup = group('', [this.renderSelect, reset]);
+    this.renderGroup = group('', [this.renderSelect, this.depthScaleSelect, reset]);
 
     this.fitButton = button('screen-full', undefined, 'Fit the image to the view');
     this.fitButton.addEventListener('click', () => actions.fit());
@@ -189,6 +199,7 @@ export class Toolbar {
     this.fitButton.hidden = state.view === '3d';
     this.projectionSelect.value = state.projection;
     this.renderSelect.value = state.render3d;
+    this.depthScaleSelect.value = String(state.depthScale);
   }
 }
 

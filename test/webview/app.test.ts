@@ -222,6 +222,13 @@ describe('volume editor webview', () => {
     await waitForStill(page);
     const alpha = await shot(page, '3d-alpha');
     assert.ok(countPixels(alpha, (r) => r > 80) > 500, '3D compositing not blank');
+
+    // Depth exaggeration (issue 16, item 11) stretches the box: the picture changes.
+    await setSelect(page, 'depth-scale', '5');
+    await waitForStill(page);
+    const stretched = await shot(page, '3d-alpha-depth-x5');
+    const moved = countDiff(alpha, stretched, 40);
+    assert.ok(moved > alpha.width * alpha.height * 0.005, `depth ×5 changed ${moved} pixels`);
     assert.deepEqual(errors, []);
     await page.close();
   });
