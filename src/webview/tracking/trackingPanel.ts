@@ -12,7 +12,7 @@ import type {
 } from '@vscode-elements/elements';
 import type { TargetKind } from '../../protocol/editorMessages';
 import type { TrackDirectionChoice } from '../../protocol/workerMessages';
-import { layerNumberRange } from '../../core/volume/layerNumbers';
+import { layerNumberRange, parseLayerNumber } from '../../core/volume/layerNumbers';
 import { el } from '../dom';
 import { TRACKING_STYLES } from './trackingStyles';
 
@@ -50,6 +50,7 @@ export class TrackingPanel {
   private readonly kindSelect: VscodeSingleSelect;
   private readonly from: VscodeTextfield;
   private readonly to: VscodeTextfield;
+  private layerCount = 0;
   private readonly direction: VscodeSingleSelect;
   private readonly buttons: Record<
     'add' | 'remove' | 'run' | 'stop' | 'clear',
@@ -103,9 +104,10 @@ export class TrackingPanel {
     this.buttons = {
       add: button('add', 'New object (then click it on a layer)', 'object-add', actions.addObject),
       remove: button('trash', 'Delete the selected object', 'object-delete', actions.deleteObject),
-      run: button('play', 'Propagate the selected object through the layers', 'propagate', () =>
-        actions.propagate(this.range(), this.directionValue()),
-      ),
+      run: button('play', 'Propagate the selected object through the layers', 'propagate', () => {
+        const range = this.range();
+        if (range !== undefined) actions.propagate(range, this.directionValue());
+      }),
       stop: button('debug-stop', 'Cancel the propagation', 'cancel', actions.cancel),
       clear: button(
         'clear-all',
@@ -179,6 +181,7 @@ export class TrackingPanel {
     enable(this.buttons.clear, !!selected && !view.busy);
     enable(this.buttons.run, !!selected && view.canTrack && !view.busy);
     enable(this.buttons.stop, view.busy);
+    this.layerCount = view.layerCount;
     for (const f of [this.from, this.to]) f.max = Math.max(0, view.layerCount - 1);
     const span = layerNumberRange(view.layerCount);
     setTitle(this.from, `First layer to track, ${span} (empty: the first)`);
@@ -195,11 +198,20 @@ export class TrackingPanel {
     this.progressText.textContent = text;
   }
 
-  private range(): [number, number] | null {
-    const a = this.from.value.trim();
-    const b = this.to.value.trim();
-    if (a === '' && b === '') return null;
-    return [a === '' ? 0 : Math.round(Number(a)), b === '' ? Infinity : Math.round(Number(b))];
+  /** The Track range typed; null: all layers; undefined: a field holds no layer number (said). */
+  private range(): [number, number] | null | undefined {
+    const read = (field: VscodeTextfield, empty: number): number | undefined => {
+      const text = field.value.trim();
+      const layer = text === '' ? empty : parseLayerNumber(text, this.layerCount);
+      field.invalid = layer instanceof Error;
+      if (!(layer instanceof Error)) return layer;
+      this.statusText.textContent = layer.message;
+      return undefined;
+    };
+    const from = read(this.from, 0);
+    const to = read(this.to, Infinity);
+    if (from === undefined || to === undefined) return undefined;
+    return this.from.value.trim() === '' && this.to.value.trim() === '' ? null : [from, to];
   }
 
   private directionValue(): TrackDirectionChoice {
