@@ -5,6 +5,7 @@
  */
 import { parseInteger } from './args';
 import { UsageError } from './command';
+import { layerNumberRange } from '../core/volume/layerNumbers';
 import type { ObjectKind } from '../core/tracker/objectTracks';
 import type { PromptPoint, TrackDirection } from '../core/tracker/trackTypes';
 
@@ -138,7 +139,7 @@ function parseRange(text: string): { from: number; to: number } {
 export function checkRange(range: TrackArgs['range'], layerCount: number): void {
   if (range && range.to >= layerCount) {
     throw new UsageError(
-      `--range ${range.from},${range.to}: the volume has layers 0–${layerCount - 1}.`,
+      `--range ${range.from},${range.to}: the volume has layers ${layerNumberRange(layerCount)}.`,
     );
   }
 }

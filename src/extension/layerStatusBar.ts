@@ -1,9 +1,10 @@
 /**
- * The status bar entry "Layer 13 / 640" for the active volume editor. It mirrors the webview's
+ * The status bar entry "Layer 12 (0–639)" for the active volume editor. It mirrors the webview's
  * `status` messages, so users see where they are from anywhere in the window, and the end-to-end
  * tests can observe the webview from the workbench.
  */
 import * as vscode from 'vscode';
+import { layerPosition } from '../core/volume/layerNumbers';
 import type { StatusMessage, ViewKind } from '../protocol/editorMessages';
 
 const VIEW_NAMES: Readonly<Record<ViewKind, string>> = {
@@ -13,7 +14,7 @@ const VIEW_NAMES: Readonly<Record<ViewKind, string>> = {
 };
 
 export function layerStatusText(status: StatusMessage): string {
-  return `$(layers) Layer ${status.layer + 1} / ${status.layerCount} · ${VIEW_NAMES[status.view]}`;
+  return `$(layers) ${layerPosition(status.layer, status.layerCount)} · ${VIEW_NAMES[status.view]}`;
 }
 
 export class LayerStatusBar implements vscode.Disposable {

@@ -12,6 +12,7 @@ import { type ModelEntry, listModels, readModelPaths } from './models/modelCatal
 import { ModelStatusBar } from './models/modelStatusBar';
 import { segmentationFileName } from './segmentation/segmentationFiles';
 import { SETTINGS_SECTION, readEditorSettings } from './settings';
+import { panelLayoutMemory, type PanelLayoutMemory } from './panelLayoutMemory';
 import { VolumeDocument } from './volumeDocument';
 import { VolumeEditorSession } from './volumeEditorSession';
 import { buildWebviewHtml } from './webviewHtml';
@@ -47,7 +48,12 @@ export class VolumeEditorProvider
     log: vscode.LogOutputChannel,
     statusBar: LayerStatusBar,
   ): vscode.Disposable {
-    const provider = new VolumeEditorProvider(context.extensionUri, log, statusBar);
+    const provider = new VolumeEditorProvider(
+      context.extensionUri,
+      log,
+      statusBar,
+      panelLayoutMemory(context.workspaceState),
+    );
     return vscode.Disposable.from(
       vscode.window.registerCustomEditorProvider(VOLUME_VIEW_TYPE, provider, {
         webviewOptions: { retainContextWhenHidden: RETAIN_CONTEXT_WHEN_HIDDEN },
@@ -73,6 +79,7 @@ export class VolumeEditorProvider
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly statusBar: LayerStatusBar,
+    private readonly panelLayout: PanelLayoutMemory,
   ) {}
 
   /** Called by VS Code when a volume file is opened in this editor for the first time. */
@@ -204,6 +211,7 @@ export class VolumeEditorProvider
       modelStatusBar: this.modelStatusBar,
       models: () => this.models(),
       preferredModel: () => this.preferredModel,
+      panelLayout: this.panelLayout,
     });
     this.sessions.add(session);
     panel.onDidDispose(() => {

@@ -25,6 +25,7 @@ import { type ModelEntry, readModelFiles } from './models/modelCatalog';
 import type { ModelStatusBar } from './models/modelStatusBar';
 import type { AnyAnnotationLayer, VolumeDocument } from './volumeDocument';
 import { SUPPORTED_FILES, VolumeLoadError } from './volumeLoadError';
+import { isPanelLayout, type PanelLayoutMemory } from './panelLayoutMemory';
 
 export interface SessionContext {
   readonly log: vscode.LogOutputChannel;
@@ -35,6 +36,8 @@ export interface SessionContext {
   readonly models: () => Promise<ModelEntry[]>;
   /** The model new editors load: the user's last pick, else the first found. */
   readonly preferredModel: () => string | undefined;
+  /** The panel layout the user last chose in this workspace (issue 16, item 4). */
+  readonly panelLayout: PanelLayoutMemory;
 }
 
 /**
@@ -100,7 +103,7 @@ export class VolumeEditorSession implements vscode.Disposable {
     const pick = models.find((m) => m.id === wanted) ?? models[0];
     this.post({
       type: 'models',
-      models: models.map(({ id, name, size, source }) => ({ id, name, size, source })),
+      models: models.map(({ uri: _uri, ...info }) => info),
       selected: pick?.id ?? null,
     });
   }
@@ -233,6 +236,9 @@ export class VolumeEditorSession implements vscode.Disposable {
         this.document.segmentation.model = message.model;
         if (this.panel.active) this.context.modelStatusBar.show(this, message);
         return;
+      case 'panelLayout':
+        this.context.panelLayout.remember(message.panels);
+        return;
     }
   }
 
@@ -263,7 +269,8 @@ export class VolumeEditorSession implements vscode.Disposable {
   private async sendVolume(): Promise<void> {
     const generation = ++this.generation;
     const current = (): boolean => !this.disposed && generation === this.generation;
-    this.post({ type: 'init', settings: this.context.settings() });
+    const panels = this.context.panelLayout.recall();
+    this.post({ type: 'init', settings: this.context.settings(), ...(panels && { panels }) });
 
     const progress = this.document.onDidProgress((p) => {
       if (current()) this.post({ type: 'loadProgress', fraction: p.fraction, stage: p.stage });
@@ -333,6 +340,7 @@ const FROM_WEBVIEW_TYPES: ReadonlySet<string> = new Set<FromWebviewMessage['type
   'enfaceRvEdit',
   'exportMeasures',
   'copyText',
+  'panelLayout',
 ]);
 
 export function isFromWebviewMessage(value: unknown): value is FromWebviewMessage {
@@ -360,6 +368,7 @@ export function isFromWebviewMessage(value: unknown): value is FromWebviewMessag
     const { text, what } = value as Record<string, unknown>;
     return typeof text === 'string' && typeof what === 'string';
   }
+  if (type === 'panelLayout') return isPanelLayout((value as { panels?: unknown }).panels);
   if (type === 'trackingStatus') {
     const { model, backend } = value as Record<string, unknown>;
     return (

@@ -31,6 +31,25 @@ export interface VolumeHeaderInfo {
 export interface InitMessage {
   readonly type: 'init';
   readonly settings: EditorSettings;
+  /** The workspace's remembered panel layout; absent: the webview's defaults. */
+  readonly panels?: PanelLayout;
+}
+
+/**
+ * Which optional parts of the editor take room from the image (issue 16, item 4), remembered per
+ * workspace by the host: the webview posts `panelLayout` when the user changes it.
+ */
+export interface PanelLayout {
+  /** The tracking and brush rows under the main toolbar. */
+  readonly toolRows: boolean;
+  /** The sparse-annotation panel, open. */
+  readonly sparsePanel: boolean;
+}
+
+/** Webview → host: the user showed or hid a part of the editor. */
+export interface PanelLayoutMessage {
+  readonly type: 'panelLayout';
+  readonly panels: PanelLayout;
 }
 export interface LoadProgressMessage {
   readonly type: 'loadProgress';
@@ -85,7 +104,7 @@ export interface ReadyMessage {
 export interface StatusMessage {
   /** Shown by the host in the status bar / used by tests to observe the webview. */
   readonly type: 'status';
-  /** 0-based index of the shown layer along the depth axis (shown to users as layer + 1). */
+  /** 0-based index of the shown layer along the depth axis (shown to users as is: core/volume/layerNumbers). */
   readonly layer: number;
   readonly layerCount: number;
   readonly view: ViewKind;
@@ -104,6 +123,7 @@ export type FromWebviewMessage =
   | TrackingStatusMessage
   | RegionEditMessage
   | EnfaceRvEditMessage
+  | PanelLayoutMessage
   | SparseFromWebviewMessage
   | ExportMeasuresMessage
   | CopyTextMessage;
@@ -136,6 +156,10 @@ export interface ModelInfo {
   readonly size: string;
   /** Where it was found, for the picker: "extension" or a samOcta2.modelPaths folder. */
   readonly source: string;
+  /** Its measured real-data Dice, for the picker (core/tracker/bundleQuality). */
+  readonly quality: string;
+  /** Why it is a demo model (a warning in the picker), or null. */
+  readonly demo: string | null;
 }
 
 export interface PromptPointInfo {

@@ -12,6 +12,8 @@ import { Footer } from './footer';
 import type { Layout } from './layout';
 import { MeasuresController } from './measures/measuresController';
 import { MessageTable } from './messageTable';
+import { PanelLayoutControl } from './panelLayout';
+import { PromptCursor } from './promptCursor';
 import { SparseController } from './sparse/sparseController';
 import type { TestedParts } from './testHook';
 import { Toolbar } from './toolbar';
@@ -35,6 +37,7 @@ export class App implements TestedParts {
   readonly brush: BrushController;
   readonly sparse: SparseController;
   readonly measures: MeasuresController;
+  readonly promptCursor: PromptCursor;
   /** Host messages by type, to the parts that registered for them. */
   private readonly messages = new MessageTable();
 
@@ -46,7 +49,10 @@ export class App implements TestedParts {
     // reach it only after construction.
     const views = new EditorViews(layout, {
       view: () => state.current.view,
-      beforeDraw: (scale) => this.tracking.beforeDraw(scale),
+      beforeDraw: (scale) => {
+        this.tracking.beforeDraw(scale);
+        this.promptCursor.redraw();
+      },
       image: (kind: ViewKind) => ({
         hover: (p) => this.controller.showReadout(kind, p),
         // Point prompts (issue 4): clicks on the layer view only.
@@ -110,8 +116,28 @@ export class App implements TestedParts {
         runtimeBase: new URL('./', import.meta.url).href,
       },
     );
+    this.promptCursor = new PromptCursor({
+      screenOf: (x, y) => views.imageView('layer')?.screenOf(x, y) ?? null,
+      place: (layer, x, y, negative) => {
+        if (this.brush.allowsPrompts) this.tracking.click(layer, x, y, negative);
+      },
+      remove: (layer, x, y) => this.tracking.removeNearestPoint(layer, x, y),
+    });
+    layout.viewport.append(this.promptCursor.element);
+    const panels = new PanelLayoutControl(
+      [this.tracking.panel.element, this.brush.panel.element],
+      this.sparse.panel.element,
+      post,
+    );
     // The panels stand after the toolbar in this order; every change reaches them in this order.
-    const features: EditorFeature[] = [this.tracking, this.brush, this.sparse, this.measures];
+    const features: EditorFeature[] = [
+      this.tracking,
+      this.brush,
+      this.sparse,
+      panels,
+      this.promptCursor,
+      this.measures,
+    ];
     layout.toolbar.after(
       this.tracking.panel.element,
       this.brush.panel.element,
@@ -134,13 +160,19 @@ export class App implements TestedParts {
         state.update({ render3d });
         views.volume?.setMode(render3d);
       },
+      depthScale: (depthScale) => {
+        state.update({ depthScale });
+        views.volume?.setDepthScale(depthScale);
+      },
       resetCamera: () => {
         views.volume?.resetCamera();
         state.update({ camera: null });
       },
       fit: () => views.imageView(state.current.view)?.fit(),
     });
+    layout.toolbar.append(panels.toggle);
     views.volume?.setMode(state.current.render3d);
+    views.volume?.setDepthScale(state.current.depthScale);
     const footer = new Footer(layout);
     this.controller = new ViewController({
       layout,
@@ -160,6 +192,7 @@ export class App implements TestedParts {
       layerKey: (action) => this.controller.layerKey(action),
       pointerTool: () => (this.brush.takesPointer ? this.brush : null),
       brushKey: (direction) => this.brush.radiusKey(direction),
+      promptCursor: this.promptCursor,
     });
     registerVolumeLoading(this.messages, this.controller, notices);
     for (const f of features) f.registerMessages?.(this.messages);

@@ -2,6 +2,7 @@
  * The footer: the layer slider, the status line (layer, depth in mm, axis) and the value readout
  * under the cursor. Cheap to update, since it changes on every layer step.
  */
+import { layerPosition } from '../core/volume/layerNumbers';
 import { layerPixelToVoxel } from '../core/volume/layers';
 import type { ViewKind } from '../protocol/editorMessages';
 import type { ImagePoint } from './imageView';
@@ -22,8 +23,9 @@ export class Footer {
     if (session) {
       slider.max = String(session.layerCount - 1);
       slider.value = String(layer);
+      slider.setAttribute('aria-valuetext', layerPosition(layer, session.layerCount));
       status.textContent =
-        `Layer ${layer + 1} / ${session.layerCount} · ` +
+        `${layerPosition(layer, session.layerCount)} · ` +
         `depth ${session.depthMm(layer).toFixed(3)} mm · axis ${AXIS_NAMES[session.axis]}`;
     }
     root.dataset.view = view;
@@ -41,6 +43,7 @@ export class Footer {
       layerValues?: Float32Array;
       projection?: ProjectionMode;
       projectionValues?: Float32Array;
+      projectionRange?: readonly [number, number];
     },
   ): void {
     const out = this.layout.readout;
@@ -52,7 +55,9 @@ export class Footer {
       out.textContent = `(i, j, k) = (${ijk.join(', ')}) · value ${formatValue(values.layerValues[at] ?? NaN)}`;
     } else if (view === 'projection' && values.projectionValues) {
       const v = values.projectionValues[at] ?? NaN;
-      out.textContent = `(x, y) = (${p.x}, ${p.y}) · ${values.projection} ${formatValue(v)}`;
+      // Says over which layers: the projection's value is not the shown layer's (issue 16, item 11).
+      const [from, to] = values.projectionRange ?? [0, session.layerCount - 1];
+      out.textContent = `(x, y) = (${p.x}, ${p.y}) · ${values.projection} of layers ${from}–${to}: ${formatValue(v)}`;
     }
   }
 }

@@ -1,6 +1,8 @@
 /**
- * Layer keys: ↑/PageUp one layer up (towards index 0), ↓/PageDown one layer down, Home/End the
- * first/last layer. Keys typed into the toolbar's fields are left alone.
+ * Layer keys: ↑/PageUp one layer up (shallower: towards layer 0), ↓/PageDown one layer down
+ * (deeper), Home/End the first/last layer. The prompt cursor's keys (P, and while it shows the
+ * arrows, Enter, Shift+Enter, Delete, Esc) come first. Keys typed into a field or a dropdown are
+ * left alone.
  */
 const STEPS: Readonly<Record<string, number>> = {
   ArrowUp: -1,
@@ -24,7 +26,12 @@ function isTextEntry(e: KeyboardEvent): boolean {
   for (const target of e.composedPath()) {
     if (!(target instanceof HTMLElement)) continue;
     const tag = target.tagName;
-    if (tag === 'VSCODE-TEXTFIELD' || tag === 'VSCODE-SINGLE-SELECT' || tag === 'TEXTAREA')
+    if (
+      tag === 'VSCODE-TEXTFIELD' ||
+      tag === 'VSCODE-SINGLE-SELECT' ||
+      tag === 'TEXTAREA' ||
+      tag === 'SELECT'
+    )
       return true;
     if (tag === 'INPUT' && (target as HTMLInputElement).type !== 'range') return true;
   }
@@ -35,4 +42,35 @@ function isTextEntry(e: KeyboardEvent): boolean {
 export function brushKeyAction(e: KeyboardEvent): -1 | 1 | null {
   if (e.altKey || e.ctrlKey || e.metaKey || isTextEntry(e)) return null;
   return e.key === '[' ? -1 : e.key === ']' ? 1 : null;
+}
+
+export type PromptKeyAction =
+  | { readonly toggle: true }
+  | { readonly move: readonly [number, number] }
+  | { readonly place: 'positive' | 'negative' }
+  | { readonly remove: true }
+  | { readonly hide: true };
+
+const CURSOR_STEPS: Readonly<Record<string, readonly [number, number]>> = {
+  ArrowLeft: [-1, 0],
+  ArrowRight: [1, 0],
+  ArrowUp: [0, -1],
+  ArrowDown: [0, 1],
+};
+
+/**
+ * The keyboard's point prompts (issue 16, item 7): P shows or hides the cursor; while it shows,
+ * the arrows move it (Shift: 10 px), Enter places a positive point, Shift+Enter a negative one,
+ * Delete or Backspace removes the nearest point, Esc hides it.
+ */
+export function promptKeyAction(e: KeyboardEvent, cursorShown: boolean): PromptKeyAction | null {
+  if (e.altKey || e.ctrlKey || e.metaKey || isTextEntry(e)) return null;
+  if (e.key === 'p' || e.key === 'P') return { toggle: true };
+  if (!cursorShown) return null;
+  const step = CURSOR_STEPS[e.key];
+  if (step) return { move: e.shiftKey ? [step[0] * 10, step[1] * 10] : step };
+  if (e.key === 'Enter') return { place: e.shiftKey ? 'negative' : 'positive' };
+  if (e.key === 'Delete' || e.key === 'Backspace') return { remove: true };
+  if (e.key === 'Escape') return { hide: true };
+  return null;
 }

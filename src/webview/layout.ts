@@ -44,6 +44,7 @@ export function buildLayout(parent: HTMLElement): Layout {
     value: '0',
     disabled: true,
     'aria-label': 'Layer',
+    title: 'Layer: ↑ or PageUp goes shallower (towards layer 0), ↓ or PageDown deeper',
   });
   const status = el('span', { class: 'status', 'data-testid': 'status' });
   const readout = el('span', { class: 'readout', 'data-testid': 'readout' });

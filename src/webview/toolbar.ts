@@ -10,8 +10,9 @@ import type {
 } from '@vscode-elements/elements';
 import type { Axis } from '../core/volume/volume';
 import type { ViewKind } from '../protocol/editorMessages';
+import { layerNumberRange } from '../core/volume/layerNumbers';
 import { el } from './dom';
-import type { ProjectionMode, RenderMode, ViewState } from './viewState';
+import { DEPTH_SCALES, type ProjectionMode, type RenderMode, type ViewState } from './viewState';
 
 export interface ToolbarActions {
   view(kind: ViewKind): void;
@@ -21,6 +22,7 @@ export interface ToolbarActions {
   range(from: number, to: number): void;
   projection(mode: ProjectionMode): void;
   render3d(mode: RenderMode): void;
+  depthScale(factor: number): void;
   resetCamera(): void;
   fit(): void;
 }
@@ -57,6 +59,7 @@ export class Toolbar {
   private readonly rangeGroup: HTMLElement;
   private readonly projectionGroup: HTMLElement;
   private readonly renderGroup: HTMLElement;
+  private readonly depthScaleSelect: VscodeSingleSelect;
   private readonly fitButton: VscodeToolbarButton;
   private readonly autoButton: VscodeToolbarButton;
 
@@ -71,7 +74,7 @@ export class Toolbar {
       views.append(b);
     }
 
-    this.axisSelect = select('depth-axis', [
+    this.axisSelect = select('depth-axis', 'Depth axis', [
       ['auto', 'Auto'],
       ...AXIS_NAMES.map((n) => [n, n] as const),
     ]);
@@ -111,7 +114,7 @@ export class Toolbar {
       "Depth range: layers projected, and the 3D view's clip",
     );
 
-    this.projectionSelect = select('projection-mode', [
+    this.projectionSelect = select('projection-mode', 'Projection over the depth range', [
       ['max', 'Max projection'],
       ['mean', 'Mean projection'],
     ]);
@@ -120,16 +123,24 @@ export class Toolbar {
     );
     this.projectionGroup = group('', [this.projectionSelect]);
 
-    this.renderSelect = select('render-mode', [
+    this.renderSelect = select('render-mode', '3D rendering', [
       ['mip', 'MIP'],
       ['alpha', 'Compositing'],
     ]);
     this.renderSelect.addEventListener('change', () =>
       actions.render3d(this.renderSelect.value === 'alpha' ? 'alpha' : 'mip'),
     );
+    this.depthScaleSelect = select(
+      'depth-scale',
+      'Depth exaggeration of the 3D view (thin stacks are flat at ×1)',
+      DEPTH_SCALES.map((s) => [String(s), `Depth ×${s}`] as const),
+    );
+    this.depthScaleSelect.addEventListener('change', () =>
+      actions.depthScale(Number(this.depthScaleSelect.value) || 1),
+    );
     const reset = button('discard', undefined, 'Reset the 3D camera');
     reset.addEventListener('click', () => actions.resetCamera());
-    this.renderGroup = group('', [this.renderSelect, reset]);
+    this.renderGroup = group('', [this.renderSelect, this.depthScaleSelect, reset]);
 
     this.fitButton = button('screen-full', undefined, 'Fit the image to the view');
     this.fitButton.addEventListener('click', () => actions.fit());
@@ -179,12 +190,16 @@ export class Toolbar {
     setField(this.rangeFrom, String(range[0]));
     setField(this.rangeTo, String(range[1]));
     for (const f of [this.rangeFrom, this.rangeTo]) f.max = last;
+    const span = layerNumberRange(info.layerCount);
+    this.rangeFrom.title = this.rangeFrom.ariaLabel = `First layer of the depth range, ${span}`;
+    this.rangeTo.title = this.rangeTo.ariaLabel = `Last layer of the depth range, ${span}`;
     this.rangeGroup.hidden = state.view === 'layer';
     this.projectionGroup.hidden = state.view !== 'projection';
     this.renderGroup.hidden = state.view !== '3d';
     this.fitButton.hidden = state.view === '3d';
     this.projectionSelect.value = state.projection;
     this.renderSelect.value = state.render3d;
+    this.depthScaleSelect.value = String(state.depthScale);
   }
 }
 
@@ -205,11 +220,13 @@ function button(icon: string, label: string | undefined, title: string): VscodeT
   return b;
 }
 
+/** `name`: what a screen reader says for the dropdown (its visible label may be apart or none). */
 function select(
   testid: string,
+  name: string,
   options: readonly (readonly [string, string])[],
 ): VscodeSingleSelect {
-  const s = el('vscode-single-select', { 'data-testid': testid });
+  const s = el('vscode-single-select', { 'data-testid': testid, 'aria-label': name, title: name });
   for (const [value, label] of options) s.append(el('vscode-option', { value }, [label]));
   return s;
 }

@@ -313,6 +313,7 @@ export class ViewController implements VolumeLoadingTarget {
       layerValues: this.layerImage?.values,
       projection: this.state.projection,
       projectionValues: this.projectionValues ?? undefined,
+      projectionRange: this.state.range ?? [0, (this.loadedVolume?.layerCount ?? 1) - 1],
     });
   }
 

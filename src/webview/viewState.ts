@@ -36,10 +36,18 @@ export interface ViewState {
   readonly range: readonly [number, number] | null;
   readonly projection: ProjectionMode;
   readonly render3d: RenderMode;
+  /**
+   * How much the 3D view stretches depth (1 = true mm): 10 layers of 3 µm over 3 mm are a flat
+   * sheet at 1 (issue 16, item 11).
+   */
+  readonly depthScale: number;
   readonly camera: CameraState | null;
   /** The brush tool and radius (not its target: object ids belong to the segmentation). */
   readonly brush: { readonly tool: BrushTool; readonly radius: number };
 }
+
+/** The 3D view's depth exaggerations on offer. */
+export const DEPTH_SCALES = [1, 2, 5, 10, 20, 50] as const;
 
 export const DEFAULT_VIEW_STATE: ViewState = {
   version: 1,
@@ -50,6 +58,7 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   range: null,
   projection: 'max',
   render3d: 'mip',
+  depthScale: 1,
   camera: null,
   brush: { tool: 'prompt', radius: DEFAULT_RADIUS },
 };
@@ -68,6 +77,7 @@ export function sanitizeViewState(raw: unknown): ViewState {
     range: isPair(r.range) ? [r.range[0], r.range[1]] : null,
     projection: r.projection === 'mean' ? 'mean' : 'max',
     render3d: r.render3d === 'alpha' ? 'alpha' : 'mip',
+    depthScale: DEPTH_SCALES.find((s) => s === r.depthScale) ?? d.depthScale,
     camera: sanitizeCamera(r.camera),
     brush: sanitizeBrush(r.brush),
   };

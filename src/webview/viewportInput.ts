@@ -6,6 +6,7 @@
  */
 import type { ImageView } from './imageView';
 import { brushKeyAction, layerKeyAction, type LayerKeyAction } from './keyboard';
+import type { PromptCursor } from './promptCursor';
 
 /** Viewport coordinates in CSS px. */
 export interface PointerTool {
@@ -28,6 +29,8 @@ export interface ViewportInputTarget {
   pointerTool?(): PointerTool | null;
   /** `[` / `]`; returns false when they mean nothing now. */
   brushKey?(direction: -1 | 1): boolean;
+  /** The keyboard's point prompts; its keys come before the layer keys. */
+  promptCursor?: PromptCursor;
 }
 
 export function bindViewportInput(
@@ -91,6 +94,10 @@ export function bindViewportInput(
   viewport.addEventListener('contextmenu', (e) => e.preventDefault());
   slider.addEventListener('input', () => target.sliderMoved(Number(slider.value)));
   document.addEventListener('keydown', (e) => {
+    if (target.promptCursor?.key(e)) {
+      e.preventDefault();
+      return;
+    }
     const action = layerKeyAction(e);
     if (action && target.layerKey(action)) e.preventDefault();
     const brush = brushKeyAction(e);

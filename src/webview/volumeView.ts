@@ -93,6 +93,9 @@ export class VolumeView {
   private stillTimer: number | undefined;
   private viewport: Size = { width: 1, height: 1 };
   private axis: Axis = 2;
+  /** The volume's size in mm along i, j, k. */
+  private extentMm: number[] = [1, 1, 1];
+  private depthScale = 1;
   private layerFraction = 0.5;
   background = '#000000';
 
@@ -166,18 +169,32 @@ export class VolumeView {
     // Upload now (we are in an idle callback), so that the first frame's time measures
     // rendering only and the resolution budget starts from a true figure.
     this.renderer.initTexture(tex);
-    const mm = [0, 1, 2].map((a) => (dims[a] ?? 1) * (spacing[a] || 1));
-    const longest = Math.max(...mm);
-    const size = new Vector3(mm[0] / longest, mm[1] / longest, mm[2] / longest);
-    this.box.scale.copy(size);
-    this.boxScale.scale.copy(size);
+    this.extentMm = [0, 1, 2].map((a) => (dims[a] ?? 1) * (spacing[a] || 1));
+    this.placeBox();
     const diagonal = Math.hypot(tx, ty, tz);
     this.material.uniforms.uSteps.value = Math.min(MAX_STEPS, Math.max(64, Math.ceil(diagonal)));
     this.events.changed();
   }
 
+  /** Stretches the depth axis `factor` times (the box, the plane and the surfaces with it). */
+  setDepthScale(factor: number): void {
+    this.depthScale = factor;
+    this.placeBox();
+    this.events.changed();
+  }
+
+  /** The box in true proportions (mm), depth times depthScale, its longest side 1. */
+  private placeBox(): void {
+    const mm = this.extentMm.map((v, a) => (a === this.axis ? v * this.depthScale : v));
+    const longest = Math.max(...mm);
+    const size = new Vector3(mm[0]! / longest, mm[1]! / longest, mm[2]! / longest);
+    this.box.scale.copy(size);
+    this.boxScale.scale.copy(size);
+  }
+
   setDepthAxis(axis: Axis): void {
     this.axis = axis;
+    this.placeBox();
     const [across, down] = layerAxes(axis);
     const images: Vector3[] = [];
     images[across] = new Vector3(1, 0, 0);

@@ -211,6 +211,8 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
       (b) => b.regionsLoaded,
     );
 
+    // The panel is closed until asked for (issue 16, item 4).
+    await frame.locator('.sparse-panel > summary').click();
     // Screen: the panel lists the non-blank layers (the same measure as core's screening).
     const expectedNonBlank = nonBlankLayers(screenBlankLayers(synthVolume, 2));
     const nonBlankText = await until(

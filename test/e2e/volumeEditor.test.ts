@@ -125,12 +125,12 @@ describe('the volume editor in code-server', { timeout: 600_000 }, () => {
     const footer = await webview().getByTestId('status').innerText();
     assert.match(
       footer,
-      new RegExp(`^Layer ${current + 1} / ${SIZE[2]} · depth [\\d.]+ mm · axis k$`),
+      new RegExp(`^Layer ${current} \\(0–${SIZE[2] - 1}\\) · depth [\\d.]+ mm · axis k$`),
     );
     // The host mirrors the webview's status messages in the status bar.
     await page.waitForFunction(
       (text) => document.querySelector('.statusbar')?.textContent?.includes(text) ?? false,
-      `Layer ${current + 1} / ${SIZE[2]}`,
+      `Layer ${current} (0–${SIZE[2] - 1})`,
     );
   });
 
@@ -148,9 +148,9 @@ describe('the volume editor in code-server', { timeout: 600_000 }, () => {
     await waitForLayer(SIZE[2] - 1);
     assert.match(
       await webview().getByTestId('status').innerText(),
-      new RegExp(`^Layer ${SIZE[2]} / ${SIZE[2]} `),
+      new RegExp(`^Layer ${SIZE[2] - 1} \\(0–${SIZE[2] - 1}\\) `),
     );
-    const last = `Layer ${SIZE[2]} / ${SIZE[2]}`;
+    const last = `Layer ${SIZE[2] - 1} (0–${SIZE[2] - 1})`;
     await page.waitForFunction(
       (text) => document.querySelector('.statusbar')?.textContent?.includes(text) ?? false,
       last,

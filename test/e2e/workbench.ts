@@ -103,9 +103,9 @@ export function activeWebview(page: Page): FrameLocator {
     .frameLocator('iframe#active-frame');
 }
 
-/** The text of our status bar item ("Layer 13 / 48 · layer view"), or '' when hidden. */
+/** The text of our status bar item ("Layer 12 (0–47) · layer view"), or '' when hidden. */
 export async function layerStatusText(page: Page): Promise<string> {
-  const item = page.locator('.statusbar-item', { hasText: /Layer \d+ \/ \d+/ });
+  const item = page.locator('.statusbar-item', { hasText: /Layer \d+ \(0–\d+\)/ });
   if ((await item.count()) === 0) return '';
   return (await item.first().innerText()).trim();
 }

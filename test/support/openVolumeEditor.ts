@@ -4,7 +4,7 @@
  * waits until the host has answered. Shared by the document tests (segmentation, regions,
  * en-face RV). Import ./vscodeMock before this module.
  */
-import { Uri, createPanel, recorded } from './vscodeMock';
+import { Memento, Uri, createPanel, recorded } from './vscodeMock';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { activate } from '../../src/extension/extension';
@@ -31,6 +31,7 @@ export async function openVolumeEditor(
     activate({
       subscriptions: [],
       extensionUri: Uri.file('/ext'),
+      workspaceState: new Memento(),
     } as unknown as vscode.ExtensionContext);
   }
   const provider = recorded.customEditors[0]!.provider as VolumeEditorProvider;

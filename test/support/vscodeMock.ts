@@ -670,6 +670,17 @@ export interface PanelMock {
   dispose(): void;
 }
 
+/** ExtensionContext.workspaceState / globalState: values stored as JSON, as VS Code does. */
+export class Memento {
+  readonly values = new Map<string, unknown>();
+  get(key: string): unknown {
+    return this.values.get(key);
+  }
+  async update(key: string, value: unknown): Promise<void> {
+    this.values.set(key, JSON.parse(JSON.stringify(value)));
+  }
+}
+
 export function createPanel(): PanelMock {
   const received = new EventEmitter<unknown>();
   const viewState = new EventEmitter<void>();

@@ -136,7 +136,7 @@ describe('volume editor webview', () => {
       await assertImage(page, img, nx, ny, (x, y) => vol.value(x, y, k), `layer ${k}`);
       assert.match(
         await page.locator('[data-testid="status"]').innerText(),
-        new RegExp(`^Layer ${k + 1} / ${nz} · depth ${(k * 0.005).toFixed(3)} mm`),
+        new RegExp(`^Layer ${k} \\(0–${nz - 1}\\) · depth ${(k * 0.005).toFixed(3)} mm`),
       );
       const last = (await statusMessages(page)).at(-1);
       assert.deepEqual(last, { type: 'status', layer: k, layerCount: nz, view: 'layer' });
@@ -222,6 +222,13 @@ describe('volume editor webview', () => {
     await waitForStill(page);
     const alpha = await shot(page, '3d-alpha');
     assert.ok(countPixels(alpha, (r) => r > 80) > 500, '3D compositing not blank');
+
+    // Depth exaggeration (issue 16, item 11) stretches the box: the picture changes.
+    await setSelect(page, 'depth-scale', '5');
+    await waitForStill(page);
+    const stretched = await shot(page, '3d-alpha-depth-x5');
+    const moved = countDiff(alpha, stretched, 40);
+    assert.ok(moved > alpha.width * alpha.height * 0.005, `depth ×5 changed ${moved} pixels`);
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -262,6 +269,17 @@ describe('volume editor webview', () => {
       ny,
       (x, y) => Math.round(((max(x, y) - lo) * 255) / (hi - lo)),
       'max projection 5–12',
+    );
+    // The readout says the value is the projection's over those layers, not one layer's.
+    const centre = await hook(page).toViewport(3.5, 2.5);
+    const box = (await page.locator('.viewport').boundingBox())!;
+    await page.mouse.move(box.x + centre!.x, box.y + centre!.y);
+    await page.waitForFunction(
+      () => !!document.querySelector('[data-testid="readout"]')?.textContent,
+    );
+    assert.equal(
+      await page.locator('[data-testid="readout"]').textContent(),
+      `(x, y) = (3, 2) · max of layers 5–12: ${max(3, 2)}`,
     );
     assert.deepEqual(errors, []);
     await page.close();

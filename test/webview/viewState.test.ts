@@ -18,6 +18,7 @@ describe('sanitizeViewState', () => {
       range: [4, 9],
       projection: 'mean',
       render3d: 'alpha',
+      depthScale: 10,
       camera: { position: [1, 2, 3], target: [0, 0, 0] },
       brush: { tool: 'paint', radius: 14 },
     };
@@ -33,6 +34,7 @@ describe('sanitizeViewState', () => {
       range: [1],
       projection: 'median',
       render3d: 'x',
+      depthScale: 7,
       camera: { position: [1, 2], target: [0, 0, 0] },
       brush: { tool: 'lasso', radius: '3' },
     });

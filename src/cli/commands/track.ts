@@ -10,6 +10,7 @@ import { ObjectTracks } from '../../core/tracker/objectTracks';
 import { SamTracker } from '../../core/tracker/tracker';
 import { segmentationSidecar } from '../../core/tracker/segmentationSidecar';
 import { setLabelLayer, volumeLayerSource } from '../../core/tracker/volumeLayers';
+import { layerNumberRange } from '../../core/volume/layerNumbers';
 import { EXIT_OK, UsageError, type CliCommand, type CliIo } from '../command';
 import { nodeFolderFs, OWN_TAG } from '../files';
 import { checkOutputs, filesIn } from '../outputGuard';
@@ -27,7 +28,8 @@ the old pair or the new one is found (docs/reliability.md).
 
 Options:
   --model DIR          model bundle folder (manifest.json + 4 ONNX graphs; docs/model-bundle.md)
-  --prompt L:X,Y[:neg] a click on layer L at column X, row Y (layer pixels); ':neg' = negative
+  --prompt L:X,Y[:neg] a click on layer L (counted from 0, = NIfTI k) at column X, row Y
+                       (layer pixels); ':neg' = negative
   --object NAME        starts a new object; the --prompts after it are its clicks
   --kind vessel|faz    kind of the current object (default vessel)
   --out SEG.nii.gz     label volume to write (.nii.gz or .nii); SEG.json beside it
@@ -66,7 +68,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     for (const { layer, point } of object.prompts) {
       if (layer >= layers.count) {
         throw new UsageError(
-          `--prompt ${layer}:${point.x},${point.y}: the volume has layers 0–${layers.count - 1}.`,
+          `--prompt ${layer}:${point.x},${point.y}: the volume has layers ${layerNumberRange(layers.count)}.`,
         );
       }
       if (point.x < 0 || point.y < 0 || point.x >= layers.cols || point.y >= layers.rows) {

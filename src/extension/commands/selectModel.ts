@@ -32,9 +32,11 @@ export function registerSelectModel(chooser: ModelChooser): vscode.Disposable {
     }
     const picked = await vscode.window.showQuickPick(
       models.map((m) => ({
-        label: m.name,
-        description: m.size,
-        detail: m.source === 'extension' ? 'shipped with the extension' : m.uri.fsPath,
+        label: m.demo ? `$(warning) ${m.name}` : m.name,
+        description: `${m.size} · ${m.quality}`,
+        detail:
+          (m.demo ? `Demo model: ${m.demo}; not for measurements. ` : '') +
+          (m.source === 'extension' ? 'Shipped with the extension' : m.uri.fsPath),
         id: m.id,
       })),
       { title: 'SAM-OCTA2: tracking model', placeHolder: 'Pick the model bundle to track with' },

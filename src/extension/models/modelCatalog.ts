@@ -5,6 +5,7 @@
  * webview, which validates and runs them.
  */
 import * as vscode from 'vscode';
+import { bundleQuality } from '../../core/tracker/bundleQuality';
 import { BundleError, GRAPH_NAMES, parseManifest } from '../../core/tracker/modelBundle';
 import type {
   ModelErrorMessage,
@@ -91,13 +92,9 @@ async function bundleAt(
   }
   try {
     const manifest = parseManifest(text);
-    return {
-      id: folder.toString(),
-      name: manifest.name,
-      size: String(manifest.model.size),
-      source,
-      uri: folder,
-    };
+    const size = String(manifest.model.size);
+    const { summary, demo } = bundleQuality(size, manifest.metrics);
+    return { id: folder.toString(), name: manifest.name, size, source, quality: summary, demo, uri: folder };
   } catch (error) {
     warn(`${folder.fsPath}: ${(error as Error).message}`);
     return undefined;

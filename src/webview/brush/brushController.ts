@@ -45,6 +45,9 @@ export interface BrushHost {
 /** What the brush needs of the tracking controller. */
 export interface BrushObjects {
   objectList(): { id: number; name: string; color: string }[];
+  /** The object selected in the tracking row: what a prompt click edits. */
+  readonly selectedObject: number | null;
+  selectObject(id: number): void;
   beginMaskEdit(objectId: number, layer: number, size: number): ObjectMaskEdit | null;
 }
 
@@ -73,6 +76,8 @@ export class BrushController implements EditorFeature {
   readonly panel: BrushPanel;
   private tool: BrushTool = 'prompt';
   private target: BrushTarget = 'region';
+  /** The tracking row's selection when last seen, to follow its changes only. */
+  private lastSelected: number | null = null;
   private radius = DEFAULT_RADIUS;
   private readonly mirror: RegionMirror;
   private shown: Shown = { layer: 0, width: 0, height: 0, aspect: 1 };
@@ -182,8 +187,17 @@ export class BrushController implements EditorFeature {
     return this.view === 'projection' ? this.projection : this.shown;
   }
 
-  /** The tracked objects changed: refresh the label list; a deleted target falls back. */
+  /**
+   * The tracked objects changed: refresh the label list; a deleted target falls back. One notion
+   * of "what I am editing" (issue 16, item 5): selecting an object in the tracking row makes it
+   * the brush's target too, so Object 2 selected never paints the vessel region.
+   */
   objectsChanged(): void {
+    const selected = this.objects.selectedObject;
+    if (selected !== this.lastSelected) {
+      this.lastSelected = selected;
+      if (selected !== null) this.target = selected;
+    }
     if (this.target !== 'region' && !this.objects.objectList().some((o) => o.id === this.target)) {
       this.target = 'region';
     }
@@ -331,6 +345,10 @@ export class BrushController implements EditorFeature {
 
   private setTarget(target: BrushTarget): void {
     this.target = target;
+    // The tracking row follows the other way too; the vessel region is no object to select.
+    if (target !== 'region' && target !== this.objects.selectedObject) {
+      this.objects.selectObject(target);
+    }
     this.setNote('');
   }
 

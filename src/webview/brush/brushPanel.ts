@@ -57,7 +57,10 @@ export class BrushPanel {
       b.addEventListener('click', () => actions.tool(tool));
       this.tools.set(tool, b);
     }
-    this.targetSelect = el('vscode-single-select', { 'data-testid': 'brush-target' });
+    this.targetSelect = el('vscode-single-select', {
+      'data-testid': 'brush-target',
+      'aria-label': 'What the brush paints',
+    });
     this.targetSelect.addEventListener('change', () => {
       const v = this.targetSelect.value;
       actions.target(v === 'region' ? 'region' : Number(v));
@@ -106,7 +109,7 @@ export class BrushPanel {
   sync(view: BrushView): void {
     for (const [tool, b] of this.tools) b.checked = tool === view.tool;
     const options: [string, string][] = [
-      ['region', '▨ Vessel region'],
+      ['region', '▨ Vessel region (where vessels lie; sparse annotation)'],
       ...view.objects.map((o): [string, string] => [String(o.id), `● ${o.name}`]),
     ];
     const labels = options.map(([v, l]) => `${v}:${l}`).join('|');

@@ -197,7 +197,15 @@ export class SparseController implements EditorFeature {
     const sampled = sampleLayers(this.nonBlank, count, seed, { exclude }).map((r) => r.layer);
     this.edit({ sampleCount: count, sampleSeed: seed, sampled });
     if (sampled.length > 0) this.host.setLayer(sampled[0]!);
-    else this.localStatus('Nothing to sample: every non-blank layer is annotated already.');
+    if (sampled.length === 0) {
+      this.localStatus('Nothing to sample: every non-blank layer is annotated already.');
+    } else if (sampled.length < count) {
+      // "N 10" on a stack with a blank layer drew 9, silently (issue 16, item 5).
+      this.localStatus(
+        `Sampled ${sampled.length} of the ${count} asked for: only ${sampled.length} layers are ` +
+          'non-blank and not annotated yet. Lower the blank threshold to include more.',
+      );
+    }
   }
 
   private stepSampled(step: 1 | -1): void {

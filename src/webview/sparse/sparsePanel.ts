@@ -42,7 +42,7 @@ export interface SparseView {
 }
 
 export class SparsePanel {
-  readonly element: HTMLElement;
+  readonly element: HTMLDetailsElement;
   private readonly thresholdInput: HTMLInputElement;
   private readonly thresholdText: HTMLElement;
   private readonly nonBlankText: HTMLElement;
@@ -203,7 +203,7 @@ export class SparsePanel {
     this.enface = el('input', {
       type: 'text',
       class: 'path',
-      placeholder: 'GT_LargeVessel .bmp, mask .png or 2D .nii.gz',
+      placeholder: 'en-face vessel map',
       title:
         "En-face RV annotation: a file, absolute or relative to the volume's folder, or " +
         `"${ENFACE_DRAWN}" (the Drawn button) for the one painted with the brush there.`,
@@ -220,50 +220,48 @@ export class SparsePanel {
     const group = (title: string, children: (Node | string)[]) =>
       el('div', { class: 'group' }, [el('span', { class: 'step' }, [title]), ...children]);
     const label = (text: string, input: HTMLElement) => el('label', {}, [text, ' ', input]);
-    this.element = el(
-      'details',
-      { class: 'sparse-panel', open: true, 'data-testid': 'sparse-panel' },
-      [
-        el('summary', {}, ['Sparse annotation: vessel regions']),
-        el('div', { class: 'rows' }, [
-          group('1 Screen', [
-            label('blank below', this.thresholdInput),
-            this.thresholdText,
-            this.nonBlankText,
-          ]),
-          group('2 Sample', [
-            label('N', this.count),
-            label('seed', this.seed),
-            this.buttons.sample,
-            this.buttons.prev,
-            this.sampledText,
-            this.buttons.next,
-            this.markButton,
-          ]),
-          group('3 Train', [
-            label('steps', this.steps),
-            this.device,
-            this.buttons.train,
-            this.buttons.predict,
-            this.buttons.stop,
-          ]),
-          group('4 Review', [
-            this.buttons.reviewPrev,
-            this.reviewText,
-            this.buttons.reviewNext,
-            this.buttons.accept,
-            label('show', this.showPrediction),
-          ]),
-          group('5 Finish', [
-            this.enface,
-            this.buttons.browse,
-            this.buttons.drawn,
-            this.buttons.finish,
-          ]),
-          el('div', { class: 'group' }, [this.progress, this.statusText]),
+    this.element = el('details', { class: 'sparse-panel', 'data-testid': 'sparse-panel' }, [
+      el('summary', {}, [
+        'Sparse annotation: paint the vessel region on a few layers, train, let it fill the rest',
+      ]),
+      el('div', { class: 'rows' }, [
+        group('1 Skip blank layers', [
+          label('a layer is blank when under', this.thresholdInput),
+          this.thresholdText,
+          this.nonBlankText,
         ]),
-      ],
-    );
+        group('2 Pick layers to paint', [
+          label('how many', this.count),
+          label('seed', this.seed),
+          this.buttons.sample,
+          this.buttons.prev,
+          this.sampledText,
+          this.buttons.next,
+          this.markButton,
+        ]),
+        group('3 Train', [
+          label('steps', this.steps),
+          this.device,
+          this.buttons.train,
+          this.buttons.predict,
+          this.buttons.stop,
+        ]),
+        group('4 Review the predictions', [
+          this.buttons.reviewPrev,
+          this.reviewText,
+          this.buttons.reviewNext,
+          this.buttons.accept,
+          label('show', this.showPrediction),
+        ]),
+        group('5 Write 3D vessel labels', [
+          this.enface,
+          this.buttons.browse,
+          this.buttons.drawn,
+          this.buttons.finish,
+        ]),
+        el('div', { class: 'group' }, [this.progress, this.statusText]),
+      ]),
+    ]);
   }
 
   deviceValue(): SparseDevice {
@@ -273,7 +271,7 @@ export class SparsePanel {
 
   sync(view: SparseView): void {
     this.thresholdInput.value = String(thresholdToSlider(view.threshold));
-    this.thresholdText.textContent = `${(100 * view.threshold).toFixed(2)} %`;
+    this.thresholdText.textContent = `${(100 * view.threshold).toFixed(2)} % bright pixels`;
     this.thresholdInput.title = `Blank-layer measure: ${view.measure}. A layer below the threshold is blank.`;
     this.nonBlankText.textContent = `${view.nonBlank.length} of ${view.layerCount} layers non-blank${
       view.nonBlank.length > 0 ? ` (${ranges(view.nonBlank)})` : ''

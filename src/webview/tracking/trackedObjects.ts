@@ -47,6 +47,17 @@ export function addPoint(
   return [...prompts.filter((p) => p.layer !== layer), updated].sort((a, b) => a.layer - b.layer);
 }
 
+/** The prompts without `point` on `layer`; a layer left without points is dropped. */
+export function removePoint(
+  prompts: readonly LayerPromptInfo[],
+  layer: number,
+  point: PromptPointInfo,
+): LayerPromptInfo[] {
+  return prompts
+    .map((p) => (p.layer === layer ? { layer, points: p.points.filter((q) => q !== point) } : p))
+    .filter((p) => p.points.length > 0);
+}
+
 export function pointsOn(object: TrackedObject, layer: number): readonly PromptPointInfo[] {
   return object.prompts.find((p) => p.layer === layer)?.points ?? [];
 }

@@ -162,14 +162,16 @@ async function runJob(m: WorkerPreview | WorkerTrack): Promise<void> {
       return cancelled.has(m.jobId);
     },
   };
-  let layers = 0;
+  // Distinct layers: the start layer is emitted by both passes, and "Tracked 11 layers" on a
+  // 10-layer stack reads as a bug.
+  const visited = new Set<number>();
   try {
     await t.track(m.prompts, {
       range: m.range ? { from: m.range[0], to: m.range[1] } : undefined,
       direction: m.direction,
       signal,
       onFrame: (f) => {
-        layers++;
+        visited.add(f.layer);
         sendFrame(f);
       },
       onProgress: (p) =>
@@ -182,10 +184,22 @@ async function runJob(m: WorkerPreview | WorkerTrack): Promise<void> {
           etaMs: p.etaMs,
         }),
     });
-    post({ type: 'trackDone', jobId: m.jobId, cancelled: false, layers, ms: elapsed(began) });
+    post({
+      type: 'trackDone',
+      jobId: m.jobId,
+      cancelled: false,
+      layers: visited.size,
+      ms: elapsed(began),
+    });
   } catch (error) {
     if ((error as Error).name !== 'AbortError') throw error;
-    post({ type: 'trackDone', jobId: m.jobId, cancelled: true, layers, ms: elapsed(began) });
+    post({
+      type: 'trackDone',
+      jobId: m.jobId,
+      cancelled: true,
+      layers: visited.size,
+      ms: elapsed(began),
+    });
   } finally {
     cancelled.delete(m.jobId);
   }

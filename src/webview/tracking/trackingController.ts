@@ -20,10 +20,13 @@ import {
   colorFor,
   fromState,
   pointsOn,
+  removePoint,
   toState,
   type MaskGeometry,
   type TrackedObject,
 } from './trackedObjects';
+import { maskAdvice } from '../../core/tracker/maskAdvice';
+import { layerShape } from '../../core/volume/layers';
 import { ModelRunner } from './modelRunner';
 import { TrackingPanel } from './trackingPanel';
 import { TrackingViews, type ViewTargets } from './trackingViews';
@@ -65,6 +68,12 @@ export class TrackingController implements EditorFeature {
   private selectedId: number | null = null;
   private readonly runner: ModelRunner;
   private note: string | null = null;
+  /** Objects added here and not yet sent to the host (see addObject). */
+  private readonly unrecorded = new Set<number>();
+  /** The host has listed the model bundles (a `models` message came). */
+  private modelsListed = false;
+  /** The next step after the last click's mask (core/tracker/maskAdvice), or null. */
+  private advice: string | null = null;
   private geo: MaskGeometry | null = null;
   private job: Job | null = null;
   private lastClickMs: number | null = null;
@@ -107,6 +116,7 @@ export class TrackingController implements EditorFeature {
   /** The model and object messages. */
   registerMessages(table: MessageTable): void {
     table.on('models', (message) => {
+      this.modelsListed = true;
       if (message.selected) this.host.post({ type: 'selectModel', id: message.selected });
       else this.setStatus(message.models.length === 0 ? 'No model bundle found.' : null);
     });
@@ -114,6 +124,7 @@ export class TrackingController implements EditorFeature {
     table.on('modelError', (message) => this.fail(`Model ${message.id}: ${message.message}`));
     table.on('segmentation', (message) => {
       this.objects.clear();
+      this.unrecorded.clear();
       for (const s of message.objects) this.restore(s);
       this.selectedId = message.objects[0]?.id ?? null;
       this.masksChanged();
@@ -135,6 +146,7 @@ export class TrackingController implements EditorFeature {
   volumeOpened(volume: Volume, axis: MaskGeometry['axis']): void {
     this.geo = { dims: volume.dims, axis };
     this.objects.clear();
+    this.unrecorded.clear();
     this.selectedId = null;
     this.runner.setVolume(volume, axis);
     this.masksChanged();
@@ -175,6 +187,14 @@ export class TrackingController implements EditorFeature {
     this.clicks = this.clicks.then(() => this.prompt(layer, { x, y, positive: !negative }));
   }
 
+  /**
+   * Removes the prompt point on `layer` nearest to (x, y) of the selected object (the keyboard's
+   * Delete, issue 16 item 7), queued like clicks; the layer's mask follows the points left.
+   */
+  removeNearestPoint(layer: number, x: number, y: number): void {
+    this.clicks = this.clicks.then(() => this.unprompt(layer, x, y));
+  }
+
   private async prompt(layer: number, point: PromptPointInfo): Promise<void> {
     if (!this.geo) return;
     if (this.selectedId === null) this.addObject();
@@ -187,8 +207,42 @@ export class TrackingController implements EditorFeature {
       object.axis = this.geo.axis;
     }
     object.prompts = addPoint(object.prompts, layer, point);
-    this.views.objectsChanged();
     const label = `${point.positive ? 'Positive' : 'Negative'} point on layer ${layer}`;
+    await this.previewAndCommit(object, layer, label, before);
+  }
+
+  private async unprompt(layer: number, x: number, y: number): Promise<void> {
+    const object = this.selected();
+    if (!this.geo || !object || object.axis !== this.geo.axis) return;
+    const points = pointsOn(object, layer);
+    if (points.length === 0) {
+      this.setStatus(`${object.name} has no point on layer ${layer} to remove.`);
+      return;
+    }
+    const distance = (p: PromptPointInfo) => (p.x - x) ** 2 + (p.y - y) ** 2;
+    const nearest = points.reduce((a, b) => (distance(b) < distance(a) ? b : a));
+    const before = toState(object, this.geo);
+    object.prompts = removePoint(object.prompts, layer, nearest);
+    const label = `Remove point on layer ${layer}`;
+    if (points.length > 1) {
+      await this.previewAndCommit(object, layer, label, before);
+      return;
+    }
+    // No point left: the layer's mask was the answer to them, so it goes too.
+    object.masks.delete(layer);
+    this.masksChanged();
+    this.views.objectsChanged();
+    this.commit('prompt', label, object.id, before);
+  }
+
+  /** Shows the layer's mask for the object's points on it, then records the edit. */
+  private async previewAndCommit(
+    object: TrackedObject,
+    layer: number,
+    label: string,
+    before: TrackedObjectState,
+  ): Promise<void> {
+    this.views.objectsChanged();
     const client = this.runner.tracker;
     if (!client) {
       this.commit('prompt', label, object.id, before);
@@ -203,10 +257,19 @@ export class TrackingController implements EditorFeature {
           this.applyFrame(f);
         },
       });
+      this.adviseOn(object, layer);
     } catch (e) {
       this.fail((e as Error).message);
     }
     this.commit('prompt', label, object.id, before);
+  }
+
+  /** Suggests the next step when the layer's mask is empty, small or in pieces. */
+  private adviseOn(object: TrackedObject, layer: number): void {
+    if (!this.geo) return;
+    const { width, height } = layerShape(this.geo.dims, this.geo.axis);
+    const mask = object.masks.get(layer) ?? new Uint8Array(width * height);
+    this.advice = maskAdvice(mask, width, height, object.kind);
   }
 
   snapshot(): TrackingSnapshot {
@@ -242,6 +305,15 @@ export class TrackingController implements EditorFeature {
   }
 
   /** Objects for the brush's label list. */
+  /** The selected object (the brush's BrushObjects). */
+  get selectedObject(): number | null {
+    return this.selectedId;
+  }
+
+  selectObject(id: number): void {
+    this.select(id);
+  }
+
   objectList(): { id: number; name: string; color: string }[] {
     return [...this.objects.values()].map((o) => ({ id: o.id, name: o.name, color: o.color }));
   }
@@ -323,6 +395,7 @@ export class TrackingController implements EditorFeature {
       },
     });
     this.job = { id: jobId, objectId: object.id, before };
+    this.advice = null;
     this.panel.progress(0, 'Starting…');
     this.sync();
     try {
@@ -378,7 +451,9 @@ export class TrackingController implements EditorFeature {
     };
     this.objects.set(id, object);
     this.selectedId = id;
-    this.commit('addObject', `Add ${object.name}`, id, null);
+    // Recorded with its first edit (issue 16, item 11): one undo after "add object + click" used
+    // to leave an empty object behind; now it takes the object away with its click.
+    this.unrecorded.add(id);
     this.sync();
   }
 
@@ -429,6 +504,12 @@ export class TrackingController implements EditorFeature {
     const object = this.objects.get(id);
     if (!this.geo) return;
     const after = object ? toState(object, this.geo) : null;
+    if (this.unrecorded.delete(id)) {
+      // The host has never seen this object: its first edit creates it; deleting it is no edit.
+      if (!after) return;
+      before = null;
+      label = kind === 'addObject' ? label : `Add ${after.name}: ${label}`;
+    }
     this.host.post({ type: 'edit', edit: { kind, label, objectId: id, before, after } });
   }
 
@@ -477,12 +558,14 @@ export class TrackingController implements EditorFeature {
     this.host.objectsChanged?.();
     const s = this.selected();
     const { model: name, backend } = this.runner;
-    const model = name ? `${name} · ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}` : 'No model';
+    // Until the host lists the bundles, "No model" would be a false alarm (issue 16, item 11).
+    const none = this.modelsListed ? 'No model' : 'Finding models…';
+    const model = name ? `${name} · ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}` : none;
     const click = this.lastClickMs === null ? '' : ` · click ${Math.round(this.lastClickMs)} ms`;
     this.panel.sync({
       objects: [...this.objects.values()].map((o) => ({ id: o.id, name: o.name, color: o.color })),
       selected: s && { id: s.id, name: s.name, kind: s.kind },
-      status: `${model}${click}${this.note ? ` — ${this.note}` : ''}`,
+      status: [`${model}${click}`, this.note, this.advice].filter(Boolean).join(' — '),
       busy: this.job !== null,
       canTrack: name !== null,
       layerCount: this.geo ? this.geo.dims[this.geo.axis] : 0,

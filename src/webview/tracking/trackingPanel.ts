@@ -12,6 +12,7 @@ import type {
 } from '@vscode-elements/elements';
 import type { TargetKind } from '../../protocol/editorMessages';
 import type { TrackDirectionChoice } from '../../protocol/workerMessages';
+import { layerNumberRange, parseLayerNumber } from '../../core/volume/layerNumbers';
 import { el } from '../dom';
 import { TRACKING_STYLES } from './trackingStyles';
 
@@ -49,6 +50,7 @@ export class TrackingPanel {
   private readonly kindSelect: VscodeSingleSelect;
   private readonly from: VscodeTextfield;
   private readonly to: VscodeTextfield;
+  private layerCount = 0;
   private readonly direction: VscodeSingleSelect;
   private readonly buttons: Record<
     'add' | 'remove' | 'run' | 'stop' | 'clear',
@@ -60,7 +62,10 @@ export class TrackingPanel {
 
   constructor(actions: TrackingActions) {
     adoptStyles();
-    this.objectSelect = el('vscode-single-select', { 'data-testid': 'object-select' });
+    this.objectSelect = el('vscode-single-select', {
+      'data-testid': 'object-select',
+      'aria-label': 'Tracked object',
+    });
     this.objectSelect.addEventListener('change', () =>
       actions.selectObject(Number(this.objectSelect.value)),
     );
@@ -71,26 +76,38 @@ export class TrackingPanel {
       'data-testid': 'object-name',
     });
     this.nameField.addEventListener('change', () => actions.renameObject(this.nameField.value));
-    this.kindSelect = el('vscode-single-select', { 'data-testid': 'object-kind' }, [
-      el('vscode-option', { value: 'vessel' }, ['Vessel']),
-      el('vscode-option', { value: 'faz' }, ['FAZ']),
-    ]);
+    this.kindSelect = el(
+      'vscode-single-select',
+      { 'data-testid': 'object-kind', 'aria-label': 'Object kind' },
+      [
+        el('vscode-option', { value: 'vessel' }, ['Vessel']),
+        el('vscode-option', { value: 'faz' }, ['FAZ']),
+      ],
+    );
     this.kindSelect.addEventListener('change', () =>
       actions.setKind(this.kindSelect.value === 'faz' ? 'faz' : 'vessel'),
     );
-    this.from = layerField('track-from', 'First layer to track (empty: layer 0)');
+    this.from = layerField('track-from', 'First layer to track (empty: the first)');
     this.to = layerField('track-to', 'Last layer to track (empty: the last layer)');
-    this.direction = el('vscode-single-select', { 'data-testid': 'track-direction' }, [
-      el('vscode-option', { value: 'both' }, ['Both ways']),
-      el('vscode-option', { value: 'forward' }, ['Forward']),
-      el('vscode-option', { value: 'backward' }, ['Backward']),
-    ]);
+    this.direction = el(
+      'vscode-single-select',
+      {
+        'data-testid': 'track-direction',
+        'aria-label': 'Propagation direction',
+      },
+      [
+        el('vscode-option', { value: 'both' }, ['Both ways']),
+        el('vscode-option', { value: 'forward' }, ['Forward']),
+        el('vscode-option', { value: 'backward' }, ['Backward']),
+      ],
+    );
     this.buttons = {
       add: button('add', 'New object (then click it on a layer)', 'object-add', actions.addObject),
       remove: button('trash', 'Delete the selected object', 'object-delete', actions.deleteObject),
-      run: button('play', 'Propagate the selected object through the layers', 'propagate', () =>
-        actions.propagate(this.range(), this.directionValue()),
-      ),
+      run: button('play', 'Propagate the selected object through the layers', 'propagate', () => {
+        const range = this.range();
+        if (range !== undefined) actions.propagate(range, this.directionValue());
+      }),
       stop: button('debug-stop', 'Cancel the propagation', 'cancel', actions.cancel),
       clear: button(
         'clear-all',
@@ -164,8 +181,13 @@ export class TrackingPanel {
     enable(this.buttons.clear, !!selected && !view.busy);
     enable(this.buttons.run, !!selected && view.canTrack && !view.busy);
     enable(this.buttons.stop, view.busy);
+    this.layerCount = view.layerCount;
     for (const f of [this.from, this.to]) f.max = Math.max(0, view.layerCount - 1);
+    const span = layerNumberRange(view.layerCount);
+    setTitle(this.from, `First layer to track, ${span} (empty: the first)`);
+    setTitle(this.to, `Last layer to track, ${span} (empty: the last)`);
     this.statusText.textContent = view.status;
+    this.statusText.title = view.status;
   }
 
   /** fraction < 0 hides the bar. */
@@ -176,11 +198,20 @@ export class TrackingPanel {
     this.progressText.textContent = text;
   }
 
-  private range(): [number, number] | null {
-    const a = this.from.value.trim();
-    const b = this.to.value.trim();
-    if (a === '' && b === '') return null;
-    return [a === '' ? 0 : Math.round(Number(a)), b === '' ? Infinity : Math.round(Number(b))];
+  /** The Track range typed; null: all layers; undefined: a field holds no layer number (said). */
+  private range(): [number, number] | null | undefined {
+    const read = (field: VscodeTextfield, empty: number): number | undefined => {
+      const text = field.value.trim();
+      const layer = text === '' ? empty : parseLayerNumber(text, this.layerCount);
+      field.invalid = layer instanceof Error;
+      if (!(layer instanceof Error)) return layer;
+      this.statusText.textContent = layer.message;
+      return undefined;
+    };
+    const from = read(this.from, 0);
+    const to = read(this.to, Infinity);
+    if (from === undefined || to === undefined) return undefined;
+    return this.from.value.trim() === '' && this.to.value.trim() === '' ? null : [from, to];
   }
 
   private directionValue(): TrackDirectionChoice {
@@ -209,6 +240,10 @@ function button(
   });
   b.addEventListener('click', () => onClick());
   return b;
+}
+
+function setTitle(field: VscodeTextfield, title: string): void {
+  if (field.title !== title) field.title = field.ariaLabel = title;
 }
 
 function layerField(testid: string, title: string): VscodeTextfield {

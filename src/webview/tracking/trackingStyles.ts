@@ -30,9 +30,10 @@ export const TRACKING_STYLES = `.toolbar.tracking {
   display: none;
 }
 
+/* Wraps instead of cutting the sentence off ("WebGPU found no G…", issue 16, item 11). */
 .toolbar.tracking [data-testid='tracking-status'] {
-  max-width: 420px;
-  overflow: hidden;
-  text-overflow: ellipsis;
+  white-space: normal;
+  flex: 1 1 8em;
+  min-width: 8em;
 }
 `;

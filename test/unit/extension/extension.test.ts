@@ -1,4 +1,5 @@
 import {
+  Memento,
   TabInputCustom,
   TabInputText,
   Uri,
@@ -30,6 +31,7 @@ function activateWithFakeContext(): { subscriptions: { dispose(): unknown }[] } 
   const context = {
     subscriptions: [] as { dispose(): unknown }[],
     extensionUri: Uri.file('/ext'),
+    workspaceState: new Memento(),
   };
   activate(context as unknown as vscode.ExtensionContext);
   return context;

@@ -1,4 +1,11 @@
-import { EventEmitter, createPanel, recorded, resetMock, window } from '../../support/vscodeMock';
+import {
+  EventEmitter,
+  Memento,
+  createPanel,
+  recorded,
+  resetMock,
+  window,
+} from '../../support/vscodeMock';
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import type * as vscode from 'vscode';
@@ -6,6 +13,7 @@ import { LayerStatusBar } from '../../../src/extension/layerStatusBar';
 import { ModelStatusBar } from '../../../src/extension/models/modelStatusBar';
 import { DEFAULT_SETTINGS } from '../../../src/extension/settings';
 import type { VolumeDocument } from '../../../src/extension/volumeDocument';
+import { panelLayoutMemory } from '../../../src/extension/panelLayoutMemory';
 import { VolumeEditorSession } from '../../../src/extension/volumeEditorSession';
 import { SUPPORTED_FILES, VolumeLoadError } from '../../../src/extension/volumeLoadError';
 import type { LoadProgress, LoadedVolume } from '../../../src/extension/volumeLoader';
@@ -65,6 +73,8 @@ function fakeDocument() {
 }
 
 function setUp() {
+  const workspaceState = new Memento();
+  const memory = panelLayoutMemory(workspaceState as unknown as vscode.Memento);
   const panel = createPanel();
   const doc = fakeDocument();
   const log = window.createOutputChannel('SAM-OCTA2') as unknown as vscode.LogOutputChannel & {
@@ -78,8 +88,9 @@ function setUp() {
     modelStatusBar: new ModelStatusBar(),
     models: async () => [],
     preferredModel: () => undefined,
+    panelLayout: memory,
   });
-  return { panel, doc, log, statusBar, session };
+  return { panel, doc, log, statusBar, session, workspaceState };
 }
 
 const types = (posted: unknown[]): string[] => posted.map((m) => (m as { type: string }).type);
@@ -168,9 +179,9 @@ test('status messages drive the status bar while the editor is active', () => {
   const item = recorded.statusBarItems[0]!;
   panel.receive({ type: 'status', layer: 12, layerCount: 48, view: 'layer' });
   assert.equal(item.visible, true);
-  assert.equal(item.text, '$(layers) Layer 13 / 48 · layer view');
+  assert.equal(item.text, '$(layers) Layer 12 (0–47) · layer view');
   panel.receive({ type: 'status', layer: 47, layerCount: 48, view: '3d' });
-  assert.equal(item.text, '$(layers) Layer 48 / 48 · 3D view');
+  assert.equal(item.text, '$(layers) Layer 47 (0–47) · 3D view');
   panel.setActive(false);
   assert.equal(item.visible, false);
 });
@@ -205,4 +216,19 @@ test('settings changes are forwarded; a disposed session posts nothing more', as
   doc.resolve(LOADED);
   await flush();
   assert.equal(panel.posted.length, before);
+});
+
+test('the panel layout the user chose is remembered for the workspace and sent with init', async () => {
+  const { panel, doc, workspaceState } = setUp();
+  panel.receive({ type: 'ready' });
+  doc.resolve(LOADED);
+  await flush();
+  const init = () => panel.posted.filter((m) => (m as { type: string }).type === 'init').at(-1);
+  assert.equal((init() as { panels?: unknown }).panels, undefined, 'nothing chosen: defaults');
+  panel.receive({ type: 'panelLayout', panels: { toolRows: false, sparsePanel: 1 } });
+  assert.equal(workspaceState.values.size, 0, 'a malformed layout is not stored');
+  panel.receive({ type: 'panelLayout', panels: { toolRows: false, sparsePanel: true } });
+  panel.receive({ type: 'ready' });
+  await flush();
+  assert.deepEqual((init() as { panels?: unknown }).panels, { toolRows: false, sparsePanel: true });
 });

@@ -4,7 +4,14 @@
  * name, a cancelled dialog writes nothing, and a malformed or mismatched message is refused
  * with a message instead of a file.
  */
-import { Uri, createPanel, recorded, resetMock, window } from '../../../support/vscodeMock';
+import {
+  Memento,
+  Uri,
+  createPanel,
+  recorded,
+  resetMock,
+  window,
+} from '../../../support/vscodeMock';
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import type * as vscode from 'vscode';
@@ -12,6 +19,7 @@ import { formatMeasures, measuresReport } from '../../../../src/core/measure/mea
 import { measureSegmentedVolume } from '../../../../src/core/measure/measureReport';
 import { LayerStatusBar } from '../../../../src/extension/layerStatusBar';
 import { ModelStatusBar } from '../../../../src/extension/models/modelStatusBar';
+import { panelLayoutMemory } from '../../../../src/extension/panelLayoutMemory';
 import { DEFAULT_SETTINGS } from '../../../../src/extension/settings';
 import type { VolumeDocument } from '../../../../src/extension/volumeDocument';
 import {
@@ -127,6 +135,7 @@ function session() {
     modelStatusBar: new ModelStatusBar(),
     models: async () => [],
     preferredModel: () => undefined,
+    panelLayout: panelLayoutMemory(new Memento() as unknown as vscode.Memento),
   });
   return { panel, editor };
 }

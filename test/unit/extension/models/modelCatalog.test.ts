@@ -1,4 +1,11 @@
-import { Uri, createPanel, recorded, resetMock, workspace } from '../../../support/vscodeMock';
+import {
+  Memento,
+  Uri,
+  createPanel,
+  recorded,
+  resetMock,
+  workspace,
+} from '../../../support/vscodeMock';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { beforeEach, test } from 'node:test';
@@ -108,6 +115,7 @@ test('an editor gets the model list, loads the picked model, and shows its statu
   activate({
     subscriptions: [],
     extensionUri: Uri.file('/ext'),
+    workspaceState: new Memento(),
   } as unknown as vscode.ExtensionContext);
   const provider = recorded.customEditors[0]!.provider as VolumeEditorProvider;
   const document = await provider.openCustomDocument(
@@ -127,7 +135,7 @@ test('an editor gets the model list, loads the picked model, and shows its statu
       await new Promise((r) => setTimeout(r, 10));
     }
     const found = posted.filter((m) => m.type === type);
-    assert.ok(found.length >= count, `no ${type} posted`);
+    assert.ok(found.length >= count, `no ${type} posted: ${posted.map((m) => m.type)}`);
     return found.at(-1)!;
   };
   panel.receive({ type: 'ready' });
@@ -153,8 +161,12 @@ test('an editor gets the model list, loads the picked model, and shows its statu
   assert.equal(item.text, '$(hubot) mine · webgpu', 'shown again with the last status');
   assert.equal(item.visible, true);
 
-  const pick = async (label: string) => {
-    recorded.quickPick = (items) => (items as { label: string }[]).find((i) => i.label === label);
+  let offered: { label: string; description: string; detail: string }[] = [];
+  const pick = async (name: string) => {
+    recorded.quickPick = (items) => {
+      offered = items as typeof offered;
+      return offered.find((i) => i.label.endsWith(name));
+    };
     await recorded.commands.get('samOcta2.selectModel')!();
   };
   await pick('mine');
@@ -164,6 +176,11 @@ test('an editor gets the model list, loads the picked model, and shows its statu
     1,
     're-picking the running model sends nothing (a reload would cancel a propagation)',
   );
+  // The picker shows each bundle's measured real-data Dice and warns on demos (issue 16, item 6).
+  const nano = offered.find((i) => i.label.endsWith('samocta2-nano'))!;
+  assert.equal(nano.label, '$(warning) samocta2-nano');
+  assert.match(nano.description, /^nano · real-data Dice: RV 0\.\d\d/);
+  assert.match(nano.detail, /^Demo model: a nano demo model/);
   await pick('samocta2-nano');
   const picked = await waitFor('models', 2);
   assert.equal(

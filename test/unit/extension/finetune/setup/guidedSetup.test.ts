@@ -1,6 +1,7 @@
 import {
   InputBoxMock,
   InputBoxValidationSeverity,
+  Memento,
   QuickPickMock,
   Uri,
   recorded,
@@ -47,16 +48,6 @@ beforeEach(() => {
   truncateSync(join(ws, 'ckpt/sam2.1_hiera_tiny.pt'), 156_000_000);
 });
 afterEach(() => rmSync(ws, { recursive: true, force: true }));
-
-class Memento {
-  readonly values = new Map<string, unknown>();
-  get(key: string): unknown {
-    return this.values.get(key);
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.values.set(key, JSON.parse(JSON.stringify(value)));
-  }
-}
 
 function context(memento = new Memento()): vscode.ExtensionContext {
   return {

@@ -1,0 +1,47 @@
+/**
+ * The model picker's line (issue 16, item 6): real-data Dice from the manifest's metrics, with
+ * the classical baseline beside it, and the demo warning's three reasons.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { bundleQuality } from '../../../../src/core/tracker/bundleQuality';
+
+const row = (dice: number, classical?: number) => ({
+  factor: 'Baseline',
+  dice,
+  ...(classical === undefined ? {} : { classical_dice: classical }),
+});
+
+test('real-data rows only, the baseline row of each, with the classical Dice', () => {
+  const q = bundleQuality('base_plus', {
+    'synth-rv': { target: 'rv', sequence: [row(0.9, 0.5)] },
+    'octa500-rv': { target: 'rv', sequence: [{ factor: 'Clicks', dice: 0.1 }, row(0.71, 0.55)] },
+    'octa500-faz': { target: 'faz', sequence: [row(0.88)] },
+  });
+  assert.equal(q.summary, 'real-data Dice: RV 0.71 (classical 0.55) · FAZ 0.88');
+  assert.equal(q.demo, null);
+});
+
+test('demo: the nano size, no real-data result, or no better than classical', () => {
+  assert.match(bundleQuality('nano', {}).demo!, /nano demo/);
+  const synthOnly = bundleQuality('tiny', { 'synth-rv': { sequence: [row(0.9)] } });
+  assert.match(synthOnly.demo!, /never measured on real OCTA data/);
+  assert.equal(synthOnly.summary, 'no real-data Dice in its manifest');
+  const weak = bundleQuality('tiny', { 'octa500-rv': { target: 'rv', sequence: [row(0.3, 0.4)] } });
+  assert.match(weak.demo!, /no better than the classical baseline/);
+  assert.match(bundleQuality('tiny', 'junk').demo!, /never measured/);
+});
+
+test('the shipped nano bundle reads as a demo with its OCTA-500 Dice', () => {
+  const manifest = JSON.parse(
+    readFileSync(
+      new URL('../../../../models/samocta2-nano/manifest.json', import.meta.url),
+      'utf8',
+    ),
+  );
+  const q = bundleQuality(String(manifest.model.size), manifest.metrics);
+  assert.ok(q.realData.length >= 1);
+  assert.match(q.summary, /^real-data Dice: RV 0\.\d\d/);
+  assert.ok(q.demo);
+});
