@@ -96,8 +96,11 @@ async function save(folder: vscode.Uri, definition: FinetuneTaskDefinition): Pro
     ).then((choice) => (choice === COPY_ENTRY ? vscode.env.clipboard.writeText(entry) : undefined));
     return false;
   }
+  const where = result.unsaved
+    ? `the open ${result.uri.fsPath}, which has unsaved changes: save it to keep the task`
+    : result.uri.fsPath;
   void vscode.window.showInformationMessage(
-    `SAM-OCTA2: ${result.replaced ? 'updated' : 'added'} the task "${taskLabel(definition)}" in ${result.uri.fsPath}.`,
+    `SAM-OCTA2: ${result.replaced ? 'updated' : 'added'} the task "${taskLabel(definition)}" in ${where}.`,
   );
   return true;
 }

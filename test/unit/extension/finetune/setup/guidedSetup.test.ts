@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import type * as vscode from 'vscode';
+import { parse } from 'jsonc-parser';
 import { makeNifti } from '../../../../fixtures/makeNifti';
 import type { ContinuableBundle } from '../../../../../src/extension/finetune/setup/bundleChoices';
 import { runGuidedSetup } from '../../../../../src/extension/finetune/setup/guidedSetup';
@@ -467,11 +468,11 @@ test('the suggested run folder avoids one that holds a run, and a chosen one wit
   assert.equal(definition?.out, 'runs/tiny_rv');
 });
 
-test('Save to tasks.json writes the run and returns nothing to start; a file with comments is left alone', async () => {
+test('Save to tasks.json writes the run and returns nothing to start; a file that does not parse is left alone', async () => {
   const tasksPath = join(ws, '.vscode', 'tasks.json');
   recorded.files.set(
     tasksPath,
-    new TextEncoder().encode('{ // mine\n "version": "2.0.0", "tasks": [] }'),
+    new TextEncoder().encode('{ // mine\n "version": "2.0.0", "tasks": [ }'),
   );
   const user = play([
     ...tinyRun.slice(0, -1),
@@ -481,8 +482,15 @@ test('Save to tasks.json writes the run and returns nothing to start; a file wit
     (input) => {
       // Not saved: the same last step again, and the reason in an error.
       assert.equal(input.step, 12);
-      assert.match(recorded.errors.at(-1) ?? '', /was not changed: it has comments.*Copy Entry/);
-      recorded.files.delete(tasksPath);
+      assert.match(
+        recorded.errors.at(-1) ?? '',
+        /was not changed: it is not valid JSON.*Copy Entry/,
+      );
+      recorded.files.set(
+        tasksPath,
+        new TextEncoder().encode('{ // mine\n "version": "2.0.0", "tasks": [] }'),
+      );
+      recorded.textDocuments.length = 0; // VS Code reloads a clean document whose file changed
       (input as Pick).pick('$(save) Save to tasks.json');
     },
   ]);
@@ -495,9 +503,9 @@ test('Save to tasks.json writes the run and returns nothing to start; a file wit
     user,
   );
   assert.equal(result, undefined, 'saved only: nothing to start');
-  const saved = JSON.parse(new TextDecoder().decode(recorded.files.get(tasksPath))) as {
-    tasks: Record<string, unknown>[];
-  };
+  const text = new TextDecoder().decode(recorded.files.get(tasksPath));
+  assert.match(text, /^\{ \/\/ mine\n/, 'the comment is kept');
+  const saved = parse(text) as { tasks: Record<string, unknown>[] };
   assert.equal(saved.tasks.length, 1);
   assert.equal(saved.tasks[0]!.label, 'SAM-OCTA2 fine-tune: runs/tiny_rv');
   assert.equal(saved.tasks[0]!.gpus, 2);
