@@ -145,7 +145,7 @@ function vsixListing(files: readonly string[]): string[] {
   }
 }
 
-test('.vscodeignore keeps the bundles and assets and drops sources, tests, tools and maps', () => {
+test('.vscodeignore keeps the bundles and assets and drops sources, tests, tools, maps and training weights (issue 16)', () => {
   const listed = vsixListing([
     'README.md',
     'dist/extension.js',
@@ -159,6 +159,11 @@ test('.vscodeignore keeps the bundles and assets and drops sources, tests, tools
     'dist/webview/ort/ort-wasm-simd-threaded.wasm',
     'media/logo.png',
     'models/sam2-tiny/manifest.json',
+    'models/sam2-tiny/README.md',
+    'models/sam2-tiny/image_encoder.onnx',
+    'models/sam2-tiny/base.pt',
+    'models/sam2-tiny/lora.pt',
+    'models/sam2-tiny/recipe/make.sh',
     'src/extension/extension.ts',
     'test/unit/x.test.ts',
     'trainer/samocta2/train.py',
@@ -184,6 +189,8 @@ test('.vscodeignore keeps the bundles and assets and drops sources, tests, tools
     'dist/webview/main.js',
     'dist/webview/ort/ort-wasm-simd-threaded.wasm',
     'media/logo.png',
+    'models/sam2-tiny/README.md',
+    'models/sam2-tiny/image_encoder.onnx',
     'models/sam2-tiny/manifest.json',
     'package.json',
     'trainer/samocta2/train.py',
