@@ -16,6 +16,7 @@ const MAX_VSIX_BYTES = 25 * 1024 * 1024;
 /** Everything the .vsix may hold; .vscodeignore filters further. */
 const CANDIDATES = [
   'package.json',
+  'package.nls.json',
   'README.md',
   'LICENSE',
   'CHANGELOG.md',
@@ -46,8 +47,6 @@ execFileSync(
     vsce,
     'package',
     '--no-dependencies', // node_modules are bundled into dist/
-    '--allow-missing-repository',
-    '--skip-license',
     '--no-rewrite-relative-links',
     '--out',
     out,

@@ -6,7 +6,9 @@
  * here stays in this editor: it is shown in the webview and logged, never thrown into VS Code.
  */
 import * as vscode from 'vscode';
+import { showErrorWithLog } from './notifications';
 import type {
+  EditorKey,
   EditorSettings,
   FromWebviewMessage,
   ToWebviewMessage,
@@ -147,7 +149,7 @@ export class VolumeEditorSession implements vscode.Disposable {
     } catch (error) {
       const message = `${layer.editName} refused: ${(error as Error).message}`;
       this.context.log.warn(`${this.document.fileName}: ${message}`);
-      void vscode.window.showErrorMessage(`SAM-OCTA2: ${message}`);
+      void showErrorWithLog(vscode.l10n.t('SAM-OCTA2: {0}', message));
       void this.sendLayer(layer);
     }
   }
@@ -178,7 +180,7 @@ export class VolumeEditorSession implements vscode.Disposable {
         if (this.panel.active) this.context.statusBar.show(this, message);
         return;
       case 'showError':
-        void vscode.window.showErrorMessage(`SAM-OCTA2: ${message.message}`);
+        void showErrorWithLog(vscode.l10n.t('SAM-OCTA2: {0}', message.message));
         return;
       case 'selectModel':
         void this.sendModelFiles(message.id);
@@ -215,11 +217,16 @@ export class VolumeEditorSession implements vscode.Disposable {
     }
   }
 
+  /** A layer or view command (commands/editorKeys.ts) for this editor's webview. */
+  sendKey(key: EditorKey): void {
+    this.post({ type: 'editorKey', key });
+  }
+
   /** Answers every `ready`: a reloaded webview has lost everything but its saved view state. */
   private async sendVolume(): Promise<void> {
     const generation = ++this.generation;
     const current = (): boolean => !this.disposed && generation === this.generation;
-    this.post({ type: 'init', settings: this.context.settings() });
+    this.post({ type: 'init', settings: this.context.settings(), hostKeys: true });
 
     const progress = this.document.onDidProgress((p) => {
       if (current()) this.post({ type: 'loadProgress', fraction: p.fraction, stage: p.stage });

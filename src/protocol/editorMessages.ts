@@ -30,6 +30,11 @@ export interface VolumeHeaderInfo {
 export interface InitMessage {
   readonly type: 'init';
   readonly settings: EditorSettings;
+  /**
+   * The layer and view keys are VS Code keybindings (issue 16) that arrive as `editorKey`: the
+   * webview then leaves those keys to them, or each press would count twice.
+   */
+  readonly hostKeys?: true;
 }
 export interface LoadProgressMessage {
   readonly type: 'loadProgress';
@@ -57,6 +62,13 @@ export interface SettingsChangedMessage {
   readonly type: 'settingsChanged';
   readonly settings: EditorSettings;
 }
+/** A layer or view command (samOcta2.nextLayer, …); ignored while a text field has the focus. */
+export type EditorKey =
+  { readonly layer: 'previous' | 'next' | 'first' | 'last' } | { readonly view: ViewKind };
+export interface EditorKeyMessage {
+  readonly type: 'editorKey';
+  readonly key: EditorKey;
+}
 
 export type ToWebviewMessage =
   | InitMessage
@@ -65,6 +77,7 @@ export type ToWebviewMessage =
   | VolumeDataMessage
   | LoadErrorMessage
   | SettingsChangedMessage
+  | EditorKeyMessage
   | ModelListMessage
   | ModelFilesMessage
   | ModelErrorMessage

@@ -26,6 +26,7 @@ import { sanitizeViewState, type ViewState } from './viewState';
 import { volumeFromMessage, LoadedVolume, type LayerImage } from './loadedVolume';
 import { VolumeView } from './volumeView';
 import { bindViewportInput } from './viewportInput';
+import { focusedTextEntry, type LayerKeyAction } from './keyboard';
 import type { HostClient } from './vscodeApi';
 import { TrackingController } from './tracking/trackingController';
 import { BrushController } from './brush/brushController';
@@ -52,12 +53,22 @@ export interface AppSnapshot {
   readonly texture: { readonly dims: readonly number[]; readonly downsampled: boolean } | null;
 }
 
+/** The host's layer commands (commands/editorKeys.ts) as the webview's own layer keys. */
+const LAYER_KEYS: Readonly<Record<'previous' | 'next' | 'first' | 'last', LayerKeyAction>> = {
+  previous: { step: -1 },
+  next: { step: 1 },
+  first: { to: 'first' },
+  last: { to: 'last' },
+};
+
 export class App {
   private state: ViewState;
   private settings = DEFAULT_SETTINGS;
   private header: VolumeHeaderInfo | null = null;
   private pendingBuffer: ArrayBuffer | null = null;
   private volume: LoadedVolume | null = null;
+  /** The host binds the layer and view keys as commands (init's hostKeys). */
+  private hostKeys = false;
   private layerImage: LayerImage | null = null;
   private projectionValues: Float32Array | null = null;
   private projectionPixels: Uint8Array = new Uint8Array(0);
@@ -188,12 +199,8 @@ export class App {
       activeImageView: () => this.activeImageView(),
       pointerLeft: () => this.showReadout(this.state.view, null),
       sliderMoved: (value) => this.setLayer(value),
-      layerKey: (action) => {
-        if (!this.volume) return false;
-        if ('step' in action) this.setLayer(this.state.layer + action.step);
-        else this.setLayer(action.to === 'first' ? 0 : this.volume.layerCount - 1);
-        return true;
-      },
+      // With the host's keybindings the key comes back as `editorKey`: not stepped twice.
+      layerKey: (action) => (this.hostKeys ? this.volume !== null : this.stepLayer(action)),
       pointerTool: () => (this.brush.takesPointer ? this.brush : null),
       brushKey: (direction) => this.brush.radiusKey(direction),
     });
@@ -217,7 +224,13 @@ export class App {
     const settings = (message: MessageOf<'init' | 'settingsChanged'>) =>
       this.applySettings(message.settings);
     table.on('init', settings);
+    table.on('init', (message) => (this.hostKeys = message.hostKeys === true));
     table.on('settingsChanged', settings);
+    table.on('editorKey', ({ key }) => {
+      if (focusedTextEntry()) return;
+      if ('view' in key) this.setView(key.view);
+      else this.stepLayer(LAYER_KEYS[key.layer]);
+    });
     table.on('loadProgress', (message) => {
       if (!this.volume) this.notices.progress(message.fraction, message.stage);
     });
@@ -299,6 +312,14 @@ export class App {
     window.clearTimeout(this.saveTimer);
     // Layer stepping changes state many times a second; setState serializes, so batch it.
     this.saveTimer = window.setTimeout(() => this.host.saveState(this.state), 200);
+  }
+
+  /** A layer key (the webview's own or the host's `editorKey`); false without a volume. */
+  private stepLayer(action: LayerKeyAction): boolean {
+    if (!this.volume) return false;
+    if ('step' in action) this.setLayer(this.state.layer + action.step);
+    else this.setLayer(action.to === 'first' ? 0 : this.volume.layerCount - 1);
+    return true;
   }
 
   setLayer(index: number): void {

@@ -1,6 +1,8 @@
 /**
  * Layer keys: ↑/PageUp one layer up (towards index 0), ↓/PageDown one layer down, Home/End the
- * first/last layer. Keys typed into the toolbar's fields are left alone.
+ * first/last layer. Keys typed into the toolbar's fields are left alone. In VS Code these keys
+ * are keybindings of commands (issue 16) that arrive as `editorKey`; this table serves the
+ * webview on its own (tests, a host that binds none).
  */
 const STEPS: Readonly<Record<string, number>> = {
   ArrowUp: -1,
@@ -20,13 +22,25 @@ export function layerKeyAction(e: KeyboardEvent): LayerKeyAction | null {
   return null;
 }
 
+function isTextEntryElement(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  const tag = target.tagName;
+  if (tag === 'VSCODE-TEXTFIELD' || tag === 'VSCODE-SINGLE-SELECT' || tag === 'TEXTAREA')
+    return true;
+  return tag === 'INPUT' && (target as HTMLInputElement).type !== 'range';
+}
+
 function isTextEntry(e: KeyboardEvent): boolean {
-  for (const target of e.composedPath()) {
-    if (!(target instanceof HTMLElement)) continue;
-    const tag = target.tagName;
-    if (tag === 'VSCODE-TEXTFIELD' || tag === 'VSCODE-SINGLE-SELECT' || tag === 'TEXTAREA')
-      return true;
-    if (tag === 'INPUT' && (target as HTMLInputElement).type !== 'range') return true;
+  return e.composedPath().some(isTextEntryElement);
+}
+
+/**
+ * Whether the focus is in a text field (through open shadow roots): a key command from the host
+ * (`editorKey`, bound to keys the user may be typing) is then left alone.
+ */
+export function focusedTextEntry(): boolean {
+  for (let at = document.activeElement; at !== null; at = at.shadowRoot?.activeElement ?? null) {
+    if (isTextEntryElement(at)) return true;
   }
   return false;
 }

@@ -685,6 +685,20 @@ export const extensions = {
   getExtension: (id: string) => recorded.extensions.get(id),
 };
 
+/** vscode.l10n without a bundle: the English message with {0}, {1}… or {name} filled in. */
+export const l10n = {
+  t: (message: string, ...args: unknown[]): string => {
+    const named =
+      args.length === 1 && typeof args[0] === 'object' && args[0] !== null
+        ? (args[0] as Record<string, unknown>)
+        : undefined;
+    return message.replace(/\{([^}]+)\}/g, (whole, key: string) => {
+      const value = named ? named[key] : args[Number(key)];
+      return value === undefined ? whole : String(value);
+    });
+  },
+};
+
 export const env = {
   clipboard: {
     writeText: async (text: string) => {
@@ -717,6 +731,7 @@ const vscodeMock = {
   tasks,
   extensions,
   env,
+  l10n,
   ThemeIcon,
   QuickInputButtons,
   InputBoxValidationSeverity,

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { showErrorWithLog } from '../notifications';
 import { addModelFolder, useModelEverywhere } from '../models/modelFolders';
 import { FINETUNE_COMMAND, fineTuneCommand } from './fineTuneCommand';
 import {
@@ -43,7 +44,7 @@ export function registerFinetune(context: vscode.ExtensionContext): vscode.Dispo
   const taskContext: FinetuneTaskContext = {
     trainerFolder,
     resolvePython: (scope) => resolvePython(scope),
-    showError: (message) => vscode.window.showErrorMessage(message),
+    showError: (message) => showErrorWithLog(message),
     env: process.env,
     spawn: nodeSpawnTrainer,
     // A notification that cannot be shown must not disturb the run itself.

@@ -9,6 +9,7 @@
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { showErrorWithLog } from '../notifications';
 import {
   DownloadCancelled,
   DownloadError,
@@ -56,7 +57,9 @@ export function addSam21ModelCommand(deps: AddSam21Deps): () => Promise<void> {
     // package.json disables the command in untrusted workspaces; this covers direct calls.
     if (!vscode.workspace.isTrusted) {
       await vscode.window.showErrorMessage(
-        'SAM-OCTA2: adding a SAM 2.1 model runs Python, so it is off in untrusted workspaces. Trust this workspace (Manage Workspace Trust) to use it.',
+        vscode.l10n.t(
+          'SAM-OCTA2: adding a SAM 2.1 model runs Python, so it is off in untrusted workspaces. Trust this workspace (Manage Workspace Trust) to use it.',
+        ),
       );
       return;
     }
@@ -223,8 +226,8 @@ async function downloadCheckpoint(
     const kind = error instanceof DownloadError ? error.kind : 'network';
     // Offline or refused: the file-on-disk road is the way on, offered at once.
     const offer = kind === 'offline' || kind === 'http' ? [USE_FILE] : [];
-    const choice = await vscode.window.showErrorMessage(
-      `SAM-OCTA2: could not download ${checkpoint.file}: ${message}`,
+    const choice = await showErrorWithLog(
+      vscode.l10n.t('SAM-OCTA2: could not download {0}: {1}', checkpoint.file, message),
       ...offer,
     );
     return choice === USE_FILE ? chooseCheckpointFile(checkpoint) : undefined;
@@ -246,7 +249,7 @@ async function chooseCheckpointFile(checkpoint: Sam21Checkpoint): Promise<string
     () => fileSha256(file).catch((error: Error) => error),
   );
   if (digest instanceof Error) {
-    void vscode.window.showErrorMessage(`SAM-OCTA2: cannot read ${file}: ${digest.message}`);
+    void showErrorWithLog(vscode.l10n.t('SAM-OCTA2: cannot read {0}: {1}', file, digest.message));
     return undefined;
   }
   if (digest === checkpoint.sha256) return file;
@@ -279,8 +282,13 @@ async function exportAndAdd(plan: Sam21ExportPlan, deps: AddSam21Deps): Promise<
   if (result.code !== 0) {
     const why = result.error ?? `the trainer exited with code ${result.code}`;
     const stopped = result.code === 130 ? 'was stopped' : `failed: ${why}`;
-    void vscode.window.showErrorMessage(
-      `SAM-OCTA2: exporting ${plan.name} ${stopped}. The task's terminal has the full output; the checkpoint ${plan.checkpoint} stays for another try.`,
+    void showErrorWithLog(
+      vscode.l10n.t(
+        "SAM-OCTA2: exporting {0} {1}. The task's terminal has the full output; the checkpoint {2} stays for another try.",
+        plan.name,
+        stopped,
+        plan.checkpoint,
+      ),
     );
     return;
   }

@@ -181,7 +181,7 @@ test('a full setup builds the definition, numbers its steps and remembers the an
     inputs.map((i) => `${i.step}/${i.totalSteps}`),
     inputs.map((_, i) => `${i + 1}/12`),
   );
-  assert.ok(inputs.every((i) => i.title === 'SAM-OCTA2: Fine-tune'));
+  assert.ok(inputs.every((i) => i.title === 'Fine-tune SAM-OCTA2'));
   assert.equal(
     inputs[0]!.buttons.some((b) => b.tooltip === 'Back'),
     false,
