@@ -46,6 +46,7 @@ import {
   startCodeServer,
 } from './codeServer';
 import {
+  answerGuidedSetup,
   type Browser,
   clickNotificationButton,
   launchBrowserWithTestHook,
@@ -213,48 +214,6 @@ let server: CodeServer | undefined;
 let browser: Browser | undefined;
 let page: Page;
 
-/**
- * Answers the guided setup's steps as a user would: each step is recognised by its prompt or
- * placeholder, answered by typing (and, for a pick, filtering) and Enter, until the input closes.
- */
-async function answerGuidedSetup(answers: [RegExp, string][]): Promise<string[]> {
-  const widget = page.locator('.quick-input-widget');
-  const input = widget.locator('input.input').first();
-  const seen: string[] = [];
-  for (let round = 0; round < 20; round++) {
-    const visible = await widget
-      .waitFor({ state: 'visible', timeout: 15_000 })
-      .then(() => true)
-      .catch(() => false);
-    if (!visible) return seen;
-    await page.waitForTimeout(300); // the step's title and items settle
-    const text = `${await widget.innerText()} ${(await input.getAttribute('placeholder')) ?? ''}`;
-    const answer = answers.find(([pattern]) => pattern.test(text));
-    assert.ok(answer, `an unexpected setup step: ${text}`);
-    seen.push(answer[0].source);
-    await input.fill(answer[1]);
-    await page.waitForTimeout(600); // validation (folder checks) runs as the text changes
-    await page.keyboard.press('Enter');
-    // The next step replaces the text; a rejected answer keeps it and shows why.
-    const moved = await page
-      .waitForFunction(
-        ([before]) => {
-          const w = document.querySelector('.quick-input-widget') as HTMLElement | null;
-          if (!w || w.style.display === 'none' || w.offsetParent === null) return true;
-          const i = w.querySelector('input.input') as HTMLInputElement | null;
-          return `${w.innerText} ${i?.placeholder ?? ''}` !== before;
-        },
-        [text],
-        { timeout: 20_000 },
-      )
-      .then(() => true)
-      .catch(() => false);
-    assert.ok(moved, `the setup did not accept "${answer[1]}": ${await widget.innerText()}`);
-    if (answer === answers.at(-1)) return seen;
-  }
-  return seen;
-}
-
 /** "Tasks: Run Task", then the task; the list waits for the task providers to activate. */
 async function runTask(label: string): Promise<void> {
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
@@ -384,7 +343,7 @@ describe('fine-tuning in code-server', { timeout: 1_800_000 }, () => {
     const seed = await seedReady;
     await runPaletteCommand(page, 'Fine-tune SAM-OCTA2');
     // tasks.json has runs, so the command first asks which way.
-    const steps = await answerGuidedSetup([
+    const steps = await answerGuidedSetup(page, [
       [/Set up a run, or run one from tasks\.json/, 'Set Up a New Run'],
       [/training folder/i, 'data/train'],
       [/Base model to fine-tune/, `Continue ${seed.name}`],
