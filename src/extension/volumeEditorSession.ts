@@ -130,7 +130,9 @@ export class VolumeEditorSession implements vscode.Disposable {
       if (problem && !reported.has(layer.key)) {
         reportedProblems.set(this.document, reported.add(layer.key));
         this.context.log.warn(`${this.document.fileName}: ${problem}`);
-        void vscode.window.showWarningMessage(`SAM-OCTA2: ${problem} ${layer.notLoadedNote}`);
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('SAM-OCTA2: {0} {1}', problem, layer.notLoadedNote),
+        );
       }
     } catch (error) {
       // The volume failed to load: sendVolume already reported it.

@@ -101,7 +101,11 @@ async function chooseRun(deps: FineTuneCommandDeps): Promise<vscode.Task | undef
 async function pickTask(tasks: readonly vscode.Task[]): Promise<vscode.Task | undefined> {
   if (tasks.length === 0) {
     await vscode.window.showInformationMessage(
-      `SAM-OCTA2: no fine-tune task yet. Add a task of type "${FINETUNE_TASK_TYPE}" to .vscode/tasks.json, e.g. {"type": "${FINETUNE_TASK_TYPE}", "label": "fine-tune", "data": "data/train", "size": "nano", "steps": 20, "device": "cpu"}, then run this command again.`,
+      vscode.l10n.t(
+        'SAM-OCTA2: no fine-tune task yet. Add a task of type "{0}" to .vscode/tasks.json, e.g. {1}, then run this command again.',
+        FINETUNE_TASK_TYPE,
+        `{"type": "${FINETUNE_TASK_TYPE}", "label": "fine-tune", "data": "data/train", "size": "nano", "steps": 20, "device": "cpu"}`,
+      ),
     );
     return undefined;
   }

@@ -39,7 +39,8 @@ export function registerFinetune(context: vscode.ExtensionContext): vscode.Dispo
     openLog: async (file) => {
       await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
     },
-    warn: (message) => void vscode.window.showWarningMessage(`SAM-OCTA2: ${message}`),
+    warn: (message) =>
+      void vscode.window.showWarningMessage(vscode.l10n.t('SAM-OCTA2: {0}', message)),
   });
   const taskContext: FinetuneTaskContext = {
     trainerFolder,

@@ -170,7 +170,7 @@ async function pickBundleFolder(name: string, storageModels: string): Promise<st
     return picked.out; // nothing there yet
   }
   const replace = await vscode.window.showWarningMessage(
-    `SAM-OCTA2: ${picked.out} already holds a model bundle. Replace it?`,
+    vscode.l10n.t('SAM-OCTA2: {0} already holds a model bundle. Replace it?', picked.out),
     { modal: true },
     'Replace',
   );
@@ -218,7 +218,10 @@ async function downloadCheckpoint(
   } catch (error) {
     if (error instanceof DownloadCancelled) {
       void vscode.window.showInformationMessage(
-        `SAM-OCTA2: download stopped. What arrived is kept in ${error.partFile}; run Add SAM 2.1 Model again to resume.`,
+        vscode.l10n.t(
+          'SAM-OCTA2: download stopped. What arrived is kept in {0}; run Add SAM 2.1 Model again to resume.',
+          error.partFile,
+        ),
       );
       return undefined;
     }
@@ -296,12 +299,21 @@ async function exportAndAdd(plan: Sam21ExportPlan, deps: AddSam21Deps): Promise<
     await deps.addModelFolder(plan.out);
   } catch (error) {
     void vscode.window.showWarningMessage(
-      `SAM-OCTA2: ${plan.name} was exported to ${plan.out}, but adding it to samOcta2.modelPaths failed (${String(error)}); add that folder by hand.`,
+      vscode.l10n.t(
+        'SAM-OCTA2: {0} was exported to {1}, but adding it to samOcta2.modelPaths failed ({2}); add that folder by hand.',
+        plan.name,
+        plan.out,
+        String(error),
+      ),
     );
     return;
   }
   const choice = await vscode.window.showInformationMessage(
-    `SAM-OCTA2: SAM 2.1 model ready: ${plan.name}, in ${plan.out}. The model picker lists it.`,
+    vscode.l10n.t(
+      'SAM-OCTA2: SAM 2.1 model ready: {0}, in {1}. The model picker lists it.',
+      plan.name,
+      plan.out,
+    ),
     USE_IN_EDITORS,
     SELECT_MODEL,
   );

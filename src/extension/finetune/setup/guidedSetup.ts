@@ -101,11 +101,24 @@ async function save(folder: vscode.Uri, definition: FinetuneTaskDefinition): Pro
     ).then((choice) => (choice === COPY_ENTRY ? vscode.env.clipboard.writeText(entry) : undefined));
     return false;
   }
-  const where = result.unsaved
-    ? `the open ${result.uri.fsPath}, which has unsaved changes: save it to keep the task`
-    : result.uri.fsPath;
+  const label = taskLabel(definition);
+  const path = result.uri.fsPath;
   void vscode.window.showInformationMessage(
-    `SAM-OCTA2: ${result.replaced ? 'updated' : 'added'} the task "${taskLabel(definition)}" in ${where}.`,
+    result.unsaved
+      ? result.replaced
+        ? vscode.l10n.t(
+            'SAM-OCTA2: updated the task "{0}" in the open {1}, which has unsaved changes: save it to keep the task.',
+            label,
+            path,
+          )
+        : vscode.l10n.t(
+            'SAM-OCTA2: added the task "{0}" in the open {1}, which has unsaved changes: save it to keep the task.',
+            label,
+            path,
+          )
+      : result.replaced
+        ? vscode.l10n.t('SAM-OCTA2: updated the task "{0}" in {1}.', label, path)
+        : vscode.l10n.t('SAM-OCTA2: added the task "{0}" in {1}.', label, path),
   );
   return true;
 }
