@@ -26,6 +26,7 @@ import {
 } from '../src/cli/ortNode';
 import { percentile, type BenchRow, type BenchSuite } from './benchTable';
 import { pageTimings, type PageEngine, type PageJob } from './chromiumTracking';
+import { quantizedBundle, type Quantization } from './quantizedBundles';
 import { torchTimings } from './trackingTorch';
 
 const ROOT = join(__dirname, '..');
@@ -39,6 +40,7 @@ const TORCH_CLICK = 'baseline: PyTorch nano, click median';
 /** SwiftShader's WebGPU takes tens of seconds a layer on a shared CPU: a short run there. */
 const WEBGPU_CLICKS = 3;
 const WEBGPU_LAYERS = 2;
+const QUANTIZED: readonly Quantization[] = ['int8', 'fp16'];
 const CHROMIUM: readonly PageEngine[] = [
   { label: 'Chromium wasm 1 thread', webgpu: false, isolated: false },
   { label: 'Chromium wasm threads', webgpu: false, isolated: true },
@@ -189,6 +191,32 @@ export const trackingSuite: BenchSuite = {
         baseline: clickBase,
       });
       add({ name: `nano ${label}: click p95`, value: percentile(m.clickMs, 95), unit: 'ms' });
+    }
+
+    // The quantized variants against the float32 nano on the same runtime (issue 17, item 2).
+    for (const kind of QUANTIZED) {
+      const made = quantizedBundle(ROOT, 'models/samocta2-nano', kind);
+      if ('skip' in made) {
+        process.stdout.write(`  nano ${kind} rows skipped: ${made.skip}\n`);
+        continue;
+      }
+      for (const [label, make] of runtimes) {
+        process.stdout.write(`  nano ${kind} on ${label}…\n`);
+        const m = await measure(made.dir, await make(), layers, click, {});
+        add({
+          name: `nano ${kind} ${label}: propagate`,
+          value: m.layersPerSecond,
+          unit: 'layers/s',
+          baseline: `nano ${label}: propagate`,
+          note: `1 thread, ${m.layers} layers`,
+        });
+        add({
+          name: `nano ${kind} ${label}: click median`,
+          value: percentile(m.clickMs, 50),
+          unit: 'ms',
+          baseline: `nano ${label}: click median`,
+        });
+      }
     }
 
     const voxels = new Uint8Array(synth.volume.data.buffer.slice(0));

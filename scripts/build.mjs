@@ -61,6 +61,16 @@ const targets = [
     // A Blob-URL worker cannot resolve a relative source map; keep maps out of it.
     sourcemap: false,
   },
+  {
+    // The measures worker (issue 19): src/core/measure off the page's thread, from a Blob URL.
+    ...common,
+    entryPoints: ['src/webview/measures/measuresWorker.ts'],
+    outfile: 'dist/webview/measuresWorker.js',
+    platform: 'browser',
+    format: 'esm',
+    target: 'chrome120',
+    sourcemap: false,
+  },
 ];
 
 // Runtime files the webview loads through asWebviewUri (wasm cannot be bundled into JS).

@@ -19,6 +19,7 @@ import { RegionsLayer } from './regions/regionsLayer';
 import { TrackedObjectsLayer } from './segmentation/trackedObjectsLayer';
 import type { TrackedObjectState } from '../protocol/editorMessages';
 import { type LoadProgress, type LoadedVolume, loadVolume } from './volumeLoader';
+import { removeAbandonedTempsOf, writeFileAtomic } from './vscodeFolderFs';
 
 /** Any of the document's layers, whatever its change record. */
 export type AnyAnnotationLayer = AnnotationLayer<{ readonly label: string }>;
@@ -147,7 +148,8 @@ export class VolumeDocument implements vscode.CustomDocument {
   async backup(destination: vscode.Uri): Promise<vscode.CustomDocumentBackup> {
     for (const layer of this.layers) await this.ready(layer);
     const layers = this.layers as readonly BackedUpLayer[];
-    await this.fileSystem.writeFile(destination, encodeDocumentBackup(layers));
+    // Atomic: a backup cut short by a crash would lose the edits it replaces.
+    await writeFileAtomic(this.fileSystem, destination, encodeDocumentBackup(layers));
     return {
       id: destination.toString(),
       delete: () => deleteDocumentBackup(this.fileSystem, destination, layers),
@@ -157,9 +159,15 @@ export class VolumeDocument implements vscode.CustomDocument {
   /** The backup VS Code reopened the document from, read once for all layers. */
   private readBackup(): Promise<Map<string, unknown>> {
     this.backupReading ??= this.backupId
-      ? readDocumentBackup(this.fileSystem, vscode.Uri.parse(this.backupId), this.layers)
+      ? this.readBackupAt(vscode.Uri.parse(this.backupId))
       : Promise.resolve(new Map());
     return this.backupReading;
+  }
+
+  private async readBackupAt(uri: vscode.Uri): Promise<Map<string, unknown>> {
+    // What a backup cut short by a crash left beside it; the backup itself is old or whole.
+    await removeAbandonedTempsOf(this.fileSystem, uri).catch(() => undefined);
+    return readDocumentBackup(this.fileSystem, uri, this.layers);
   }
 
   dispose(): void {

@@ -16,6 +16,7 @@ import { SETTINGS_SECTION, readEditorSettings } from './settings';
 import { VolumeDocument } from './volumeDocument';
 import { VolumeEditorSession } from './volumeEditorSession';
 import { buildWebviewHtml } from './webviewHtml';
+import { registerExportMeasures } from './measures/registerExportMeasures';
 
 export const VOLUME_VIEW_TYPE = 'samOcta2.volume';
 
@@ -59,6 +60,7 @@ export class VolumeEditorProvider
           for (const session of provider.sessions) void session.sendModels();
         }
       }),
+      registerExportMeasures(() => [...provider.sessions].find((s) => s.active)),
       registerSelectModel({
         models: () => provider.models(),
         choose: (id) => provider.chooseModel(id),

@@ -6,6 +6,7 @@
  * here stays in this editor: it is shown in the webview and logged, never thrown into VS Code.
  */
 import * as vscode from 'vscode';
+import type { MeasuredVolume } from '../core/measure/measureReport';
 import { showErrorWithLog } from './notifications';
 import type {
   EditorKey,
@@ -17,6 +18,7 @@ import type {
   TrackingStatusMessage,
 } from '../protocol/editorMessages';
 import type { LayerStatusBar } from './layerStatusBar';
+import { exportMeasures } from './measures/measuresExport';
 import { regionEditFromMessage } from './regions/regionMessages';
 import { sparseHost } from './sparse/registerSparse';
 import { isSparseMessage } from './sparse/sparseMessages';
@@ -37,7 +39,10 @@ export interface SessionContext {
   readonly preferredModel: () => string | undefined;
 }
 
-/** The layers (keys) of each document whose unreadable file the user was already told about. */
+/**
+ * What was already reported of each document: layer keys whose unreadable file the user was
+ * told about, and `<key>:notices` for layers whose load notices were logged.
+ */
 const reportedProblems = new WeakMap<VolumeDocument, Set<string>>();
 
 export class VolumeEditorSession implements vscode.Disposable {
@@ -127,8 +132,16 @@ export class VolumeEditorSession implements vscode.Disposable {
       this.post(layer.fullMessage());
       const problem = layer.problem;
       const reported = reportedProblems.get(this.document) ?? new Set<string>();
+      // Notices (a save completed, an old sidecar unchecked) go to the log, once per document.
+      if (!reported.has(`${layer.key}:notices`)) {
+        reported.add(`${layer.key}:notices`);
+        for (const notice of layer.notices) {
+          this.context.log.info(`${this.document.fileName}: ${notice}`);
+        }
+      }
+      reportedProblems.set(this.document, reported);
       if (problem && !reported.has(layer.key)) {
-        reportedProblems.set(this.document, reported.add(layer.key));
+        reported.add(layer.key);
         this.context.log.warn(`${this.document.fileName}: ${problem}`);
         void vscode.window.showWarningMessage(
           vscode.l10n.t('SAM-OCTA2: {0} {1}', problem, layer.notLoadedNote),
@@ -211,6 +224,14 @@ export class VolumeEditorSession implements vscode.Disposable {
         );
         return;
       }
+      case 'exportMeasures':
+        void this.exportMeasures(message.measured);
+        return;
+      case 'copyText':
+        void vscode.env.clipboard
+          .writeText(message.text)
+          .then(() => vscode.window.showInformationMessage(`SAM-OCTA2: copied ${message.what}.`));
+        return;
       case 'trackingStatus':
         this.trackingStatus = message;
         this.document.segmentation.model = message.model;
@@ -222,6 +243,29 @@ export class VolumeEditorSession implements vscode.Disposable {
   /** A layer or view command (commands/editorKeys.ts) for this editor's webview. */
   sendKey(key: EditorKey): void {
     this.post({ type: 'editorKey', key });
+  }
+
+  /** "Export Measures…" from the command palette: the webview answers `exportMeasures`. */
+  requestMeasuresExport(): void {
+    this.post({ type: 'requestMeasuresExport' });
+  }
+
+  private async exportMeasures(measured: MeasuredVolume): Promise<void> {
+    const { uri, fileName } = this.document;
+    try {
+      const model = this.document.segmentation.model;
+      const written = await exportMeasures({ uri, fileName, model }, measured);
+      if (!written) return;
+      const names = [written.csv, written.json].map((u) =>
+        u.path.slice(u.path.lastIndexOf('/') + 1),
+      );
+      this.context.log.info(`${fileName}: exported measures to ${names.join(' and ')}`);
+      void vscode.window.showInformationMessage(`SAM-OCTA2: wrote ${names.join(' and ')}.`);
+    } catch (error) {
+      const message = `Measures not exported: ${(error as Error).message}`;
+      this.context.log.warn(`${fileName}: ${message}`);
+      void showErrorWithLog(vscode.l10n.t('SAM-OCTA2: {0}', message));
+    }
   }
 
   /** Answers every `ready`: a reloaded webview has lost everything but its saved view state. */
@@ -296,6 +340,8 @@ const FROM_WEBVIEW_TYPES: ReadonlySet<string> = new Set<FromWebviewMessage['type
   'trackingStatus',
   'regionEdit',
   'enfaceRvEdit',
+  'exportMeasures',
+  'copyText',
 ]);
 
 export function isFromWebviewMessage(value: unknown): value is FromWebviewMessage {
@@ -317,6 +363,12 @@ export function isFromWebviewMessage(value: unknown): value is FromWebviewMessag
     const { label, edit } = value as Record<string, unknown>;
     return typeof label === 'string' && isBinary(edit);
   }
+  if (type === 'exportMeasures')
+    return isMeasuredVolume((value as { measured?: unknown }).measured);
+  if (type === 'copyText') {
+    const { text, what } = value as Record<string, unknown>;
+    return typeof text === 'string' && typeof what === 'string';
+  }
   if (type === 'trackingStatus') {
     const { model, backend } = value as Record<string, unknown>;
     return (
@@ -336,6 +388,23 @@ function isTrackingEdit(value: unknown): boolean {
       (s as { id?: unknown }).id === objectId &&
       isBinary((s as { masks?: unknown }).masks));
   return typeof objectId === 'number' && typeof label === 'string' && state(before) && state(after);
+}
+
+/** The parts of a measured volume the export reads; the rest is passed through as measured. */
+function isMeasuredVolume(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { volume, geometry, measures } = value as Record<string, unknown>;
+  const m = measures as Record<string, unknown> | null;
+  return (
+    typeof volume === 'string' &&
+    typeof geometry === 'object' &&
+    geometry !== null &&
+    typeof m === 'object' &&
+    m !== null &&
+    Array.isArray(m.range) &&
+    Array.isArray(m.trees) &&
+    Array.isArray(m.notices)
+  );
 }
 
 function isBinary(value: unknown): boolean {

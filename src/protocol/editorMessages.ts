@@ -6,6 +6,7 @@
  * volume as `volumeHeader` + `volumeData` (one ArrayBuffer, never JSON numbers), or `loadError`.
  * The webview keeps its own view state with getState/setState.
  */
+import type { MeasuredVolume } from '../core/measure/measureReport';
 import type { Axis, VoxelType } from '../core/volume/volume';
 
 export interface EditorSettings {
@@ -87,7 +88,8 @@ export type ToWebviewMessage =
   | ApplyRegionEditMessage
   | EnfaceRvMessage
   | ApplyEnfaceRvEditMessage
-  | SparseToWebviewMessage;
+  | SparseToWebviewMessage
+  | RequestMeasuresExportMessage;
 
 // ---- webview → extension host ----
 export interface ReadyMessage {
@@ -115,7 +117,9 @@ export type FromWebviewMessage =
   | TrackingStatusMessage
   | RegionEditMessage
   | EnfaceRvEditMessage
-  | SparseFromWebviewMessage;
+  | SparseFromWebviewMessage
+  | ExportMeasuresMessage
+  | CopyTextMessage;
 
 export type ViewKind = 'layer' | '3d' | 'projection';
 
@@ -453,3 +457,29 @@ export type SparseFromWebviewMessage =
   | SparseMarkMessage
   | SparseFinishMessage
   | SparseBrowseMessage;
+
+// ---- measures (issue 19) ----
+//
+// The webview measures its objects (src/core/measure, in a worker) for the Measures panel. The
+// "Export Measures…" command asks the active editor for them (`requestMeasuresExport`); the
+// panel's Export button and that request both answer `exportMeasures` with the measured volume,
+// which the host writes as CSV and JSON through the CLI's formatter, adding the model that made
+// the masks from its document. "Copy as TSV" goes through the host's clipboard (`copyText`).
+
+/** Host → webview: send `exportMeasures` for the current objects and depth range. */
+export interface RequestMeasuresExportMessage {
+  readonly type: 'requestMeasuresExport';
+}
+
+/** Webview → host: write these measures to files the user picks. */
+export interface ExportMeasuresMessage {
+  readonly type: 'exportMeasures';
+  readonly measured: MeasuredVolume;
+}
+
+/** Webview → host: put `text` on the clipboard; `what` names it in the confirmation. */
+export interface CopyTextMessage {
+  readonly type: 'copyText';
+  readonly text: string;
+  readonly what: string;
+}

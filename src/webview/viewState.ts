@@ -1,11 +1,9 @@
 /**
- * What the editor remembers across hiding and re-showing its tab.
- *
- * Why getState/setState and not retainContextWhenHidden: a retained webview keeps the whole
- * page alive while hidden (the voxels — up to hundreds of MB —, the WebGL context and its 3D
- * texture), for every open volume. Persisting this small record instead costs nothing while
- * hidden; on re-show the page starts fresh, posts `ready`, the host re-sends the volume, and
- * this record puts the user back on the same layer, view, window and camera.
+ * What the editor remembers when its page starts over. Hidden editors stay alive
+ * (`retainContextWhenHidden`, see src/extension/volumeEditorProvider.ts), but a window reload or
+ * "Reload Webviews" still starts the page fresh: it posts `ready`, the host re-sends the volume,
+ * and this small record (saved with `setState`) puts the user back on the same layer, view,
+ * window, camera and brush.
  */
 import type { Axis } from '../core/volume/volume';
 import type { ViewKind } from '../protocol/editorMessages';

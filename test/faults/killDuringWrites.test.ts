@@ -1,8 +1,7 @@
 /**
  * Fault suite, crashes: `sam-octa2 track` killed with SIGKILL at each file operation of its
  * segmentation write (SAM_OCTA2_FAULT_KILL_AT, src/cli/faultPoint.ts), with and without an
- * earlier pair in place; the editor's save rule walked through every crash point with an
- * in-memory file system (the shared src/core/files/filePair.ts); and trainer checkpoint writes
+ * earlier pair in place (the editor's saves: editorSaves.test.ts); and trainer checkpoint writes
  * killed at each step (SAMOCTA2_FAULT_KILL_AT, samocta2/durable.py), then resumed. After each
  * kill the pair read back is one consistent pair (the sidecar's image_sha256 matches), and after
  * the next run no temporary file is left. FAULTS_KILL_ROUNDS (default 1) repeats the track kills
@@ -15,9 +14,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readPair, writePair } from '../../src/core/files/filePair';
+import { readPair } from '../../src/core/files/filePair';
 import { nodeFolderFs } from '../../src/cli/files';
-import { Crash, MemoryFolderFs, sha256 } from '../fixtures/memoryFolderFs';
 import { ensureParityBundle, loadVectors, ROOT } from '../fixtures/parityVectors';
 
 const ROUNDS = Number(process.env.FAULTS_KILL_ROUNDS ?? 1);
@@ -121,39 +119,6 @@ test('a temp file left by a kill is removed by the next run even without reading
   assert.equal(temps(dir).length, 1);
   assert.equal(samOcta2(args).status, 0);
   assert.deepEqual(temps(dir), []);
-});
-
-test('editor-equivalent saves (the shared pair rule, in-memory file system): every crash point', async () => {
-  const names = { image: 'scan.seg.nii.gz', sidecar: 'scan.seg.json' };
-  const bytes = (text: string) => new TextEncoder().encode(text);
-  let crashes = 0;
-  for (let crashAt = 1; crashAt <= 12; crashAt++) {
-    const fs = new MemoryFolderFs();
-    await writePair(fs, names, bytes('OLD'), { v: 'old' }, { sha256, tag: 'a' });
-    fs.crashAt = fs.operations + crashAt;
-    const saving = writePair(fs, names, bytes('NEW'), { v: 'new' }, { sha256, tag: 'b' });
-    const crashed = await saving.then(
-      () => false,
-      (error: unknown) => error instanceof Crash,
-    );
-    fs.crashAt = 0;
-    const pair = await readPair(fs, names, sha256);
-    const sidecar = JSON.parse(new TextDecoder().decode(pair.sidecar));
-    assert.equal(
-      new TextDecoder().decode(pair.image),
-      sidecar.v.toUpperCase(),
-      `crash at ${crashAt}`,
-    );
-    assert.deepEqual(
-      [...fs.files.keys()].filter((n) => n.endsWith('.tmp')),
-      [],
-    );
-    if (crashed) crashes++;
-  }
-  console.log(
-    `# faults editor-equivalent pair saves: ${crashes} crash points survived, temp files left 0`,
-  );
-  assert.ok(crashes >= 6);
 });
 
 // The trainer's .venv (scripts/setup-python.sh); the test command always has it.

@@ -343,6 +343,8 @@ export const recorded = {
   onQuickInput: (_input: QuickInputMock): void => undefined,
   /** What `showOpenDialog` returns; undefined = cancelled. */
   openDialog: (_options: unknown): Uri[] | undefined => undefined,
+  /** What `showSaveDialog` returns; undefined = cancelled. */
+  saveDialog: (_options: unknown): Uri | undefined => undefined,
   clipboard: '',
   webviewPanels: [] as CreatedPanelMock[],
   /** Settings by scope for `inspect` (`section.key` -> value); `update` writes here too. */
@@ -404,6 +406,7 @@ export function resetMock(): void {
   recorded.quickInputs.length = 0;
   recorded.onQuickInput = () => undefined;
   recorded.openDialog = () => undefined;
+  recorded.saveDialog = () => undefined;
   recorded.clipboard = '';
   recorded.webviewPanels.length = 0;
   recorded.configurationScopes = { global: {}, workspace: {} };
@@ -523,6 +526,7 @@ export const window = {
   },
   showQuickPick: async (items: unknown[]) => recorded.quickPick(items),
   showOpenDialog: async (options?: unknown) => recorded.openDialog(options),
+  showSaveDialog: async (options?: unknown) => recorded.saveDialog(options),
   createQuickPick: <T extends { label: string }>() => new QuickPickMock<T>(),
   createInputBox: () => new InputBoxMock(),
   createWebviewPanel: (viewType: string, title: string, _column: unknown, options: unknown) => {

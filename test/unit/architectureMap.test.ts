@@ -1,12 +1,13 @@
 /**
  * The map stays true: every folder under src/ is in docs/architecture.md and every folder of the
  * trainer package in trainer/README.md (each as a backticked path ending in `/`), every path the
- * two maps name exists, and src/protocol stays type-only (interfaces, type aliases and type-only
- * imports and exports: no statement that would emit code).
+ * two maps name exists, src/protocol stays type-only (interfaces, type aliases and type-only
+ * imports and exports: no statement that would emit code), and test/unit mirrors src/ (the test
+ * of a file is found by its path).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
 
@@ -74,4 +75,57 @@ test('src/protocol is type-only: no statement there emits code', () => {
     [],
     'runtime values belong in src/core (e.g. core/sparse/sparseConstants.ts)',
   );
+});
+
+/**
+ * Tests with no one source file to mirror, each with why. Every other test of test/unit is
+ * test/unit/<part>/<path>.test.ts for src/<part>/<path>.ts, or <path>.<aspect>.test.ts when a
+ * file has several (readNifti.errors.test.ts).
+ */
+const CROSS_CUTTING: Readonly<Record<string, string>> = {
+  'test/unit/architectureMap.test.ts': 'the maps in docs/ and trainer/README.md against the tree',
+  'test/unit/packageJson.test.ts': "package.json's contributions against the code that uses them",
+};
+
+/** Files below `top` (relative to the repository). */
+function files(top: string): string[] {
+  return readdirSync(join(ROOT, top), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)));
+}
+
+/** The source file a unit test mirrors: test/unit/a/b.c.test.ts → src/a/b.ts. */
+function mirroredSource(testPath: string): string {
+  const inUnit = relative('test/unit', testPath);
+  return join('src', dirname(inUnit), `${basename(inUnit).split('.')[0]}.ts`);
+}
+
+test('mirroredSource maps a test to its source, aspect suffixes included', () => {
+  assert.equal(
+    mirroredSource('test/unit/core/labels/maskRuns.test.ts'),
+    'src/core/labels/maskRuns.ts',
+  );
+  assert.equal(
+    mirroredSource('test/unit/core/nifti/readNifti.errors.test.ts'),
+    'src/core/nifti/readNifti.ts',
+  );
+  assert.equal(mirroredSource('test/unit/flat.test.ts'), 'src/flat.ts');
+});
+
+test('every test in test/unit mirrors a source file, and only tests live there', () => {
+  const all = files('test/unit');
+  const notTests = all.filter((f) => !f.endsWith('.test.ts'));
+  assert.deepEqual(notTests, [], 'shared test helpers belong in test/support/');
+  const orphans = all
+    .filter((f) => f.endsWith('.test.ts') && !(f in CROSS_CUTTING))
+    .filter((f) => !existsSync(join(ROOT, mirroredSource(f))))
+    .map((f) => `${f} (no ${mirroredSource(f)})`);
+  assert.deepEqual(
+    orphans,
+    [],
+    'name each test after the file it tests (test/unit/<part>/<path>[.<aspect>].test.ts), ' +
+      'or list it in CROSS_CUTTING with the reason',
+  );
+  const stale = Object.keys(CROSS_CUTTING).filter((f) => !existsSync(join(ROOT, f)));
+  assert.deepEqual(stale, [], 'CROSS_CUTTING lists tests that do not exist');
 });

@@ -19,6 +19,7 @@ from .progress import Progress
 # parser and sets `func` (called with the parsed args, returning an exit code).
 EXTERNAL_COMMANDS: dict[str, str] = {
     "export": "samocta2.export.cli",
+    "quantize": "samocta2.export.quantize",
     "region-train": "samocta2.region.train_cli",
     "region-predict": "samocta2.region.predict_cli",
 }

@@ -104,6 +104,29 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
     fsync_dir(path.parent)
 
 
+def commit_file(tmp: Path, path: Path) -> None:
+    """The end of write_atomic for a temporary file someone else wrote (an exporter that takes
+    a path, not a file object): fsync `tmp`, rename it over `path`, fsync the folder. Any
+    failure removes `tmp` and leaves `path` as it was."""
+    try:
+        with open(tmp, "rb") as f:
+            _fault_point()
+            os.fsync(f.fileno())
+        _fault_point()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def remove_durably(path: Path) -> None:
+    """Remove `path` (a missing one is fine) and make the removal durable (fsync the folder)."""
+    _fault_point()
+    path.unlink(missing_ok=True)
+    fsync_dir(path.parent)
+
+
 def ensure_writable_dir(folder: Path, option: str = "--out") -> None:
     """Create `folder` if needed and prove a file can be written there (a probe file, since
     access() says yes to root on a read-only mount); a TrainerError (exit 2) says why not."""

@@ -11,7 +11,7 @@ same points) on the same sequences and points, as `classical_dice` / `classical_
 has to beat it to be worth clicking (docs/evaluation.md). `--classical-only` skips the model.
 Sequences are tracked in the model bundle's order (tracking.py: prompted frames, forward from the
 earliest, then backward), the order of the editor and `sam-octa2 eval`, so the two evaluations of
-one model agree (test/unit/cliEval.test.ts).
+one model agree (test/unit/cli/commands/eval.test.ts).
 
     python -m samocta2 eval --checkpoint runs/nano_rv/checkpoint.pt --data data/synth/test --out runs/nano_rv/eval
     python -m samocta2 eval --classical-only --data data/octa500/val --target faz

@@ -199,7 +199,20 @@ def read_checkpoint(path: str | Path, size: str | None = None) -> dict[str, torc
             f"{path} holds no model state dict (expected {{'model': state_dict}} "
             "or a plain state dict of tensors)"
         )
-    return dict(state)
+    return _without_wrapper_prefix(dict(state))
+
+
+# Prefixes that a training wrapper puts before every key of the model it wraps (DistributedDataParallel,
+# torch.compile); a fine-tuned SAM 2.1 saved from inside one (as some medical fine-tunes are) is the
+# same model under those names.
+_WRAPPER_PREFIXES = ("module.", "_orig_mod.")
+
+
+def _without_wrapper_prefix(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    for prefix in _WRAPPER_PREFIXES:
+        if state and all(k.startswith(prefix) for k in state):
+            return _without_wrapper_prefix({k[len(prefix) :]: v for k, v in state.items()})
+    return state
 
 
 def _first_line(error: BaseException) -> str:

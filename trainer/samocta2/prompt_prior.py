@@ -84,7 +84,7 @@ def enable(model: torch.nn.Module, carry: bool = False) -> torch.nn.Module:
     masks get RESIDUAL_SCALE x the prompt added before one is chosen. carry: tracked frames get
     the prompt too, from the nearest prompted frame's points (`mask_inputs`). The prompt reaches the
     decoder through `model.prior_for_decoder`: sam2's prompt encoder call sets it (a pre-hook),
-    export/graphs.MaskDecoderGraph sets it itself; the decoder consumes it once."""
+    export/graph_modules.MaskDecoderGraph sets it itself; the decoder consumes it once."""
     model.point_prior = True
     model.carry_prior = bool(carry)
     model.use_mask_input_as_output_without_sam = False

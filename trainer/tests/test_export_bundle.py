@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
 from pathlib import Path
 
+import onnx
 import pytest
 import torch
 
@@ -79,3 +83,65 @@ def test_export_command_rejects_unreadable_metrics(tmp_path: Path, capsys) -> No
     code = main(["export", "--metrics", str(tmp_path / "m.json"), "--out", str(tmp_path / "d")])
     assert code == 2
     assert "not a readable JSON file" in capsys.readouterr().out
+
+
+def _recorded_export(source: Path):
+    """An export_graph that writes the graph already exported to `source`, with a changed doc
+    string: other bytes than the bundle there (as a new export's are), without tracing again."""
+
+    def export(spec, path: Path) -> None:
+        proto = onnx.load(str(source / f"{spec.name}.onnx"))
+        proto.doc_string = "a later export"
+        onnx.save(proto, str(path))
+
+    return export
+
+
+def _consistent_or_absent(folder: Path) -> str:
+    """'none' without manifest.json, 'whole' when it names every file with its bytes' sha256."""
+    if not (folder / "manifest.json").exists():
+        return "none"
+    manifest = json.loads((folder / "manifest.json").read_text())  # a cut manifest fails here
+    for graph in manifest["graphs"].values():
+        assert sha256(folder / graph["file"]) == graph["sha256"] == manifest["files"][graph["file"]]
+    for name, digest in manifest["files"].items():
+        assert sha256(folder / name) == digest, name
+    return "whole"
+
+
+def test_an_export_killed_at_any_file_operation_leaves_the_new_bundle_or_none(
+    exported, tmp_path: Path, monkeypatch
+) -> None:
+    """Re-exporting over a bundle, killed (SIGKILL, in a forked child) at each file operation:
+    never a manifest naming missing graphs or other bytes, and the next export leaves no
+    temporary file (issue 15)."""
+    from samocta2 import durable
+    from samocta2.export import bundle
+
+    source, _ = exported
+    monkeypatch.setattr(bundle, "export_graph", _recorded_export(source))
+    model = build_sam2_model("nano")
+    outcomes = {"none": 0, "whole": 0}
+    kills = 0
+    for kill_at in range(1, 40):
+        folder = tmp_path / f"kill-{kill_at}"
+        shutil.copytree(source, folder)
+        pid = os.fork()
+        if pid == 0:  # the exporter, killed by durable.py's own fault point
+            durable._KILL_AT, durable._operations = kill_at, 0
+            try:
+                write_bundle(model, folder)
+            finally:
+                os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        if not os.WIFSIGNALED(status):
+            assert os.WEXITSTATUS(status) == 0
+            assert _consistent_or_absent(folder) == "whole"
+            break
+        assert os.WTERMSIG(status) == signal.SIGKILL
+        kills += 1
+        outcomes[_consistent_or_absent(folder)] += 1
+        write_bundle(model, folder)
+        assert _consistent_or_absent(folder) == "whole"
+        assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
+    assert kills >= 10 and outcomes["none"] > 0, (kills, outcomes)

@@ -12,13 +12,13 @@ from sam2.modeling.backbones.hieradet import Hiera
 from sam2.modeling.sam.transformer import apply_rotary_enc
 
 from samocta2.export.bundle import write_bundle
-from samocta2.export.graphs import (
+from samocta2.export.graph_modules import (
     ImageEncoderGraph,
     MaskDecoderGraph,
     MemoryAttentionGraph,
     MemoryEncoderGraph,
 )
-from samocta2.export.onnx_graphs import OPSET, WEB_SAFE_OPS
+from samocta2.export.onnx_tracing import OPSET, WEB_SAFE_OPS
 from samocta2.export.rope import rope_tables, rotate
 from samocta2.model import build_sam2_model
 

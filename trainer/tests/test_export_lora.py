@@ -7,7 +7,7 @@ import onnxruntime as ort
 import torch
 from peft.tuners.lora import LoraLayer
 
-from samocta2.export.onnx_graphs import export_graph, graph_specs
+from samocta2.export.onnx_tracing import export_graph, graph_specs
 from samocta2.lora import apply_lora, merge_lora
 from samocta2.model import build_sam2_model
 

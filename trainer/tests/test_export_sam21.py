@@ -66,3 +66,35 @@ def test_a_checkpoint_of_no_known_size_asks_for_the_size(tiny_checkpoint: Path, 
     assert main(["export", "--model-checkpoint", str(path), "--out", str(tmp_path / "c")]) == 2
     text = capsys.readouterr().out
     assert "none of the SAM 2.1 sizes" in text and "give the size" in text
+
+
+def test_a_medical_fine_tune_in_the_sam2_trainers_layout_exports(tiny_checkpoint: Path, tmp_path: Path, capsys) -> None:
+    """MedSAM2's released weights are SAM 2.1-tiny saved by sam2's own trainer: the state dict
+    under "model" beside the optimizer, epoch, loss and meters; fine-tunes saved from inside a
+    DDP or torch.compile wrapper prefix every key. Both read as tiny, with the same weights."""
+    state = torch.load(tiny_checkpoint, map_location="cpu", weights_only=True)["model"]
+    trainer_layout = {
+        "model": state,
+        "optimizer": {"state": {0: {"exp_avg": torch.zeros(3)}}, "param_groups": [{"lr": 1e-5, "params": [0]}]},
+        "epoch": 41,
+        "loss": {},
+        "steps": {"train": 1200, "val": 0},
+        "time_elapsed": 3600.5,
+        "best_meter_values": {},
+    }
+    for name, saved in (
+        ("MedSAM2_latest.pt", trainer_layout),
+        ("ddp.pt", {"model": {f"module.{k}": v for k, v in state.items()}}),
+        ("compiled.pt", {f"_orig_mod.{k}": v for k, v in state.items()}),
+    ):
+        path = tmp_path / name
+        torch.save(saved, path)
+        model = build_sam2_model(None, checkpoint=path)
+        assert model.samocta2_size == "tiny"
+        loaded = model.state_dict()
+        assert all(torch.equal(loaded[k], v) for k, v in state.items()), name
+    out = tmp_path / "medsam2-128"
+    args = ["export", "--model-checkpoint", str(tmp_path / "MedSAM2_latest.pt"), "--image-size", "128"]
+    assert main([*args, "--name", "medsam2-128", "--out", str(out)]) == 0
+    event = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert event["event"] == "exported" and event["size"] == "tiny"

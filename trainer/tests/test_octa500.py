@@ -12,9 +12,10 @@ from conftest import SHARED_OCTA500, TRAINER
 from PIL import Image
 
 from samocta2.cli import main
-from samocta2.data import octa500
+from samocta2.data import octa500, orientation
 from samocta2.data.sequences import load_folder
 from samocta2.errors import DataError
+from samocta2.progress import Progress
 
 
 def write_subject(root, sid, n=24, w=24, seed=0):
@@ -116,7 +117,8 @@ def test_import_real_octa500_sample(tmp_path, capsys):
     assert events[-1]["event"] == "done"
     # One "subject" event each, counting up: the VS Code command's progress (issue 16).
     subjects = [e for e in events if e["event"] == "subject"]
-    assert [(e["done"], e["total"]) for e in subjects] == [(n, 6) for n in range(1, 7)]
+    total = len(subjects)
+    assert total >= 6 and [(e["done"], e["total"]) for e in subjects] == [(n, total) for n in range(1, total + 1)]
     assert all(isinstance(e["volume"], bool) and e["folder"] in events[-1]["folders"] for e in subjects)
     for subset, ids in (("3M", (10301, 10302, 10303)), ("6M", (10001, 10002, 10003))):
         folder = tmp_path / subset / "train"
@@ -139,3 +141,56 @@ def test_import_real_octa500_sample(tmp_path, capsys):
             # large vessels are bright on the projection map in the same orientation
             assert enface[rv2d].mean() > enface[~rv2d].mean() + 20
         assert np.mean(scores) > 0.75, (subset, scores)
+
+
+ORIENTED = {name: turn for name, turn in orientation.ORIENTATIONS.items()}
+
+
+@pytest.mark.parametrize("name", list(ORIENTED))
+def test_import_refuses_a_volume_in_another_orientation(tmp_path, name):
+    """B-scans written in each of the eight orientations against the same projection map: only
+    the release's own imports; every other one is an error that names the orientation that fits
+    (the inverse of the one applied) and writes nothing for the subject."""
+    sid = 10305
+    src = tmp_path / "OCTA-500" / "OCTA_3M"
+    s, truth, _ = write_subject(src, sid)
+    # Rewrite the B-scans so that the importer's en-face image is the truth turned by `name`.
+    turned = np.stack([ORIENTED[name](truth[..., k]) for k in range(octa500.DEPTH)], axis=2)
+    bscans = src / "OCTA" / str(sid)
+    for f in bscans.iterdir():
+        f.unlink()
+    mirror_n, mirror_x = octa500.MIRROR["3M"]
+    raw = turned  # en-face (row, column) is S's (n, x) after the importer's mirroring: undo it
+    raw = raw[::-1] if mirror_n else raw
+    raw = raw[:, ::-1] if mirror_x else raw
+    for i in range(raw.shape[0]):
+        Image.fromarray(np.ascontiguousarray(raw[i].T)).save(bscans / f"{i + 1}.bmp")
+    dst = tmp_path / "out"
+    if name == "as imported":
+        octa500.import_octa500(tmp_path / "OCTA-500", dst, None, False, Progress())
+        vol = np.asarray(nib.load(str(dst / f"{sid}.nii.gz")).dataobj)
+        assert np.array_equal(vol.transpose(1, 0, 2), truth)
+        return
+    with pytest.raises(DataError) as err:
+        octa500.import_octa500(tmp_path / "OCTA-500", dst, None, False, Progress())
+    message = str(err.value)
+    assert f"subject {sid}" in message and "Nothing was written" in message
+    fitting = message.split("fits the map ")[1].split(" (correlation")[0]
+    # the named orientation undoes the one applied
+    projection = turned.mean(axis=2)
+    assert np.array_equal(ORIENTED[fitting](projection), truth.mean(axis=2))
+    assert not any(dst.rglob(f"{sid}*"))
+
+
+def test_orientation_of_a_real_projection_is_unambiguous():
+    """On the shared release's real OCTA(FULL) maps, the map fits itself by far more than any flip
+    of it does (so MARGIN cannot be reached by a real eye's flipped twin)."""
+    if not SHARED_OCTA500.is_dir():
+        pytest.skip(f"the OCTA-500 sample is not at {SHARED_OCTA500}")
+    maps = sorted((SHARED_OCTA500 / "OCTA-500").rglob("ProjectionMaps/OCTA(FULL)/*.bmp"))
+    assert maps
+    for path in maps:
+        image = octa500.read_bmp(path).astype(float)
+        fits = orientation.orientation_fits(image, image)
+        others = max(v for k, v in fits.items() if k != "as imported")
+        assert fits["as imported"] == pytest.approx(1.0) and others < 1.0 - 2 * orientation.MARGIN, (path, fits)

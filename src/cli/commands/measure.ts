@@ -3,18 +3,14 @@
  * to one CSV or JSON: a volume, or every segmented volume of a folder (a cohort in one command).
  */
 import { basename } from 'node:path';
-import { formatTable } from '../../core/measure/delimitedText';
 import { MeasureError } from '../../core/measure/measureError';
+import { formatMeasures, measuresFormatOf, measuresReport } from '../../core/measure/measureExport';
 import {
-  geometryRecord,
-  MEASURES_FORMAT,
-  MEASURES_VERSION,
+  labelsByKind,
+  measureSegmentedVolume,
   type MeasuredVolume,
   type MeasuresReport,
 } from '../../core/measure/measureReport';
-import { MEASURE_COLUMNS, measureRows, type MeasureRow } from '../../core/measure/measureRows';
-import { measureVolume } from '../../core/measure/measureVolume';
-import { planeGeometry, type PlaneGeometry } from '../../core/measure/planeGeometry';
 import type { SegmentationSidecar } from '../../core/tracker/segmentationSidecar';
 import { parseIntegerPair, parseOptions } from '../args';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliCommand, type CliIo } from '../command';
@@ -79,7 +75,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError(`Give exactly one VOLUME or FOLDER; got ${positionals.length}.`);
   }
   const out = typeof values.out === 'string' ? values.out : '';
-  const format = /\.csv$/i.test(out) ? 'csv' : /\.json$/i.test(out) ? 'json' : null;
+  const format = measuresFormatOf(out);
   if (!format) throw new UsageError('--out FILE is required and must end in .csv or .json.');
   const choice: LabelChoice = {
     faz: typeof values.faz === 'string' ? parseLabel(values.faz, 'faz') : undefined,
@@ -93,35 +89,26 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { inputs, skipped } = findMeasureInputs(positionals[0], seg);
   for (const name of skipped) io.stderr(`Skipping ${name}: no <name>.seg.nii.gz beside it.\n`);
 
-  const report: MeasuresReport = {
-    format: MEASURES_FORMAT,
-    format_version: MEASURES_VERSION,
-    volumes: [],
-    failures: [],
-  };
-  const rows: MeasureRow[] = [];
+  const measured: MeasuredVolume[] = [];
+  const failures: MeasuresReport['failures'] = [];
   for (const input of inputs) {
     const name = basename(input.volume);
     try {
-      const { measured, geometry } = await measureInput(input, choice);
-      report.volumes.push(measured);
-      const names = new Map((measured.objects ?? []).map((o) => [o.id, o.name]));
-      rows.push(...measureRows(name, measured.measures, geometry, names));
-      for (const notice of measured.measures.notices) io.stderr(`${name}: ${notice}\n`);
-      io.stdout(summary(measured));
+      const volume = await measureInput(input, choice);
+      measured.push(volume);
+      for (const notice of volume.measures.notices) io.stderr(`${name}: ${notice}\n`);
+      io.stdout(summary(volume));
     } catch (error) {
       // A single volume's usage problem (a label it lacks) is the user's to fix: say so as usage.
       if (inputs.length === 1 && error instanceof UsageError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       if (inputs.length === 1) throw new Error(`${name}: ${message}`);
-      report.failures.push({ volume: name, error: message });
+      failures.push({ volume: name, error: message });
       io.stderr(`${name}: not measured: ${message}\n`);
     }
   }
-  writeFileAtomic(
-    out,
-    format === 'csv' ? formatTable(MEASURE_COLUMNS, rows) : JSON.stringify(report, null, 1) + '\n',
-  );
+  const report = measuresReport(measured, failures);
+  writeFileAtomic(out, formatMeasures(report, format));
   io.stdout(
     `Measured ${report.volumes.length} volume(s)` +
       (report.failures.length > 0 ? `, ${report.failures.length} failed` : '') +
@@ -130,10 +117,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   return report.failures.length > 0 ? EXIT_FAILURE : EXIT_OK;
 }
 
-async function measureInput(
-  input: MeasureInput,
-  choice: LabelChoice,
-): Promise<{ measured: MeasuredVolume; geometry: PlaneGeometry }> {
+async function measureInput(input: MeasureInput, choice: LabelChoice): Promise<MeasuredVolume> {
   const header = await readVolumeHeader(input.volume);
   const { labels, header: segHeader } = await readLabels(input.seg);
   const [a, b] = [labels.dims, header.dims];
@@ -143,8 +127,6 @@ async function measureInput(
     );
   }
   const sidecar = input.sidecar ? readSidecar(input.sidecar) : null;
-  const axis = sidecar?.axis ?? 2;
-  const geometry = planeGeometry(header, axis);
   const notices = [...header.notices];
   if (segHeader.affine.some((v, n) => Math.abs(v - header.affine[n]) > 1e-4 * (1 + Math.abs(v)))) {
     notices.push(
@@ -152,22 +134,19 @@ async function measureInput(
     );
   }
   const { faz, vessels } = chooseLabels(labels.data, sidecar, choice);
-  const measures = measureVolume({
-    geometry: { ...geometry, notices: [...notices, ...geometry.notices] },
+  return measureSegmentedVolume({
+    volume: basename(input.volume),
+    segmentation: basename(input.seg),
+    source: header,
     labels,
+    axis: sidecar?.axis ?? 2,
+    model: sidecar?.model ?? null,
+    objects: sidecar?.objects ?? null,
     faz,
     vessels,
     range: choice.range,
+    notices,
   });
-  const measured: MeasuredVolume = {
-    volume: basename(input.volume),
-    segmentation: basename(input.seg),
-    model: sidecar?.model ?? null,
-    objects: sidecar?.objects ?? null,
-    geometry: geometryRecord(header.dims, geometry),
-    measures,
-  };
-  return { measured, geometry };
 }
 
 /** --faz/--vessels, else the sidecar's kinds, else every label present is a vessel. */
@@ -178,13 +157,12 @@ function chooseLabels(
 ): { faz?: number; vessels: number[] } {
   let faz = choice.faz;
   if (faz === undefined && sidecar) {
-    const fazObjects = sidecar.objects.filter((o) => o.kind === 'faz');
-    if (fazObjects.length > 1) {
-      throw new UsageError(
-        `the sidecar has ${fazObjects.length} FAZ objects (${fazObjects.map((o) => o.id).join(', ')}); choose one with --faz LABEL.`,
-      );
+    try {
+      faz = labelsByKind(sidecar.objects).faz;
+    } catch (error) {
+      if (!(error instanceof MeasureError)) throw error;
+      throw new UsageError(`the sidecar: ${error.message} Choose one with --faz LABEL.`);
     }
-    faz = fazObjects[0]?.id;
   }
   let vessels = choice.vessels;
   if (vessels === undefined) {

@@ -3,7 +3,7 @@
  * folder exporting a CliCommand, plus one line here.
  */
 import type { CliCommand } from '../command';
-import { evalCommand } from './evalSeq';
+import { evalCommand } from './eval';
 import { measureCommand } from './measure';
 import { synthCommand } from './synth';
 import { trackCommand } from './track';

@@ -182,14 +182,51 @@ export async function settlePair(
       }
     }
   }
+  await removeAbandonedTemps(fs, [names.image, names.sidecar]);
+  return notices;
+}
+
+/**
+ * Removes the temporary files of `names` whose writer is gone (a crash, a kill, an older
+ * version's random tags); a live writer's are left alone. Returns how many were removed.
+ */
+export async function removeAbandonedTemps(
+  fs: FolderFs,
+  names: readonly string[],
+): Promise<number> {
   let removed = 0;
-  for (const temp of [...abandoned(names.image), ...abandoned(names.sidecar)]) {
-    if (!(await fs.read(temp))) continue; // renamed into place above
-    await fs.remove(temp);
+  for (const entry of await fs.list()) {
+    const tag = names.map((name) => tempTag(entry, name)).find((t) => t !== undefined);
+    if (tag === undefined || fs.isLiveTag(tag)) continue;
+    await fs.remove(entry);
     removed++;
   }
   if (removed > 0) await fs.syncFolder();
-  return notices;
+  return removed;
+}
+
+/**
+ * Writes one file that has no partner (an en-face plane, a hot-exit backup) by the same rule:
+ * to a temporary name, then renamed over `name`; readers see the old bytes or the new. Earlier
+ * abandoned temporary files of `name` are removed first; this write's own is removed when the
+ * write fails.
+ */
+export async function writeFileAtomic(
+  fs: FolderFs,
+  name: string,
+  bytes: Uint8Array,
+  tag: string,
+): Promise<void> {
+  await removeAbandonedTemps(fs, [name]);
+  const temp = tempName(name, tag);
+  try {
+    await fs.write(temp, bytes);
+    await fs.rename(temp, name);
+  } catch (error) {
+    await fs.remove(temp).catch(() => undefined);
+    throw error;
+  }
+  await fs.syncFolder();
 }
 
 /** The sidecar's IMAGE_SHA256_KEY, or undefined when it has none or is not a JSON object. */

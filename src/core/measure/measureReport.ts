@@ -1,12 +1,15 @@
 /**
- * The JSON a measure export writes (`sam-octa2 measure --out FILE.json`, later the editor's
+ * The JSON a measure export writes (`sam-octa2 measure --out FILE.json`, the editor's
  * "Export Measures…"): per volume, its name, the segmentation and the model and prompts that made
  * the masks (from the segmentation's sidecar, when there is one), the geometry the mm came from,
  * every notice, and the measures themselves, their field names carrying their units.
  */
+import type { LabelVolume } from '../labels/labelVolume';
 import type { SidecarObject } from '../tracker/segmentationSidecar';
-import type { VolumeMeasures } from './measureVolume';
-import type { PlaneGeometry } from './planeGeometry';
+import type { Axis } from '../volume/volume';
+import { MeasureError } from './measureError';
+import { measureVolume, type VolumeMeasures } from './measureVolume';
+import { planeGeometry, type GeometrySource, type PlaneGeometry } from './planeGeometry';
 
 export const MEASURES_FORMAT = 'samocta2-measures';
 export const MEASURES_VERSION = 1;
@@ -49,4 +52,61 @@ export function geometryRecord(
     layerMm: geometry.layerMm,
     fieldMm: [geometry.fieldMm[0], geometry.fieldMm[1]],
   };
+}
+
+/** A volume, its label volume and what its sidecar says about them: what one measure needs. */
+export interface SegmentedVolume {
+  /** The volume's file name. */
+  volume: string;
+  /** The label volume's file name. */
+  segmentation: string;
+  /** The volume's dims, affine and spacing: every mm comes from them. */
+  source: GeometrySource;
+  labels: LabelVolume;
+  /** Depth axis (the sidecar's). */
+  axis: Axis;
+  model: string | null;
+  objects: SidecarObject[] | null;
+  faz?: number;
+  vessels: readonly number[];
+  range?: readonly [number, number];
+  /** Notices from reading the files, kept with the measures. */
+  notices?: readonly string[];
+}
+
+/** Measures one segmented volume into the record the report lists (CLI, editor, export). */
+export function measureSegmentedVolume(input: SegmentedVolume): MeasuredVolume {
+  const geometry = planeGeometry(input.source, input.axis);
+  const measures = measureVolume({
+    geometry: { ...geometry, notices: [...(input.notices ?? []), ...geometry.notices] },
+    labels: input.labels,
+    faz: input.faz,
+    vessels: input.vessels,
+    range: input.range,
+  });
+  return {
+    volume: input.volume,
+    segmentation: input.segmentation,
+    model: input.model,
+    objects: input.objects,
+    geometry: geometryRecord(input.source.dims, geometry),
+    measures,
+  };
+}
+
+/**
+ * Which objects are the FAZ and which are vessels, by their kind. A measure has one FAZ: two
+ * FAZ objects are refused with their ids rather than one of them dropped silently.
+ */
+export function labelsByKind(objects: readonly Pick<SidecarObject, 'id' | 'kind'>[]): {
+  faz?: number;
+  vessels: number[];
+} {
+  const faz = objects.filter((o) => o.kind === 'faz').map((o) => o.id);
+  if (faz.length > 1) {
+    throw new MeasureError(
+      `${faz.length} objects (${faz.join(', ')}) are marked FAZ; the measures take one FAZ.`,
+    );
+  }
+  return { faz: faz[0], vessels: objects.filter((o) => o.kind === 'vessel').map((o) => o.id) };
 }

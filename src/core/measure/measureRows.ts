@@ -49,7 +49,8 @@ export type MeasureLevel =
 export function measureRows(
   volume: string,
   measures: VolumeMeasures,
-  geometry: PlaneGeometry,
+  /** Only the layer spacing is used (for depth_um). */
+  geometry: Pick<PlaneGeometry, 'layerMm'>,
   /** Object names by label value (from the sidecar); absent ones are called "label N". */
   names: ReadonlyMap<number, string> = new Map(),
 ): MeasureRow[] {

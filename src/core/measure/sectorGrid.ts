@@ -64,3 +64,25 @@ export function sectorGrid(
   }
   return { centreMm, sectors, sectorOf };
 }
+
+/**
+ * The grid's lines as a width × height 0/1 mask, to draw over a layer or a projection: pixels of
+ * a sector with a 4-neighbour in another sector or outside every ring (not the image edge).
+ */
+export function sectorBoundaries(grid: SectorGrid, width: number, height: number): Uint8Array {
+  const { sectorOf } = grid;
+  const lines = new Uint8Array(width * height);
+  for (let y = 0, p = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, p++) {
+      const s = sectorOf[p];
+      if (s === 0) continue;
+      const differs =
+        (x > 0 && sectorOf[p - 1] !== s) ||
+        (x < width - 1 && sectorOf[p + 1] !== s) ||
+        (y > 0 && sectorOf[p - width] !== s) ||
+        (y < height - 1 && sectorOf[p + width] !== s);
+      if (differs) lines[p] = 1;
+    }
+  }
+  return lines;
+}

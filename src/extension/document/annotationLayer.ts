@@ -73,6 +73,7 @@ export abstract class AnnotationLayer<Change extends { readonly label: string }>
   /** Changes made before the load finished, replayed on top of what it read. */
   private early: { change: Change; direction: Direction }[] = [];
   private problemWith: { uri: string; message: string } | undefined;
+  private noticesOfLoad: string[] = [];
   private readonly appliedEmitter = new vscode.EventEmitter<AppliedChange<Change>>();
   private readonly replacedEmitter = new vscode.EventEmitter<void>();
   /** Every change (edits, undo, redo), for the editors to mirror. */
@@ -93,6 +94,14 @@ export abstract class AnnotationLayer<Change extends { readonly label: string }>
   /** Why the existing file could not be opened, or undefined. */
   get problem(): string | undefined {
     return this.problemWith?.message;
+  }
+
+  /**
+   * What reading the saved files noted without refusing them: an interrupted save completed, a
+   * sidecar older than pair hashes left unchecked. For the log.
+   */
+  get notices(): readonly string[] {
+    return this.noticesOfLoad;
   }
 
   /**
@@ -150,8 +159,14 @@ export abstract class AnnotationLayer<Change extends { readonly label: string }>
     this.problemWith = { uri: uri.toString(), message: (error as Error).message };
   }
 
+  /** Clears the problem and notices of the last load, before the next. */
   protected clearProblem(): void {
     this.problemWith = undefined;
+    this.noticesOfLoad = [];
+  }
+
+  protected noted(notices: readonly string[]): void {
+    this.noticesOfLoad.push(...notices);
   }
 
   /** Whether `target` is the file that could not be read. */

@@ -28,7 +28,8 @@ import {
   enfacePlane,
   enfaceRvFileName,
 } from './enfaceRvFiles';
-import { uriBaseName, uriExists, writeFileAtomic } from '../uriFiles';
+import { uriBaseName, uriExists } from '../uriFiles';
+import { removeAbandonedTempsOf, writeFileAtomic } from '../vscodeFolderFs';
 
 /** One undoable stroke (pixel indices of the plane, values 0 or 1). */
 export interface EnfaceRvChange {
@@ -92,6 +93,8 @@ export class EnfaceRvLayer extends AnnotationLayer<EnfaceRvChange> {
     this.edited = false;
     const plane = createLabelVolume(enfacePlane(geometry.dims));
     const uri = this.uri();
+    // Tidying what a killed save left must not make the file itself look unreadable.
+    await removeAbandonedTempsOf(this.fs, uri).catch(() => undefined);
     try {
       if (await uriExists(this.fs, uri)) {
         plane.data.set(decodeEnfaceRv(await this.fs.readFile(uri), geometry, uriBaseName(uri)));

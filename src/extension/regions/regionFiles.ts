@@ -5,6 +5,7 @@
  * Encodes a RegionAnnotation to those bytes and decodes them back, refusing files that do not
  * belong to the volume with a message that says what is wrong and what is expected.
  */
+import { IMAGE_SHA256_KEY } from '../../core/files/filePair';
 import { labelVolumeFromVolume } from '../../core/labels/labelVolume';
 import { readNifti } from '../../core/nifti/readNifti';
 import { writeNifti } from '../../core/nifti/writeNifti';
@@ -161,6 +162,8 @@ function parseSidecar(
     return fail('not a JSON object');
   }
   const { format, version, axis, layers, ...extras } = raw as Record<string, unknown>;
+  // The pair's hash is each save's to write (writePair), never carried over as a kept key.
+  delete extras[IMAGE_SHA256_KEY];
   if (format !== undefined && format !== REGIONS_FORMAT) {
     return fail(`format is ${JSON.stringify(format)}`);
   }

@@ -1,8 +1,9 @@
 /**
  * The vessel regions of a VolumeDocument (issue 6) as one of its annotation layers: the
- * RegionAnnotation, saved as `<volume>.regions.nii.gz` and `.regions.json`, each stroke or layer
- * mark one undoable RegionChange. A regions file that does not fit the volume keeps the
- * annotation empty and is remembered, so Save asks before replacing it.
+ * RegionAnnotation, saved as `<volume>.regions.nii.gz` and `.regions.json` (one pair by the rule
+ * of docs/reliability.md), each stroke or layer mark one undoable RegionChange. A regions file
+ * that does not fit the volume, or a sidecar written for other regions, keeps the annotation
+ * empty and is remembered, so Save asks before replacing it.
  *
  * This is also the API of the sparse-annotation panel (src/extension/sparse): `annotatedLayers`,
  * `axis`, `layerMask`, and the undoable `markAnnotated` / `setLayer`, which go through the
@@ -30,7 +31,8 @@ import {
   regionFileNames,
 } from './regionFiles';
 import { regionMessages } from './regionMessages';
-import { uriBaseName, uriExists, writeFileAtomic } from '../uriFiles';
+import { uriBaseName, uriExists } from '../uriFiles';
+import { readUriPair, writeUriPair } from '../vscodeFolderFs';
 
 export class RegionsLayer extends AnnotationLayer<RegionChange> {
   readonly key = 'regions';
@@ -117,13 +119,14 @@ export class RegionsLayer extends AnnotationLayer<RegionChange> {
     const { nifti, sidecar } = this.uris();
     let decoded: { regions: RegionAnnotation; extras: RegionExtras } | null = null;
     try {
-      const niftiBytes = await this.readIfPresent(nifti);
-      const sidecarBytes = await this.readIfPresent(sidecar);
-      this.hadFiles = niftiBytes !== undefined || sidecarBytes !== undefined;
+      // A sidecar for another region volume (PairMismatchError) is a problem like a bad file.
+      const pair = await readUriPair(this.fs, { image: nifti, sidecar });
+      this.noted(pair.notices);
+      this.hadFiles = pair.image !== undefined || pair.sidecar !== undefined;
       if (this.hadFiles) {
         decoded = decodeRegions(
-          niftiBytes,
-          sidecarBytes,
+          pair.image,
+          pair.sidecar,
           geometry,
           regionFileNames(uriBaseName(this.volumeUri)),
         );
@@ -154,7 +157,8 @@ export class RegionsLayer extends AnnotationLayer<RegionChange> {
   }
 
   /**
-   * Writes both files beside `to.volume`, each atomically, when there is something to save
+   * Writes both files beside `to.volume` as one pair (the sidecar records the region volume's
+   * sha256), when there is something to save
    * (region voxels, annotated layers, or files that were there). Refuses (throws) to replace an
    * unreadable regions file unless `confirm` says yes.
    */
@@ -168,8 +172,9 @@ export class RegionsLayer extends AnnotationLayer<RegionChange> {
     if (regions.isEmpty && this.isUnreadable(target.nifti)) return;
     await this.confirmReplace(target.nifti, confirm, ` (${this.description})`);
     const files = encodeRegions(regions, geometry, this.extras);
-    await writeFileAtomic(this.fs, target.nifti, files.nifti);
-    await writeFileAtomic(this.fs, target.sidecar, files.sidecar);
+    // What settling an interrupted earlier save did no longer matters: this save replaces it.
+    const pair = { image: target.nifti, sidecar: target.sidecar };
+    await writeUriPair(this.fs, pair, files.nifti, files.sidecar);
     this.written(target.nifti);
     if (sameFiles) this.hadFiles = true;
   }
@@ -180,9 +185,5 @@ export class RegionsLayer extends AnnotationLayer<RegionChange> {
 
   changeMessage(applied: AppliedChange<RegionChange>, shown: boolean): ToWebviewMessage {
     return regionMessages.change(applied.change, applied.direction, shown);
-  }
-
-  private async readIfPresent(uri: vscode.Uri): Promise<Uint8Array | undefined> {
-    return (await uriExists(this.fs, uri)) ? this.fs.readFile(uri) : undefined;
   }
 }

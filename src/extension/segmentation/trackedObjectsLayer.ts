@@ -1,7 +1,8 @@
 /**
  * The tracked objects of a VolumeDocument as one of its annotation layers: saved as
- * `<volume>.seg.nii.gz` and its sidecar, backed up as JSON runs, each webview edit one undoable
- * ObjectChange. A segmentation that does not fit the volume keeps the layer empty and is
+ * `<volume>.seg.nii.gz` and its sidecar, one pair by the rule of docs/reliability.md, backed up
+ * as JSON runs, each webview edit one undoable ObjectChange. A segmentation that does not fit
+ * the volume, or whose sidecar was written for other labels, keeps the layer empty and is
  * remembered, so Save asks before replacing the file.
  */
 import * as vscode from 'vscode';
@@ -33,7 +34,8 @@ import {
   segmentationFileName,
   sidecarFileName,
 } from './segmentationFiles';
-import { uriBaseName, uriExists, writeFileAtomic } from '../uriFiles';
+import { uriBaseName } from '../uriFiles';
+import { type UriPair, readUriPair, writeUriPair } from '../vscodeFolderFs';
 
 export class TrackedObjectsLayer extends AnnotationLayer<ObjectChange> {
   readonly key = 'objects';
@@ -74,13 +76,11 @@ export class TrackedObjectsLayer extends AnnotationLayer<ObjectChange> {
     this.clearProblem();
     const uri = this.defaultUri;
     try {
-      if (!(await uriExists(this.fs, uri))) return;
-      const nifti = await this.fs.readFile(uri);
-      const sidecar = sidecarUri(uri);
-      const sidecarBytes = (await uriExists(this.fs, sidecar))
-        ? await this.fs.readFile(sidecar)
-        : undefined;
-      const objects = decodeSegmentation(nifti, sidecarBytes, geometry, uriBaseName(uri));
+      // A sidecar for other labels (PairMismatchError) is this file's problem, like a bad file.
+      const pair = await readUriPair(this.fs, segmentationPair(uri));
+      this.noted(pair.notices);
+      if (!pair.image) return;
+      const objects = decodeSegmentation(pair.image, pair.sidecar, geometry, uriBaseName(uri));
       this.objects = new Map(objects.map((o) => [o.id, o]));
     } catch (error) {
       this.unreadable(uri, error);
@@ -100,14 +100,17 @@ export class TrackedObjectsLayer extends AnnotationLayer<ObjectChange> {
     return encodeBackup(this.list());
   }
 
-  /** The labels and the sidecar, each atomically, to `target.segmentation` or beside the volume. */
+  /**
+   * The labels and the sidecar as one pair (the sidecar records the labels' sha256), to
+   * `target.segmentation` or beside the volume.
+   */
   async save(geometry: VolumeGeometry, confirm: ConfirmOverwrite, to: SaveTarget): Promise<void> {
     const target = to.segmentation ?? this.besideVolume(to.volume);
     await this.confirmReplace(target, confirm);
     const volumeName = uriBaseName(this.volumeUri);
     const files = encodeSegmentation(this.list(), geometry, volumeName, this.model);
-    await writeFileAtomic(this.fs, target, files.nifti);
-    await writeFileAtomic(this.fs, sidecarUri(target), files.sidecar);
+    // What settling an interrupted earlier save did no longer matters: this save replaces it.
+    await writeUriPair(this.fs, segmentationPair(target), files.nifti, files.sidecar);
     this.written(target);
   }
 
@@ -131,6 +134,8 @@ export class TrackedObjectsLayer extends AnnotationLayer<ObjectChange> {
   }
 }
 
-function sidecarUri(segUri: vscode.Uri): vscode.Uri {
-  return vscode.Uri.joinPath(segUri, '..', sidecarFileName(uriBaseName(segUri)));
+/** `X.seg.nii.gz` and its sidecar `X.seg.json`. */
+function segmentationPair(segUri: vscode.Uri): UriPair {
+  const sidecar = vscode.Uri.joinPath(segUri, '..', sidecarFileName(uriBaseName(segUri)));
+  return { image: segUri, sidecar };
 }

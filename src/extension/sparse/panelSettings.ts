@@ -4,20 +4,13 @@
  * screening threshold travel with the annotation. Reading is forgiving: a missing or odd key
  * takes its default, and nothing here can make the sidecar unreadable.
  */
+import { DEFAULT_SPARSE_SETTINGS } from '../../core/sparse/sparseConstants';
 import type { SparseDevice, SparsePanelSettings } from '../../protocol/editorMessages';
 
 export const SCREENING_MEASURE =
   'fraction of layer pixels whose 3×3 mean exceeds the middle of the 1st–99.5th percentile window';
 
-export const DEFAULT_PANEL_SETTINGS: SparsePanelSettings = {
-  blankThreshold: 0.002,
-  sampleCount: 10,
-  sampleSeed: 1,
-  sampled: [],
-  trainSteps: 300,
-  device: 'auto',
-  enfacePath: '',
-};
+export const DEFAULT_PANEL_SETTINGS: SparsePanelSettings = DEFAULT_SPARSE_SETTINGS;
 
 export function settingsToExtras(settings: SparsePanelSettings): Record<string, unknown> {
   return {

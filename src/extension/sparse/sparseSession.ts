@@ -17,7 +17,7 @@ import type { TrainerTerminal } from '../trainerTask/trainerTerminal';
 import type { EnfaceRvLayer } from '../enface/enfaceRvLayer';
 import type { RegionsLayer } from '../regions/regionsLayer';
 import type { LoadedVolume } from '../volumeLoader';
-import { writeFileAtomic } from '../uriFiles';
+import { writeFileAtomic } from '../vscodeFolderFs';
 import { binarizeEnface, decodeEnface } from './enfaceMask';
 import { settingsFromExtras, settingsToExtras } from './panelSettings';
 import { decodePrediction, layerOf, type RegionPrediction } from './regionPrediction';

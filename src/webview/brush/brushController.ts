@@ -10,11 +10,12 @@
  */
 import type { MessageTable } from '../messageTable';
 import type { LabelEdit } from '../../core/labels/labelEdit';
-import type { Axis } from '../../core/volume/volume';
+import type { Axis, Volume } from '../../core/volume/volume';
 import type { Group } from 'three';
 import type { FromWebviewMessage, ToWebviewMessage, ViewKind } from '../../protocol/editorMessages';
 import type { ImagePoint } from '../imageView';
 import type { ObjectMaskEdit } from '../tracking/trackingController';
+import type { EditorFeature } from '../editorFeature';
 import { BrushPanel } from './brushPanel';
 import type { BrushSnapshot } from './brushSnapshot';
 import { BRUSH_STYLES } from './brushStyles';
@@ -68,7 +69,7 @@ const ENFACE_RV_COLOR: readonly [number, number, number] = [255, 64, 160];
 /** The layer index an en-face stroke is kept under (it is on no layer). */
 const PROJECTION = -1;
 
-export class BrushController {
+export class BrushController implements EditorFeature {
   readonly panel: BrushPanel;
   private tool: BrushTool = 'prompt';
   private target: BrushTarget = 'region';
@@ -141,15 +142,15 @@ export class BrushController {
 
   // ---- from the app ----
 
-  volumeOpened(dims: readonly [number, number, number], axis: Axis): void {
+  volumeOpened(volume: Volume, axis: Axis): void {
     this.active = null;
-    this.mirror.volumeOpened(dims, axis);
-    this.rv.volumeOpened(dims);
+    this.mirror.volumeOpened(volume.dims, axis);
+    this.rv.volumeOpened(volume.dims);
     this.depthAxis = axis;
     this.redraw();
   }
 
-  axisChanged(axis: Axis): void {
+  axisChanged(_volume: Volume, axis: Axis): void {
     this.active = null;
     this.mirror.axisChanged(axis);
     this.depthAxis = axis;
@@ -161,8 +162,9 @@ export class BrushController {
     this.redraw();
   }
 
-  /** The projection view shows a W×H image (the layers' shape along the depth axis). */
-  showProjection(width: number, height: number, aspect: number): void {
+  /** The projection view shows a W×H image (the layers' shape along the depth axis); the en-face
+   * RV covers every layer, whatever range the projection spans. */
+  showProjection(_from: number, _to: number, width: number, height: number, aspect: number): void {
     this.projection = { layer: PROJECTION, width, height, aspect };
     this.redraw();
   }

@@ -7,11 +7,12 @@
  * reads the annotated layers from their messages.
  */
 import type { MessageOf, MessageTable } from '../messageTable';
+import type { EditorFeature } from '../editorFeature';
 import type { Group } from 'three';
 import { doubtScores, reviewOrder, type DoubtResult } from '../../core/sparse/doubtScores';
 import { sampleLayers } from '../../core/sparse/sampleLayers';
+import { DEFAULT_SPARSE_SETTINGS } from '../../core/sparse/sparseConstants';
 import {
-  DEFAULT_BLANK_THRESHOLD,
   blankFromScores,
   nonBlankLayers,
   screenBlankLayers,
@@ -48,24 +49,14 @@ interface Prediction {
   readonly step: number | null;
 }
 
-const DEFAULTS: SparsePanelSettings = {
-  blankThreshold: DEFAULT_BLANK_THRESHOLD,
-  sampleCount: 10,
-  sampleSeed: 1,
-  sampled: [],
-  trainSteps: 300,
-  device: 'auto',
-  enfacePath: '',
-};
-
-export class SparseController {
+export class SparseController implements EditorFeature {
   readonly panel: SparsePanel;
   private readonly overlay: MaskOverlay | null;
   private volume: Volume | null = null;
   private axis: Axis = 2;
   private scores: Float32Array | null = null;
   private nonBlank: number[] = [];
-  private settings: SparsePanelSettings = DEFAULTS;
+  private settings: SparsePanelSettings = DEFAULT_SPARSE_SETTINGS;
   private regionsAxis: Axis | null = null;
   private annotated: readonly number[] = [];
   private prediction: Prediction | null = null;

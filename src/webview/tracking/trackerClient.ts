@@ -184,7 +184,7 @@ function send(worker: Worker, message: ToWorkerMessage): void {
   worker.postMessage(message, transferOf(message));
 }
 
-async function fetchOk(url: URL): Promise<Response> {
+export async function fetchOk(url: URL): Promise<Response> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`Cannot load ${url.pathname} (HTTP ${response.status}).`);
   return response;

@@ -5,6 +5,7 @@
  * come back as `applyEdit` and put an object into its before/after state.
  */
 import type { MessageTable } from '../messageTable';
+import type { EditorFeature } from '../editorFeature';
 import type { Volume } from '../../core/volume/volume';
 import type {
   FromWebviewMessage,
@@ -58,7 +59,7 @@ interface Job {
   readonly before: TrackedObjectState;
 }
 
-export class TrackingController {
+export class TrackingController implements EditorFeature {
   readonly panel: TrackingPanel;
   private readonly objects = new Map<number, TrackedObject>();
   private selectedId: number | null = null;
@@ -233,6 +234,11 @@ export class TrackingController {
   mask(objectId: number, layer: number): number[] | null {
     const m = this.objects.get(objectId)?.masks.get(layer);
     return m ? Array.from(m) : null;
+  }
+
+  /** The objects with their masks, read-only (the Measures panel measures them). */
+  trackedObjects(): Iterable<TrackedObject> {
+    return this.objects.values();
   }
 
   /** Objects for the brush's label list. */

@@ -7,19 +7,12 @@ import { after, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { runCli } from '../../../src/cli/cli';
 import type { CliCommand } from '../../../src/cli/command';
+import { runCliCaptured } from '../../support/runCliCaptured';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sam-octa2-cli-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-  });
-  return { code, out, err };
-}
+const cli = runCliCaptured;
 
 /** Reads the dims and datatype code of a written .nii.gz straight from its header bytes. */
 function niftiDims(file: string): { dims: number[]; datatype: number } {

@@ -1,5 +1,6 @@
 import { Uri, createPanel, recorded, resetMock } from '../../support/vscodeMock';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { beforeEach, test } from 'node:test';
 import { ofType, token, until, openVolumeEditor } from '../../support/openVolumeEditor';
 import type * as vscode from 'vscode';
@@ -19,6 +20,8 @@ const VOLUME: Volume = {
   type: 'uint8',
   data: Uint8Array.from({ length: COUNT }, (_, i) => i),
 };
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 function object(id: number, inside: number[], name = `Vessel ${id}`): TrackedObjectState {
   return {
@@ -95,12 +98,13 @@ test('Save writes <name>.seg.nii.gz and its sidecar through temp files and renam
   panel.receive({ type: 'edit', edit: edit(null, object(2, [20, 21])) });
   await provider.saveCustomDocument(document, token);
 
+  // The pair rule (docs/reliability.md): both temporary files, then the image, then the sidecar.
   const ops = recorded.fileOps;
   assert.equal(ops.length, 4);
-  assert.match(ops[0]!, /^write \/ws\/\.eye\.seg\.nii\.gz\.[0-9a-f]+\.tmp$/);
-  assert.equal(ops[1], `rename ${ops[0]!.slice(6)} -> /ws/eye.seg.nii.gz`);
-  assert.match(ops[2]!, /^write \/ws\/\.eye\.seg\.json\.[0-9a-f]+\.tmp$/);
-  assert.equal(ops[3], `rename ${ops[2]!.slice(6)} -> /ws/eye.seg.json`);
+  assert.match(ops[0]!, /^write \/ws\/\.eye\.seg\.nii\.gz\.\d+-\d+\.tmp$/);
+  assert.match(ops[1]!, /^write \/ws\/\.eye\.seg\.json\.\d+-\d+\.tmp$/);
+  assert.equal(ops[2], `rename ${ops[0]!.slice(6)} -> /ws/eye.seg.nii.gz`);
+  assert.equal(ops[3], `rename ${ops[1]!.slice(6)} -> /ws/eye.seg.json`);
   assert.ok(![...recorded.files.keys()].some((p) => p.endsWith('.tmp')));
 
   const seg = readNifti(recorded.files.get('/ws/eye.seg.nii.gz')!).volume;
@@ -116,6 +120,7 @@ test('Save writes <name>.seg.nii.gz and its sidecar through temp files and renam
   assert.equal(sidecar.format, 'samocta2-segmentation');
   assert.equal(sidecar.volume, 'eye.nii.gz');
   assert.equal(sidecar.model, 'samocta2-nano');
+  assert.equal(sidecar.image_sha256, sha256(recorded.files.get('/ws/eye.seg.nii.gz')!));
   assert.deepEqual(
     sidecar.objects.map((o: { id: number; kind: string }) => [o.id, o.kind]),
     [
@@ -178,6 +183,11 @@ test('a backup restores prompts and masks when the editor reopens with its id', 
     { destination: Uri.file('/backup/1') as unknown as vscode.Uri },
     token,
   );
+  // Written whole or not at all: a temporary file renamed over the backup.
+  const backupOps = recorded.fileOps.filter((op) => op.includes('/backup/'));
+  assert.equal(backupOps.length, 2);
+  assert.match(backupOps[0]!, /^write \/backup\/\.1\.\d+-\d+\.tmp$/);
+  assert.equal(backupOps[1], `rename ${backupOps[0]!.slice(6)} -> /backup/1`);
   const restored = await openVolumeEditor('/ws/eye.nii.gz', backup.id);
   const [message] = ofType<{ objects: TrackedObjectState[] }>(restored.panel, 'segmentation');
   assert.deepEqual(
@@ -224,10 +234,33 @@ for (const [what, files, pattern] of [
     { '/ws/eye.seg.nii.gz': new TextEncoder().encode('garbage'.repeat(80)) },
     /not a readable NIfTI/,
   ],
+  [
+    // The labels replaced on their own (another tool, a half-copied folder): the pair rule.
+    'a sidecar written for other labels',
+    {
+      '/ws/eye.seg.nii.gz': writeNifti(
+        { ...VOLUME, type: 'uint16', data: new Uint16Array(24).fill(1) },
+        { gzip: true },
+      ),
+      '/ws/eye.seg.json': new TextEncoder().encode(
+        JSON.stringify({
+          format: 'samocta2-segmentation',
+          format_version: 1,
+          volume: 'eye.nii.gz',
+          model: null,
+          axis: 2,
+          objects: [{ id: 1, name: 'Vessel 1', kind: 'vessel', prompts: [] }],
+          image_sha256: sha256(new TextEncoder().encode('other labels')),
+        }),
+      ),
+    },
+    /eye\.seg\.json was written for other contents of eye\.seg\.nii\.gz .*Both were left as they are/,
+  ],
 ] as const) {
   test(`${what} is reported and not overwritten without asking`, async () => {
     for (const [path, bytes] of Object.entries(files)) recorded.files.set(path, bytes);
     const original = recorded.files.get('/ws/eye.seg.nii.gz');
+    const sidecar = recorded.files.get('/ws/eye.seg.json');
     const { provider, document, panel } = await openVolumeEditor();
     await until(() => recorded.warnings.length > 0);
     assert.match(recorded.warnings[0]!.message, pattern);
@@ -237,6 +270,7 @@ for (const [what, files, pattern] of [
     await assert.rejects(provider.saveCustomDocument(document, token), /Not saved/);
     assert.equal(recorded.warnings[1]!.modal, true);
     assert.equal(recorded.files.get('/ws/eye.seg.nii.gz'), original, 'left as it was');
+    assert.equal(recorded.files.get('/ws/eye.seg.json'), sidecar, 'left as it was');
 
     recorded.warningAnswer = (items) => items.find((i) => i === 'Replace');
     await provider.saveCustomDocument(document, token);

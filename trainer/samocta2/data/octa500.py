@@ -17,6 +17,9 @@ sample, so that B-scans share GT_FAZ3D's (n, x) layout is an assumption taken fr
 column-major storage. We apply that mirroring to volumes and 3D labels alike, so
 en-face image rows/columns = projection-map rows/columns, and store arrays as
 (i, j, k) = (column, row, depth): layer k is `volume[:, :, k].T`, as the projection maps show.
+Because that rule is an assumption, each volume's depth projection is checked against the
+subject's OCTA(FULL) map before anything is written (orientation.py): a volume that fits the map
+better in another orientation is an error naming it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from PIL import Image
 from ..errors import DataError
 from ..progress import Progress
 from .naming import case_path
+from .orientation import check_orientation
 
 DEPTH = 640
 DEPTH_MM = 2.0
@@ -166,6 +170,9 @@ def import_subject(subject: Subject, out: Path) -> list[str]:
     octa = root / "OCTA" / str(sid)
     if octa.is_dir():
         vol = to_enface_layout(read_bscans(octa), subset)
+        projection_map = root / "ProjectionMaps/OCTA(FULL)" / f"{sid}.bmp"
+        if projection_map.is_file():  # before anything of this subject is written
+            check_orientation(vol, read_bmp(projection_map), str(sid))
         shape_xy, side = vol.shape[:2], vol.shape[0]
         _save(vol, _affine(subset, side), case_path(out, str(sid)))
         written.append("volume")

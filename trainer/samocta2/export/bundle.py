@@ -1,4 +1,10 @@
-"""Write a model bundle: four ONNX graphs and manifest.json (format: docs/model-bundle.md)."""
+"""Write a model bundle: four ONNX graphs and manifest.json (format: docs/model-bundle.md).
+
+A bundle is valid only through its manifest, which names every file with its sha256. So an
+export first removes the folder's old manifest.json (durably), writes every other file through
+durable.py, and writes the manifest last, atomically: a killed export leaves either the new,
+complete bundle or a folder without manifest.json ("not a model bundle"), never a manifest that
+names missing graphs or graphs of other bytes (docs/reliability.md)."""
 
 from __future__ import annotations
 
@@ -6,7 +12,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import time
@@ -17,7 +22,8 @@ from typing import Any, Iterator
 import onnx
 import torch
 
-from .onnx_graphs import OPSET, export_graph, graph_specs, op_types, to_fp16
+from ..durable import commit_file, remove_abandoned_temps, remove_durably, temp_path, write_atomic
+from .onnx_tracing import OPSET, export_graph, graph_specs, op_types, to_fp16
 from .preprocess import LOWER_PERCENTILE, MEAN, STD, UPPER_PERCENTILE
 
 FORMAT = "samocta2-model-bundle"
@@ -155,6 +161,16 @@ def prompts_section(model: torch.nn.Module) -> dict[str, Any]:
     return section
 
 
+MANIFEST = "manifest.json"
+
+
+def retract_manifest(out: Path) -> None:
+    """Create `out` if needed and remove its manifest (durably) before any bundle file changes:
+    until the new manifest is written, the folder is no bundle at all rather than a wrong one."""
+    out.mkdir(parents=True, exist_ok=True)
+    remove_durably(out / MANIFEST)
+
+
 def write_bundle(
     model: torch.nn.Module,
     out_dir: str | Path,
@@ -171,7 +187,7 @@ def write_bundle(
     for LoRA weights already written into `out_dir` (bundle_lora.py); they are listed in
     `files` like every other file."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    retract_manifest(out)
     model = model.eval()
     graphs: dict[str, Any] = {}
     all_ops: set[str] = set()
@@ -179,11 +195,17 @@ def write_bundle(
     with _single_batch_repeat_interleave():
         for spec in graph_specs(model):
             path = out / f"{spec.name}.onnx"
-            tmp = out / f".{spec.name}.onnx.tmp"
-            export_graph(spec, tmp)
-            if fp16:
-                to_fp16(tmp)
-            os.replace(tmp, path)
+            remove_abandoned_temps(path)
+            (out / f".{path.name}.tmp").unlink(missing_ok=True)  # earlier exports' name
+            tmp = temp_path(path)
+            try:
+                export_graph(spec, tmp)
+                if fp16:
+                    to_fp16(tmp)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            commit_file(tmp, path)
             proto = onnx.load(str(path))
             all_ops |= op_types(proto)
             graphs[spec.name] = {
@@ -198,7 +220,7 @@ def write_bundle(
     files = {
         p.name: sha256(p)
         for p in sorted(out.iterdir())
-        if p.is_file() and p.name not in ("manifest.json", "README.md") and not p.name.startswith(".")
+        if p.is_file() and p.name not in (MANIFEST, "README.md") and not p.name.startswith(".")
     }
     manifest = {
         "format": FORMAT,
@@ -223,5 +245,6 @@ def write_bundle(
         "metrics": metrics or {},
         **({"training": training} if training else {}),
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    text = json.dumps(manifest, indent=2) + "\n"
+    write_atomic(out / MANIFEST, lambda f: f.write(text.encode()))
     return manifest

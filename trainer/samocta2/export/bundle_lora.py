@@ -22,6 +22,7 @@ from typing import Any
 
 import torch
 
+from ..durable import write_atomic
 from ..errors import CheckpointError
 
 LORA_FILE = "lora.pt"
@@ -68,32 +69,37 @@ def lora_entry(checkpoint: dict[str, Any], lora_file: Path) -> dict[str, Any]:
     }
 
 
+def base_to_copy(checkpoint: dict[str, Any]) -> Path:
+    """The base checkpoint `--with-base` copies into the bundle; a CheckpointError when there is
+    none. Checked before the export changes anything in its folder."""
+    base_ckpt = checkpoint["config"]["model"].get("checkpoint")
+    if not base_ckpt:
+        raise CheckpointError(
+            "--with-base: this run's base model has random weights (no model.checkpoint); "
+            "they are rebuilt from the seed, there is nothing to copy"
+        )
+    if not Path(base_ckpt).is_file():
+        raise CheckpointError(f"--with-base: the base checkpoint {base_ckpt} is not there to copy")
+    return Path(base_ckpt)
+
+
 def write_bundle_lora(checkpoint: dict[str, Any], out_dir: Path, *, with_base: bool = False) -> dict[str, Any]:
     """Write `lora.pt` (and with `with_base` a copy of the base checkpoint, `base.pt`) into
-    `out_dir`; returns the manifest's `training` section."""
+    `out_dir`, each atomically and durably; returns the manifest's `training` section."""
     out_dir.mkdir(parents=True, exist_ok=True)
     base_copy = out_dir / BASE_FILE
-    base_ckpt = checkpoint["config"]["model"].get("checkpoint")
     if with_base:
-        if not base_ckpt:
-            raise CheckpointError(
-                "--with-base: this run's base model has random weights (no model.checkpoint); "
-                "they are rebuilt from the seed, there is nothing to copy"
-            )
-        if not Path(base_ckpt).is_file():
-            raise CheckpointError(f"--with-base: the base checkpoint {base_ckpt} is not there to copy")
-        shutil.copyfile(base_ckpt, base_copy)
+        with open(base_to_copy(checkpoint), "rb") as source:
+            write_atomic(base_copy, lambda f: shutil.copyfileobj(source, f, 1 << 20))
     else:
         base_copy.unlink(missing_ok=True)  # an older export's copy is not this run's base
     path = out_dir / LORA_FILE
-    torch.save(
-        {
-            "format": LORA_FORMAT,
-            "version": LORA_VERSION,
-            "lora": {k: v.detach().cpu().contiguous() for k, v in checkpoint["lora"].items()},
-        },
-        path,
-    )
+    weights = {
+        "format": LORA_FORMAT,
+        "version": LORA_VERSION,
+        "lora": {k: v.detach().cpu().contiguous() for k, v in checkpoint["lora"].items()},
+    }
+    write_atomic(path, lambda f: torch.save(weights, f))
     entry = lora_entry(checkpoint, path)
     if with_base:
         entry["base"]["file"] = BASE_FILE

@@ -48,6 +48,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--image-size", type=int, help="input side in px, multiple of 32 (without --checkpoint)")
     p.add_argument("--seed", type=int, default=0, help="seed for random base weights (default 0)")
     p.add_argument("--fp16", action="store_true", help="float16 weights and math (positional encodings stay float32)")
+    p.add_argument(
+        "--quantize",
+        choices=["int8", "fp16"],
+        help="int8: MatMul/Gemm weights of the image encoder and memory attention (export/quantize.py); "
+        "fp16: the same as --fp16",
+    )
     p.add_argument("--name", help="bundle name in the manifest (default samocta2-<size>)")
     p.add_argument("--metrics", help="eval.json from `samocta2 eval` to record in the manifest")
     p.add_argument(
@@ -112,26 +118,35 @@ def run(args: argparse.Namespace) -> int:
     metrics = _metrics(args.metrics)
     started = time.perf_counter()
     model, provenance, saved = _load(args)
-    from .bundle import write_bundle
-    from .bundle_lora import BASE_FILE, LORA_FILE, write_bundle_lora
+    from .bundle import retract_manifest, write_bundle
+    from .bundle_lora import BASE_FILE, LORA_FILE, base_to_copy, write_bundle_lora
 
+    # Bad input is refused before the folder changes (an older bundle there stays whole).
+    if args.with_base and saved is None:
+        raise TrainerError("--with-base needs --checkpoint (a training run whose base it copies)")
+    if args.with_base:
+        base_to_copy(saved)
+    # Then, before any file changes: a killed export leaves no bundle, never a wrong one.
+    retract_manifest(Path(args.out))
     if saved is not None:
         training = write_bundle_lora(saved, Path(args.out), with_base=args.with_base)
     else:
         training = None
-        if args.with_base:
-            raise TrainerError("--with-base needs --checkpoint (a training run whose base it copies)")
         for stale in (LORA_FILE, BASE_FILE):  # not these weights' LoRA or base
             (Path(args.out) / stale).unlink(missing_ok=True)
     manifest = write_bundle(
         model,
         args.out,
-        fp16=args.fp16,
+        fp16=args.fp16 or args.quantize == "fp16",
         name=args.name,
         provenance=provenance,
         metrics=metrics,
         training=training,
     )
+    if args.quantize == "int8":
+        from .quantize import quantize_in_place
+
+        manifest = quantize_in_place(args.out, "int8", name=args.name)
     total = sum(g["bytes"] for g in manifest["graphs"].values())
     print(
         json.dumps(

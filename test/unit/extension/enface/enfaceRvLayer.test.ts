@@ -97,7 +97,7 @@ test('Save writes <name>.rv2d.nii.gz atomically when edited; reopening loads it'
   await provider.saveCustomDocument(document, token);
   const ops = recorded.fileOps.filter((op) => op.includes('rv2d'));
   assert.equal(ops.length, 2);
-  assert.match(ops[0]!, /^write \/ws\/\.eye\.rv2d\.nii\.gz\.[0-9a-f]+\.tmp$/);
+  assert.match(ops[0]!, /^write \/ws\/\.eye\.rv2d\.nii\.gz\.\d+-\d+\.tmp$/);
   assert.equal(ops[1], `rename ${ops[0]!.slice(6)} -> /ws/eye.rv2d.nii.gz`);
   const nifti = readNifti(recorded.files.get('/ws/eye.rv2d.nii.gz')!).volume;
   assert.deepEqual(nifti.dims, [6, 5, 1]);

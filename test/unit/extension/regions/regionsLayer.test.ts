@@ -1,5 +1,6 @@
 import { Uri, createPanel, recorded, resetMock } from '../../../support/vscodeMock';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { beforeEach, test } from 'node:test';
 import { ofType, token, until, openVolumeEditor } from '../../../support/openVolumeEditor';
 import type * as vscode from 'vscode';
@@ -51,6 +52,8 @@ function insideOf(document: VolumeDocument): number[] {
   const data = document.regions.current.labelVolume?.data ?? new Uint16Array(COUNT);
   return [...data.keys()].filter((n) => data[n] !== 0);
 }
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 beforeEach(() => {
   resetMock();
@@ -132,11 +135,12 @@ test('Save writes both regions files atomically only when there is something to 
   recorded.fileOps.length = 0;
   await provider.saveCustomDocument(document, token);
   const ops = recorded.fileOps.filter((op) => op.includes('regions'));
+  // The pair rule (docs/reliability.md): both temporary files, then the image, then the sidecar.
   assert.equal(ops.length, 4);
-  assert.match(ops[0]!, /^write \/ws\/\.eye\.regions\.nii\.gz\.[0-9a-f]+\.tmp$/);
-  assert.equal(ops[1], `rename ${ops[0]!.slice(6)} -> /ws/eye.regions.nii.gz`);
-  assert.match(ops[2]!, /^write \/ws\/\.eye\.regions\.json\.[0-9a-f]+\.tmp$/);
-  assert.equal(ops[3], `rename ${ops[2]!.slice(6)} -> /ws/eye.regions.json`);
+  assert.match(ops[0]!, /^write \/ws\/\.eye\.regions\.nii\.gz\.\d+-\d+\.tmp$/);
+  assert.match(ops[1]!, /^write \/ws\/\.eye\.regions\.json\.\d+-\d+\.tmp$/);
+  assert.equal(ops[2], `rename ${ops[0]!.slice(6)} -> /ws/eye.regions.nii.gz`);
+  assert.equal(ops[3], `rename ${ops[1]!.slice(6)} -> /ws/eye.regions.json`);
   const nifti = readNifti(recorded.files.get('/ws/eye.regions.nii.gz')!).volume;
   assert.equal(nifti.type, 'uint8');
   assert.deepEqual(nifti.affine, AFFINE);
@@ -151,10 +155,19 @@ test('Save writes both regions files atomically only when there is something to 
     version: 1,
     axis: 'k',
     layers: [1, 3],
+    image_sha256: sha256(recorded.files.get('/ws/eye.regions.nii.gz')!),
   });
 
+  // toFiles gives the saved bytes; the hash is the pair write's own addition.
   const files = document.regions.toFiles((await document.load()).volume);
-  assert.deepEqual(files.sidecar, recorded.files.get('/ws/eye.regions.json'), 'toFiles = saved');
+  assert.deepEqual(
+    readNifti(files.nifti).volume.data,
+    readNifti(recorded.files.get('/ws/eye.regions.nii.gz')!).volume.data,
+    'toFiles = saved (but for the gzip header time)',
+  );
+  const unhashed: Record<string, unknown> = { ...sidecar };
+  delete unhashed.image_sha256;
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(files.sidecar)), unhashed);
 
   const again = await openVolumeEditor();
   const [message] = ofType<RegionsMessage>(again.panel, 'regions');
@@ -229,6 +242,26 @@ for (const [what, files, pattern] of [
     'a file that is not NIfTI',
     { '/ws/eye.regions.nii.gz': new TextEncoder().encode('garbage'.repeat(80)) },
     /not a readable NIfTI/,
+  ],
+  [
+    // The region volume replaced on its own: the pair rule (docs/reliability.md).
+    'a sidecar written for another region volume',
+    {
+      '/ws/eye.regions.nii.gz': writeNifti(
+        { ...VOLUME, data: new Uint8Array(120) },
+        { gzip: true },
+      ),
+      '/ws/eye.regions.json': new TextEncoder().encode(
+        JSON.stringify({
+          format: 'samocta2.sparse-regions',
+          version: 1,
+          axis: 'k',
+          layers: [1],
+          image_sha256: sha256(new TextEncoder().encode('other regions')),
+        }),
+      ),
+    },
+    /eye\.regions\.json was written for other contents of eye\.regions\.nii\.gz/,
   ],
 ] as const) {
   test(`${what} is reported and not overwritten without asking`, async () => {
