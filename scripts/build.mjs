@@ -27,6 +27,9 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    // jsonc-parser's "main" is a UMD build whose requires esbuild cannot follow; its ES module
+    // build bundles. Packages with "exports" (fflate, fast-png) are unaffected.
+    mainFields: ['module', 'main'],
   },
   {
     ...common,

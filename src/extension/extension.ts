@@ -8,6 +8,8 @@ import { registerFinetune } from './finetune/registerFinetune';
 import { registerRunReport } from './finetune/report/reportPanel';
 import { LayerStatusBar } from './layerStatusBar';
 import { registerAddSam21Model } from './models/registerAddSam21Model';
+import { useNotificationLog } from './notifications';
+import { registerImportOcta500 } from './octa500/importOcta500';
 import { reopenVolumeTextTabs } from './reopenVolumeTabs';
 import { registerSparse } from './sparse/registerSparse';
 import { VolumeEditorProvider } from './volumeEditorProvider';
@@ -17,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new LayerStatusBar();
   context.subscriptions.push(
     log,
+    useNotificationLog(log),
     statusBar,
     // Before the editor: its sessions take the sparse panel's task context.
     registerSparse(context),
@@ -25,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerFinetune(context),
     registerRunReport(context),
     registerAddSam21Model(context),
+    registerImportOcta500(context),
   );
   reopenVolumeTextTabs(log).catch((error: unknown) =>
     log.warn(`could not reopen volume tabs: ${String(error)}`),

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { registerEditorKeys } from './commands/editorKeys';
 import { registerSelectModel } from './commands/selectModel';
 import type { LayerStatusBar } from './layerStatusBar';
 import { type ModelEntry, listModels, readModelPaths } from './models/modelCatalog';
@@ -70,6 +71,11 @@ export class VolumeEditorProvider
         models: () => provider.models(),
         choose: (id) => provider.chooseModel(id),
         chooseEverywhere: (id) => provider.chooseModelEverywhere(id),
+      }),
+      registerEditorKeys((key) => {
+        const active = [...provider.sessions].find((s) => s.active);
+        active?.sendKey(key);
+        return active !== undefined;
       }),
       provider,
     );

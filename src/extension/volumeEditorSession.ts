@@ -7,7 +7,9 @@
  */
 import * as vscode from 'vscode';
 import type { MeasuredVolume } from '../core/measure/measureReport';
+import { showErrorWithLog } from './notifications';
 import type {
+  EditorKey,
   EditorSettings,
   FromWebviewMessage,
   ToWebviewMessage,
@@ -144,7 +146,9 @@ export class VolumeEditorSession implements vscode.Disposable {
       if (problem && !reported.has(layer.key)) {
         reported.add(layer.key);
         this.context.log.warn(`${this.document.fileName}: ${problem}`);
-        void vscode.window.showWarningMessage(`SAM-OCTA2: ${problem} ${layer.notLoadedNote}`);
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('SAM-OCTA2: {0} {1}', problem, layer.notLoadedNote),
+        );
       }
     } catch (error) {
       // The volume failed to load: sendVolume already reported it.
@@ -163,7 +167,7 @@ export class VolumeEditorSession implements vscode.Disposable {
     } catch (error) {
       const message = `${layer.editName} refused: ${(error as Error).message}`;
       this.context.log.warn(`${this.document.fileName}: ${message}`);
-      void vscode.window.showErrorMessage(`SAM-OCTA2: ${message}`);
+      void showErrorWithLog(vscode.l10n.t('SAM-OCTA2: {0}', message));
       void this.sendLayer(layer);
     }
   }
@@ -194,7 +198,7 @@ export class VolumeEditorSession implements vscode.Disposable {
         if (this.panel.active) this.context.statusBar.show(this, message);
         return;
       case 'showError':
-        void vscode.window.showErrorMessage(`SAM-OCTA2: ${message.message}`);
+        void showErrorWithLog(vscode.l10n.t('SAM-OCTA2: {0}', message.message));
         return;
       case 'selectModel':
         void this.sendModelFiles(message.id);
@@ -242,6 +246,11 @@ export class VolumeEditorSession implements vscode.Disposable {
     }
   }
 
+  /** A layer or view command (commands/editorKeys.ts) for this editor's webview. */
+  sendKey(key: EditorKey): void {
+    this.post({ type: 'editorKey', key });
+  }
+
   /** "Export Measures…" from the command palette: the webview answers `exportMeasures`. */
   requestMeasuresExport(): void {
     this.post({ type: 'requestMeasuresExport' });
@@ -261,7 +270,7 @@ export class VolumeEditorSession implements vscode.Disposable {
     } catch (error) {
       const message = `Measures not exported: ${(error as Error).message}`;
       this.context.log.warn(`${fileName}: ${message}`);
-      void vscode.window.showErrorMessage(`SAM-OCTA2: ${message}`);
+      void showErrorWithLog(vscode.l10n.t('SAM-OCTA2: {0}', message));
     }
   }
 
@@ -270,7 +279,12 @@ export class VolumeEditorSession implements vscode.Disposable {
     const generation = ++this.generation;
     const current = (): boolean => !this.disposed && generation === this.generation;
     const panels = this.context.panelLayout.recall();
-    this.post({ type: 'init', settings: this.context.settings(), ...(panels && { panels }) });
+    this.post({
+      type: 'init',
+      settings: this.context.settings(),
+      hostKeys: true,
+      ...(panels && { panels }),
+    });
 
     const progress = this.document.onDidProgress((p) => {
       if (current()) this.post({ type: 'loadProgress', fraction: p.fraction, stage: p.stage });

@@ -31,6 +31,11 @@ export interface VolumeHeaderInfo {
 export interface InitMessage {
   readonly type: 'init';
   readonly settings: EditorSettings;
+  /**
+   * The layer and view keys are VS Code keybindings (issue 16) that arrive as `editorKey`: the
+   * webview then leaves those keys to them, or each press would count twice.
+   */
+  readonly hostKeys?: true;
   /** The workspace's remembered panel layout; absent: the webview's defaults. */
   readonly panels?: PanelLayout;
 }
@@ -77,6 +82,13 @@ export interface SettingsChangedMessage {
   readonly type: 'settingsChanged';
   readonly settings: EditorSettings;
 }
+/** A layer or view command (samOcta2.nextLayer, …); ignored while a text field has the focus. */
+export type EditorKey =
+  { readonly layer: 'previous' | 'next' | 'first' | 'last' } | { readonly view: ViewKind };
+export interface EditorKeyMessage {
+  readonly type: 'editorKey';
+  readonly key: EditorKey;
+}
 
 export type ToWebviewMessage =
   | InitMessage
@@ -85,6 +97,7 @@ export type ToWebviewMessage =
   | VolumeDataMessage
   | LoadErrorMessage
   | SettingsChangedMessage
+  | EditorKeyMessage
   | ModelListMessage
   | ModelFilesMessage
   | ModelErrorMessage

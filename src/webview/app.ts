@@ -9,6 +9,7 @@ import { BrushController } from './brush/brushController';
 import type { EditorFeature } from './editorFeature';
 import { EditorViews } from './editorViews';
 import { Footer } from './footer';
+import { HostKeys } from './hostKeys';
 import type { Layout } from './layout';
 import { MeasuresController } from './measures/measuresController';
 import { MessageTable } from './messageTable';
@@ -185,16 +186,18 @@ export class App implements TestedParts {
       post,
     });
 
+    const hostKeys = new HostKeys(this.controller, () => this.promptCursor.position !== null);
     bindViewportInput(layout.viewport, layout.slider, {
       activeImageView: () => views.imageView(state.current.view),
       pointerLeft: () => this.controller.showReadout(state.current.view, null),
       sliderMoved: (value) => this.controller.setLayer(value),
-      layerKey: (action) => this.controller.layerKey(action),
+      layerKey: (action) => hostKeys.ownKey(action),
       pointerTool: () => (this.brush.takesPointer ? this.brush : null),
       brushKey: (direction) => this.brush.radiusKey(direction),
       promptCursor: this.promptCursor,
     });
     registerVolumeLoading(this.messages, this.controller, notices);
+    hostKeys.registerMessages(this.messages);
     for (const f of features) f.registerMessages?.(this.messages);
     host.onMessage((m) => this.handle(m, post));
     this.controller.syncChrome();

@@ -2,7 +2,8 @@
  * Layer keys: ↑/PageUp one layer up (shallower: towards layer 0), ↓/PageDown one layer down
  * (deeper), Home/End the first/last layer. The prompt cursor's keys (P, and while it shows the
  * arrows, Enter, Shift+Enter, Delete, Esc) come first. Keys typed into a field or a dropdown are
- * left alone.
+ * left alone. In VS Code the layer keys are keybindings of commands (issue 16) that arrive as
+ * `editorKey`; this table serves the webview on its own (tests, a host that binds none).
  */
 const STEPS: Readonly<Record<string, number>> = {
   ArrowUp: -1,
@@ -22,18 +23,30 @@ export function layerKeyAction(e: KeyboardEvent): LayerKeyAction | null {
   return null;
 }
 
+function isTextEntryElement(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  const tag = target.tagName;
+  if (
+    tag === 'VSCODE-TEXTFIELD' ||
+    tag === 'VSCODE-SINGLE-SELECT' ||
+    tag === 'TEXTAREA' ||
+    tag === 'SELECT'
+  )
+    return true;
+  return tag === 'INPUT' && (target as HTMLInputElement).type !== 'range';
+}
+
 function isTextEntry(e: KeyboardEvent): boolean {
-  for (const target of e.composedPath()) {
-    if (!(target instanceof HTMLElement)) continue;
-    const tag = target.tagName;
-    if (
-      tag === 'VSCODE-TEXTFIELD' ||
-      tag === 'VSCODE-SINGLE-SELECT' ||
-      tag === 'TEXTAREA' ||
-      tag === 'SELECT'
-    )
-      return true;
-    if (tag === 'INPUT' && (target as HTMLInputElement).type !== 'range') return true;
+  return e.composedPath().some(isTextEntryElement);
+}
+
+/**
+ * Whether the focus is in a text field (through open shadow roots): a key command from the host
+ * (`editorKey`, bound to keys the user may be typing) is then left alone.
+ */
+export function focusedTextEntry(): boolean {
+  for (let at = document.activeElement; at !== null; at = at.shadowRoot?.activeElement ?? null) {
+    if (isTextEntryElement(at)) return true;
   }
   return false;
 }

@@ -26,6 +26,7 @@ const TO_WEBVIEW_TYPES: ReadonlySet<string> = new Set<ToWebviewMessage['type']>(
   'volumeData',
   'loadError',
   'settingsChanged',
+  'editorKey',
   'models',
   'modelFiles',
   'modelError',

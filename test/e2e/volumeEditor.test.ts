@@ -171,6 +171,30 @@ describe('the volume editor in code-server', { timeout: 600_000 }, () => {
     );
   });
 
+  test('issue 16: the keys are rebindable commands; 3 and 1 switch views; the Explorer keeps its keys', async () => {
+    // Each press above moved exactly one layer: the webview leaves the keys to the keybindings.
+    await webview().locator('.viewport').click();
+    await page.keyboard.press('3');
+    await webview().locator('.app[data-view="projection"]').waitFor({ timeout: 10_000 });
+    await page.keyboard.press('1');
+    await webview().locator('.app[data-view="layer"]').waitFor({ timeout: 10_000 });
+    const shown = await layer();
+    // Focus in the Explorer: ↓ moves its selection, not the volume's layer.
+    await page.keyboard.press('Control+Shift+E');
+    await page
+      .locator('.explorer-folders-view .monaco-list:focus-within')
+      .waitFor({ timeout: 10_000 });
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(500);
+    assert.equal(await layer(), shown, 'the Explorer keeps its arrow keys');
+    await webview().locator('.viewport').click();
+    await page.keyboard.press('ArrowUp');
+    await waitForLayer(shown - 1);
+    await page.keyboard.press('ArrowDown');
+    await waitForLayer(shown);
+  });
+
   test('the 3D view renders the stack and changes when rotated', async () => {
     await webview().locator('vscode-toolbar-button[data-view="3d"]').click();
     await webview()

@@ -2,6 +2,7 @@
  * Playwright helpers for code-server's workbench: a headless Debian Chromium, Quick Open, the
  * volume editor's webview (two iframes deep) and the status bar.
  */
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,4 +172,49 @@ export async function clickNotificationButton(
   const toast = notificationToast(page, text);
   await toast.hover();
   await toast.getByRole('button', { name: button, exact: true }).click();
+}
+
+/**
+ * Answers the guided setup's steps as a user would: each step is recognised by its prompt or
+ * placeholder, answered by typing (and, for a pick, filtering) and Enter, until the input closes.
+ */
+export async function answerGuidedSetup(
+  page: Page,
+  answers: [RegExp, string][],
+): Promise<string[]> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input.input').first();
+  const seen: string[] = [];
+  for (let round = 0; round < 20; round++) {
+    const visible = await widget
+      .waitFor({ state: 'visible', timeout: 15_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (!visible) return seen;
+    await page.waitForTimeout(300); // the step's title and items settle
+    const text = `${await widget.innerText()} ${(await input.getAttribute('placeholder')) ?? ''}`;
+    const answer = answers.find(([pattern]) => pattern.test(text));
+    assert.ok(answer, `an unexpected setup step: ${text}`);
+    seen.push(answer[0].source);
+    await input.fill(answer[1]);
+    await page.waitForTimeout(600); // validation (folder checks) runs as the text changes
+    await page.keyboard.press('Enter');
+    // The next step replaces the text; a rejected answer keeps it and shows why.
+    const moved = await page
+      .waitForFunction(
+        ([before]) => {
+          const w = document.querySelector('.quick-input-widget') as HTMLElement | null;
+          if (!w || w.style.display === 'none' || w.offsetParent === null) return true;
+          const i = w.querySelector('input.input') as HTMLInputElement | null;
+          return `${w.innerText} ${i?.placeholder ?? ''}` !== before;
+        },
+        [text],
+        { timeout: 20_000 },
+      )
+      .then(() => true)
+      .catch(() => false);
+    assert.ok(moved, `the setup did not accept "${answer[1]}": ${await widget.innerText()}`);
+    if (answer === answers.at(-1)) return seen;
+  }
+  return seen;
 }

@@ -64,6 +64,52 @@ export class Uri {
   }
 }
 
+export class Position {
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
+}
+export class Range {
+  constructor(
+    readonly start: Position,
+    readonly end: Position,
+  ) {}
+}
+/** Only text replacements, which is all the host code makes. */
+export class WorkspaceEdit {
+  readonly replacements: { uri: Uri; range: Range; text: string }[] = [];
+  replace(uri: Uri, range: Range, text: string): void {
+    this.replacements.push({ uri, range, text });
+  }
+}
+
+/** An open text document: its text differs from the file on disk until it is saved. */
+export class TextDocumentMock {
+  constructor(
+    readonly uri: Uri,
+    public text: string,
+    public isDirty = false,
+  ) {}
+  getText(): string {
+    return this.text;
+  }
+  positionAt(offset: number): Position {
+    const before = this.text.slice(0, offset).split('\n');
+    return new Position(before.length - 1, before.at(-1)!.length);
+  }
+  offsetAt(position: Position): number {
+    const lines = this.text.split('\n').slice(0, position.line);
+    return lines.reduce((sum, line) => sum + line.length + 1, 0) + position.character;
+  }
+  async save(): Promise<boolean> {
+    recorded.fileOps.push(`write ${this.uri.path}`);
+    recorded.files.set(this.uri.path, new TextEncoder().encode(this.text));
+    this.isDirty = false;
+    return true;
+  }
+}
+
 export class TabInputText {
   constructor(readonly uri: Uri) {}
 }
@@ -312,6 +358,11 @@ export const recorded = {
   shownDocuments: [] as string[],
   /** Every button list a message offered, in order (information, warning, error). */
   messageButtons: [] as string[][],
+  /** Open text documents (workspace.textDocuments); a test opens one with unsaved text here. */
+  textDocuments: [] as TextDocumentMock[],
+  /** workspace.applyEdit calls, and whether it applies them. */
+  appliedEdits: [] as WorkspaceEdit[],
+  applyEdits: true,
 };
 
 export interface TabMock {
@@ -362,6 +413,9 @@ export function resetMock(): void {
   recorded.configUpdates.length = 0;
   recorded.shownDocuments.length = 0;
   recorded.messageButtons.length = 0;
+  recorded.textDocuments.length = 0;
+  recorded.appliedEdits.length = 0;
+  recorded.applyEdits = true;
   workspace.workspaceFolders = undefined;
   workspace.isTrusted = true;
   window.tabGroups.all = [];
@@ -502,6 +556,38 @@ export const window = {
 
 export const workspace = {
   isTrusted: true,
+  get textDocuments(): readonly TextDocumentMock[] {
+    return recorded.textDocuments;
+  },
+  /** The open document, else the file's text opened (not shown) as VS Code does. */
+  openTextDocument: async (uri: Uri): Promise<TextDocumentMock> => {
+    const open = recorded.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) return open;
+    const document = new TextDocumentMock(uri, new TextDecoder().decode(fileBytes(uri)));
+    recorded.textDocuments.push(document);
+    return document;
+  },
+  /** Applies each replacement to its open document (which becomes dirty), last first. */
+  applyEdit: async (edit: WorkspaceEdit): Promise<boolean> => {
+    recorded.appliedEdits.push(edit);
+    if (!recorded.applyEdits) return false;
+    const spans = await Promise.all(
+      edit.replacements.map(async (r) => {
+        const document = await workspace.openTextDocument(r.uri);
+        return {
+          document,
+          from: document.offsetAt(r.range.start),
+          to: document.offsetAt(r.range.end),
+          text: r.text,
+        };
+      }),
+    );
+    for (const { document, from, to, text } of spans.sort((a, b) => b.from - a.from)) {
+      document.text = document.text.slice(0, from) + text + document.text.slice(to);
+      document.isDirty = true;
+    }
+    return true;
+  },
   workspaceFolders: undefined as { uri: Uri; name: string; index: number }[] | undefined,
   getConfiguration: (section: string) => ({
     get: <T>(key: string): T | undefined => recorded.configuration[`${section}.${key}`] as T,
@@ -603,6 +689,20 @@ export const extensions = {
   getExtension: (id: string) => recorded.extensions.get(id),
 };
 
+/** vscode.l10n without a bundle: the English message with {0}, {1}… or {name} filled in. */
+export const l10n = {
+  t: (message: string, ...args: unknown[]): string => {
+    const named =
+      args.length === 1 && typeof args[0] === 'object' && args[0] !== null
+        ? (args[0] as Record<string, unknown>)
+        : undefined;
+    return message.replace(/\{([^}]+)\}/g, (whole, key: string) => {
+      const value = named ? named[key] : args[Number(key)];
+      return value === undefined ? whole : String(value);
+    });
+  },
+};
+
 export const env = {
   clipboard: {
     writeText: async (text: string) => {
@@ -614,6 +714,9 @@ export const env = {
 
 const vscodeMock = {
   Disposable,
+  Position,
+  Range,
+  WorkspaceEdit,
   EventEmitter,
   Uri,
   TabInputText,
@@ -632,6 +735,7 @@ const vscodeMock = {
   tasks,
   extensions,
   env,
+  l10n,
   ThemeIcon,
   QuickInputButtons,
   InputBoxValidationSeverity,

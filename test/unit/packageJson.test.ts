@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -17,7 +18,10 @@ import { DEFAULT_SETTINGS, readEditorSettings } from '../../src/extension/settin
 
 interface Manifest {
   main: string;
+  icon: string;
+  repository: { type: string; url: string };
   capabilities: {
+    virtualWorkspaces: { supported: boolean | 'limited'; description?: string };
     untrustedWorkspaces: {
       supported: boolean | 'limited';
       description?: string;
@@ -33,7 +37,12 @@ interface Manifest {
       selector: { filenamePattern: string }[];
       priority: string;
     }[];
-    commands: { command: string; title: string; category: string; enablement?: string }[];
+    commands: { command: string; title: string; category?: string; enablement?: string }[];
+    keybindings: { command: string; key: string; when?: string }[];
+    walkthroughs: {
+      id: string;
+      steps: { id: string; description: string; media: { markdown?: string } }[];
+    }[];
     taskDefinitions: { type: string; when?: string }[];
     menus: Record<string, { command: string; when?: string }[]>;
     configuration: { properties: Record<string, { default: unknown; enum?: string[] }> };
@@ -41,8 +50,21 @@ interface Manifest {
 }
 
 const root = new URL('../../', import.meta.url);
-const manifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as Manifest;
+const manifestText = readFileSync(new URL('package.json', root), 'utf8');
+const manifest = JSON.parse(manifestText) as Manifest;
 const { contributes } = manifest;
+const nls = JSON.parse(readFileSync(new URL('package.nls.json', root), 'utf8')) as Record<
+  string,
+  string
+>;
+
+/** A manifest string as VS Code shows it: `%key%` replaced from package.nls.json. */
+function localized(text: string): string {
+  const key = /^%(.+)%$/.exec(text)?.[1];
+  if (key === undefined) return text;
+  assert.ok(key in nls, `package.nls.json has ${key}`);
+  return nls[key]!;
+}
 
 test('the volume editor claims .nii and .nii.gz by default', () => {
   assert.equal(contributes.customEditors.length, 1);
@@ -59,8 +81,9 @@ test('every id lives in the samOcta2 namespace and every menu entry names a comm
   const commands = new Set(contributes.commands.map((c) => c.command));
   for (const c of contributes.commands) {
     assert.match(c.command, /^samOcta2\.[a-z][A-Za-z0-9]*$/);
-    assert.equal(c.category, 'SAM-OCTA2');
-    assert.ok(c.title.length > 0);
+    // "Fine-tune SAM-OCTA2" names the extension itself, as users search for it (issue 16).
+    if (c.command !== 'samOcta2.fineTune') assert.equal(localized(c.category ?? ''), 'SAM-OCTA2');
+    assert.ok(localized(c.title).length > 0);
   }
   for (const [menu, entries] of Object.entries(contributes.menus)) {
     for (const entry of entries)
@@ -145,7 +168,7 @@ function vsixListing(files: readonly string[]): string[] {
   }
 }
 
-test('.vscodeignore keeps the bundles and assets and drops sources, tests, tools and maps', () => {
+test('.vscodeignore keeps the bundles and assets and drops sources, tests, tools, maps and training weights (issue 16)', () => {
   const listed = vsixListing([
     'README.md',
     'dist/extension.js',
@@ -159,6 +182,11 @@ test('.vscodeignore keeps the bundles and assets and drops sources, tests, tools
     'dist/webview/ort/ort-wasm-simd-threaded.wasm',
     'media/logo.png',
     'models/sam2-tiny/manifest.json',
+    'models/sam2-tiny/README.md',
+    'models/sam2-tiny/image_encoder.onnx',
+    'models/sam2-tiny/base.pt',
+    'models/sam2-tiny/lora.pt',
+    'models/sam2-tiny/recipe/make.sh',
     'src/extension/extension.ts',
     'test/unit/x.test.ts',
     'trainer/samocta2/train.py',
@@ -184,6 +212,8 @@ test('.vscodeignore keeps the bundles and assets and drops sources, tests, tools
     'dist/webview/main.js',
     'dist/webview/ort/ort-wasm-simd-threaded.wasm',
     'media/logo.png',
+    'models/sam2-tiny/README.md',
+    'models/sam2-tiny/image_encoder.onnx',
     'models/sam2-tiny/manifest.json',
     'package.json',
     'trainer/samocta2/train.py',
@@ -228,21 +258,123 @@ test('fine-tuning is off in untrusted workspaces, and says so; the run report is
   const trust = manifest.capabilities.untrustedWorkspaces;
   assert.equal(trust.supported, 'limited');
   assert.match(
-    trust.description ?? '',
+    localized(trust.description ?? ''),
     /fine-tuning and the other samocta2-\* tasks run Python and are disabled/,
   );
   assert.deepEqual(trust.restrictedConfigurations, ['samOcta2.pythonPath']);
   const command = (id: string) => contributes.commands.find((c) => c.command === id);
-  assert.equal(command('samOcta2.fineTune')?.enablement, 'isWorkspaceTrusted');
+  assert.equal(command('samOcta2.fineTune')?.enablement, 'isWorkspaceTrusted && !virtualWorkspace');
   // Every task type runs the trainer: none may be offered in an untrusted workspace.
   assert.ok(contributes.taskDefinitions.some((t) => t.type === 'samocta2-finetune'));
   for (const task of contributes.taskDefinitions) {
     assert.match(task.type, /^samocta2-/);
-    assert.equal(task.when, 'isWorkspaceTrusted', task.type);
+    assert.equal(task.when, 'isWorkspaceTrusted && !virtualWorkspace', task.type);
   }
   // The report only reads files and runs no script: it stays available.
   const report = command('samOcta2.showRunReport');
   assert.ok(report);
   assert.equal(report.enablement, undefined);
-  assert.equal(report.title, 'Show Fine-tune Run Report');
+  assert.equal(localized(report.title), 'Show Fine-tune Run Report');
+});
+
+test('issue 16: every %key% in package.json is in package.nls.json, and every entry is used', () => {
+  const used = [...manifestText.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]!);
+  assert.ok(used.length > 30, `${used.length} localized strings`);
+  for (const key of used) assert.ok(key in nls, `package.nls.json lacks ${key}`);
+  assert.deepEqual(
+    Object.keys(nls).filter((k) => !used.includes(k)),
+    [],
+    'unused nls entries',
+  );
+  // Commands and settings go through it, not literal English.
+  for (const c of contributes.commands) assert.match(c.title, /^%.+%$/, c.command);
+  for (const [key, p] of Object.entries(contributes.configuration.properties)) {
+    const text = p as { description?: string; markdownDescription?: string };
+    assert.match(text.description ?? text.markdownDescription ?? '', /^%.+%$/, key);
+  }
+  const listing = readFileSync(new URL('.vscodeignore', root), 'utf8');
+  assert.match(listing, /^!package\.nls\.json$/m, 'the .vsix ships the strings');
+});
+
+test('issue 16: layer and view keys are commands with keybindings scoped to the volume editor', () => {
+  const editorOnly = "activeCustomEditorId == 'samOcta2.volume'";
+  // activeCustomEditorId holds wherever the focus is: the keys stay the Explorer's, the
+  // panel's, an input's and the Quick Open's there (test/e2e/volumeEditor.test.ts).
+  const focusedEditor = `${editorOnly} && !inputFocus && !inQuickOpen && !sideBarFocus && !panelFocus && !auxiliaryBarFocus && !notificationFocus`;
+  const commands = new Map(contributes.commands.map((c) => [c.command, c]));
+  const bound = new Map<string, string>();
+  for (const binding of contributes.keybindings) {
+    assert.equal(binding.when, focusedEditor, `${binding.key} is scoped to the volume editor`);
+    assert.ok(commands.has(binding.command), `${binding.key}: ${binding.command} is contributed`);
+    bound.set(binding.key, binding.command);
+  }
+  assert.deepEqual(Object.fromEntries([...bound].sort()), {
+    '1': 'samOcta2.showLayerView',
+    '2': 'samOcta2.show3dView',
+    '3': 'samOcta2.showProjectionView',
+    down: 'samOcta2.nextLayer',
+    end: 'samOcta2.lastLayer',
+    home: 'samOcta2.firstLayer',
+    pagedown: 'samOcta2.nextLayer',
+    pageup: 'samOcta2.previousLayer',
+    up: 'samOcta2.previousLayer',
+  });
+  // The palette offers them only where they work.
+  const palette = new Map(contributes.menus.commandPalette?.map((m) => [m.command, m.when]));
+  for (const command of new Set(bound.values())) assert.equal(palette.get(command), editorOnly);
+  assert.match(localized(commands.get('samOcta2.previousLayer')!.title), /surface/);
+});
+
+test('issue 16: a Get Started walkthrough from opening a volume to fine-tuning, its links contributed', () => {
+  const [walkthrough] = contributes.walkthroughs;
+  assert.ok(walkthrough);
+  assert.deepEqual(
+    walkthrough.steps.map((s) => s.id),
+    ['open', 'click', 'propagate', 'save', 'finetune'],
+  );
+  const commands = new Set(contributes.commands.map((c) => c.command));
+  for (const step of walkthrough.steps) {
+    const media = step.media.markdown;
+    assert.ok(media && existsSync(new URL(media, root)), `${step.id}: ${String(media)}`);
+    for (const [, command] of localized(step.description).matchAll(/\(command:([\w.]+)\)/g)) {
+      assert.ok(
+        commands.has(command!) || command!.startsWith('workbench.'),
+        `${step.id} links ${command}`,
+      );
+    }
+  }
+});
+
+test('issue 16: icon, LICENSE, CHANGELOG, repository and virtual workspaces are declared', () => {
+  const icon = readFileSync(new URL(manifest.icon, root));
+  assert.deepEqual([...icon.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG');
+  const view = new DataView(icon.buffer, icon.byteOffset);
+  assert.deepEqual(
+    [view.getUint32(16), view.getUint32(20)],
+    [128, 128],
+    '128×128, as the Marketplace wants',
+  );
+  assert.match(readFileSync(new URL('LICENSE', root), 'utf8'), /^MIT License/);
+  assert.match(readFileSync(new URL('CHANGELOG.md', root), 'utf8'), /^# Changelog/);
+  assert.match(manifest.repository.url, /^https:\/\/.+\.git$/);
+  const packaging = readFileSync(new URL('scripts/package-vsix.mjs', root), 'utf8');
+  assert.doesNotMatch(packaging, /--skip-license|--allow-missing-repository/);
+  const virtual = manifest.capabilities.virtualWorkspaces;
+  assert.equal(virtual.supported, 'limited');
+  assert.match(localized(virtual.description ?? ''), /fine-tuning.*disabled/);
+  for (const id of ['samOcta2.fineTune', 'samOcta2.importOcta500', 'samOcta2.addSam21Model']) {
+    const command = contributes.commands.find((c) => c.command === id);
+    assert.match(command?.enablement ?? '', /!virtualWorkspace/, id);
+  }
+});
+
+test('issue 16: the fine-tune command is "Fine-tune SAM-OCTA2" in the UI and the docs', () => {
+  const command = contributes.commands.find((c) => c.command === 'samOcta2.fineTune');
+  assert.equal(localized(command!.title), 'Fine-tune SAM-OCTA2');
+  assert.equal(command!.category, undefined, 'no "SAM-OCTA2:" in front of it');
+  const docs = ['README.md', ...readdirSync(new URL('docs/', root)).map((f) => `docs/${f}`)];
+  for (const file of docs.filter((f) => f.endsWith('.md'))) {
+    assert.doesNotMatch(readFileSync(new URL(file, root), 'utf8'), /SAM-OCTA2: Fine-tune\b/, file);
+  }
+  assert.match(readFileSync(new URL('README.md', root), 'utf8'), /\*\*Fine-tune SAM-OCTA2\*\*/);
 });

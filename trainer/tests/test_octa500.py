@@ -113,7 +113,13 @@ def test_import_real_octa500_sample(tmp_path, capsys):
         pytest.skip(f"the OCTA-500 sample is not at {SHARED_OCTA500}")
     src = SHARED_OCTA500 / "OCTA-500"
     assert main(["import-octa500", str(src), str(tmp_path)]) == 0
-    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["event"] == "done"
+    events = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert events[-1]["event"] == "done"
+    # One "subject" event each, counting up: the VS Code command's progress (issue 16).
+    subjects = [e for e in events if e["event"] == "subject"]
+    total = len(subjects)
+    assert total >= 6 and [(e["done"], e["total"]) for e in subjects] == [(n, total) for n in range(1, total + 1)]
+    assert all(isinstance(e["volume"], bool) and e["folder"] in events[-1]["folders"] for e in subjects)
     for subset, ids in (("3M", (10301, 10302, 10303)), ("6M", (10001, 10002, 10003))):
         folder = tmp_path / subset / "train"
         scores = []

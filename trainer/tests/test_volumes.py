@@ -6,7 +6,7 @@ import pytest
 from factory import make_arrays, write_case
 
 from samocta2.config import DEFAULTS
-from samocta2.data.naming import find_cases
+from samocta2.data.naming import find_cases, label_holds_vessels
 from samocta2.data.sequences import build_source, load_folder
 from samocta2.data.volumes import split_binary_rv
 from samocta2.errors import DataError
@@ -124,3 +124,8 @@ def test_generic_instance_label_is_not_a_faz(tmp_path):
     write_case(tmp_path, "x_faz", {"volume": arrays["volume"], "label": arrays["faz"]})
     source = build_source(tmp_path, "faz", DEFAULTS["sampling"])
     assert [source.cases[c].name for c, _, _ in source.objects] == ["x_faz"]
+
+
+def test_label_rule_matches_the_wizard():
+    # The same boundary as labelHoldsVessels in src/core/volume/caseFiles.ts (test/unit/core/volume/caseFiles.test.ts).
+    assert [label_holds_vessels(m) for m in (0, 1, 2, 255)] == [False, False, True, True]

@@ -30,3 +30,11 @@ export function splitCaseFile(
   const suffix = CASE_FILE_SUFFIXES.find((s) => stem.endsWith(`.${s}`)) ?? null;
   return { name: suffix ? stem.slice(0, -suffix.length - 1) : stem, suffix };
 }
+
+/**
+ * The trainer's rule for a generic `<name>.label` file (label_holds_vessels in naming.py): ids
+ * above 1 are vessel instances, so it is a vessel label and never a FAZ; a 0/1 label can be either.
+ */
+export function labelHoldsVessels(maxLabelId: number): boolean {
+  return maxLabelId > 1;
+}

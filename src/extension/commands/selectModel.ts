@@ -25,8 +25,9 @@ export function registerSelectModel(chooser: ModelChooser): vscode.Disposable {
     const models = await chooser.models();
     if (models.length === 0) {
       void vscode.window.showInformationMessage(
-        'SAM-OCTA2: no model bundle found. Add folders holding bundles (manifest.json and the ' +
-          'four .onnx graphs) to the setting samOcta2.modelPaths.',
+        vscode.l10n.t(
+          'SAM-OCTA2: no model bundle found. Add folders holding bundles (manifest.json and the four .onnx graphs) to the setting samOcta2.modelPaths.',
+        ),
       );
       return;
     }

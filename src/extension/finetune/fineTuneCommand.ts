@@ -5,6 +5,7 @@
  * resume the run in the output folder, ...) applies to this run and the preflight runs again.
  */
 import * as vscode from 'vscode';
+import { showErrorWithLog } from '../notifications';
 import type { PreflightProblem } from './preflight/preflight';
 import type { PreflightFix } from './preflight/preflightResult';
 import { FINETUNE_TASK_TYPE, type FinetuneTaskDefinition } from './run/taskDefinition';
@@ -49,7 +50,9 @@ export function fineTuneCommand(deps: FineTuneCommandDeps): () => Promise<void> 
     // package.json disables the command in untrusted workspaces; this covers direct calls.
     if (!vscode.workspace.isTrusted) {
       await vscode.window.showErrorMessage(
-        'SAM-OCTA2: fine-tuning runs Python, so it is off in untrusted workspaces. Trust this workspace (Manage Workspace Trust) to use it.',
+        vscode.l10n.t(
+          'SAM-OCTA2: fine-tuning runs Python, so it is off in untrusted workspaces. Trust this workspace (Manage Workspace Trust) to use it.',
+        ),
       );
       return;
     }
@@ -86,7 +89,7 @@ async function chooseRun(deps: FineTuneCommandDeps): Promise<vscode.Task | undef
           detail: tasks.map((t) => t.name).join(', '),
         },
       ],
-      { title: 'SAM-OCTA2: Fine-tune', placeHolder: 'Set up a run, or run one from tasks.json?' },
+      { title: 'Fine-tune SAM-OCTA2', placeHolder: 'Set up a run, or run one from tasks.json?' },
     );
     if (how === undefined) return undefined;
     if (how.label === RUN_FROM_TASKS) return pickTask(tasks);
@@ -98,14 +101,18 @@ async function chooseRun(deps: FineTuneCommandDeps): Promise<vscode.Task | undef
 async function pickTask(tasks: readonly vscode.Task[]): Promise<vscode.Task | undefined> {
   if (tasks.length === 0) {
     await vscode.window.showInformationMessage(
-      `SAM-OCTA2: no fine-tune task yet. Add a task of type "${FINETUNE_TASK_TYPE}" to .vscode/tasks.json, e.g. {"type": "${FINETUNE_TASK_TYPE}", "label": "fine-tune", "data": "data/train", "size": "nano", "steps": 20, "device": "cpu"}, then run this command again.`,
+      vscode.l10n.t(
+        'SAM-OCTA2: no fine-tune task yet. Add a task of type "{0}" to .vscode/tasks.json, e.g. {1}, then run this command again.',
+        FINETUNE_TASK_TYPE,
+        `{"type": "${FINETUNE_TASK_TYPE}", "label": "fine-tune", "data": "data/train", "size": "nano", "steps": 20, "device": "cpu"}`,
+      ),
     );
     return undefined;
   }
   if (tasks.length === 1) return tasks[0];
   const picked = await vscode.window.showQuickPick(
     tasks.map((t) => ({ label: t.name, detail: t.detail, task: t })),
-    { title: 'SAM-OCTA2: Fine-tune', placeHolder: 'Which run?' },
+    { title: 'Fine-tune SAM-OCTA2', placeHolder: 'Which run?' },
   );
   return picked?.task;
 }
@@ -122,8 +129,8 @@ async function showProblem(
     ...(command === undefined ? [] : [RUN_IN_TERMINAL]),
     ...(change ? [change[0]] : []),
   ];
-  const choice = await vscode.window.showErrorMessage(
-    `SAM-OCTA2: ${problem.problem}. ${problem.nextStep}${more}`,
+  const choice = await showErrorWithLog(
+    vscode.l10n.t('SAM-OCTA2: {0}. {1}{2}', problem.problem, problem.nextStep, more),
     ...buttons,
   );
   if (choice === RUN_IN_TERMINAL && command !== undefined) {

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { showErrorWithLog } from '../notifications';
 import { addModelFolder, useModelEverywhere } from '../models/modelFolders';
 import { FINETUNE_COMMAND, fineTuneCommand } from './fineTuneCommand';
 import {
@@ -38,12 +39,13 @@ export function registerFinetune(context: vscode.ExtensionContext): vscode.Dispo
     openLog: async (file) => {
       await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
     },
-    warn: (message) => void vscode.window.showWarningMessage(`SAM-OCTA2: ${message}`),
+    warn: (message) =>
+      void vscode.window.showWarningMessage(vscode.l10n.t('SAM-OCTA2: {0}', message)),
   });
   const taskContext: FinetuneTaskContext = {
     trainerFolder,
     resolvePython: (scope) => resolvePython(scope),
-    showError: (message) => vscode.window.showErrorMessage(message),
+    showError: (message) => showErrorWithLog(message),
     env: process.env,
     spawn: nodeSpawnTrainer,
     // A notification that cannot be shown must not disturb the run itself.

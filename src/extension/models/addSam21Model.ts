@@ -9,6 +9,7 @@
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { showErrorWithLog } from '../notifications';
 import {
   DownloadCancelled,
   DownloadError,
@@ -56,7 +57,9 @@ export function addSam21ModelCommand(deps: AddSam21Deps): () => Promise<void> {
     // package.json disables the command in untrusted workspaces; this covers direct calls.
     if (!vscode.workspace.isTrusted) {
       await vscode.window.showErrorMessage(
-        'SAM-OCTA2: adding a SAM 2.1 model runs Python, so it is off in untrusted workspaces. Trust this workspace (Manage Workspace Trust) to use it.',
+        vscode.l10n.t(
+          'SAM-OCTA2: adding a SAM 2.1 model runs Python, so it is off in untrusted workspaces. Trust this workspace (Manage Workspace Trust) to use it.',
+        ),
       );
       return;
     }
@@ -167,7 +170,7 @@ async function pickBundleFolder(name: string, storageModels: string): Promise<st
     return picked.out; // nothing there yet
   }
   const replace = await vscode.window.showWarningMessage(
-    `SAM-OCTA2: ${picked.out} already holds a model bundle. Replace it?`,
+    vscode.l10n.t('SAM-OCTA2: {0} already holds a model bundle. Replace it?', picked.out),
     { modal: true },
     'Replace',
   );
@@ -215,7 +218,10 @@ async function downloadCheckpoint(
   } catch (error) {
     if (error instanceof DownloadCancelled) {
       void vscode.window.showInformationMessage(
-        `SAM-OCTA2: download stopped. What arrived is kept in ${error.partFile}; run Add SAM 2.1 Model again to resume.`,
+        vscode.l10n.t(
+          'SAM-OCTA2: download stopped. What arrived is kept in {0}; run Add SAM 2.1 Model again to resume.',
+          error.partFile,
+        ),
       );
       return undefined;
     }
@@ -223,8 +229,8 @@ async function downloadCheckpoint(
     const kind = error instanceof DownloadError ? error.kind : 'network';
     // Offline or refused: the file-on-disk road is the way on, offered at once.
     const offer = kind === 'offline' || kind === 'http' ? [USE_FILE] : [];
-    const choice = await vscode.window.showErrorMessage(
-      `SAM-OCTA2: could not download ${checkpoint.file}: ${message}`,
+    const choice = await showErrorWithLog(
+      vscode.l10n.t('SAM-OCTA2: could not download {0}: {1}', checkpoint.file, message),
       ...offer,
     );
     return choice === USE_FILE ? chooseCheckpointFile(checkpoint) : undefined;
@@ -246,7 +252,7 @@ async function chooseCheckpointFile(checkpoint: Sam21Checkpoint): Promise<string
     () => fileSha256(file).catch((error: Error) => error),
   );
   if (digest instanceof Error) {
-    void vscode.window.showErrorMessage(`SAM-OCTA2: cannot read ${file}: ${digest.message}`);
+    void showErrorWithLog(vscode.l10n.t('SAM-OCTA2: cannot read {0}: {1}', file, digest.message));
     return undefined;
   }
   if (digest === checkpoint.sha256) return file;
@@ -279,8 +285,13 @@ async function exportAndAdd(plan: Sam21ExportPlan, deps: AddSam21Deps): Promise<
   if (result.code !== 0) {
     const why = result.error ?? `the trainer exited with code ${result.code}`;
     const stopped = result.code === 130 ? 'was stopped' : `failed: ${why}`;
-    void vscode.window.showErrorMessage(
-      `SAM-OCTA2: exporting ${plan.name} ${stopped}. The task's terminal has the full output; the checkpoint ${plan.checkpoint} stays for another try.`,
+    void showErrorWithLog(
+      vscode.l10n.t(
+        "SAM-OCTA2: exporting {0} {1}. The task's terminal has the full output; the checkpoint {2} stays for another try.",
+        plan.name,
+        stopped,
+        plan.checkpoint,
+      ),
     );
     return;
   }
@@ -288,12 +299,21 @@ async function exportAndAdd(plan: Sam21ExportPlan, deps: AddSam21Deps): Promise<
     await deps.addModelFolder(plan.out);
   } catch (error) {
     void vscode.window.showWarningMessage(
-      `SAM-OCTA2: ${plan.name} was exported to ${plan.out}, but adding it to samOcta2.modelPaths failed (${String(error)}); add that folder by hand.`,
+      vscode.l10n.t(
+        'SAM-OCTA2: {0} was exported to {1}, but adding it to samOcta2.modelPaths failed ({2}); add that folder by hand.',
+        plan.name,
+        plan.out,
+        String(error),
+      ),
     );
     return;
   }
   const choice = await vscode.window.showInformationMessage(
-    `SAM-OCTA2: SAM 2.1 model ready: ${plan.name}, in ${plan.out}. The model picker lists it.`,
+    vscode.l10n.t(
+      'SAM-OCTA2: SAM 2.1 model ready: {0}, in {1}. The model picker lists it.',
+      plan.name,
+      plan.out,
+    ),
     USE_IN_EDITORS,
     SELECT_MODEL,
   );

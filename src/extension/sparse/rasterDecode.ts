@@ -1,10 +1,11 @@
 /**
- * Decoders for the 2D images an en-face annotation comes in: PNG (any colour type, 1–16 bit,
- * not interlaced) and BMP (uncompressed 1/4/8/24/32 bit, as OCTA-500's GT_LargeVessel files).
- * Output: one grey value per pixel (the largest channel, so a coloured mark counts), rows top
- * first. Alpha is ignored. Bad files get an error that says what is supported.
+ * Decoders for the 2D images an en-face annotation comes in: PNG (fast-png: any colour type,
+ * 1–16 bit, interlaced or not) and BMP (uncompressed 1/4/8/24/32 bit, as OCTA-500's
+ * GT_LargeVessel files). Output: one grey value per pixel (the largest channel, so a coloured
+ * mark counts; a fully transparent pixel is 0), rows top first. Bad files get an error that
+ * says what is supported.
  */
-import { unzlibSync } from 'fflate';
+import { convertIndexedToRgb, decode as decodePngFile, type DecodedPng } from 'fast-png';
 
 export interface GreyImage {
   readonly width: number;
@@ -14,7 +15,7 @@ export interface GreyImage {
 }
 
 export const SUPPORTED_IMAGES =
-  'PNG (not interlaced) and uncompressed BMP (1, 4, 8, 24 or 32 bits per pixel)';
+  'PNG (any colour type and bit depth) and uncompressed BMP (1, 4, 8, 24 or 32 bits per pixel)';
 
 export class ImageDecodeError extends Error {}
 
@@ -30,100 +31,63 @@ export function isBmp(bytes: Uint8Array): boolean {
 
 export function decodePng(bytes: Uint8Array): GreyImage {
   if (!isPng(bytes)) throw new ImageDecodeError('not a PNG file (no PNG signature)');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let width = 0;
-  let height = 0;
-  let depth = 0;
-  let colour = -1;
-  let palette: Uint8Array | null = null;
-  const data: Uint8Array[] = [];
-  for (let at = 8; at + 8 <= bytes.length;) {
-    const length = view.getUint32(at);
-    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
-    const body = bytes.subarray(at + 8, at + 8 + length);
-    if (body.length !== length) throw new ImageDecodeError(`PNG chunk ${type} is cut short`);
-    if (type === 'IHDR') {
-      width = view.getUint32(at + 8);
-      height = view.getUint32(at + 12);
-      depth = body[8]!;
-      colour = body[9]!;
-      if (body[12] !== 0)
-        throw new ImageDecodeError(`interlaced PNG; supported: ${SUPPORTED_IMAGES}`);
-    } else if (type === 'PLTE') palette = body;
-    else if (type === 'IDAT') data.push(body);
-    else if (type === 'IEND') break;
-    at += 12 + length;
-  }
-  const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colour];
-  if (channels === undefined || width < 1 || height < 1 || ![1, 2, 4, 8, 16].includes(depth)) {
+  let png: DecodedPng;
+  try {
+    // fast-png: every colour type and depth, Adam7 interlacing, tRNS; CRCs checked.
+    png = decodePngFile(bytes, { checkCrc: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
     throw new ImageDecodeError(
-      `PNG colour type ${colour} at ${depth} bits is not supported; supported: ${SUPPORTED_IMAGES}`,
+      `PNG is damaged or not supported (${reason}); supported: ${SUPPORTED_IMAGES}`,
     );
   }
-  if (colour === 3 && palette === null)
-    throw new ImageDecodeError('paletted PNG without a palette');
-  const joined = new Uint8Array(data.reduce((n, d) => n + d.length, 0));
-  data.reduce((at, d) => (joined.set(d, at), at + d.length), 0);
-  let raw: Uint8Array;
-  try {
-    raw = unzlibSync(joined);
-  } catch (error) {
-    throw new ImageDecodeError(`PNG image data is damaged: ${String(error)}`);
-  }
-  const bitsPerPixel = channels * depth;
-  const stride = Math.ceil((width * bitsPerPixel) / 8);
-  const rows = unfilter(raw, stride, height, Math.max(1, bitsPerPixel >> 3));
-  const values = new Uint16Array(width * height);
-  const grey = (row: Uint8Array, x: number, c: number): number => {
-    if (depth === 16) return (row[2 * (x * channels + c)]! << 8) | row[2 * (x * channels + c) + 1]!;
-    if (depth === 8) return row[x * channels + c]!;
-    const bit = x * depth;
-    return (row[bit >> 3]! >> (8 - depth - (bit & 7))) & ((1 << depth) - 1);
-  };
-  // Grey without alpha: the first channel; RGB(A): the largest of R, G, B.
-  const colourChannels = colour === 2 || colour === 6 ? 3 : 1;
-  for (let y = 0; y < height; y++) {
-    const row = rows.subarray(y * stride, (y + 1) * stride);
-    for (let x = 0; x < width; x++) {
-      let v = 0;
-      if (colour === 3) {
-        const index = grey(row, x, 0);
-        for (let c = 0; c < 3; c++) v = Math.max(v, palette![3 * index + c] ?? 0);
-      } else {
-        for (let c = 0; c < colourChannels; c++) v = Math.max(v, grey(row, x, c));
-      }
-      values[y * width + x] = v;
-    }
-  }
-  return { width, height, values };
+  const { width, height } = png;
+  if (width < 1 || height < 1) throw new ImageDecodeError(`PNG size ${width}×${height} is empty`);
+  return { width, height, values: png.palette ? paletteGrey(png) : directGrey(png) };
 }
 
-/** Undoes PNG's per-row filters (None, Sub, Up, Average, Paeth). */
-function unfilter(raw: Uint8Array, stride: number, height: number, bpp: number): Uint8Array {
-  if (raw.length < (stride + 1) * height) throw new ImageDecodeError('PNG image data is cut short');
-  const out = new Uint8Array(stride * height);
+/** Paletted: the largest of each entry's R, G, B; an entry tRNS made fully transparent is 0. */
+function paletteGrey(png: DecodedPng): Uint16Array {
+  const per = png.palette![0]?.length ?? 3;
+  const rgb = convertIndexedToRgb(png);
+  const values = new Uint16Array(png.width * png.height);
+  for (let i = 0; i < values.length; i++) {
+    const p = i * per;
+    values[i] = per === 4 && rgb[p + 3] === 0 ? 0 : Math.max(rgb[p]!, rgb[p + 1]!, rgb[p + 2]!);
+  }
+  return values;
+}
+
+/**
+ * Grey or RGB, with or without alpha: the largest colour channel. A pixel drawn fully
+ * transparent (alpha 0, or the tRNS colour) is 0: nothing is marked there.
+ */
+function directGrey(png: DecodedPng): Uint16Array {
+  const { width, height, depth, channels, data } = png;
+  const colours = channels >= 3 ? 3 : 1;
+  const alpha = channels === 2 || channels === 4 ? channels - 1 : -1;
+  // Below 8 bits (grey only) rows are packed, each starting on a byte.
+  const stride = Math.ceil((width * depth * channels) / 8);
+  const sample = (x: number, y: number, c: number): number => {
+    if (depth >= 8) return data[(y * width + x) * channels + c]!;
+    const bit = (x * channels + c) * depth;
+    return (data[y * stride + (bit >> 3)]! >> (8 - depth - (bit & 7))) & ((1 << depth) - 1);
+  };
+  const transparent = png.transparency?.length === colours ? png.transparency : undefined;
+  const values = new Uint16Array(width * height);
   for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)]!;
-    const src = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    const row = y * stride;
-    for (let x = 0; x < stride; x++) {
-      const a = x >= bpp ? out[row + x - bpp]! : 0;
-      const b = y > 0 ? out[row - stride + x]! : 0;
-      const c = x >= bpp && y > 0 ? out[row - stride + x - bpp]! : 0;
-      let add: number;
-      if (filter === 0) add = 0;
-      else if (filter === 1) add = a;
-      else if (filter === 2) add = b;
-      else if (filter === 3) add = (a + b) >> 1;
-      else if (filter === 4) {
-        const p = a + b - c;
-        const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
-        add = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      } else throw new ImageDecodeError(`PNG row ${y} has an unknown filter ${filter}`);
-      out[row + x] = (src[x]! + add) & 0xff;
+    for (let x = 0; x < width; x++) {
+      let v = 0;
+      let keyed = transparent !== undefined;
+      for (let c = 0; c < colours; c++) {
+        const s = sample(x, y, c);
+        v = Math.max(v, s);
+        keyed &&= s === transparent![c];
+      }
+      values[y * width + x] = keyed || (alpha >= 0 && sample(x, y, alpha) === 0) ? 0 : v;
     }
   }
-  return out;
+  return values;
 }
 
 export function decodeBmp(bytes: Uint8Array): GreyImage {

@@ -6,6 +6,7 @@
  * the prediction) and say what happened.
  */
 import * as vscode from 'vscode';
+import { EventLines } from '../trainerTask/eventLines';
 import type { FinetuneEvent } from '../trainerTask/progressParser';
 import { createTrainerTask, type TrainerTaskContext } from '../trainerTask/trainerTask';
 import type { TrainerTerminal } from '../trainerTask/trainerTerminal';
@@ -73,41 +74,16 @@ export async function runRegionTask(
         events.push(event);
         listener.progress?.(event);
       });
-      const lines = new PredictLines((done, total) => listener.predicted?.(done, total));
+      const lines = new EventLines('layer', ({ done, total }) => {
+        if (typeof done === 'number' && typeof total === 'number') {
+          listener.predicted?.(done, total);
+        }
+      });
       terminal.onDidWrite((text) => lines.push(text));
       terminal.onDidClose((code) => resolve({ code: code ?? 0, events }));
     });
     Promise.resolve(vscode.tasks.executeTask(task)).catch(reject);
   });
-}
-
-/**
- * region-predict's `layer` events from the terminal text (the fine-tune parser knows only the
- * training events). Lines that are not such an event are skipped.
- */
-export class PredictLines {
-  private pending = '';
-  constructor(private readonly onLayer: (done: number, total: number) => void) {}
-
-  push(text: string): void {
-    const lines = (this.pending + text).split(/\r?\n/);
-    this.pending = lines.pop() ?? '';
-    if (this.pending.length > 65536) this.pending = '';
-    for (const line of lines) {
-      const trimmed = line.trim();
-      if (!trimmed.startsWith('{"event": "layer"') && !trimmed.startsWith('{"event":"layer"')) {
-        continue;
-      }
-      try {
-        const value = JSON.parse(trimmed) as { done?: unknown; total?: unknown };
-        if (typeof value.done === 'number' && typeof value.total === 'number') {
-          this.onLayer(value.done, value.total);
-        }
-      } catch {
-        // Not ours after all.
-      }
-    }
-  }
 }
 
 /** What the user is told when a region task ends. */

@@ -4,6 +4,7 @@
  * activate() calls registerSparse once; the volume editor sessions read sparseHost().
  */
 import * as vscode from 'vscode';
+import { showErrorWithLog } from '../notifications';
 import { resolvePython } from '../trainerTask/pythonInterpreter';
 import { nodeSpawnTrainer } from '../trainerTask/trainerTerminal';
 import { REGION_TASK_TYPE, parseRegionDefinition } from './regionTaskDefinition';
@@ -34,8 +35,12 @@ export function registerSparse(context: vscode.ExtensionContext): vscode.Disposa
     resolveTask: async (task) => {
       const parsed = parseRegionDefinition(task.definition);
       if (!parsed.ok) {
-        void vscode.window.showErrorMessage(
-          `SAM-OCTA2 region task "${task.name}" in tasks.json: ${parsed.problems.join('; ')}`,
+        void showErrorWithLog(
+          vscode.l10n.t(
+            'SAM-OCTA2 region task "{0}" in tasks.json: {1}',
+            task.name,
+            parsed.problems.join('; '),
+          ),
         );
         return undefined;
       }

@@ -153,7 +153,10 @@ export class SparseSession implements vscode.Disposable {
     if (this.context.isDirty(this.document.uri)) {
       const save = 'Save and Train';
       const choice = await vscode.window.showWarningMessage(
-        `SAM-OCTA2: training reads the saved region annotation; ${this.document.fileName} has unsaved changes.`,
+        vscode.l10n.t(
+          'SAM-OCTA2: training reads the saved region annotation; {0} has unsaved changes.',
+          this.document.fileName,
+        ),
         save,
       );
       if (choice !== save || !(await this.context.save(this.document.uri))) {

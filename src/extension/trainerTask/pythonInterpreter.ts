@@ -1,22 +1,14 @@
 /**
  * Which Python runs the trainer: the `samOcta2.pythonPath` setting, else the interpreter the
  * Python extension (ms-python.python) has selected for the folder, else `python3` (`python` on
- * Windows, where python3 is often the Store stub).
+ * Windows, where python3 is often the Store stub). The Python extension's API comes typed from
+ * @vscode/python-extension, its own package.
  */
+import { PVSC_EXTENSION_ID, PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
 
 export const PYTHON_PATH_SETTING = 'pythonPath';
-export const PYTHON_EXTENSION_ID = 'ms-python.python';
-
-/** The part of the Python extension's API used here (@vscode/python-extension, environments). */
-interface PythonExtensionApi {
-  readonly environments?: {
-    getActiveEnvironmentPath(resource?: vscode.Uri): { readonly path: string };
-    resolveEnvironment(
-      path: string,
-    ): Promise<{ readonly executable: { readonly uri?: vscode.Uri } } | undefined>;
-  };
-}
+export const PYTHON_EXTENSION_ID = PVSC_EXTENSION_ID;
 
 export function defaultPython(platform: string): string {
   return platform === 'win32' ? 'python' : 'python3';
@@ -34,12 +26,10 @@ export async function resolvePython(
 }
 
 async function selectedInterpreter(scope: vscode.Uri | undefined): Promise<string | undefined> {
-  const extension = vscode.extensions.getExtension<PythonExtensionApi>(PYTHON_EXTENSION_ID);
-  if (extension === undefined) return undefined;
+  // Not installed: no selection to follow (the api() call would throw to say so).
+  if (vscode.extensions.getExtension(PYTHON_EXTENSION_ID) === undefined) return undefined;
   try {
-    const api = extension.isActive ? extension.exports : await extension.activate();
-    const environments = api?.environments;
-    if (environments === undefined) return undefined;
+    const { environments } = await PythonExtension.api();
     const active = environments.getActiveEnvironmentPath(scope);
     // The path may be an environment folder (e.g. conda) rather than the interpreter.
     const resolved = await environments.resolveEnvironment(active.path);

@@ -178,3 +178,34 @@ test('volume files VS Code opened as text before activation are moved to the vol
   ]);
   assert.deepEqual(recorded.closedTabs, [volume]);
 });
+
+test('issue 16: the layer and view commands reach the active volume editor only, which knows they are bound', async () => {
+  activateWithFakeContext();
+  recorded.files.set('/ws/eye.nii.gz', makeNifti({ dims3: [2, 2, 3], gzip: true }));
+  const provider = recorded.customEditors[0]!.provider as ProviderLike;
+  const doc = await provider.openCustomDocument(Uri.file('/ws/eye.nii.gz'), {}, {});
+  const [front, back] = [createPanel(), createPanel()];
+  await provider.resolveCustomEditor(doc, front, {});
+  await provider.resolveCustomEditor(doc, back, {});
+  back.setActive(false);
+  front.receive({ type: 'ready' });
+  await loaded(front);
+  const init = front.posted.find((m) => (m as { type: string }).type === 'init');
+  assert.equal(
+    (init as { hostKeys?: boolean }).hostKeys,
+    true,
+    'the webview leaves the keys to them',
+  );
+
+  const keys = (panel: { posted: unknown[] }) =>
+    panel.posted.filter((m) => (m as { type: string }).type === 'editorKey');
+  await recorded.commands.get('samOcta2.nextLayer')!();
+  await recorded.commands.get('samOcta2.firstLayer')!();
+  await recorded.commands.get('samOcta2.show3dView')!();
+  assert.deepEqual(keys(front), [
+    { type: 'editorKey', key: { layer: 'next' } },
+    { type: 'editorKey', key: { layer: 'first' } },
+    { type: 'editorKey', key: { view: '3d' } },
+  ]);
+  assert.deepEqual(keys(back), [], 'not the editor in the background');
+});

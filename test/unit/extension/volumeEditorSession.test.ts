@@ -112,7 +112,7 @@ test('ready is answered by init, progress, then the header and the voxels as one
     'segmentation',
     'models',
   ]);
-  assert.deepEqual(panel.posted[0], { type: 'init', settings: DEFAULT_SETTINGS });
+  assert.deepEqual(panel.posted[0], { type: 'init', settings: DEFAULT_SETTINGS, hostKeys: true });
   assert.deepEqual(panel.posted[1], {
     type: 'loadProgress',
     fraction: 0.5,

@@ -50,5 +50,14 @@ def find_cases(folder: Path) -> dict[str, dict[str, Path]]:
     return {name: entry for name, entry in files.items() if "volume" in entry}
 
 
+def label_holds_vessels(max_label_id: float) -> bool:
+    """A generic `<name>.label` with ids above 1 holds vessel instances: a vessel label, never a FAZ.
+
+    The fine-tune wizard's preflight applies the same rule (labelHoldsVessels in
+    src/core/volume/caseFiles.ts) so that it offers only the targets the trainer will find.
+    """
+    return max_label_id > 1
+
+
 def case_path(folder: Path, name: str, suffix: str = "") -> Path:
     return folder / (f"{name}.{suffix}.nii.gz" if suffix else f"{name}.nii.gz")

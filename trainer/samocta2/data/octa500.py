@@ -216,12 +216,14 @@ def import_octa500(
     if not subjects:
         raise DataError(f"no OCTA-500 subjects found in {src}")
     done: dict[str, list[int]] = {}
-    for s in subjects:
+    for n, s in enumerate(subjects, start=1):
         out = dst / s.subset / split_of(s.id) if split else dst
         out.mkdir(parents=True, exist_ok=True)
         written = import_subject(s, out)
         key = str(out)
         done.setdefault(key, []).append(s.id)
+        # One JSON line per subject: the VS Code command's progress bar (Import OCTA-500…).
+        progress.emit("subject", done=n, total=len(subjects), id=s.id, folder=key, volume="volume" in written)
         progress.log(f"{s.id} ({s.subset}) -> {out}: {', '.join(written) or 'nothing'}")
         if "volume" not in written:
             progress.log(f"  note: no B-scans at {s.root / 'OCTA' / str(s.id)}; labels only")

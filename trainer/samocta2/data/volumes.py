@@ -14,6 +14,7 @@ import numpy as np
 from scipy import ndimage as ndi
 
 from ..errors import DataError
+from .naming import label_holds_vessels
 
 TARGETS = ("rv", "faz")
 
@@ -124,7 +125,7 @@ def load_case(name: str, files: dict[str, Path], target: str) -> Case:
         key = "faz" if "faz" in files else "label" if "label" in files else None
         faz2d = optional_2d("faz2d")
         raw = check_3d(read_nifti(files[key]), files[key], shape) if key is not None else None
-        if raw is not None and key == "label" and raw.max() > 1:
+        if raw is not None and key == "label" and label_holds_vessels(raw.max()):
             raw = None  # a generic label with instance ids is a vessel label, not a FAZ
         if raw is not None:
             labels3d = (raw > 0).astype(np.int32)

@@ -2,11 +2,12 @@
  * Preflight for a dataset folder, by the trainer's naming (trainer/samocta2/data/naming.py):
  * `<name>.nii.gz` is a volume, `<name>.<suffix>.nii.gz` its labels. It counts volumes and
  * labels for the target and names each file that cannot work, before the trainer starts.
- * It reads only names, sizes and the first bytes of each file (through injected probes).
+ * It reads names, sizes and the first bytes of each file, and a generic `<name>.label` in full
+ * only when its ids decide whether it can be a FAZ label (through injected probes).
  */
 import { failed, passed, type PreflightCheckName, type PreflightResult } from './preflightResult';
 import type { FinetuneTarget } from '../run/taskDefinition';
-import { CASE_FILE_SUFFIXES } from '../../../core/volume/caseFiles';
+import { CASE_FILE_SUFFIXES, labelHoldsVessels } from '../../../core/volume/caseFiles';
 
 const NIFTI_EXTENSIONS = ['.nii.gz', '.nii'] as const;
 
@@ -29,6 +30,8 @@ export interface DatasetProbes {
   listFolder(path: string): Promise<readonly FolderEntry[]>;
   /** Up to `bytes` first bytes of a file. */
   readHead(path: string, bytes: number): Promise<Uint8Array>;
+  /** The largest voxel value of a NIfTI label file; throws (with what is wrong) when unreadable. */
+  maxLabelId(path: string): Promise<number>;
 }
 
 /** [`<name>`, suffix or ''] for a NIfTI file name, undefined for other files. */
@@ -128,23 +131,82 @@ export async function checkDataset(
       'Replace or remove those files (a label needs its volume <name>.nii.gz beside it).',
     );
   }
-  const labelled = volumes.filter(([, files]) => TRAINING_LABELS[target].some((s) => files.has(s)));
+  const labels = await trainingLabels(folder, volumes, target, probes);
+  if (typeof labels === 'string') {
+    return failed(check, `${folder}/${labels}`, 'Replace or remove that file.');
+  }
+  const { labelled, vesselLabels } = labels;
   const kind = TARGET_NAMES[target];
   const labelFiles = TRAINING_LABELS[target].map((s) => `<name>.${s}.nii.gz`).join(' or ');
+  const notFaz =
+    vesselLabels.length > 0
+      ? `${listSome(vesselLabels)} hold${vesselLabels.length === 1 ? 's' : ''} ids above 1: vessel labels, not a FAZ`
+      : '';
   if (labelled.length === 0) {
+    const tracked = volumes
+      .filter(([, files]) => files.has('seg'))
+      .map(([name]) => `${name}.seg.nii.gz`);
+    const otherTarget = target === 'rv' ? 'faz' : 'rv';
+    const otherHasLabels = volumes.some(([, files]) =>
+      TRAINING_LABELS[otherTarget].some((s) => files.has(s)),
+    );
+    const problem = [
+      `None of the ${volumes.length} volume(s) in ${folder} has a 3D ${kind} label (${labelFiles})`,
+      notFaz,
+      tracked.length > 0
+        ? `${listSome(tracked)} ${tracked.length === 1 ? 'is' : 'are'} the editor's tracking output, which is not training data`
+        : '',
+    ].filter((part) => part !== '');
     return failed(
       check,
-      `None of the ${volumes.length} volume(s) in ${folder} has a 3D ${kind} label (${labelFiles})`,
-      `Add ${labelFiles} for each volume${target === 'rv' ? ', or choose the FAZ target' : ', or choose the vessel target'}.`,
+      problem.join('; '),
+      `Add ${labelFiles} for each volume (checked labels, e.g. what "python -m samocta2 import-octa500" writes)${otherHasLabels ? `, or choose the ${TARGET_NAMES[otherTarget]} target` : ''}.`,
     );
   }
   const unlabelled = volumes.filter((v) => !labelled.includes(v)).map(([name]) => name);
-  const skipped =
+  const skipped = [
     unlabelled.length > 0
-      ? `; without ${kind} labels (no training objects): ${listSome(unlabelled)}`
-      : '';
+      ? `without ${kind} labels (no training objects): ${listSome(unlabelled)}`
+      : '',
+    notFaz,
+  ].filter((part) => part !== '');
   return passed(
     check,
-    `${volumes.length} volume(s), ${labelled.length} with 3D ${kind} labels${skipped}`,
+    `${volumes.length} volume(s), ${labelled.length} with 3D ${kind} labels${skipped.map((p) => `; ${p}`).join('')}`,
   );
+}
+
+type CaseFiles = readonly [string, Map<string, FolderEntry>];
+
+/**
+ * The volumes with 3D labels for `target`, by the trainer's rule (volumes.py load_case): a generic
+ * `<name>.label` counts for the vessels always, and for the FAZ only when it is not a vessel
+ * label (labelHoldsVessels). Returns the file's name and problem when a label cannot be read.
+ */
+async function trainingLabels(
+  folder: string,
+  volumes: readonly CaseFiles[],
+  target: FinetuneTarget,
+  probes: DatasetProbes,
+): Promise<{ labelled: CaseFiles[]; vesselLabels: string[] } | string> {
+  const labelled: CaseFiles[] = [];
+  const vesselLabels: string[] = [];
+  for (const volume of volumes) {
+    const files = volume[1];
+    const label = files.get('label');
+    if (target === 'rv' ? files.has('vessels') || label : files.has('faz')) {
+      labelled.push(volume);
+      continue;
+    }
+    if (label === undefined) continue;
+    let maxId: number;
+    try {
+      maxId = await probes.maxLabelId(`${folder}/${label.name}`);
+    } catch (error) {
+      return `${label.name} cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (labelHoldsVessels(maxId)) vesselLabels.push(label.name);
+    else labelled.push(volume);
+  }
+  return { labelled, vesselLabels };
 }

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { loadVolume } from '../../volumeLoader';
 import type { FolderEntry } from './datasetChecks';
 import type { PreflightProbes } from './preflight';
 import type { PythonProbeOutcome } from './pythonProbeReport';
@@ -69,6 +70,12 @@ async function statOrUndefined(target: string): Promise<FileStat | undefined> {
   }
 }
 
+function maxVoxel(data: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) if (data[i]! > max) max = data[i]!;
+  return max;
+}
+
 export function nodePreflightProbes(options: NodeProbeOptions): PreflightProbes {
   return {
     runPythonProbe: (python) => runProbeScript(python, options),
@@ -91,6 +98,15 @@ export function nodePreflightProbes(options: NodeProbeOptions): PreflightProbes 
       } finally {
         await handle.close();
       }
+    },
+    async maxLabelId(file) {
+      // The editor's own loader: the same size limits and error messages as opening the file.
+      const { volume } = await loadVolume({
+        fileName: path.basename(file),
+        size: async () => (await fs.stat(file)).size,
+        read: async () => new Uint8Array(await fs.readFile(file)),
+      });
+      return maxVoxel(volume.data);
     },
     async tryWrite(folder) {
       const probe = path.join(folder, `.samocta2-write-test-${process.pid}`);

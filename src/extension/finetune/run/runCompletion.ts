@@ -5,6 +5,7 @@
  * log. The VS Code calls are injected, so the flow is unit-tested.
  */
 import * as vscode from 'vscode';
+import { showErrorWithLog } from '../../notifications';
 import type { CompleteRun, OutcomeAction } from './runProgress';
 
 export interface CompletionDeps {
@@ -35,13 +36,13 @@ export function completeRun(deps: CompletionDeps): CompleteRun {
       }
     }
     const labels = outcome.actions.map((a) => ACTION_LABELS[a]);
-    const message = `SAM-OCTA2: ${outcome.message}`;
+    const message = vscode.l10n.t('SAM-OCTA2: {0}', outcome.message);
     const choice =
       outcome.level === 'info'
         ? await vscode.window.showInformationMessage(message, ...labels)
         : outcome.level === 'warning'
           ? await vscode.window.showWarningMessage(message, ...labels)
-          : await vscode.window.showErrorMessage(message, ...labels);
+          : await showErrorWithLog(message, ...labels);
     const action = outcome.actions.find((a) => ACTION_LABELS[a] === choice);
     try {
       if (action === 'useModel' && result?.bundle !== undefined) await deps.useModel(result.bundle);

@@ -5,6 +5,7 @@
  * offers it to open editors), how to resume, or the trainer's error and where its log is.
  */
 import * as vscode from 'vscode';
+import { showErrorWithLog } from '../../notifications';
 import type { FinetuneEvent } from '../../trainerTask/progressParser';
 import { bundleName } from './runStages';
 import { formatDuration } from '../preflight/trainingEstimates';
@@ -91,7 +92,7 @@ export function describeOutcome(
       : '';
     return {
       level: 'warning',
-      message: `Fine-tuning stopped${where}. Run SAM-OCTA2: Fine-tune again and choose Resume (in tasks.json: "resume": true) to continue.`,
+      message: `Fine-tuning stopped${where}. Run Fine-tune SAM-OCTA2 again and choose Resume (in tasks.json: "resume": true) to continue.`,
       actions: [],
     };
   }
@@ -122,8 +123,8 @@ export const showOutcomeOnly: CompleteRun = async (outcome) => {
       ? vscode.window.showInformationMessage
       : outcome.level === 'warning'
         ? vscode.window.showWarningMessage
-        : vscode.window.showErrorMessage;
-  await show(`SAM-OCTA2: ${outcome.message}`);
+        : showErrorWithLog;
+  await show(vscode.l10n.t('SAM-OCTA2: {0}', outcome.message));
 };
 
 /** Shows the run's progress until its terminal closes, then hands the outcome on. */

@@ -1,11 +1,12 @@
 /**
- * `SAM-OCTA2: Fine-tune`'s guided setup: a multi-step quick input (dataset, base model, target,
+ * `Fine-tune SAM-OCTA2`'s guided setup: a multi-step quick input (dataset, base model, target,
  * training numbers, device, run folder) that builds a `samocta2-finetune` task definition,
  * pre-filled with this workspace's last answers. Back goes one step back; Escape at any step
  * ends the setup with nothing saved or started. At the end the run is started (the definition
  * is returned to the caller), saved to tasks.json, or both.
  */
 import * as vscode from 'vscode';
+import { showErrorWithLog } from '../../notifications';
 import { listModels, readModelPaths } from '../../models/modelCatalog';
 import { nodePreflightProbes } from '../preflight/nodeProbes';
 import type { FinetuneTaskDefinition } from '../run/taskDefinition';
@@ -22,7 +23,7 @@ import { setupPaths } from './setupPaths';
 import type { Draft, SetupEnv, SetupProbes, SetupStep } from './setupStep';
 import { framesStep, learningRateStep, rankStep, stepsStep } from './trainingSteps';
 
-export const SETUP_TITLE = 'SAM-OCTA2: Fine-tune';
+export const SETUP_TITLE = 'Fine-tune SAM-OCTA2';
 const COPY_ENTRY = 'Copy Entry';
 
 /** In the order asked; the finish step comes after them. */
@@ -81,23 +82,43 @@ async function save(folder: vscode.Uri, definition: FinetuneTaskDefinition): Pro
   try {
     result = await saveToTasksJson(folder, definition);
   } catch (error) {
-    void vscode.window.showErrorMessage(
-      `SAM-OCTA2: could not write .vscode/tasks.json: ${(error as Error).message}`,
+    void showErrorWithLog(
+      vscode.l10n.t('SAM-OCTA2: could not write .vscode/tasks.json: {0}', (error as Error).message),
     );
     return false;
   }
   if (!result.ok) {
     const entry = result.entry;
     void Promise.resolve(
-      vscode.window.showErrorMessage(
-        `SAM-OCTA2: ${result.uri.fsPath} was not changed: ${result.problem}. Add the run by hand (Copy Entry puts it on the clipboard), or start it without saving.`,
+      showErrorWithLog(
+        vscode.l10n.t(
+          'SAM-OCTA2: {0} was not changed: {1}. Add the run by hand (Copy Entry puts it on the clipboard), or start it without saving.',
+          result.uri.fsPath,
+          result.problem,
+        ),
         COPY_ENTRY,
       ),
     ).then((choice) => (choice === COPY_ENTRY ? vscode.env.clipboard.writeText(entry) : undefined));
     return false;
   }
+  const label = taskLabel(definition);
+  const path = result.uri.fsPath;
   void vscode.window.showInformationMessage(
-    `SAM-OCTA2: ${result.replaced ? 'updated' : 'added'} the task "${taskLabel(definition)}" in ${result.uri.fsPath}.`,
+    result.unsaved
+      ? result.replaced
+        ? vscode.l10n.t(
+            'SAM-OCTA2: updated the task "{0}" in the open {1}, which has unsaved changes: save it to keep the task.',
+            label,
+            path,
+          )
+        : vscode.l10n.t(
+            'SAM-OCTA2: added the task "{0}" in the open {1}, which has unsaved changes: save it to keep the task.',
+            label,
+            path,
+          )
+      : result.replaced
+        ? vscode.l10n.t('SAM-OCTA2: updated the task "{0}" in {1}.', label, path)
+        : vscode.l10n.t('SAM-OCTA2: added the task "{0}" in {1}.', label, path),
   );
   return true;
 }

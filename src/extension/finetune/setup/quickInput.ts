@@ -129,7 +129,8 @@ export function askText<T>(step: TextStep<T>): Promise<StepOutcome<T>> {
       box.onDidHide(() => finish({ kind: 'cancel' })),
     );
     box.show();
-    void check(box.value);
+    // An empty box is checked on the first keystroke or Enter: no red error before any typing.
+    if (box.value.trim() !== '') void check(box.value);
   });
 }
 

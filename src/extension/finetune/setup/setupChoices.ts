@@ -50,10 +50,14 @@ export interface SetupChoices {
   readonly out: string;
 }
 
-/** The trainer's defaults (trainer/samocta2/config.py), which are the paper's. */
+/**
+ * The trainer's defaults (trainer/samocta2/config.py), which are the paper's. The base model is
+ * the smallest released one: nano (random weights) only checks a setup, so Enter-Enter-Enter must
+ * not train it.
+ */
 export const DEFAULT_CHOICES: SetupChoices = {
   data: '',
-  base: { kind: 'nano' },
+  base: { kind: 'sam', size: 'tiny', checkpoint: '' },
   target: 'rv',
   steps: 2000,
   frames: [4, 8],

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { zlibSync } from 'fflate';
-import { encodePng } from '../../../../src/core/image/png';
+import { encode as encodeAnyPng } from 'fast-png';
+import { crc32, encodePng } from '../../../../src/core/image/png';
 import { readNifti } from '../../../../src/core/nifti/readNifti';
 import { writeNifti } from '../../../../src/core/nifti/writeNifti';
 import type { Volume } from '../../../../src/core/volume/volume';
@@ -42,9 +43,9 @@ function filteredPng(width: number, rows: number[][], filters: number[]): Uint8A
     });
   });
   const chunk = (type: string, body: Uint8Array): number[] => {
-    const len = [24, 16, 8, 0].map((s) => (body.length >>> s) & 0xff);
-    // The decoder does not check CRCs; four zero bytes stand in.
-    return [...len, ...Array.from(type, (c) => c.charCodeAt(0)), ...body, 0, 0, 0, 0];
+    const bytes = (n: number) => [24, 16, 8, 0].map((s) => (n >>> s) & 0xff);
+    const typed = [...Array.from(type, (c) => c.charCodeAt(0)), ...body];
+    return [...bytes(body.length), ...typed, ...bytes(crc32(Uint8Array.from(typed)))];
   };
   const header = new Uint8Array(13);
   new DataView(header.buffer).setUint32(0, width);
@@ -111,6 +112,64 @@ test('PNG: every row filter is undone; RGB reads as its largest channel', () => 
     data: Uint8Array.of(0, 0, 90, 40, 30, 20),
   });
   assert.deepEqual(Array.from(decodePng(rgb).values), [90, 40]);
+});
+
+test('issue 16: PNG through fast-png: interlaced, 1-bit, alpha and tRNS transparency, CRCs checked', () => {
+  const grey = Uint8Array.from(ROWS.flat());
+  const interlaced = encodeAnyPng(
+    { width: 5, height: 3, data: grey, depth: 8, channels: 1 },
+    { interlace: 'Adam7' },
+  );
+  assert.equal(interlaced[28], 1, 'the IHDR says Adam7');
+  assert.deepEqual(Array.from(decodePng(interlaced).values), ROWS.flat());
+
+  // 1 bit per pixel, rows packed: 9 pixels wide spans two bytes per row.
+  const bits = [1, 0, 1, 1, 0, 0, 0, 1, 1];
+  const packed = Uint8Array.of(0b10110001, 0b10000000);
+  const oneBit = encodeAnyPng({ width: 9, height: 1, data: packed, depth: 1, channels: 1 });
+  assert.deepEqual(Array.from(decodePng(oneBit).values), bits);
+
+  // A mark drawn on a transparent white overlay: only the mark counts.
+  const rgba = Uint8Array.of(255, 255, 255, 0, 200, 10, 10, 255, 90, 0, 0, 128);
+  const overlay = encodeAnyPng({ width: 3, height: 1, data: rgba, depth: 8, channels: 4 });
+  assert.deepEqual(Array.from(decodePng(overlay).values), [0, 200, 90]);
+  // tRNS: a grey image's transparent grey (inserted after IHDR), a palette's transparent entry.
+  const opaque = encodeAnyPng({
+    width: 3,
+    height: 1,
+    data: Uint8Array.of(255, 7, 255),
+    depth: 8,
+    channels: 1,
+  });
+  const tRNS = [...'tRNS'].map((c) => c.charCodeAt(0)).concat(0, 255);
+  const crc = crc32(Uint8Array.from(tRNS));
+  const keyed = Uint8Array.from([
+    ...opaque.subarray(0, 33),
+    0,
+    0,
+    0,
+    2,
+    ...tRNS,
+    ...[24, 16, 8, 0].map((b) => (crc >>> b) & 0xff),
+    ...opaque.subarray(33),
+  ]);
+  assert.deepEqual(Array.from(decodePng(keyed).values), [0, 7, 0], 'the tRNS grey is transparent');
+  const paletted = encodeAnyPng({
+    width: 3,
+    height: 1,
+    data: Uint8Array.of(0, 1, 0),
+    depth: 8,
+    channels: 1,
+    palette: [
+      [255, 255, 255, 0],
+      [9, 40, 3, 255],
+    ],
+  });
+  assert.deepEqual(Array.from(decodePng(paletted).values), [0, 40, 0]);
+
+  const damaged = filteredPng(5, ROWS, [0, 0, 0]);
+  damaged[20] ^= 0xff; // inside IHDR: its CRC no longer matches
+  assert.throws(() => decodePng(damaged), /PNG is damaged or not supported \(.*CRC/);
 });
 
 test('BMP: 8-bit bottom-up and 24-bit top-down rows come out top row first', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { nodePreflightProbes } from '../../../../../src/extension/finetune/preflight/nodeProbes';
+import { makeNifti } from '../../../../fixtures/makeNifti';
 
 const root = mkdtempSync(join(tmpdir(), 'samocta2-probes-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -86,4 +87,21 @@ test('stat is undefined for nothing; writability and free space are checked wher
 
   const free = await probes.freeBytes(join(root, 'not', 'yet', 'made'));
   assert.ok(typeof free === 'number' && free > 0, String(free));
+});
+
+test('the largest id of a label file is read through the editor loader; a broken one says why', async () => {
+  const probes = nodePreflightProbes({ probeScript: '', env: {} });
+  const values = [0, 0, 3, 1, 0, 2, 0, 0];
+  writeFileSync(join(root, 'v.label.nii.gz'), makeNifti({ dims3: [2, 2, 2], values, gzip: true }));
+  assert.equal(await probes.maxLabelId(join(root, 'v.label.nii.gz')), 3);
+  writeFileSync(
+    join(root, 'f.label.nii'),
+    makeNifti({ dims3: [2, 2, 2], values: [0, 1, 1, 0, 0, 0, 0, 0] }),
+  );
+  assert.equal(await probes.maxLabelId(join(root, 'f.label.nii')), 1);
+  writeFileSync(join(root, 'bad.label.nii.gz'), 'not a nifti');
+  await assert.rejects(
+    probes.maxLabelId(join(root, 'bad.label.nii.gz')),
+    /bad\.label\.nii\.gz|NIfTI/,
+  );
 });

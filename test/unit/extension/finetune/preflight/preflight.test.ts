@@ -30,6 +30,8 @@ class Fake implements PreflightProbes {
   free: number | undefined = 100_000 * MB;
   pythonOutcome: PythonProbeOutcome = { kind: 'ok', stdout: JSON.stringify(pythonReport()) };
   headReads: string[] = [];
+  /** The largest id in each label file whose ids are read; others cannot be decoded. */
+  labelMax = new Map<string, number>();
 
   file(path: string, head: number[], size = 1000): this {
     this.files.set(path, { size, head });
@@ -62,6 +64,11 @@ class Fake implements PreflightProbes {
     const file = this.files.get(path);
     if (!file) throw new Error(`ENOENT ${path}`);
     return Uint8Array.from(file.head.slice(0, bytes));
+  }
+  async maxLabelId(path: string): Promise<number> {
+    const max = this.labelMax.get(path);
+    if (max === undefined) throw new Error(`not a NIfTI file`);
+    return max;
   }
   async stat(path: string) {
     const file = this.files.get(path);
@@ -388,6 +395,7 @@ test('the dataset check follows the trainer naming: .nii headers, label kinds, u
     .file('/ws/data/c.faz.nii', nifti1)
     .file('/ws/data/d.nii', nifti2be)
     .file('/ws/data/d.rv2d.nii.gz', GZ);
+  fake.labelMax.set('/ws/data/b.label.nii.gz', 1);
   const results = await preflight(fake);
   assert.deepEqual(preflightProblems(results), []);
   const dataset = results.find((r) => r.check === 'dataset')!;
@@ -401,6 +409,46 @@ test('the dataset check follows the trainer naming: .nii headers, label kinds, u
   assert.ok(faz.ok);
   assert.match(faz.summary, /4 volume\(s\), 2 with 3D FAZ labels/);
   assert.ok(!fake.headReads.includes('/ws/data/notes.txt'), 'other files are not read');
+});
+
+test('issue 16: a generic .label with ids above 1 is a vessel label, never a FAZ label', async () => {
+  const fake = new Fake()
+    .file('/ws/ckpt/sam2.1_hiera_tiny.pt', PK, 156 * MB)
+    .file('/ws/data/a.nii.gz', GZ)
+    .file('/ws/data/a.label.nii.gz', GZ);
+  fake.labelMax.set('/ws/data/a.label.nii.gz', 7);
+  const vessels = (await preflight(fake)).find((r) => r.check === 'dataset')!;
+  assert.ok(vessels.ok);
+  assert.match(vessels.summary, /1 volume\(s\), 1 with 3D vessel labels/);
+  const faz = onlyFailure(await preflight(fake, { target: 'faz' }), 'dataset');
+  assert.match(faz.problem, /a\.label\.nii\.gz holds ids above 1: vessel labels, not a FAZ/);
+  assert.match(faz.nextStep, /or choose the vessel target/);
+
+  // A 0/1 label may be a FAZ (the trainer takes it for both); one that cannot be read is named.
+  fake.labelMax.set('/ws/data/a.label.nii.gz', 1);
+  const binary = (await preflight(fake, { target: 'faz' })).find((r) => r.check === 'dataset')!;
+  assert.ok(binary.ok);
+  fake.labelMax.delete('/ws/data/a.label.nii.gz');
+  const unreadable = onlyFailure(await preflight(fake, { target: 'faz' }), 'dataset');
+  assert.match(
+    unreadable.problem,
+    /\/ws\/data\/a\.label\.nii\.gz cannot be read: not a NIfTI file/,
+  );
+});
+
+test("issue 16: the editor's tracking output is not training data, and no other target is suggested", async () => {
+  const fake = new Fake()
+    .file('/ws/ckpt/sam2.1_hiera_tiny.pt', PK, 156 * MB)
+    .file('/ws/data/a.nii.gz', GZ)
+    .file('/ws/data/a.seg.nii.gz', GZ);
+  for (const target of ['rv', 'faz'] as const) {
+    const problem = onlyFailure(await preflight(fake, { target }), 'dataset');
+    assert.match(
+      problem.problem,
+      /a\.seg\.nii\.gz is the editor's tracking output, which is not training data/,
+    );
+    assert.doesNotMatch(problem.nextStep, /choose the/, `no other target offered for ${target}`);
+  }
 });
 
 test('a validation folder is checked like the training folder', async () => {

@@ -149,12 +149,17 @@ test('no tasks are provided on their own: runs are described in tasks.json', () 
   assert.deepEqual(provider().provideTasks(), []);
 });
 
+/** As VS Code: `exports` holds the API once the extension is active. */
 function pythonExtension(api: unknown, active = false): ExtensionMock {
-  return {
+  const extension: ExtensionMock = {
     isActive: active,
     exports: active ? api : undefined,
-    activate: async () => api,
+    activate: async () => {
+      Object.assign(extension, { isActive: true, exports: api });
+      return api;
+    },
   };
+  return extension;
 }
 
 test('Python: the setting first, then the Python extension, then python3 (python on Windows)', async () => {
@@ -248,7 +253,7 @@ test('package.json declares the task type with exactly the definition fields', (
   const ours = manifest.contributes.taskDefinitions.filter((d) => d.type === FINETUNE_TASK_TYPE);
   assert.equal(ours.length, 1);
   const definition = ours[0];
-  assert.equal(definition!.when, 'isWorkspaceTrusted');
+  assert.equal(definition!.when, 'isWorkspaceTrusted && !virtualWorkspace');
   assert.deepEqual(Object.keys(definition!.properties).sort(), [...DEFINITION_FIELDS].sort());
   assert.deepEqual(definition!.properties.target!.enum, [...TARGETS]);
   assert.deepEqual(definition!.properties.size!.enum, [...MODEL_SIZES]);
@@ -257,8 +262,11 @@ test('package.json declares the task type with exactly the definition fields', (
 test('the fine-tune command is trusted-only, in the palette and the volume editor title', () => {
   const command = manifest.contributes.commands.find((c) => c.command === FINETUNE_COMMAND);
   assert.ok(command);
-  assert.equal(command.title, 'Fine-tune');
-  assert.equal(command.enablement, 'isWorkspaceTrusted');
+  const nls = JSON.parse(
+    readFileSync(new URL('../../../../../package.nls.json', import.meta.url), 'utf8'),
+  ) as Record<string, string>;
+  assert.equal(nls[command.title.slice(1, -1)], 'Fine-tune SAM-OCTA2', 'the name users look for');
+  assert.equal(command.enablement, 'isWorkspaceTrusted && !virtualWorkspace');
   const title = manifest.contributes.menus['editor/title'] ?? [];
   const entry = title.find((m) => m.command === FINETUNE_COMMAND);
   assert.match(entry?.when ?? '', /activeCustomEditorId == samOcta2\.volume/);

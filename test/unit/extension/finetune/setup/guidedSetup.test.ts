@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import type * as vscode from 'vscode';
+import { parse } from 'jsonc-parser';
 import { makeNifti } from '../../../../fixtures/makeNifti';
 import type { ContinuableBundle } from '../../../../../src/extension/finetune/setup/bundleChoices';
 import { runGuidedSetup } from '../../../../../src/extension/finetune/setup/guidedSetup';
@@ -166,12 +167,12 @@ test('a full setup builds the definition, numbers its steps and remembers the an
   };
   assert.deepEqual(definition, expected);
   const inputs = recorded.quickInputs;
-  // The total follows the answers: nano (the default) has no checkpoint step, tiny has one.
+  // tiny (the default) has a checkpoint step from the start.
   assert.deepEqual(
     inputs.map((i) => `${i.step}/${i.totalSteps}`),
-    ['1/11', '2/11', ...inputs.slice(2).map((_, i) => `${i + 3}/12`)],
+    inputs.map((_, i) => `${i + 1}/12`),
   );
-  assert.ok(inputs.every((i) => i.title === 'SAM-OCTA2: Fine-tune'));
+  assert.ok(inputs.every((i) => i.title === 'Fine-tune SAM-OCTA2'));
   assert.equal(
     inputs[0]!.buttons.some((b) => b.tooltip === 'Back'),
     false,
@@ -231,6 +232,85 @@ test('the dataset step shows what it found and refuses folders it cannot train o
   assert.match(blank!.message, /Choose the training folder/);
   assert.equal(vesselsOnly!.severity, InputBoxValidationSeverity.Warning);
   assert.match(vesselsOnly!.message, /Vessels: 1 volume\(s\), 1 with 3D vessel labels · FAZ: None/);
+});
+
+test('issue 16: no error before anything is typed, and Enter on the defaults never picks nano', async () => {
+  const user = play([
+    async (input) => {
+      const box = input as Box;
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(box.validationMessage, undefined, 'step 1 opens without an error');
+      box.accept();
+      await until(() => !box.busy, 'the check on Enter');
+      assert.ok(box.visible, 'an empty folder is not accepted');
+      assert.match(
+        String((box.validationMessage as unknown as { message?: string } | undefined)?.message),
+        /Choose the training folder/,
+      );
+      enter('data/train')(box);
+    },
+    (input) => {
+      const pick = input as Pick;
+      assert.equal(pick.activeItems[0]?.label, 'SAM 2.1 tiny', 'the highlighted default');
+      pick.escape();
+    },
+  ]);
+  const result = await finished(
+    runGuidedSetup(context(), {
+      workspaceFolder: Uri.file(ws) as unknown as vscode.Uri,
+      listBundles: async () => [],
+    }),
+    user,
+  );
+  assert.equal(result, undefined);
+});
+
+test('issue 16: a folder of tracking output and vessel-instance labels offers no FAZ target', async () => {
+  write('data/tracked/e.nii.gz', volume());
+  write('data/tracked/e.seg.nii.gz', volume());
+  write('data/instances/f.nii.gz', volume());
+  write(
+    'data/instances/f.label.nii.gz',
+    makeNifti({ dims3: [2, 2, 1], values: [0, 1, 2, 3], gzip: true }),
+  );
+  const user = play([
+    async (input) => {
+      const box = input as Box;
+      const tracked = await typed(box, 'data/tracked');
+      assert.equal(tracked.severity, InputBoxValidationSeverity.Error);
+      assert.match(
+        tracked.message,
+        /e\.seg\.nii\.gz is the editor's tracking output, which is not training data/,
+      );
+      assert.doesNotMatch(tracked.message, /choose the (FAZ|vessel) target/);
+      const instances = await typed(box, 'data/instances');
+      assert.equal(instances.severity, InputBoxValidationSeverity.Warning);
+      assert.match(
+        instances.message,
+        /Vessels: 1 volume\(s\), 1 with 3D vessel labels · FAZ: None/,
+      );
+      assert.match(
+        instances.message,
+        /f\.label\.nii\.gz holds ids above 1: vessel labels, not a FAZ/,
+      );
+      box.accept();
+    },
+    choose('nano'),
+    (input) => {
+      const pick = input as Pick;
+      assert.equal(pick.activeItems[0]?.label, 'Retinal vessels');
+      pick.pick('Foveal');
+      assert.ok(pick.visible, 'FAZ is refused');
+      pick.escape();
+    },
+  ]);
+  await finished(
+    runGuidedSetup(context(), {
+      workspaceFolder: Uri.file(ws) as unknown as vscode.Uri,
+      listBundles: async () => [],
+    }),
+    user,
+  );
 });
 
 test('Back returns to the previous step with its answer kept; the checkpoint step is re-checked', async () => {
@@ -320,7 +400,7 @@ test('the next setup starts from the last answers; nano on the CPU skips checkpo
   // Until the CPU is chosen, the GPU count step is still ahead.
   assert.deepEqual(
     recorded.quickInputs.map((i) => i.totalSteps),
-    [11, 11, 11, 11, 11, 11, 11, 11, 10, 10],
+    [12, 12, 11, 11, 11, 11, 11, 11, 10, 10],
   );
 
   resetMock();
@@ -379,11 +459,11 @@ test('the suggested run folder avoids one that holds a run, and a chosen one wit
   assert.equal(definition?.out, 'runs/tiny_rv');
 });
 
-test('Save to tasks.json writes the run and returns nothing to start; a file with comments is left alone', async () => {
+test('Save to tasks.json writes the run and returns nothing to start; a file that does not parse is left alone', async () => {
   const tasksPath = join(ws, '.vscode', 'tasks.json');
   recorded.files.set(
     tasksPath,
-    new TextEncoder().encode('{ // mine\n "version": "2.0.0", "tasks": [] }'),
+    new TextEncoder().encode('{ // mine\n "version": "2.0.0", "tasks": [ }'),
   );
   const user = play([
     ...tinyRun.slice(0, -1),
@@ -393,8 +473,15 @@ test('Save to tasks.json writes the run and returns nothing to start; a file wit
     (input) => {
       // Not saved: the same last step again, and the reason in an error.
       assert.equal(input.step, 12);
-      assert.match(recorded.errors.at(-1) ?? '', /was not changed: it has comments.*Copy Entry/);
-      recorded.files.delete(tasksPath);
+      assert.match(
+        recorded.errors.at(-1) ?? '',
+        /was not changed: it is not valid JSON.*Copy Entry/,
+      );
+      recorded.files.set(
+        tasksPath,
+        new TextEncoder().encode('{ // mine\n "version": "2.0.0", "tasks": [] }'),
+      );
+      recorded.textDocuments.length = 0; // VS Code reloads a clean document whose file changed
       (input as Pick).pick('$(save) Save to tasks.json');
     },
   ]);
@@ -407,9 +494,9 @@ test('Save to tasks.json writes the run and returns nothing to start; a file wit
     user,
   );
   assert.equal(result, undefined, 'saved only: nothing to start');
-  const saved = JSON.parse(new TextDecoder().decode(recorded.files.get(tasksPath))) as {
-    tasks: Record<string, unknown>[];
-  };
+  const text = new TextDecoder().decode(recorded.files.get(tasksPath));
+  assert.match(text, /^\{ \/\/ mine\n/, 'the comment is kept');
+  const saved = parse(text) as { tasks: Record<string, unknown>[] };
   assert.equal(saved.tasks.length, 1);
   assert.equal(saved.tasks[0]!.label, 'SAM-OCTA2 fine-tune: runs/tiny_rv');
   assert.equal(saved.tasks[0]!.gpus, 2);
@@ -453,7 +540,7 @@ test('continuing from a bundle takes its size and rank; nano bundles need no che
   // Once the bundle is chosen, the rank step goes; once the CPU is, the GPU count step.
   assert.deepEqual(
     recorded.quickInputs.map((i) => i.totalSteps),
-    [11, 11, 10, 10, 10, 10, 10, 9, 9],
+    [12, 12, 10, 10, 10, 10, 10, 9, 9],
   );
 });
 
