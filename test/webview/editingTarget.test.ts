@@ -4,17 +4,14 @@
  * the vessel region stays a choice of its own, named in words in the dropdown.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  ensureBuilt,
-  launchBrowser,
+  type HarnessWindow,
   loadVolume,
   openEditor,
-  type Browser,
-  type Harness,
-  type HarnessWindow,
-  startHarness,
+  sendEmptyRegions,
+  webviewFixture,
 } from './harness';
 import { patternVolume } from './testVolumes';
 
@@ -38,37 +35,14 @@ async function until(page: Page, brush: unknown, tracking: number | null): Promi
 }
 
 describe('what I am editing', () => {
-  let harness: Harness;
-  let browser: Browser;
-  before(async () => {
-    ensureBuilt();
-    harness = await startHarness();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
+  const web = webviewFixture();
 
   it('the tracking selection and the brush target are one choice', async () => {
     const errors: string[] = [];
-    const page = await openEditor(browser, harness, errors);
+    const page = await openEditor(web.browser, web.harness, errors);
     const vol = patternVolume(DIMS);
-    await loadVolume(page, harness, 'editing-target', vol.header, vol.bytes);
-    // The host's (empty) annotation; the buffer is made in the page (evaluate's arguments are JSON).
-    await page.evaluate(
-      (count) =>
-        (window as unknown as HarnessWindow).__harness.send({
-          type: 'regions',
-          axis: 2,
-          layers: [],
-          mask: Uint32Array.of(count).buffer,
-        }),
-      DIMS[0] * DIMS[1] * DIMS[2],
-    );
-    await page.waitForFunction(
-      () => (window as unknown as HarnessWindow).__samOcta2Test!.brush().regionsLoaded,
-    );
+    await loadVolume(page, web.harness, 'editing-target', vol.header, vol.bytes);
+    await sendEmptyRegions(page, DIMS);
     assert.deepEqual(await editing(page), { brush: 'region', tracking: null });
     const options = await page
       .getByTestId('brush-target')

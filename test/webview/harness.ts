@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildWebviewHtml } from '../../src/extension/webviewHtml';
 import type {
@@ -152,6 +153,44 @@ export async function launchBrowser(extraArgs: readonly string[] = []): Promise<
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** One harness and one browser for the tests of the enclosing describe block (or file): started
+ * before them, closed after them. Read `harness` and `browser` inside the tests. */
+export function webviewFixture(): { readonly harness: Harness; readonly browser: Browser } {
+  const fixture = {} as { harness: Harness; browser: Browser };
+  before(async () => {
+    ensureBuilt();
+    fixture.harness = await startHarness();
+    fixture.browser = await launchBrowser();
+  });
+  after(async () => {
+    await fixture.browser?.close();
+    await fixture.harness?.close();
+  });
+  return fixture;
+}
+
+/** The host's empty vessel-region annotation of a `dims` volume, as VolumeEditorSession sends it
+ * after the segmentation; waits until the brush has it. (The buffer is made in the page:
+ * evaluate's arguments travel as JSON.) */
+export async function sendEmptyRegions(
+  page: Page,
+  dims: readonly [number, number, number],
+): Promise<void> {
+  await page.evaluate(
+    (count) =>
+      (window as unknown as HarnessWindow).__harness.send({
+        type: 'regions',
+        axis: 2,
+        layers: [],
+        mask: Uint32Array.of(count).buffer,
+      }),
+    dims[0] * dims[1] * dims[2],
+  );
+  await page.waitForFunction(
+    () => (window as unknown as HarnessWindow).__samOcta2Test!.brush().regionsLoaded,
+  );
 }
 
 /** Opens the page and collects console errors (CSP violations included) into `errors`. */

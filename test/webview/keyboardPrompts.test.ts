@@ -7,19 +7,9 @@
  * dropdown has an accessible name.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import {
-  ensureBuilt,
-  launchBrowser,
-  loadVolume,
-  openEditor,
-  posted,
-  type Browser,
-  type Harness,
-  type HarnessWindow,
-  startHarness,
-} from './harness';
+import { type HarnessWindow, loadVolume, openEditor, posted, webviewFixture } from './harness';
 import { patternVolume } from './testVolumes';
 
 const DIMS: [number, number, number] = [32, 24, 40];
@@ -61,23 +51,13 @@ async function cursorAt(page: Page): Promise<[number, number]> {
 }
 
 describe('keyboard prompts', () => {
-  let harness: Harness;
-  let browser: Browser;
-  before(async () => {
-    ensureBuilt();
-    harness = await startHarness();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
+  const web = webviewFixture();
 
   it('places, moves and deletes point prompts from the keyboard', async () => {
     const errors: string[] = [];
-    const page = await openEditor(browser, harness, errors);
+    const page = await openEditor(web.browser, web.harness, errors);
     const vol = patternVolume(DIMS);
-    await loadVolume(page, harness, 'keyboard-prompts', vol.header, vol.bytes);
+    await loadVolume(page, web.harness, 'keyboard-prompts', vol.header, vol.bytes);
     const layer = await shownLayer(page);
     const cursor = page.getByTestId('prompt-cursor');
     await page.locator('.viewport').focus();
@@ -144,9 +124,9 @@ describe('keyboard prompts', () => {
   });
 
   it('names every dropdown for assistive technology', async () => {
-    const page = await openEditor(browser, harness, []);
+    const page = await openEditor(web.browser, web.harness, []);
     const vol = patternVolume(DIMS);
-    await loadVolume(page, harness, 'dropdown-names', vol.header, vol.bytes);
+    await loadVolume(page, web.harness, 'dropdown-names', vol.header, vol.bytes);
     const unnamed = await page.evaluate(() =>
       Array.from(document.querySelectorAll('vscode-single-select, select'))
         .filter((s) => !s.getAttribute('aria-label')?.trim() && !s.closest('label'))

@@ -5,17 +5,14 @@
  * counts differently (the old "Layer k+1 / n" footer) fails here.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
-  ensureBuilt,
-  launchBrowser,
+  type HarnessWindow,
   loadVolume,
   openEditor,
   posted,
-  type Browser,
-  type Harness,
-  type HarnessWindow,
-  startHarness,
+  sendEmptyRegions,
+  webviewFixture,
 } from './harness';
 import { patternVolume } from './testVolumes';
 
@@ -24,37 +21,14 @@ const DIMS: [number, number, number] = [16, 12, 20];
 const LAST = DIMS[2] - 1;
 
 describe('layer numbers', () => {
-  let harness: Harness;
-  let browser: Browser;
-  before(async () => {
-    ensureBuilt();
-    harness = await startHarness();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
+  const web = webviewFixture();
 
   it('every place names the shown layer by the same number, with its range', async () => {
     const errors: string[] = [];
-    const page = await openEditor(browser, harness, errors);
+    const page = await openEditor(web.browser, web.harness, errors);
     const vol = patternVolume(DIMS);
-    await loadVolume(page, harness, 'layer-numbers', vol.header, vol.bytes);
-    // The host's (empty) annotation; the buffer is made in the page (evaluate's arguments are JSON).
-    await page.evaluate(
-      (count) =>
-        (window as unknown as HarnessWindow).__harness.send({
-          type: 'regions',
-          axis: 2,
-          layers: [],
-          mask: Uint32Array.of(count).buffer,
-        }),
-      DIMS[0] * DIMS[1] * DIMS[2],
-    );
-    await page.waitForFunction(
-      () => (window as unknown as HarnessWindow).__samOcta2Test!.brush().regionsLoaded,
-    );
+    await loadVolume(page, web.harness, 'layer-numbers', vol.header, vol.bytes);
+    await sendEmptyRegions(page, DIMS);
     // End, then up three: index LAST - 3, whatever the editor opened on.
     await page.locator('.viewport').focus();
     await page.keyboard.press('End');

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { encodeRuns } from '../../src/core/labels/maskRuns';
 import { formatMeasures, measuresReport } from '../../src/core/measure/measureExport';
@@ -17,17 +17,13 @@ import { measureSegmentedVolume, type MeasuredVolume } from '../../src/core/meas
 import type { TrackedObjectState, VolumeHeaderInfo } from '../../src/protocol/editorMessages';
 import { ellipseMask, tubeLabels } from '../fixtures/measureShapes';
 import {
-  ensureBuilt,
-  launchBrowser,
-  ROOT,
+  type HarnessWindow,
   loadVolume,
   openEditor,
   posted,
+  ROOT,
   send,
-  type Browser,
-  type Harness,
-  type HarnessWindow,
-  startHarness,
+  webviewFixture,
 } from './harness';
 import { patternVolume } from './testVolumes';
 
@@ -105,23 +101,13 @@ async function cell(page: Page, section: string, level: string, column: string, 
 }
 
 describe('the Measures panel', () => {
-  let harness: Harness;
-  let browser: Browser;
-  before(async () => {
-    ensureBuilt();
-    harness = await startHarness();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
+  const web = webviewFixture();
 
   it("shows, copies and exports the core's measures of the objects; the grid is drawn", async () => {
     const errors: string[] = [];
-    const page = await openEditor(browser, harness, errors);
+    const page = await openEditor(web.browser, web.harness, errors);
     const { volume, header, objects, expected } = scene();
-    await loadVolume(page, harness, 'scan', header, volume.bytes);
+    await loadVolume(page, web.harness, 'scan', header, volume.bytes);
     await sendObjects(page, objects);
     assert.equal((await hook(page).measures()).state, 'idle', 'nothing measured while closed');
 
@@ -244,9 +230,9 @@ describe('the Measures panel', () => {
 
   it('two FAZ objects: a clear message, and the export says why it did not happen', async () => {
     const errors: string[] = [];
-    const page = await openEditor(browser, harness, errors);
+    const page = await openEditor(web.browser, web.harness, errors);
     const { volume, header, objects } = scene();
-    await loadVolume(page, harness, 'scan', header, volume.bytes);
+    await loadVolume(page, web.harness, 'scan', header, volume.bytes);
     const twoFaz = objects.map((o) => ({ ...o, kind: 'faz' as const }));
     await sendObjects(page, twoFaz);
     await page.getByTestId('measures').click();

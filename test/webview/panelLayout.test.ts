@@ -5,20 +5,9 @@
  * workspace) and the layout the host sends with `init` is applied.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import {
-  ensureBuilt,
-  launchBrowser,
-  loadVolume,
-  openEditor,
-  posted,
-  send,
-  TEST_SETTINGS,
-  type Browser,
-  type Harness,
-  startHarness,
-} from './harness';
+import { loadVolume, openEditor, posted, send, TEST_SETTINGS, webviewFixture } from './harness';
 import { patternVolume } from './testVolumes';
 
 /** The viewport's height over the editor's (the webview's) height. */
@@ -33,24 +22,14 @@ async function layoutsPosted(page: Page): Promise<unknown[]> {
 }
 
 describe('panel layout', () => {
-  let harness: Harness;
-  let browser: Browser;
-  before(async () => {
-    ensureBuilt();
-    harness = await startHarness();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
+  const web = webviewFixture();
 
   it('gives the image at least 75 % of a 900 px editor by default; folds are remembered', async () => {
     const errors: string[] = [];
-    const page = await openEditor(browser, harness, errors);
+    const page = await openEditor(web.browser, web.harness, errors);
     await page.setViewportSize({ width: 1000, height: 900 });
     const vol = patternVolume([32, 24, 40]);
-    await loadVolume(page, harness, 'panel-layout', vol.header, vol.bytes);
+    await loadVolume(page, web.harness, 'panel-layout', vol.header, vol.bytes);
 
     const sparse = page.getByTestId('sparse-panel');
     assert.equal(await sparse.evaluate((d) => (d as HTMLDetailsElement).open), false);
