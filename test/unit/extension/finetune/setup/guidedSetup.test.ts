@@ -17,7 +17,10 @@ import type * as vscode from 'vscode';
 import { parse } from 'jsonc-parser';
 import { makeNifti } from '../../../../fixtures/makeNifti';
 import type { ContinuableBundle } from '../../../../../src/extension/finetune/setup/bundleChoices';
-import { runGuidedSetup } from '../../../../../src/extension/finetune/setup/guidedSetup';
+import {
+  runGuidedSetup,
+  type GuidedSetupDeps,
+} from '../../../../../src/extension/finetune/setup/guidedSetup';
 import { REMEMBERED_KEY } from '../../../../../src/extension/finetune/setup/rememberedChoices';
 import type { FinetuneTaskDefinition } from '../../../../../src/extension/finetune/run/taskDefinition';
 
@@ -126,6 +129,21 @@ async function finished<T>(
   return result;
 }
 
+/** The guided setup in the test workspace, driven by `user` to its end; its result. */
+function setupDrivenBy<T extends { failures: unknown[]; left: () => number }>(
+  user: T,
+  memento = new Memento(),
+  bundles: Awaited<ReturnType<NonNullable<GuidedSetupDeps['listBundles']>>> = [],
+) {
+  return finished(
+    runGuidedSetup(context(memento), {
+      workspaceFolder: Uri.file(ws) as unknown as vscode.Uri,
+      listBundles: async () => bundles,
+    }),
+    user,
+  );
+}
+
 const tinyRun: Action[] = [
   enter('data/train'),
   choose('SAM 2.1 tiny'),
@@ -144,13 +162,7 @@ const tinyRun: Action[] = [
 test('a full setup builds the definition, numbers its steps and remembers the answers', async () => {
   const memento = new Memento();
   const user = play([...tinyRun]);
-  const definition = await finished(
-    runGuidedSetup(context(memento), {
-      workspaceFolder: Uri.file(ws) as unknown as vscode.Uri,
-      listBundles: async () => [],
-    }),
-    user,
-  );
+  const definition = await setupDrivenBy(user, memento);
   const expected: FinetuneTaskDefinition = {
     type: 'samocta2-finetune',
     data: 'data/train',
@@ -216,13 +228,7 @@ test('the dataset step shows what it found and refuses folders it cannot train o
     },
     escape,
   ]);
-  const result = await finished(
-    runGuidedSetup(context(), {
-      workspaceFolder: Uri.file(ws) as unknown as vscode.Uri,
-      listBundles: async () => [],
-    }),
-    user,
-  );
+  const result = await setupDrivenBy(user);
   assert.equal(result, undefined);
   const [missing, empty, broken, blank, vesselsOnly] = messages;
   assert.equal(missing!.severity, InputBoxValidationSeverity.Error);
@@ -255,13 +261,7 @@ test('issue 16: no error before anything is typed, and Enter on the defaults nev
       pick.escape();
     },
   ]);
-  const result = await finished(
-    runGuidedSetup(context(), {
-      workspaceFolder: Uri.file(ws) as unknown as vscode.Uri,
-      listBundles: async () => [],
-    }),
-    user,
-  );
+  const result = await setupDrivenBy(user);
   assert.equal(result, undefined);
 });
 
@@ -304,13 +304,7 @@ test('issue 16: a folder of tracking output and vessel-instance labels offers no
       pick.escape();
     },
   ]);
-  await finished(
-    runGuidedSetup(context(), {
-      workspaceFolder: Uri.file(ws) as unknown as vscode.Uri,
-      listBundles: async () => [],
-    }),
-    user,
-  );
+  await setupDrivenBy(user);
 });
 
 test('Back returns to the previous step with its answer kept; the checkpoint step is re-checked', async () => {
@@ -345,13 +339,7 @@ test('Back returns to the previous step with its answer kept; the checkpoint ste
       input.escape();
     },
   ]);
-  const result = await finished(
-    runGuidedSetup(context(), {
-      workspaceFolder: Uri.file(ws) as unknown as vscode.Uri,
-      listBundles: async () => [],
-    }),
-    user,
-  );
+  const result = await setupDrivenBy(user);
   assert.equal(result, undefined);
 });
 
@@ -360,13 +348,7 @@ test('Escape at any step ends the setup: nothing remembered, written or started'
     resetMock();
     const memento = new Memento();
     const user = play([...tinyRun.slice(0, at), escape]);
-    const result = await finished(
-      runGuidedSetup(context(memento), {
-        workspaceFolder: Uri.file(ws) as unknown as vscode.Uri,
-        listBundles: async () => [],
-      }),
-      user,
-    );
+    const result = await setupDrivenBy(user, memento);
     assert.equal(result, undefined, `escape at step ${at + 1}`);
     assert.equal(memento.values.size, 0);
     assert.equal(recorded.fileOps.length, 0);
@@ -449,13 +431,7 @@ test('the suggested run folder avoids one that holds a run, and a chosen one wit
     },
     choose('Start'),
   ]);
-  const definition = await finished(
-    runGuidedSetup(context(), {
-      workspaceFolder: Uri.file(ws) as unknown as vscode.Uri,
-      listBundles: async () => [],
-    }),
-    user,
-  );
+  const definition = await setupDrivenBy(user);
   assert.equal(definition?.out, 'runs/tiny_rv');
 });
 
@@ -486,13 +462,7 @@ test('Save to tasks.json writes the run and returns nothing to start; a file tha
     },
   ]);
   const memento = new Memento();
-  const result = await finished(
-    runGuidedSetup(context(memento), {
-      workspaceFolder: Uri.file(ws) as unknown as vscode.Uri,
-      listBundles: async () => [],
-    }),
-    user,
-  );
+  const result = await setupDrivenBy(user, memento);
   assert.equal(result, undefined, 'saved only: nothing to start');
   const text = new TextDecoder().decode(recorded.files.get(tasksPath));
   assert.match(text, /^\{ \/\/ mine\n/, 'the comment is kept');
@@ -527,13 +497,7 @@ test('continuing from a bundle takes its size and rank; nano bundles need no che
     },
     choose('Start'),
   ]);
-  const definition = await finished(
-    runGuidedSetup(context(), {
-      workspaceFolder: Uri.file(ws) as unknown as vscode.Uri,
-      listBundles: async () => [bundle],
-    }),
-    user,
-  );
+  const definition = await setupDrivenBy(user, undefined, [bundle]);
   assert.equal(definition?.continueFrom, '/models/rv-site-a');
   assert.equal(definition?.loraRank, 8);
   assert.equal(definition?.size, 'nano');
@@ -558,13 +522,7 @@ test('Browse puts the picked folder in the box, relative to the workspace folder
       box.escape();
     },
   ]);
-  await finished(
-    runGuidedSetup(context(), {
-      workspaceFolder: Uri.file(ws) as unknown as vscode.Uri,
-      listBundles: async () => [],
-    }),
-    user,
-  );
+  await setupDrivenBy(user);
 });
 
 test('a bundle on a released size asks for its base unless it carries a copy', async () => {
