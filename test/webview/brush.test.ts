@@ -9,19 +9,15 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  ensureBuilt,
-  launchBrowser,
   loadVolume,
   openEditor,
   posted,
   ROOT,
-  type Browser,
-  type Harness,
   type HarnessWindow,
-  startHarness,
+  webviewFixture,
 } from './harness';
 import { patternVolume } from './testVolumes';
 
@@ -88,23 +84,13 @@ function capsule(a: [number, number], b: [number, number], r: number): number[] 
 const ones = (mask: number[]): number => mask.reduce((a, b) => a + b, 0);
 
 describe('brush tools', () => {
-  let harness: Harness;
-  let browser: Browser;
-  before(async () => {
-    ensureBuilt();
-    harness = await startHarness();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
+  const web = webviewFixture();
 
   it('paints, erases, fills and clears the region on the shown layer, each undoable', async () => {
     const errors: string[] = [];
-    const page = await openEditor(browser, harness, errors);
+    const page = await openEditor(web.browser, web.harness, errors);
     const vol = patternVolume(DIMS);
-    await loadVolume(page, harness, 'brush-region', vol.header, vol.bytes);
+    await loadVolume(page, web.harness, 'brush-region', vol.header, vol.bytes);
     // The host's (empty) annotation, as VolumeEditorSession sends it after the segmentation.
     await page.evaluate(
       (count) =>
@@ -211,10 +197,10 @@ describe('brush tools', () => {
 
   it('keeps the brush tool and radius when the tab is hidden and shown again', async () => {
     const errors: string[] = [];
-    const page = await openEditor(browser, harness, errors);
+    const page = await openEditor(web.browser, web.harness, errors);
     const h = testHook(page);
     const vol = patternVolume(DIMS);
-    await loadVolume(page, harness, 'brush-restore', vol.header, vol.bytes);
+    await loadVolume(page, web.harness, 'brush-restore', vol.header, vol.bytes);
     await page.getByTestId('tool-erase').click();
     await page.locator('.viewport').focus();
     await page.keyboard.press(']');
@@ -227,7 +213,7 @@ describe('brush tools', () => {
     await page.waitForFunction(() =>
       (window as unknown as HarnessWindow).__harness.posted.some((m) => m.type === 'ready'),
     );
-    await loadVolume(page, harness, 'brush-restore', vol.header, vol.bytes);
+    await loadVolume(page, web.harness, 'brush-restore', vol.header, vol.bytes);
     const restored = await h.brush();
     assert.deepEqual([restored.tool, restored.radius], ['erase', 8]);
     assert.equal(await page.getByTestId('brush-radius-text').innerText(), '8 px');
@@ -237,9 +223,9 @@ describe('brush tools', () => {
 
   it('paints a tracked object as one brush edit that undoes', async () => {
     const errors: string[] = [];
-    const page = await openEditor(browser, harness, errors);
+    const page = await openEditor(web.browser, web.harness, errors);
     const vol = patternVolume(DIMS);
-    await loadVolume(page, harness, 'brush-object', vol.header, vol.bytes);
+    await loadVolume(page, web.harness, 'brush-object', vol.header, vol.bytes);
     const h = testHook(page);
     // In the Prompt tool (the default) a click is a point prompt: it makes object 1.
     const click = await at(page, 20, 15);
@@ -287,9 +273,9 @@ describe('brush tools', () => {
 
   it('paints the en-face RV on the projection view, as one undoable stroke', async () => {
     const errors: string[] = [];
-    const page = await openEditor(browser, harness, errors);
+    const page = await openEditor(web.browser, web.harness, errors);
     const vol = patternVolume(DIMS);
-    await loadVolume(page, harness, 'brush-enface', vol.header, vol.bytes);
+    await loadVolume(page, web.harness, 'brush-enface', vol.header, vol.bytes);
     // The host's (empty) annotations, as VolumeEditorSession sends them after the segmentation.
     await page.evaluate(
       ([count, plane]) => {

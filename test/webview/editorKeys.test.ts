@@ -4,38 +4,24 @@
  * counts once, and it ignores the commands while a text field has the focus.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import {
-  ensureBuilt,
-  launchBrowser,
   loadVolume,
   openEditor,
   send,
-  type Browser,
-  type Harness,
   type HarnessWindow,
-  startHarness,
   TEST_SETTINGS,
+  webviewFixture,
 } from './harness';
 import { patternVolume } from './testVolumes';
 
-let browser: Browser;
-let harness: Harness;
-before(async () => {
-  ensureBuilt();
-  harness = await startHarness();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await harness?.close();
-});
+const web = webviewFixture();
 
 it('layer and view commands from the host step once; the keys themselves do not; text fields keep theirs', async () => {
   const errors: string[] = [];
-  const page = await openEditor(browser, harness, errors);
+  const page = await openEditor(web.browser, web.harness, errors);
   const vol = patternVolume();
-  await loadVolume(page, harness, 'keys', vol.header, vol.bytes);
+  await loadVolume(page, web.harness, 'keys', vol.header, vol.bytes);
   // window.postMessage delivers on a later task: one round trip later the message is handled.
   const settle = () => page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
   await send(page, { type: 'init', settings: TEST_SETTINGS, hostKeys: true });
