@@ -20,20 +20,9 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { SAM21_TEST_SOURCE_ENV } from '../../src/extension/models/sam21Checkpoints';
-import {
-  type CodeServer,
-  REPO_ROOT,
-  VSIX,
-  assertPrerequisites,
-  startCodeServer,
-} from './codeServer';
-import {
-  type Browser,
-  launchBrowser,
-  openWorkbench,
-  runPaletteCommand,
-  waitForNotification,
-} from './workbench';
+import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
+import { type Browser, runPaletteCommand, waitForNotification } from './workbench';
+import { WORKBENCH_SETTINGS, openEditorWorkbench } from './editorWorkbench';
 
 const PYTHON = join(REPO_ROOT, '.venv/bin/python');
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
@@ -142,15 +131,12 @@ describe('Add SAM 2.1 Model in code-server', { timeout: 900_000 }, () => {
       bytes: { tiny: checkpoint.length },
     });
     process.env.OMP_NUM_THREADS = '1'; // the export shares 2 cores with the browser
-    server = await startCodeServer({
+    ({ server, browser, page } = await openEditorWorkbench({
       workspace,
-      vsix: VSIX,
       logFile: join(SHOTS, 'code-server-sam21.log'),
-      userSettings: { 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
-    });
-    browser = await launchBrowser();
-    page = browser.page;
-    await openWorkbench(page, server.url);
+      userSettings: WORKBENCH_SETTINGS,
+      testHook: false,
+    }));
   });
 
   afterEach(async (t) => {

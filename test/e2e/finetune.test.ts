@@ -56,6 +56,7 @@ import {
   runPaletteCommand,
   waitForNotification,
 } from './workbench';
+import { TRACKING_SETTINGS } from './editorWorkbench';
 
 const CLI = join(REPO_ROOT, 'dist/cli.js');
 const PYTHON = join(REPO_ROOT, '.venv/bin/python');
@@ -274,11 +275,7 @@ describe('fine-tuning in code-server', { timeout: 1_800_000 }, () => {
       workspace,
       vsix: VSIX,
       logFile: join(SHOTS, 'code-server-finetune.log'),
-      userSettings: {
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        'samOcta2.depthAxis': 'k',
-        'files.autoSave': 'off',
-      },
+      userSettings: TRACKING_SETTINGS,
     });
     seeding.catch(() => undefined); // awaited by the guided test, which reports its error
     seedReady = seeding;

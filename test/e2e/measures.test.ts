@@ -18,21 +18,9 @@ import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOct
 import type { MeasuresSnapshot } from '../../src/webview/measures/measuresController';
 import { contentFrame, type HookWindow, until, waitForTracking } from './editorFrame';
 import { fazTarget, type Target } from './syntheticTargets';
-import {
-  type CodeServer,
-  REPO_ROOT,
-  VSIX,
-  assertPrerequisites,
-  startCodeServer,
-} from './codeServer';
-import {
-  type Browser,
-  launchBrowserWithTestHook,
-  openWorkbench,
-  quickOpen,
-  runPaletteCommand,
-  waitForNotification,
-} from './workbench';
+import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
+import { type Browser, quickOpen, runPaletteCommand, waitForNotification } from './workbench';
+import { TRACKING_SETTINGS, openEditorWorkbench } from './editorWorkbench';
 
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 /** The README's picture of the panel. */
@@ -79,19 +67,12 @@ describe('measures in code-server', { timeout: 600_000 }, () => {
     const synth = generateSyntheticOcta({ seed: 7, size: GENERATED, layers: WINDOW });
     writeFileSync(join(workspace, VOLUME), writeNifti(synth.volume, { gzip: true }));
     faz = fazTarget(synth.faz3d.data as Uint8Array, DIMS);
-    server = await startCodeServer({
+    ({ server, browser, page } = await openEditorWorkbench({
       workspace,
-      vsix: VSIX,
       logFile: join(SHOTS, 'code-server-measures.log'),
-      userSettings: {
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        'samOcta2.depthAxis': 'k',
-        'files.autoSave': 'off',
-      },
-    });
-    browser = await launchBrowserWithTestHook();
-    page = browser.page;
-    await openWorkbench(page, server.url);
+      userSettings: TRACKING_SETTINGS,
+      testHook: true,
+    }));
   });
 
   after(async () => {

@@ -29,14 +29,9 @@ import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOct
 import type { Volume } from '../../src/core/volume/volume';
 import type { BrushSnapshot } from '../../src/webview/brush/brushSnapshot';
 import { contentFrame, dice, type HookWindow, until } from './editorFrame';
-import {
-  type CodeServer,
-  REPO_ROOT,
-  VSIX,
-  assertPrerequisites,
-  startCodeServer,
-} from './codeServer';
-import { type Browser, launchBrowserWithTestHook, openWorkbench, quickOpen } from './workbench';
+import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
+import { type Browser, quickOpen } from './workbench';
+import { TRACKING_SETTINGS, openEditorWorkbench } from './editorWorkbench';
 
 const PYTHON = join(REPO_ROOT, '.venv/bin/python');
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
@@ -177,19 +172,12 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
     );
     // Two shared cores: one torch thread per trainer process waits less than two.
     process.env.OMP_NUM_THREADS = '1';
-    server = await startCodeServer({
+    ({ server, browser, page } = await openEditorWorkbench({
       workspace,
-      vsix: VSIX,
       logFile: join(SHOTS, 'code-server-sparse.log'),
-      userSettings: {
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        'samOcta2.depthAxis': 'k',
-        'files.autoSave': 'off',
-      },
-    });
-    browser = await launchBrowserWithTestHook();
-    page = browser.page;
-    await openWorkbench(page, server.url);
+      userSettings: TRACKING_SETTINGS,
+      testHook: true,
+    }));
   });
 
   after(async () => {

@@ -13,22 +13,15 @@ import { parse, type ParseError } from 'jsonc-parser';
 import type { Page } from 'playwright-core';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
 import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOcta';
-import {
-  type CodeServer,
-  REPO_ROOT,
-  VSIX,
-  assertPrerequisites,
-  startCodeServer,
-} from './codeServer';
+import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
 import {
   answerGuidedSetup,
   type Browser,
-  launchBrowser,
-  openWorkbench,
   quickOpen,
   runPaletteCommand,
   waitForNotification,
 } from './workbench';
+import { WORKBENCH_SETTINGS, openEditorWorkbench } from './editorWorkbench';
 
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 const PYTHON = join(REPO_ROOT, '.venv/bin/python');
@@ -75,18 +68,12 @@ describe('tasks.json with comments in code-server', { timeout: 600_000 }, () => 
       join(workspace, '.vscode', 'settings.json'),
       JSON.stringify({ 'samOcta2.pythonPath': PYTHON }),
     );
-    server = await startCodeServer({
+    ({ server, browser, page } = await openEditorWorkbench({
       workspace,
-      vsix: VSIX,
       logFile: join(SHOTS, 'code-server-tasks-json.log'),
-      userSettings: {
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        'files.autoSave': 'off',
-      },
-    });
-    browser = await launchBrowser();
-    page = browser.page;
-    await openWorkbench(page, server.url);
+      userSettings: { ...WORKBENCH_SETTINGS, 'files.autoSave': 'off' },
+      testHook: false,
+    }));
   });
 
   after(async () => {

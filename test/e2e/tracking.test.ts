@@ -33,14 +33,9 @@ import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOct
 import type { TrackingSnapshot } from '../../src/webview/tracking/trackingSnapshot';
 import { contentFrame, dice, type HookWindow, waitForTracking } from './editorFrame';
 import { type Target, fazTarget, vesselTarget } from './syntheticTargets';
-import {
-  type CodeServer,
-  REPO_ROOT,
-  VSIX,
-  assertPrerequisites,
-  startCodeServer,
-} from './codeServer';
-import { type Browser, launchBrowserWithTestHook, openWorkbench, quickOpen } from './workbench';
+import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
+import { type Browser, quickOpen } from './workbench';
+import { TRACKING_SETTINGS, openEditorWorkbench } from './editorWorkbench';
 
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 /**
@@ -264,20 +259,12 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
     ({ vessel: target, faz: fazScene, vessels } = writeScene(workspace));
     // A copy in the temporary workspace: the shared data set is never written.
     for (const f of [FAZ_VOLUME, FAZ_LABEL]) copyFileSync(join(OCTA500, f), join(workspace, f));
-    server = await startCodeServer({
+    ({ server, browser, page } = await openEditorWorkbench({
       workspace,
-      vsix: VSIX,
       logFile: join(SHOTS, 'code-server-tracking.log'),
-      userSettings: {
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        'samOcta2.depthAxis': 'k',
-        // VS Code for the web saves after a delay by default; this test saves by hand.
-        'files.autoSave': 'off',
-      },
-    });
-    browser = await launchBrowserWithTestHook();
-    page = browser.page;
-    await openWorkbench(page, server.url);
+      userSettings: TRACKING_SETTINGS,
+      testHook: true,
+    }));
   });
 
   after(async () => {

@@ -14,23 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import {
-  type CodeServer,
-  REPO_ROOT,
-  VSIX,
-  assertPrerequisites,
-  startCodeServer,
-} from './codeServer';
+import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
 import { imageStats } from './imageStats';
 import {
   type Browser,
   activeTabResource,
   activeWebview,
-  launchBrowser,
   layerStatusText,
-  openWorkbench,
   quickOpen,
 } from './workbench';
+import { WORKBENCH_SETTINGS, openEditorWorkbench } from './editorWorkbench';
 
 const CLI = join(REPO_ROOT, 'dist/cli.js');
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
@@ -96,16 +89,12 @@ describe('the volume editor in code-server', { timeout: 600_000 }, () => {
       'This is a text file, not a NIfTI volume.\n'.repeat(20),
     );
     writeFileSync(join(workspace, 'notes.txt'), 'Notes\n');
-
-    server = await startCodeServer({
+    ({ server, browser, page } = await openEditorWorkbench({
       workspace,
-      vsix: VSIX,
       logFile: join(SHOTS, 'code-server.log'),
-      userSettings: { 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
-    });
-    browser = await launchBrowser();
-    page = browser.page;
-    await openWorkbench(page, server.url);
+      userSettings: WORKBENCH_SETTINGS,
+      testHook: false,
+    }));
   });
 
   after(async () => {
