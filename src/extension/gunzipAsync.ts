@@ -1,7 +1,8 @@
 /**
  * Gunzip on Node's thread pool, in chunks, so the extension host stays responsive while a
  * 100 MB volume decompresses and the editor can show real progress. Bounded: a gzip bomb or a
- * file far larger than promised stops at `maxOutputBytes` instead of exhausting memory.
+ * file far larger than promised stops at `maxOutputBytes` instead of exhausting memory. The
+ * output so far can be watched as it grows, so a viewer can show the first layers early.
  */
 import { createGunzip } from 'node:zlib';
 
@@ -10,6 +11,12 @@ export interface GunzipOptions {
   readonly maxOutputBytes: number;
   /** Called with the fraction (0..1) of the compressed input consumed so far. */
   readonly onProgress?: (fraction: number) => void;
+  /**
+   * Called after each piece zlib emits with all the output so far (a view that later calls
+   * supersede: copy what you keep). Nothing is emitted for a stream that later fails, except
+   * what arrived before the failure, which the caller must treat as unverified.
+   */
+  readonly onOutput?: (outputSoFar: Uint8Array) => void;
   /** Compressed bytes handed to zlib at a time. */
   readonly chunkBytes?: number;
 }
@@ -41,6 +48,7 @@ export function gunzipAsync(input: Uint8Array, options: GunzipOptions): Promise<
         return;
       }
       output.append(chunk, options.maxOutputBytes);
+      options.onOutput?.(output.bytes());
     });
     gunzip.on('error', fail);
     gunzip.on('end', () => {

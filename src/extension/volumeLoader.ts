@@ -1,8 +1,11 @@
 /**
  * File → (header, one ArrayBuffer of voxels): size check, read, async gunzip, parse. Knows
  * nothing of vscode so it can be tested on plain bytes; the document passes the file system in.
- * Every failure becomes a VolumeLoadError that says what is wrong and what is supported.
+ * Every failure becomes a VolumeLoadError that says what is wrong and what is supported. On the
+ * way, the first layer along the file's last axis is handed out as a preview as soon as its bytes
+ * are decompressed, long before the whole volume is (progressive opening, issue 17).
  */
+import { leadingLayers } from '../core/nifti/leadingLayers';
 import { NiftiError } from '../core/nifti/niftiError';
 import { isGzip, readNifti } from '../core/nifti/readNifti';
 import type { Volume, VoxelArray } from '../core/volume/volume';
@@ -37,6 +40,22 @@ export interface LoadedVolume {
   readonly description: string;
 }
 
+/**
+ * The first k-layers of the volume, decoded like the volume will be, before the rest is: a
+ * preview only (nothing has verified the file yet; the full load may still fail).
+ */
+export interface VolumePreview {
+  /** The whole volume's header (its dims, not the preview's). */
+  readonly header: VolumeHeaderInfo;
+  /** How many k-layers, from layer 0, `buffer` holds. */
+  readonly layers: number;
+  /** Exactly those layers' voxels, typed per header.type, laid out as in Volume.data. */
+  readonly buffer: ArrayBuffer;
+}
+
+/** Layers in a preview: one is what the viewer shows first. */
+const PREVIEW_LAYERS = 1;
+
 // Share of the progress bar each stage gets; decompression dominates for .nii.gz.
 const READ_END = 0.15;
 const GUNZIP_END = 0.85;
@@ -44,6 +63,7 @@ const GUNZIP_END = 0.85;
 export async function loadVolume(
   source: VolumeSource,
   onProgress: (progress: LoadProgress) => void = () => undefined,
+  onPreview?: (preview: VolumePreview) => void,
 ): Promise<LoadedVolume> {
   onProgress({ fraction: 0, stage: 'Checking file size' });
   const size = await source.size();
@@ -59,12 +79,19 @@ export async function loadVolume(
     throw new VolumeLoadError(`${source.fileName} is empty.`);
   }
 
+  const preview = onPreview && previewer(source.fileName, onPreview);
   let niftiBytes = fileBytes;
   if (isGzip(fileBytes)) {
     onProgress({ fraction: READ_END, stage: 'Decompressing' });
-    niftiBytes = await gunzip(fileBytes, source.fileName, (f) =>
-      onProgress({ fraction: READ_END + f * (GUNZIP_END - READ_END), stage: 'Decompressing' }),
+    niftiBytes = await gunzip(
+      fileBytes,
+      source.fileName,
+      (f) =>
+        onProgress({ fraction: READ_END + f * (GUNZIP_END - READ_END), stage: 'Decompressing' }),
+      preview,
     );
+  } else {
+    preview?.(fileBytes);
   }
 
   onProgress({ fraction: GUNZIP_END, stage: 'Parsing NIfTI header' });
@@ -73,17 +100,51 @@ export async function loadVolume(
   onProgress({ fraction: 1, stage: 'Sending to the view' });
   return {
     volume,
-    header: {
-      fileName: source.fileName,
-      dims: volume.dims,
-      spacingMm: volume.spacingMm,
-      affine: volume.affine,
-      type: volume.type,
-      notices: parsed.notices,
-      niftiVersion: parsed.niftiVersion,
-    },
+    header: headerInfo(source.fileName, volume, parsed.niftiVersion, parsed.notices),
     buffer: exactBuffer(volume.data),
     description: parsed.description,
+  };
+}
+
+function headerInfo(
+  fileName: string,
+  volume: Pick<Volume, 'dims' | 'spacingMm' | 'affine' | 'type'>,
+  niftiVersion: 1 | 2,
+  notices: readonly string[],
+): VolumeHeaderInfo {
+  const { dims, spacingMm, affine, type } = volume;
+  return { fileName, dims, spacingMm, affine, type, notices, niftiVersion };
+}
+
+/**
+ * Watches the decompressed bytes as they grow and hands out the preview once, when the first
+ * layer is complete. A header it cannot read ends the watching quietly: the full parse that
+ * follows says what is wrong, in the one error the user sees.
+ */
+function previewer(
+  fileName: string,
+  onPreview: (preview: VolumePreview) => void,
+): (bytesSoFar: Uint8Array) => void {
+  let done = false;
+  return (bytesSoFar) => {
+    if (done) return;
+    let found: ReturnType<typeof leadingLayers>;
+    try {
+      found = leadingLayers(bytesSoFar, PREVIEW_LAYERS, MAX_VOLUME_BYTES);
+    } catch {
+      done = true;
+      return;
+    }
+    if (!found) return;
+    done = true;
+    const { header, volume } = found;
+    // A single layer is the whole volume: nothing to gain from a preview.
+    if (header.dims[2] <= volume.dims[2]) return;
+    onPreview({
+      header: headerInfo(fileName, { ...header, type: volume.type }, header.version, []),
+      layers: volume.dims[2],
+      buffer: exactBuffer(volume.data),
+    });
   };
 }
 
@@ -91,9 +152,14 @@ async function gunzip(
   bytes: Uint8Array,
   fileName: string,
   onFraction: (f: number) => void,
+  onOutput?: (bytesSoFar: Uint8Array) => void,
 ): Promise<Uint8Array> {
   try {
-    return await gunzipAsync(bytes, { maxOutputBytes: MAX_VOLUME_BYTES, onProgress: onFraction });
+    return await gunzipAsync(bytes, {
+      maxOutputBytes: MAX_VOLUME_BYTES,
+      onProgress: onFraction,
+      onOutput,
+    });
   } catch (error) {
     if (error instanceof GunzipLimitError) {
       throw new VolumeLoadError(

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { VolumeLoadError } from '../../../src/extension/volumeLoadError';
 import {
   type LoadProgress,
+  type VolumePreview,
   MAX_FILE_BYTES,
   exactBuffer,
   loadVolume,
@@ -106,4 +107,59 @@ test('exactBuffer passes whole buffers through and copies views', () => {
   const copy = exactBuffer(view);
   assert.notEqual(copy, backing.buffer);
   assert.deepEqual([...new Int16Array(copy)], [1, 2, 3]);
+});
+
+/** A volume whose gzip stream is long enough for zlib to emit it in many pieces. */
+function noisyVolume(gzip: boolean): { file: Uint8Array; voxels: number[]; layer: number } {
+  const dims3: [number, number, number] = [64, 48, 40];
+  const voxels = Array.from(
+    { length: dims3[0] * dims3[1] * dims3[2] },
+    (_, i) => (Math.imul(i, 2654435761) >>> 24) & 255,
+  );
+  return { file: makeNifti({ dims3, values: voxels, gzip }), voxels, layer: 64 * 48 };
+}
+
+for (const gzip of [true, false]) {
+  const name = gzip ? 'v.nii.gz' : 'v.nii';
+  test(`${name}: the first layer is previewed before the volume is parsed`, async () => {
+    const { file, voxels, layer } = noisyVolume(gzip);
+    const events: string[] = [];
+    const previews: VolumePreview[] = [];
+    const loaded = await loadVolume(
+      source(file, name),
+      (p) => events.push(p.stage),
+      (preview) => {
+        events.push('preview');
+        previews.push(preview);
+      },
+    );
+    assert.equal(previews.length, 1);
+    const [preview] = previews;
+    assert.equal(preview!.layers, 1);
+    assert.deepEqual(preview!.header.dims, [64, 48, 40]);
+    assert.deepEqual(preview!.header, { ...loaded.header, notices: [] });
+    assert.deepEqual(Array.from(new Uint8Array(preview!.buffer)), voxels.slice(0, layer));
+    assert.ok(events.indexOf('preview') < events.indexOf('Parsing NIfTI header'), events.join());
+  });
+}
+
+test('a .nii.gz truncated after its first layer: previewed, then the same truncation error', async () => {
+  const { file } = noisyVolume(true);
+  const cut = file.subarray(0, Math.floor(file.length * 0.6));
+  const previews: VolumePreview[] = [];
+  await assert.rejects(
+    loadVolume(source(cut, 'cut.nii.gz'), undefined, (p) => previews.push(p)),
+    /cut\.nii\.gz is truncated/,
+  );
+  assert.equal(previews.length, 1);
+});
+
+test('a file that is not NIfTI gets no preview, only the reader’s error', async () => {
+  const junk = gzipSync(new Uint8Array(100_000).fill(9));
+  const previews: VolumePreview[] = [];
+  await assert.rejects(
+    loadVolume(source(junk, 'junk.nii.gz'), undefined, (p) => previews.push(p)),
+    (error: unknown) => error instanceof VolumeLoadError && /junk\.nii\.gz/.test(error.message),
+  );
+  assert.equal(previews.length, 0);
 });
