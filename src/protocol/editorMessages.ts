@@ -15,6 +15,8 @@ export interface EditorSettings {
   readonly depthAxis: 'auto' | Axis;
   readonly windowPercentiles: readonly [number, number];
   readonly max3dTextureMB: number;
+  /** Byte budget of the tracker's per-layer feature cache, in MiB (issue 17: bounded memory). */
+  readonly embeddingCacheMiB: number;
 }
 
 export interface VolumeHeaderInfo {

@@ -141,6 +141,7 @@ export class ViewController implements VolumeLoadingTarget {
   applySettings(settings: EditorSettings): void {
     const before = this.parts.state.settings;
     this.parts.state.settings = settings;
+    for (const f of this.parts.features) f.settingsApplied?.(settings);
     if (!this.loadedVolume) return;
     if (this.state.depthAxis === null && settings.depthAxis !== before.depthAxis) {
       this.setDepthAxis(null);

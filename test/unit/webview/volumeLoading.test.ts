@@ -27,6 +27,7 @@ const SETTINGS: EditorSettings = {
   depthAxis: 'auto',
   windowPercentiles: [1, 99],
   max3dTextureMB: 64,
+  embeddingCacheMiB: 512,
 };
 
 /** A table with the loading handlers over a target and notices that record what they get. */
