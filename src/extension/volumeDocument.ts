@@ -35,9 +35,10 @@ export class VolumeDocument implements vscode.CustomDocument {
     uri: vscode.Uri,
     backupId: string | undefined,
     fileSystem: vscode.FileSystem,
+    readPieces?: () => AsyncIterable<Uint8Array>,
   ): Promise<VolumeDocument> {
     // The volume itself is always read from `uri`; a backup holds only the annotations.
-    return new VolumeDocument(uri, backupId, fileSystem);
+    return new VolumeDocument(uri, backupId, fileSystem, readPieces);
   }
 
   private loading: Promise<LoadedVolume> | undefined;
@@ -70,6 +71,8 @@ export class VolumeDocument implements vscode.CustomDocument {
     readonly uri: vscode.Uri,
     readonly backupId: string | undefined,
     private readonly fileSystem: vscode.FileSystem,
+    /** The file in pieces as it is read (local files), for progressive opening. */
+    private readonly readPieces?: () => AsyncIterable<Uint8Array>,
   ) {
     const context = {
       fs: fileSystem,
@@ -104,6 +107,7 @@ export class VolumeDocument implements vscode.CustomDocument {
         fileName: this.fileName,
         size: async () => (await this.fileSystem.stat(this.uri)).size,
         read: async () => this.fileSystem.readFile(this.uri),
+        readPieces: this.readPieces,
       },
       (progress) => {
         this.lastProgress = progress;

@@ -10,7 +10,7 @@ import { NiftiError } from '../core/nifti/niftiError';
 import { isGzip, readNifti } from '../core/nifti/readNifti';
 import type { Volume, VoxelArray } from '../core/volume/volume';
 import type { VolumeHeaderInfo } from '../protocol/editorMessages';
-import { GunzipLimitError, gunzipAsync } from './gunzipAsync';
+import { GunzipLimitError, GunzipSourceError, gunzipAsync, type GzipPieces } from './gunzipAsync';
 import { SUPPORTED_FILES, VolumeLoadError } from './volumeLoadError';
 
 /** Files above this size are refused before reading (the issue's 2 GB limit). */
@@ -23,6 +23,11 @@ export interface VolumeSource {
   readonly fileName: string;
   size(): Promise<number>;
   read(): Promise<Uint8Array>;
+  /**
+   * The file in pieces as it is read (optional; the document offers it for local files): the
+   * gunzip and the first layer's preview then start on the first piece, not after the whole read.
+   */
+  readPieces?(): AsyncIterable<Uint8Array>;
 }
 
 export interface LoadProgress {
@@ -74,14 +79,17 @@ export async function loadVolume(
     );
   }
   onProgress({ fraction: 0.01, stage: `Reading ${formatBytes(size)}` });
-  const fileBytes = await source.read();
+  const preview = onPreview && previewer(source.fileName, onPreview);
+  const streamed = source.readPieces && (await readStreamed(source, size, onProgress, preview));
+  const fileBytes = streamed ?? (await source.read());
   if (fileBytes.length === 0) {
     throw new VolumeLoadError(`${source.fileName} is empty.`);
   }
 
-  const preview = onPreview && previewer(source.fileName, onPreview);
   let niftiBytes = fileBytes;
-  if (isGzip(fileBytes)) {
+  if (streamed) {
+    // Already decompressed (or a plain .nii read whole) while it was read.
+  } else if (isGzip(fileBytes)) {
     onProgress({ fraction: READ_END, stage: 'Decompressing' });
     niftiBytes = await gunzip(
       fileBytes,
@@ -104,6 +112,73 @@ export async function loadVolume(
     buffer: exactBuffer(volume.data),
     description: parsed.description,
   };
+}
+
+/**
+ * Reads `source` in pieces: a gzip file is decompressed as it arrives (the returned bytes are
+ * the decompressed file), a plain file is gathered (and previewed) as it grows. Undefined when
+ * the reader cannot start or the file starts too short to tell: the caller reads it whole.
+ */
+async function readStreamed(
+  source: VolumeSource,
+  size: number,
+  onProgress: (progress: LoadProgress) => void,
+  preview: ((bytesSoFar: Uint8Array) => void) | undefined,
+): Promise<Uint8Array | undefined> {
+  let iterator: AsyncIterator<Uint8Array>;
+  let first: IteratorResult<Uint8Array>;
+  try {
+    iterator = source.readPieces!()[Symbol.asyncIterator]();
+    first = await iterator.next();
+  } catch {
+    // The piecewise reader could not start (e.g. a path only workspace.fs knows): one read
+    // through it instead, which says what is wrong if the file is really unreadable.
+    return undefined;
+  }
+  if (first.done || first.value.length < 2) return undefined;
+  const rest = async function* (): AsyncIterable<Uint8Array> {
+    yield first.value;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      yield next.value;
+    }
+  };
+  if (isGzip(first.value)) {
+    const stage = 'Reading and decompressing';
+    const pieces: GzipPieces = { pieces: rest(), totalBytes: size };
+    return gunzip(
+      pieces,
+      source.fileName,
+      (f) => onProgress({ fraction: 0.01 + f * (GUNZIP_END - 0.01), stage }),
+      preview,
+    );
+  }
+  let bytes = new Uint8Array(Math.max(size, first.value.length));
+  let length = 0;
+  try {
+    for await (const piece of rest()) {
+      if (length + piece.length > bytes.length) {
+        // The file grew while being read: keep all of it.
+        const grown = new Uint8Array(Math.max(length + piece.length, bytes.length * 2));
+        grown.set(bytes.subarray(0, length));
+        bytes = grown;
+      }
+      bytes.set(piece, length);
+      length += piece.length;
+      preview?.(bytes.subarray(0, length));
+      onProgress({
+        fraction: 0.01 + (length / Math.max(1, size)) * (READ_END - 0.01),
+        stage: 'Reading',
+      });
+    }
+  } catch (error) {
+    throw unreadable(source.fileName, error);
+  }
+  return bytes.subarray(0, length);
+}
+
+function unreadable(fileName: string, error: unknown): VolumeLoadError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new VolumeLoadError(`${fileName} could not be read: ${reason}`);
 }
 
 function headerInfo(
@@ -149,7 +224,7 @@ function previewer(
 }
 
 async function gunzip(
-  bytes: Uint8Array,
+  bytes: Uint8Array | GzipPieces,
   fileName: string,
   onFraction: (f: number) => void,
   onOutput?: (bytesSoFar: Uint8Array) => void,
@@ -161,6 +236,7 @@ async function gunzip(
       onOutput,
     });
   } catch (error) {
+    if (error instanceof GunzipSourceError) throw unreadable(fileName, error.reason);
     if (error instanceof GunzipLimitError) {
       throw new VolumeLoadError(
         `${fileName} decompresses to more than 2 GB; this editor opens volumes up to 2 GB.`,
@@ -169,7 +245,7 @@ async function gunzip(
     const code = (error as { code?: unknown }).code;
     if (code === 'Z_BUF_ERROR') {
       throw new VolumeLoadError(
-        `${fileName} is truncated: its gzip data ends early (${formatBytes(bytes.length)} on disk). ` +
+        `${fileName} is truncated: its gzip data ends early (${formatBytes(bytes instanceof Uint8Array ? bytes.length : bytes.totalBytes)} on disk). ` +
           'The file may be incomplete (an interrupted copy or download).',
       );
     }

@@ -163,3 +163,79 @@ test('a file that is not NIfTI gets no preview, only the reader’s error', asyn
   );
   assert.equal(previews.length, 0);
 });
+
+/** A source that also offers the file in pieces, counting how many were read. */
+function piecewise(bytes: Uint8Array, fileName: string, failAt = Infinity) {
+  // Forty pieces, whatever the file's size (the noisy volume compresses well).
+  const pieceBytes = Math.ceil(bytes.length / 40);
+  const state = { read: 0 };
+  const whole = source(bytes, fileName);
+  return {
+    state,
+    readsWhole: () => whole.reads,
+    source: {
+      fileName,
+      size: whole.size,
+      read: whole.read,
+      async *readPieces() {
+        for (let at = 0; at < bytes.length; at += pieceBytes) {
+          if (state.read === failAt) throw new Error('EIO: i/o error');
+          state.read++;
+          yield bytes.subarray(at, at + pieceBytes);
+        }
+      },
+    },
+  };
+}
+
+for (const gzip of [true, false]) {
+  const name = gzip ? 'p.nii.gz' : 'p.nii';
+  test(`${name} read in pieces: the preview comes before the last piece, the volume is the same`, async () => {
+    const { file, voxels, layer } = noisyVolume(gzip);
+    const { state, source: src, readsWhole } = piecewise(file, name);
+    const pieces = 40;
+    let readAtPreview = -1;
+    let preview: VolumePreview | undefined;
+    const loaded = await loadVolume(src, undefined, (p) => {
+      readAtPreview = state.read;
+      preview = p;
+    });
+    assert.ok(readAtPreview > 0 && readAtPreview < pieces / 2, `${readAtPreview} of ${pieces}`);
+    assert.deepEqual(Array.from(new Uint8Array(preview!.buffer)), voxels.slice(0, layer));
+    assert.deepEqual(Array.from(new Uint8Array(loaded.buffer)), voxels);
+    assert.equal(readsWhole(), 0, 'never read whole');
+  });
+}
+
+test('read in pieces: a truncated .nii.gz and a failing read get their own clear errors', async () => {
+  const { file } = noisyVolume(true);
+  const cut = file.subarray(0, Math.floor(file.length * 0.6));
+  await assert.rejects(
+    loadVolume(piecewise(cut, 'cut.nii.gz').source),
+    /cut\.nii\.gz is truncated/,
+  );
+  await assert.rejects(
+    loadVolume(piecewise(file, 'io.nii.gz', 5).source),
+    /io\.nii\.gz could not be read: EIO/,
+  );
+  await assert.rejects(
+    loadVolume(piecewise(noisyVolume(false).file, 'io.nii', 5).source),
+    /io\.nii could not be read: EIO/,
+  );
+});
+
+test('a piecewise reader that cannot start falls back to one whole read', async () => {
+  const { file, voxels } = noisyVolume(true);
+  const whole = source(file, 'fb.nii.gz');
+  const src = {
+    fileName: whole.fileName,
+    size: whole.size,
+    read: whole.read,
+    readPieces(): AsyncIterable<Uint8Array> {
+      throw new Error('ENOENT: no such file');
+    },
+  };
+  const loaded = await loadVolume(src);
+  assert.deepEqual(Array.from(new Uint8Array(loaded.buffer)), voxels);
+  assert.equal(whole.reads, 1);
+});
