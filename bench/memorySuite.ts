@@ -50,9 +50,15 @@ export const memorySuite: BenchSuite = {
       await tracker.track(prompts, {
         range: { from: 0, to: LAYERS - 1 },
         direction: 'forward',
-        onFrame: () => {
+        onFrame: (f) => {
           rss.push(process.memoryUsage().rss);
           cachePeak = Math.max(cachePeak, tracker.cache.bytes);
+          // The trend as it happens: a long run cut short still shows it.
+          const at = ((performance.now() - t0) / 1000).toFixed(0);
+          process.stdout.write(
+            `  layer ${f.layer}: ${at} s, cache ${(tracker.cache.bytes / MIB).toFixed(0)} MiB, ` +
+              `RSS ${(rss.at(-1)! / MIB).toFixed(0)} MiB\n`,
+          );
         },
       });
       const seconds = (performance.now() - t0) / 1000;
