@@ -59,10 +59,14 @@ export function gunzipAsync(
   return new Promise<Uint8Array>((resolve, reject) => {
     const gunzip = createGunzip();
     let failed = false;
+    const pieces = whole ? slices(whole, chunkBytes) : (input as GzipPieces).pieces;
+    const iterator = pieces[Symbol.asyncIterator]();
     const fail = (error: Error): void => {
       if (failed) return;
       failed = true;
       gunzip.destroy();
+      // Stop the source too (a file being read: its handle closes).
+      void iterator.return?.()?.catch(() => undefined);
       reject(error);
     };
     gunzip.on('data', (chunk: Buffer) => {
@@ -83,8 +87,6 @@ export function gunzipAsync(
       new Promise((done) => gunzip.write(piece, (error) => done(!error && !failed)));
     const pump = async (): Promise<void> => {
       let consumed = 0;
-      const pieces = whole ? slices(whole, chunkBytes) : (input as GzipPieces).pieces;
-      const iterator = pieces[Symbol.asyncIterator]();
       for (;;) {
         let next: IteratorResult<Uint8Array>;
         try {
@@ -93,9 +95,8 @@ export function gunzipAsync(
           fail(new GunzipSourceError(error));
           return;
         }
-        if (failed) return;
         if (next.done) break;
-        if (!(await write(next.value))) return; // the 'error' handler rejects
+        if (failed || !(await write(next.value))) return; // fail() rejects and closes the source
         consumed += next.value.length;
         options.onProgress?.(totalBytes > 0 ? Math.min(1, consumed / totalBytes) : -1);
       }

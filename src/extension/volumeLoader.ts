@@ -136,10 +136,14 @@ async function readStreamed(
     return undefined;
   }
   if (first.done || first.value.length < 2) return undefined;
+  const remaining = { [Symbol.asyncIterator]: () => iterator };
   const rest = async function* (): AsyncIterable<Uint8Array> {
-    yield first.value;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      yield next.value;
+    try {
+      yield first.value;
+      for await (const piece of remaining) yield piece;
+    } finally {
+      // Closed early (corrupt data, over the limit): close the reader too (a file handle).
+      await iterator.return?.();
     }
   };
   if (isGzip(first.value)) {

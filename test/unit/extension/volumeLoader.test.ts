@@ -168,7 +168,7 @@ test('a file that is not NIfTI gets no preview, only the reader’s error', asyn
 function piecewise(bytes: Uint8Array, fileName: string, failAt = Infinity) {
   // Forty pieces, whatever the file's size (the noisy volume compresses well).
   const pieceBytes = Math.ceil(bytes.length / 40);
-  const state = { read: 0 };
+  const state = { read: 0, closed: false };
   const whole = source(bytes, fileName);
   return {
     state,
@@ -178,10 +178,14 @@ function piecewise(bytes: Uint8Array, fileName: string, failAt = Infinity) {
       size: whole.size,
       read: whole.read,
       async *readPieces() {
-        for (let at = 0; at < bytes.length; at += pieceBytes) {
-          if (state.read === failAt) throw new Error('EIO: i/o error');
-          state.read++;
-          yield bytes.subarray(at, at + pieceBytes);
+        try {
+          for (let at = 0; at < bytes.length; at += pieceBytes) {
+            if (state.read === failAt) throw new Error('EIO: i/o error');
+            state.read++;
+            yield bytes.subarray(at, at + pieceBytes);
+          }
+        } finally {
+          state.closed = true;
         }
       },
     },
@@ -238,4 +242,14 @@ test('a piecewise reader that cannot start falls back to one whole read', async 
   const loaded = await loadVolume(src);
   assert.deepEqual(Array.from(new Uint8Array(loaded.buffer)), voxels);
   assert.equal(whole.reads, 1);
+});
+
+test('read in pieces: corrupt gzip data stops the read and closes the file', async () => {
+  const { file } = noisyVolume(true);
+  const bad = file.slice();
+  bad.fill(0x55, 12, 40);
+  const { state, source: src } = piecewise(bad, 'bad.nii.gz');
+  await assert.rejects(loadVolume(src), /bad\.nii\.gz has corrupt gzip data/);
+  await new Promise((r) => setImmediate(r));
+  assert.ok(state.read < 40 && state.closed, `${state.read} pieces read, closed ${state.closed}`);
 });
