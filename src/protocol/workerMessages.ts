@@ -65,6 +65,8 @@ export interface WorkerPreview {
   readonly objectId: number;
   readonly layer: number;
   readonly points: readonly WorkerPoint[];
+  /** The layer's drawn prompts (absent: none). */
+  readonly shapes?: readonly PromptShape[];
 }
 export interface WorkerTrack {
   readonly type: 'track';
