@@ -37,7 +37,8 @@ test('one scribble along a synthetic vessel tree beats one click on it (3D Dice)
     const tracker = new SamTracker(bundle, c.layers);
     const click = await trackedDice3d(tracker, c, tree, promptOfKind(plan, 'click'));
     const scribble = await trackedDice3d(tracker, c, tree, promptOfKind(plan, 'scribble'));
-    console.log(JSON.stringify({ tree, click, scribble }));
+    // Measured (nano bundle, ORT CPU): click 0.319, scribble 0.462 on tree 3. A margin of 0.1
+    // leaves room for runtime rounding, and fails when the scribble is sent as a single point.
     assert.ok(
       scribble > click + 0.1,
       `scribble ${scribble.toFixed(3)} vs click ${click.toFixed(3)}`,
