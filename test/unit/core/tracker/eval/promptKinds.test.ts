@@ -5,19 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { folderSource, nodeRuntime, nodeSha256 } from '../../../../src/cli/ortNode';
-import { generateSyntheticOcta } from '../../../../src/core/synth/generateSyntheticOcta';
-import { loadBundle } from '../../../../src/core/tracker/bundleSessions';
-import type { EvalCase } from '../../../../src/core/tracker/eval/layerSequenceEval';
+import { folderSource, nodeRuntime, nodeSha256 } from '../../../../../src/cli/ortNode';
+import { generateSyntheticOcta } from '../../../../../src/core/synth/generateSyntheticOcta';
+import { loadBundle } from '../../../../../src/core/tracker/bundleSessions';
+import type { EvalCase } from '../../../../../src/core/tracker/eval/layerSequenceEval';
 import {
   planObjectPrompts,
   promptOfKind,
   trackedDice3d,
-} from '../../../../src/core/tracker/eval/promptKinds';
-import { SamTracker } from '../../../../src/core/tracker/tracker';
-import { volumeLayerSource } from '../../../../src/core/tracker/volumeLayers';
+} from '../../../../../src/core/tracker/eval/promptKinds';
+import { SamTracker } from '../../../../../src/core/tracker/tracker';
+import { volumeLayerSource } from '../../../../../src/core/tracker/volumeLayers';
 
-const NANO = new URL('../../../../models/samocta2-nano', import.meta.url).pathname;
+const NANO = new URL('../../../../../models/samocta2-nano', import.meta.url).pathname;
 
 test('one scribble along a synthetic vessel tree beats one click on it (3D Dice)', async () => {
   // 30 layers through the large superficial vessels of a synthetic 3 mm scan.
