@@ -285,11 +285,11 @@ export class TrackingController implements EditorFeature {
     const before = toState(object, this.geo);
     object.prompts = removePoint(object.prompts, layer, nearest);
     const label = `Remove point on layer ${layer}`;
-    if (points.length > 1) {
+    if (points.length > 1 || shapesOn(object, layer).length > 0) {
       await this.previewAndCommit(object, layer, label, before);
       return;
     }
-    // No point left: the layer's mask was the answer to them, so it goes too.
+    // No prompt left: the layer's mask was the answer to them, so it goes too.
     object.masks.delete(layer);
     this.masksChanged();
     this.views.objectsChanged();
