@@ -2,7 +2,8 @@
  * Drawn prompts (issue 20) without a model (each is an edit of its own; masks need a model and
  * are tested end to end in test/e2e/promptShapes.test.ts): the prompt cursor draws a scribble
  * while S is held and a box while B is held; the Scribble tool draws with a mouse drag, Alt+drag
- * moves the shape and Alt+click deletes it. Each is one edit whose after-state holds the shape.
+ * moves the shape and Alt+click deletes it; Shift makes a scribble negative; the Lasso tool
+ * draws an outline. Each is one edit whose after-state holds the shape.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -144,6 +145,27 @@ describe('drawn prompts', () => {
     list = await edits(page, 3);
     assert.equal(list[2]!.label, `Delete scribble on layer ${layer}`);
     assert.deepEqual(list[2]!.after!.prompts, []);
+
+    // Shift makes a scribble negative; the Lasso tool closes a drawn outline.
+    await page.keyboard.down('Shift');
+    await drag(page, [
+      [2, 20],
+      [12, 20],
+    ]);
+    await page.keyboard.up('Shift');
+    await page.getByTestId('prompt-lasso').click();
+    await drag(page, [
+      [20, 4],
+      [28, 4],
+      [28, 14],
+      [20, 14],
+    ]);
+    list = await edits(page, 5);
+    assert.equal(list[3]!.label, `Negative scribble on layer ${layer}`);
+    const [negative, lasso] = list[4]!.after!.prompts[0]!.shapes!;
+    assert.ok(negative!.kind === 'scribble' && !negative!.positive);
+    assert.equal(lasso!.kind, 'lasso');
+    assert.equal(list[4]!.label, `Lasso on layer ${layer}`);
     assert.deepEqual(errors, []);
     await page.close();
   });
