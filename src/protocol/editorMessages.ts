@@ -7,6 +7,7 @@
  * The webview keeps its own view state with getState/setState.
  */
 import type { MeasuredVolume } from '../core/measure/measureReport';
+import type { PromptShape } from '../core/tracker/promptShapes';
 import type { Axis, VoxelType } from '../core/volume/volume';
 
 export interface EditorSettings {
@@ -187,6 +188,8 @@ export interface LayerPromptInfo {
   readonly layer: number;
   /** In click order. */
   readonly points: readonly PromptPointInfo[];
+  /** Scribbles, boxes and lassos drawn on this layer, in drawing order (absent: none). */
+  readonly shapes?: readonly PromptShape[];
 }
 
 export interface TrackedObjectState {

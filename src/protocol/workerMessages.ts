@@ -11,6 +11,7 @@
  * during a job the worker reopens the bundle on WASM, says so with `backendChanged`, and redoes
  * the job there.
  */
+import type { PromptShape } from '../core/tracker/promptShapes';
 import type { Axis, VoxelType } from '../core/volume/volume';
 
 export type Backend = 'webgpu' | 'wasm';
@@ -26,6 +27,8 @@ export interface WorkerPoint {
 export interface WorkerLayerPrompt {
   readonly layer: number;
   readonly points: readonly WorkerPoint[];
+  /** Drawn prompts of this layer (core/tracker/promptShapes), absent: none. */
+  readonly shapes?: readonly PromptShape[];
 }
 
 // ---- page → worker ----
@@ -62,6 +65,8 @@ export interface WorkerPreview {
   readonly objectId: number;
   readonly layer: number;
   readonly points: readonly WorkerPoint[];
+  /** The layer's drawn prompts (absent: none). */
+  readonly shapes?: readonly PromptShape[];
 }
 export interface WorkerTrack {
   readonly type: 'track';

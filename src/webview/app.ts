@@ -15,6 +15,7 @@ import { MeasuresController } from './measures/measuresController';
 import { MessageTable } from './messageTable';
 import { PanelLayoutControl } from './panelLayout';
 import { PromptCursor } from './promptCursor';
+import { PromptShapeTool } from './tracking/promptShapeTool';
 import { SparseController } from './sparse/sparseController';
 import type { TestedParts } from './testHook';
 import { Toolbar } from './toolbar';
@@ -39,6 +40,7 @@ export class App implements TestedParts {
   readonly sparse: SparseController;
   readonly measures: MeasuresController;
   readonly promptCursor: PromptCursor;
+  readonly promptShapes: PromptShapeTool;
   /** Host messages by type, to the parts that registered for them. */
   private readonly messages = new MessageTable();
 
@@ -123,8 +125,22 @@ export class App implements TestedParts {
         if (this.brush.allowsPrompts) this.tracking.click(layer, x, y, negative);
       },
       remove: (layer, x, y) => this.tracking.removeNearestPoint(layer, x, y),
+      draw: (layer, shape) => {
+        if (this.brush.allowsPrompts) this.tracking.drawShape(layer, shape);
+      },
+      draft: (shape) => this.tracking.draftShape(shape),
     });
     layout.viewport.append(this.promptCursor.element);
+    // Scribble, box and lasso prompts (issue 20): a row under the tracking panel's controls.
+    this.promptShapes = new PromptShapeTool({
+      pixelAt: (sx, sy) => views.imageView('layer')?.pixelAt(sx, sy) ?? null,
+      allowsPrompts: () => this.controller.loaded && this.brush.allowsPrompts,
+      draw: (layer, shape) => this.tracking.drawShape(layer, shape),
+      shapesOn: (layer) => this.tracking.shapesOn(layer),
+      edit: (layer, index, move) => this.tracking.editShape(layer, index, move),
+      draft: (shape) => this.tracking.draftShape(shape),
+    });
+    this.tracking.panel.element.append(this.promptShapes.element);
     const panels = new PanelLayoutControl(
       [this.tracking.panel.element, this.brush.panel.element],
       this.sparse.panel.element,
@@ -137,6 +153,7 @@ export class App implements TestedParts {
       this.sparse,
       panels,
       this.promptCursor,
+      this.promptShapes,
       this.measures,
     ];
     layout.toolbar.after(
@@ -192,7 +209,12 @@ export class App implements TestedParts {
       pointerLeft: () => this.controller.showReadout(state.current.view, null),
       sliderMoved: (value) => this.controller.setLayer(value),
       layerKey: (action) => hostKeys.ownKey(action),
-      pointerTool: () => (this.brush.takesPointer ? this.brush : null),
+      pointerTool: () =>
+        this.brush.takesPointer
+          ? this.brush
+          : this.promptShapes.takesPointer
+            ? this.promptShapes
+            : null,
       brushKey: (direction) => this.brush.radiusKey(direction),
       promptCursor: this.promptCursor,
     });
