@@ -20,25 +20,35 @@ from typing import Any
 def register(sub: Any) -> None:
     from ..region.train_cli import add_train_arguments
 
-    parser = sub.add_parser("sparse", help="sparse annotation over a dataset folder (screen, sample, train, ...)")
+    parser = sub.add_parser(
+        "sparse", help="sparse annotation over a dataset folder (screen, sample, train, ...)"
+    )
     steps = parser.add_subparsers(dest="sparse_command", required=True)
 
     def step(name: str, help: str, func) -> argparse.ArgumentParser:
         p = steps.add_parser(name, help=help)
-        p.add_argument("dataset", type=Path, help="dataset folder (<id>.nii.gz ..., or split subfolders of them)")
+        p.add_argument(
+            "dataset", type=Path, help="dataset folder (<id>.nii.gz ..., or split subfolders of them)"
+        )
         p.add_argument("--work", type=Path, help="folder for the lists and runs (default: DATASET/sparse)")
         p.set_defaults(func=func)
         return p
 
     p = step("screen", "find the blank layers of every subject", _screen)
     p.add_argument("--blank-threshold", type=float, default=0.002, help="fraction of a layer (default 0.002)")
-    p.add_argument("--axis", choices=["auto", "i", "j", "k"], default="auto",
-                   help="depth axis where a subject has no annotation yet (default auto, k for en-face stacks)")
+    p.add_argument(
+        "--axis",
+        choices=["auto", "i", "j", "k"],
+        default="auto",
+        help="depth axis where a subject has no annotation yet (default auto, k for en-face stacks)",
+    )
 
     p = step("sample", "draw N non-blank layers pooled across subjects: the to-do list", _sample)
     p.add_argument("--count", "-n", type=int, default=1000, help="layers to annotate (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="same seed, same list; a larger count extends it")
-    p.add_argument("--blank-threshold", type=float, help="re-screen from the stored scores (default: the screen's)")
+    p.add_argument(
+        "--blank-threshold", type=float, help="re-screen from the stored scores (default: the screen's)"
+    )
 
     p = step("train", "train the region model on every annotated layer of the dataset", _train)
     add_train_arguments(p)
@@ -46,7 +56,9 @@ def register(sub: Any) -> None:
 
     p = step("predict", "predict the region on every non-blank layer of every subject", _predict)
     p.add_argument("--checkpoint", type=Path, help="region checkpoint (default: the newest run's)")
-    p.add_argument("--blank-threshold", type=float, help="re-screen from the stored scores (default: the screen's)")
+    p.add_argument(
+        "--blank-threshold", type=float, help="re-screen from the stored scores (default: the screen's)"
+    )
     p.add_argument("--sigma", type=float, help="Gaussian smoothing in px, 0 = none (2)")
     p.add_argument("--overlap", type=float, help="sliding-window tile overlap 0..1 (0.25)")
     p.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N")
@@ -93,7 +105,9 @@ def _train(args: argparse.Namespace) -> int:
     from .dataset import find_subjects, newest_run, next_run
 
     work = _work(args)
-    annotated = sorted({s.volume.parent for s in find_subjects(args.dataset) if s.beside("regions", ".json").is_file()})
+    annotated = sorted(
+        {s.volume.parent for s in find_subjects(args.dataset) if s.beside("regions", ".json").is_file()}
+    )
     if not annotated and not args.data:
         raise DataError(
             f"no subject of {args.dataset} has annotated layers (<id>.regions.json): open {work / 'todo.json'} "
@@ -112,7 +126,10 @@ def _train(args: argparse.Namespace) -> int:
             args.out = str(next_run(work))
     args.data = [str(f) for f in annotated] + list(args.data or [])
     run_region_training(
-        config_from_args(args), resume=args.resume, stop_after=args.stop_after, init=str(init) if init else None
+        config_from_args(args),
+        resume=args.resume,
+        stop_after=args.stop_after,
+        init=str(init) if init else None,
     )
     return 0
 

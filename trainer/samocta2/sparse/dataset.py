@@ -43,7 +43,9 @@ def find_subjects(root: Path) -> list[Subject]:
     if not root.is_dir():
         raise DataError(f"dataset folder not found: {root}")
     folders = [root] + sorted(
-        p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name not in NOT_SUBJECT_FOLDERS
+        p
+        for p in root.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and p.name not in NOT_SUBJECT_FOLDERS
     )
     subjects = []
     for folder in folders:

@@ -23,7 +23,9 @@ def _dice(a: np.ndarray, b: np.ndarray) -> float:
     return 1.0 if total == 0 else 2.0 * int(np.logical_and(a, b).sum()) / total
 
 
-def doubt_scores(maps: list[np.ndarray | None], scale: float = 255.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def doubt_scores(
+    maps: list[np.ndarray | None], scale: float = 255.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(doubt, disagreement, uncertainty), one float per layer; `maps` holds each layer's
     probability map (values 0..scale) or None."""
     count = len(maps)
@@ -34,7 +36,11 @@ def doubt_scores(maps: list[np.ndarray | None], scale: float = 255.0) -> tuple[n
     for k, m in enumerate(maps):
         if m is None:
             continue
-        pairs = [1.0 - _dice(regions[k], regions[n]) for n in (k - 1, k + 1) if 0 <= n < count and regions[n] is not None]
+        pairs = [
+            1.0 - _dice(regions[k], regions[n])
+            for n in (k - 1, k + 1)
+            if 0 <= n < count and regions[n] is not None
+        ]
         d = float(np.mean(pairs)) if pairs else 0.0
         p = m[m >= CANDIDATE * scale].astype(np.float64) / scale
         u = float(np.mean(np.maximum(0.0, 1.0 - np.abs(2.0 * p - 1.0)))) if p.size else 0.0

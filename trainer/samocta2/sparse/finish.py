@@ -48,7 +48,9 @@ def enface_ids(subject: Subject, shape: tuple[int, int, int]) -> np.ndarray:
         )
     ids, count = ndi.label(rv.T != 0, structure=EIGHT_CONNECTED)
     if count > MAX_LABEL:
-        raise DataError(f"{path} has {count} separate vessels; uint16 labels hold {MAX_LABEL}. Is it a vessel mask?")
+        raise DataError(
+            f"{path} has {count} separate vessels; uint16 labels hold {MAX_LABEL}. Is it a vessel mask?"
+        )
     return ids.astype(np.uint16)
 
 
@@ -91,7 +93,9 @@ def check_subject(subject: Subject, overwrite: bool) -> str | None:
     return None
 
 
-def layer_regions(subject: Subject, shape: tuple[int, int, int]) -> tuple[list[np.ndarray | None], dict[str, int]]:
+def layer_regions(
+    subject: Subject, shape: tuple[int, int, int]
+) -> tuple[list[np.ndarray | None], dict[str, int]]:
     """Per k-layer its region as (H, W) bool, or None; and how many layers came from where."""
     regions: list[np.ndarray | None] = [None] * shape[2]
     counts = {"annotated": 0, "predicted": 0}
@@ -99,9 +103,13 @@ def layer_regions(subject: Subject, shape: tuple[int, int, int]) -> tuple[list[n
     if found is not None:
         record, maps = found
         if record["axis_index"] != 2:
-            raise DataError(f"{subject.beside(PREDICTION_SUFFIX, '.json')} is across axis {record['axis']}; finish needs k")
+            raise DataError(
+                f"{subject.beside(PREDICTION_SUFFIX, '.json')} is across axis {record['axis']}; finish needs k"
+            )
         if maps.shape != shape:
-            raise DataError(f"{subject.beside(PREDICTION_SUFFIX)} has shape {maps.shape}, its volume {shape}: predict again")
+            raise DataError(
+                f"{subject.beside(PREDICTION_SUFFIX)} has shape {maps.shape}, its volume {shape}: predict again"
+            )
         level = 0.5 * float(record.get("scale", 255))
         for k in record["layers"]:
             regions[k] = maps[:, :, k].T >= level
@@ -145,14 +153,18 @@ def finish_subject(subject: Subject) -> dict[str, Any]:
     }
 
 
-def run_finish(root: Path, *, overwrite: bool = False, progress: Progress | None = None) -> list[dict[str, Any]]:
+def run_finish(
+    root: Path, *, overwrite: bool = False, progress: Progress | None = None
+) -> list[dict[str, Any]]:
     progress = progress or Progress()
     subjects = find_subjects(root)
     problems = [(s.rel, why) for s in subjects if (why := check_subject(s, overwrite))]
     if problems:
         listed = "; ".join(f"{rel}: {why}" for rel, why in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise DataError(f"{len(problems)} of {len(subjects)} subjects cannot be finished, nothing written: {listed}{more}")
+        raise DataError(
+            f"{len(problems)} of {len(subjects)} subjects cannot be finished, nothing written: {listed}{more}"
+        )
     progress.emit("start", total=len(subjects))
     records = []
     for n, subject in enumerate(subjects):

@@ -65,7 +65,9 @@ def read_layer_list(path: Path) -> tuple[dict[str, Any], Path]:
             and item["layer"] >= 0
         )
         if not ok:
-            raise DataError(f'{path}: item {n} must be {{"volume": "...", "axis": "i|j|k", "layer": N}}; got {item!r}')
+            raise DataError(
+                f'{path}: item {n} must be {{"volume": "...", "axis": "i|j|k", "layer": N}}; got {item!r}'
+            )
     return data, (path.parent / str(data.get("dataset", "."))).resolve()
 
 

@@ -40,7 +40,9 @@ def read_prediction(subject: Subject) -> tuple[dict[str, Any], Any] | None:
     return {**record, "axis_index": axis, "layers": layers}, maps
 
 
-def run_review(root: Path, work: Path, *, count: int = DEFAULT_COUNT, progress: Progress | None = None) -> dict[str, Any]:
+def run_review(
+    root: Path, work: Path, *, count: int = DEFAULT_COUNT, progress: Progress | None = None
+) -> dict[str, Any]:
     progress = progress or Progress()
     if count < 0:
         raise DataError(f"--count must be 0 (all) or more; got {count}")
@@ -72,11 +74,17 @@ def run_review(root: Path, work: Path, *, count: int = DEFAULT_COUNT, progress: 
                 }
             )
     if len(missing) == len(subjects):
-        raise DataError(f"no subject of {root} has a prediction: run `python -m samocta2 sparse predict` first")
+        raise DataError(
+            f"no subject of {root} has a prediction: run `python -m samocta2 sparse predict` first"
+        )
     if missing:
-        progress.log(f"warning: {len(missing)} subjects have no prediction and are not reviewed (e.g. {missing[0]})")
+        progress.log(
+            f"warning: {len(missing)} subjects have no prediction and are not reviewed (e.g. {missing[0]})"
+        )
     if len(checkpoints) > 1:
-        progress.log("warning: the predictions come from different checkpoints; predict again to rank them alike")
+        progress.log(
+            "warning: the predictions come from different checkpoints; predict again to rank them alike"
+        )
     items.sort(key=lambda item: (-item["doubt"], item["volume"], item["layer"]))
     kept = items[:count] if count else items
     path = work / REVIEW_NAME

@@ -49,9 +49,13 @@ def run_sample(
         progress.log(f"warning: {count} layers asked for but only {len(pool)} are non-blank; taking them all")
     items = [{"volume": rel, "axis": "ijk"[axis], "layer": k} for rel, axis, k in draw(pool, count, seed)]
     path = work / TODO_NAME
-    write_layer_list(path, root, "annotate", items, seed=seed, requested=count, pool=len(pool), blank_threshold=level)
+    write_layer_list(
+        path, root, "annotate", items, seed=seed, requested=count, pool=len(pool), blank_threshold=level
+    )
     done = sum(done_flags(items, subjects))
     per_subject = len({item["volume"] for item in items})
     progress.log(f"{len(items)} layers from {per_subject} subjects ({done} already annotated) -> {path}")
-    progress.emit("done", path=str(path), items=len(items), subjects=per_subject, annotated=done, pool=len(pool))
+    progress.emit(
+        "done", path=str(path), items=len(items), subjects=per_subject, annotated=done, pool=len(pool)
+    )
     return {"path": str(path), "items": items, "annotated": done}

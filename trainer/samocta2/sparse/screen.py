@@ -65,9 +65,22 @@ def run_screen(
         scores = [round(float(s), 6) for s in layer_scores(volume, depth)]
         kept = non_blank(scores, threshold)
         records.append(
-            {"volume": subject.rel, "axis": "ijk"[depth], "layers": len(scores), "scores": scores, "non_blank": kept}
+            {
+                "volume": subject.rel,
+                "axis": "ijk"[depth],
+                "layers": len(scores),
+                "scores": scores,
+                "non_blank": kept,
+            }
         )
-        progress.emit("subject", volume=subject.rel, non_blank=len(kept), layers=len(scores), done=n + 1, total=len(subjects))
+        progress.emit(
+            "subject",
+            volume=subject.rel,
+            non_blank=len(kept),
+            layers=len(scores),
+            done=n + 1,
+            total=len(subjects),
+        )
     path = work / SCREEN_NAME
     work.mkdir(parents=True, exist_ok=True)
     data = {
@@ -99,7 +112,11 @@ def read_screen(
         raise DataError(f"{path} not found: run `python -m samocta2 sparse screen` first") from None
     except (OSError, ValueError) as exc:
         raise DataError(f"cannot read {path}: {exc}") from exc
-    if not isinstance(data, dict) or data.get("format") != SCREEN_FORMAT or not isinstance(data.get("subjects"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != SCREEN_FORMAT
+        or not isinstance(data.get("subjects"), list)
+    ):
         raise DataError(f"{path} is not a screening result (format {SCREEN_FORMAT!r})")
     if int(data.get("version", 0)) > SCREEN_VERSION:
         raise DataError(f"{path} has version {data['version']}; this trainer reads up to {SCREEN_VERSION}")
