@@ -473,8 +473,23 @@ export interface SparseBrowseMessage {
   readonly type: 'sparseBrowse';
 }
 
+/**
+ * Host → webview: show `layer` along `axis`, an item of a dataset layer list
+ * (docs/sparse-annotation.md §6); `text` says where in the list the user is.
+ */
+export interface SparseListItemMessage {
+  readonly type: 'sparseListItem';
+  readonly axis: Axis;
+  readonly layer: number;
+  readonly text: string;
+}
+
 export type SparseToWebviewMessage =
-  SparseStateMessage | SparseStatusMessage | SparsePredictionMessage | SparseBrowsedMessage;
+  | SparseStateMessage
+  | SparseStatusMessage
+  | SparsePredictionMessage
+  | SparseBrowsedMessage
+  | SparseListItemMessage;
 
 export type SparseFromWebviewMessage =
   | SparseSettingsMessage

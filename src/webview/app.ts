@@ -16,6 +16,7 @@ import { MessageTable } from './messageTable';
 import { PanelLayoutControl } from './panelLayout';
 import { PromptCursor } from './promptCursor';
 import { PromptShapeTool } from './tracking/promptShapeTool';
+import { LayerListLine } from './sparse/layerListLine';
 import { SparseController } from './sparse/sparseController';
 import type { TestedParts } from './testHook';
 import { Toolbar } from './toolbar';
@@ -38,6 +39,8 @@ export class App implements TestedParts {
   readonly tracking: TrackingController;
   readonly brush: BrushController;
   readonly sparse: SparseController;
+  /** Where the user is in a dataset layer list (docs/sparse-annotation.md §6). */
+  readonly layerList: LayerListLine;
   readonly measures: MeasuresController;
   readonly promptCursor: PromptCursor;
   readonly promptShapes: PromptShapeTool;
@@ -100,17 +103,15 @@ export class App implements TestedParts {
       state.current.brush,
     );
     this.brush.viewChanged(state.current.view);
+    const showLayer = (layer: number) => {
+      if (state.current.view !== 'layer') this.controller.setView('layer');
+      this.controller.setLayer(layer);
+    };
     this.sparse = new SparseController(
-      {
-        post,
-        setLayer: (layer) => {
-          if (state.current.view !== 'layer') this.controller.setView('layer');
-          this.controller.setLayer(layer);
-        },
-        changed,
-      },
+      { post, setLayer: showLayer, changed },
       views.overlayOf('layer'),
     );
+    this.layerList = new LayerListLine(showLayer);
     this.measures = new MeasuresController(
       { post, changed, objects: () => this.tracking.trackedObjects() },
       {
@@ -151,6 +152,7 @@ export class App implements TestedParts {
       this.tracking,
       this.brush,
       this.sparse,
+      this.layerList,
       panels,
       this.promptCursor,
       this.promptShapes,
@@ -159,6 +161,7 @@ export class App implements TestedParts {
     layout.toolbar.after(
       this.tracking.panel.element,
       this.brush.panel.element,
+      this.layerList.element,
       this.sparse.panel.element,
     );
     // Measures stand between the view and the footer, opened from the footer: no room taken

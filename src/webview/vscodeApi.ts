@@ -40,6 +40,7 @@ const TO_WEBVIEW_TYPES: ReadonlySet<string> = new Set<ToWebviewMessage['type']>(
   'sparseStatus',
   'sparsePrediction',
   'sparseBrowsed',
+  'sparseListItem',
   'requestMeasuresExport',
 ]);
 
