@@ -5,6 +5,7 @@
  * annotations. Also owns the model picker (status bar item and `samOcta2.selectModel`).
  */
 import * as vscode from 'vscode';
+import { registerLayerListNavigator } from './sparse/layerListNavigator';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { registerEditorKeys } from './commands/editorKeys';
@@ -73,6 +74,11 @@ export class VolumeEditorProvider
         choose: (id) => provider.chooseModel(id),
         chooseEverywhere: (id) => provider.chooseModelEverywhere(id),
       }),
+      registerLayerListNavigator(
+        (uri) => [...provider.sessions].filter((s) => s.uri.toString() === uri.toString()),
+        log,
+        VOLUME_VIEW_TYPE,
+      ),
       registerEditorKeys((key) => {
         const active = [...provider.sessions].find((s) => s.active);
         active?.sendKey(key);

@@ -12,6 +12,7 @@ import type {
   EditorKey,
   EditorSettings,
   FromWebviewMessage,
+  SparseListItemMessage,
   ToWebviewMessage,
   TrackedObjectState,
   TrackingEdit,
@@ -20,6 +21,7 @@ import type {
 import type { LayerStatusBar } from './layerStatusBar';
 import { exportMeasures } from './measures/measuresExport';
 import { regionEditFromMessage } from './regions/regionMessages';
+import type { RegionsLayer } from './regions/regionsLayer';
 import { sparseHost } from './sparse/registerSparse';
 import { isSparseMessage } from './sparse/sparseMessages';
 import { SparseSession } from './sparse/sparseSession';
@@ -52,6 +54,9 @@ const reportedProblems = new WeakMap<VolumeDocument, Set<string>>();
 export class VolumeEditorSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  /** The layer list item this editor shows, re-sent with the volume (a reloaded webview). */
+  private listItem: SparseListItemMessage | undefined;
+  private volumeSent = false;
   /** Counts `ready`s, so a slow load answers only the webview instance that asked for it. */
   private generation = 0;
   private trackingStatus: TrackingStatusMessage | undefined;
@@ -92,6 +97,21 @@ export class VolumeEditorSession implements vscode.Disposable {
 
   get active(): boolean {
     return this.panel.active;
+  }
+
+  get uri(): vscode.Uri {
+    return this.document.uri;
+  }
+
+  /** The document's region annotation (what a dataset layer list's "done" reads and marks). */
+  regionsReady(): Promise<RegionsLayer> {
+    return this.document.regionsReady();
+  }
+
+  /** Shows a dataset layer list's item (layerListNavigator.ts): now, or once the volume is sent. */
+  showListItem(message: SparseListItemMessage): void {
+    this.listItem = message;
+    if (this.volumeSent) this.post(message);
   }
 
   /** Sends the model list, asking the webview to load `selected` (the picker's choice). */
@@ -310,6 +330,10 @@ export class VolumeEditorSession implements vscode.Disposable {
           .catch((e: unknown) =>
             this.context.log.warn(`${this.document.fileName}: sparse panel: ${String(e)}`),
           );
+      if (current()) {
+        this.volumeSent = true;
+        if (this.listItem) this.post(this.listItem);
+      }
       if (current()) await this.sendModels();
       const { dims, type } = loaded.header;
       this.context.log.info(

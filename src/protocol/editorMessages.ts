@@ -8,6 +8,7 @@
  * The webview keeps its own view state with getState/setState.
  */
 import type { MeasuredVolume } from '../core/measure/measureReport';
+import type { PromptShape } from '../core/tracker/promptShapes';
 import type { Axis, VoxelType } from '../core/volume/volume';
 
 export interface EditorSettings {
@@ -204,6 +205,8 @@ export interface LayerPromptInfo {
   readonly layer: number;
   /** In click order. */
   readonly points: readonly PromptPointInfo[];
+  /** Scribbles, boxes and lassos drawn on this layer, in drawing order (absent: none). */
+  readonly shapes?: readonly PromptShape[];
 }
 
 export interface TrackedObjectState {
@@ -487,8 +490,23 @@ export interface SparseBrowseMessage {
   readonly type: 'sparseBrowse';
 }
 
+/**
+ * Host → webview: show `layer` along `axis`, an item of a dataset layer list
+ * (docs/sparse-annotation.md §6); `text` says where in the list the user is.
+ */
+export interface SparseListItemMessage {
+  readonly type: 'sparseListItem';
+  readonly axis: Axis;
+  readonly layer: number;
+  readonly text: string;
+}
+
 export type SparseToWebviewMessage =
-  SparseStateMessage | SparseStatusMessage | SparsePredictionMessage | SparseBrowsedMessage;
+  | SparseStateMessage
+  | SparseStatusMessage
+  | SparsePredictionMessage
+  | SparseBrowsedMessage
+  | SparseListItemMessage;
 
 export type SparseFromWebviewMessage =
   | SparseSettingsMessage

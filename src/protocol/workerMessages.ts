@@ -12,6 +12,7 @@
  * the job there. `cacheBudget` sets the byte budget of the per-layer feature cache (sent after
  * `init` and whenever the setting changes); `trackDone` reports what the cache holds.
  */
+import type { PromptShape } from '../core/tracker/promptShapes';
 import type { Axis, VoxelType } from '../core/volume/volume';
 
 export type Backend = 'webgpu' | 'wasm';
@@ -27,6 +28,8 @@ export interface WorkerPoint {
 export interface WorkerLayerPrompt {
   readonly layer: number;
   readonly points: readonly WorkerPoint[];
+  /** Drawn prompts of this layer (core/tracker/promptShapes), absent: none. */
+  readonly shapes?: readonly PromptShape[];
 }
 
 // ---- page → worker ----
@@ -63,6 +66,8 @@ export interface WorkerPreview {
   readonly objectId: number;
   readonly layer: number;
   readonly points: readonly WorkerPoint[];
+  /** The layer's drawn prompts (absent: none). */
+  readonly shapes?: readonly PromptShape[];
 }
 export interface WorkerTrack {
   readonly type: 'track';

@@ -22,6 +22,7 @@ EXTERNAL_COMMANDS: dict[str, str] = {
     "quantize": "samocta2.export.quantize",
     "region-train": "samocta2.region.train_cli",
     "region-predict": "samocta2.region.predict_cli",
+    "sparse": "samocta2.sparse.cli",
 }
 
 

@@ -16,6 +16,7 @@ import type {
   WorkerProgress,
   WorkerSetVolume,
 } from '../../protocol/workerMessages';
+import type { PromptShape } from '../../core/tracker/promptShapes';
 import { transferOf } from './transfer';
 
 export const WORKER_FILE = 'trackerWorker.js';
@@ -109,10 +110,11 @@ export class TrackerClient {
     layer: number,
     points: readonly WorkerPoint[],
     handlers: JobHandlers,
+    shapes: readonly PromptShape[] = [],
   ): Promise<WorkerJobDone> {
     const jobId = this.nextId++;
     const done = this.expect<WorkerJobDone>(jobId, handlers);
-    send(this.worker, { type: 'preview', jobId, objectId, layer, points });
+    send(this.worker, { type: 'preview', jobId, objectId, layer, points, shapes });
     return done;
   }
 

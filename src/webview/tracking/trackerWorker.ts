@@ -161,7 +161,7 @@ async function runJob(m: WorkerPreview | WorkerTrack): Promise<void> {
       prompted: f.prompted,
     });
   if (m.type === 'preview') {
-    sendFrame(await t.previewLayer(m.layer, m.points));
+    sendFrame(await t.previewLayer(m.layer, m.points, m.shapes ?? []));
     post({
       type: 'trackDone',
       jobId: m.jobId,

@@ -18,15 +18,19 @@ import type { TrackDirectionChoice, WorkerFrame } from '../../protocol/workerMes
 import type { EditorSettings } from '../../protocol/editorMessages';
 import {
   addPoint,
+  addShape,
   colorFor,
   fromState,
   pointsOn,
   removePoint,
+  replaceShape,
+  shapesOn,
   toState,
   type MaskGeometry,
   type TrackedObject,
 } from './trackedObjects';
 import { maskAdvice } from '../../core/tracker/maskAdvice';
+import { movedShape, type PromptShape } from '../../core/tracker/promptShapes';
 import { layerShape } from '../../core/volume/layers';
 import { ModelRunner } from './modelRunner';
 import { TrackingPanel } from './trackingPanel';
@@ -200,20 +204,77 @@ export class TrackingController implements EditorFeature {
     this.clicks = this.clicks.then(() => this.unprompt(layer, x, y));
   }
 
+  /**
+   * A drawn prompt (issue 20): a scribble, box or lasso on `layer` of the selected object,
+   * queued like clicks, shown at once with the layer's new mask, undoable as one edit.
+   */
+  drawShape(layer: number, shape: PromptShape): void {
+    this.clicks = this.clicks.then(async () => {
+      const start = this.startPrompt();
+      if (!start) return;
+      start.object.prompts = addShape(start.object.prompts, layer, shape);
+      const what = shape.kind === 'scribble' && !shape.positive ? 'Negative scribble' : shape.kind;
+      const label = `${what[0].toUpperCase()}${what.slice(1)} on layer ${layer}`;
+      await this.previewAndCommit(start.object, layer, label, start.before);
+    });
+  }
+
+  /**
+   * Moves shape `index` of the selected object on `layer` by (dx, dy) pixels, or deletes it
+   * (`move` null); queued like clicks, one undoable edit each.
+   */
+  editShape(layer: number, index: number, move: { dx: number; dy: number } | null): void {
+    this.clicks = this.clicks.then(async () => {
+      const object = this.selected();
+      const shape = object && shapesOn(object, layer)[index];
+      if (!this.geo || !object || !shape || object.axis !== this.geo.axis) return;
+      const before = toState(object, this.geo);
+      const moved = move && movedShape(shape, move.dx, move.dy);
+      object.prompts = replaceShape(object.prompts, layer, index, moved);
+      const label = `${moved ? 'Move' : 'Delete'} ${shape.kind} on layer ${layer}`;
+      if (pointsOn(object, layer).length > 0 || shapesOn(object, layer).length > 0) {
+        await this.previewAndCommit(object, layer, label, before);
+        return;
+      }
+      object.masks.delete(layer);
+      this.masksChanged();
+      this.views.objectsChanged();
+      this.commit('prompt', label, object.id, before);
+    });
+  }
+
+  /** Shows the shape being drawn (null: none). */
+  draftShape(shape: PromptShape | null): void {
+    this.views.setDraft(shape);
+  }
+
+  /** The selected object's drawn prompts on a layer (the shape tool picks one to edit). */
+  shapesOn(layer: number): readonly PromptShape[] {
+    const object = this.selected();
+    return object && this.geo && object.axis === this.geo.axis ? shapesOn(object, layer) : [];
+  }
+
   private async prompt(layer: number, point: PromptPointInfo): Promise<void> {
-    if (!this.geo) return;
+    const start = this.startPrompt();
+    if (!start) return;
+    start.object.prompts = addPoint(start.object.prompts, layer, point);
+    const label = `${point.positive ? 'Positive' : 'Negative'} point on layer ${layer}`;
+    await this.previewAndCommit(start.object, layer, label, start.before);
+  }
+
+  /** The object a new prompt goes to (added when none is selected) and its state before it. */
+  private startPrompt(): { object: TrackedObject; before: TrackedObjectState } | null {
+    if (!this.geo) return null;
     if (this.selectedId === null) this.addObject();
     const object = this.selected();
-    if (!object) return;
+    if (!object) return null;
     const before = toState(object, this.geo);
     if (object.axis !== this.geo.axis) {
       // Prompts along another depth axis mean nothing here: start this object's prompts over.
       object.prompts = [];
       object.axis = this.geo.axis;
     }
-    object.prompts = addPoint(object.prompts, layer, point);
-    const label = `${point.positive ? 'Positive' : 'Negative'} point on layer ${layer}`;
-    await this.previewAndCommit(object, layer, label, before);
+    return { object, before };
   }
 
   private async unprompt(layer: number, x: number, y: number): Promise<void> {
@@ -229,11 +290,11 @@ export class TrackingController implements EditorFeature {
     const before = toState(object, this.geo);
     object.prompts = removePoint(object.prompts, layer, nearest);
     const label = `Remove point on layer ${layer}`;
-    if (points.length > 1) {
+    if (points.length > 1 || shapesOn(object, layer).length > 0) {
       await this.previewAndCommit(object, layer, label, before);
       return;
     }
-    // No point left: the layer's mask was the answer to them, so it goes too.
+    // No prompt left: the layer's mask was the answer to them, so it goes too.
     object.masks.delete(layer);
     this.masksChanged();
     this.views.objectsChanged();
@@ -256,12 +317,18 @@ export class TrackingController implements EditorFeature {
     }
     const t0 = performance.now();
     try {
-      await client.preview(object.id, layer, pointsOn(object, layer), {
-        frame: (f) => {
-          this.lastClickMs = performance.now() - t0;
-          this.applyFrame(f);
+      await client.preview(
+        object.id,
+        layer,
+        pointsOn(object, layer),
+        {
+          frame: (f) => {
+            this.lastClickMs = performance.now() - t0;
+            this.applyFrame(f);
+          },
         },
-      });
+        shapesOn(object, layer),
+      );
       this.adviseOn(object, layer);
     } catch (e) {
       this.fail((e as Error).message);
@@ -289,6 +356,7 @@ export class TrackingController implements EditorFeature {
         name: o.name,
         kind: o.kind,
         prompts: o.prompts.reduce((n, p) => n + p.points.length, 0),
+        shapes: o.prompts.flatMap((p) => (p.shapes ?? []).map((s) => `${s.kind}@${p.layer}`)),
         layers: Object.fromEntries([...o.masks].map(([l, m]) => [l, area(m)])),
       })),
       lastClickMs: this.lastClickMs,

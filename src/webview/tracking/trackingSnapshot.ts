@@ -14,6 +14,8 @@ export interface TrackingSnapshot {
     kind: TargetKind;
     layers: Record<number, number>;
     prompts: number;
+    /** Drawn prompts as "KIND@LAYER" (e.g. "box@5"), by layer then drawing order. */
+    shapes: string[];
   }[];
   readonly lastClickMs: number | null;
   readonly lastTrack: {
