@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { registerLayerListNavigator } from './sparse/layerListNavigator';
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { registerEditorKeys } from './commands/editorKeys';
 import { registerSelectModel } from './commands/selectModel';
 import type { LayerStatusBar } from './layerStatusBar';
@@ -101,7 +102,18 @@ export class VolumeEditorProvider
     _token: vscode.CancellationToken,
   ): Promise<VolumeDocument> {
     this.log.info(`open ${uri.toString(true)}`);
-    const document = await VolumeDocument.create(uri, openContext.backupId, vscode.workspace.fs);
+    // A local file is also read in pieces, so its first layer shows before the whole read
+    // (issue 17); other schemes (remote, virtual) go through workspace.fs in one read.
+    const pieces =
+      uri.scheme === 'file'
+        ? () => createReadStream(uri.fsPath, { highWaterMark: 1024 * 1024 })
+        : undefined;
+    const document = await VolumeDocument.create(
+      uri,
+      openContext.backupId,
+      vscode.workspace.fs,
+      pieces,
+    );
     // One registration for every annotation layer: each change knows its own undo and redo.
     const changes = document.onDidChange((change) =>
       this.changeEmitter.fire({

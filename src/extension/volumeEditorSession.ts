@@ -28,6 +28,7 @@ import { SparseSession } from './sparse/sparseSession';
 import { type ModelEntry, readModelFiles } from './models/modelCatalog';
 import type { ModelStatusBar } from './models/modelStatusBar';
 import type { AnyAnnotationLayer, VolumeDocument } from './volumeDocument';
+import type { VolumePreview } from './volumeLoader';
 import { SUPPORTED_FILES, VolumeLoadError } from './volumeLoadError';
 import { isPanelLayout, type PanelLayoutMemory } from './panelLayoutMemory';
 
@@ -311,6 +312,11 @@ export class VolumeEditorSession implements vscode.Disposable {
     });
     const last = this.document.progress;
     if (last) this.post({ type: 'loadProgress', fraction: last.fraction, stage: last.stage });
+    const postPreview = (p: VolumePreview): void => {
+      if (current()) this.post({ type: 'volumePreview', ...p });
+    };
+    const previews = this.document.onDidPreview(postPreview);
+    if (this.document.preview) postPreview(this.document.preview);
     try {
       const started = Date.now();
       const loaded = await this.document.load();
@@ -348,6 +354,7 @@ export class VolumeEditorSession implements vscode.Disposable {
       this.post({ type: 'loadError', message: loadError.message, supported: loadError.supported });
     } finally {
       progress.dispose();
+      previews.dispose();
     }
   }
 

@@ -3,7 +3,8 @@
  * this file and nothing else to talk; it holds types and constants only, no runtime imports.
  *
  * Lifecycle: the webview posts `ready`; the host answers `init` (settings) and then streams the
- * volume as `volumeHeader` + `volumeData` (one ArrayBuffer, never JSON numbers), or `loadError`.
+ * volume as `volumeHeader` + `volumeData` (one ArrayBuffer, never JSON numbers), or `loadError`;
+ * while a large file is still decompressing, `volumePreview` may bring its first layer first.
  * The webview keeps its own view state with getState/setState.
  */
 import type { MeasuredVolume } from '../core/measure/measureReport';
@@ -15,6 +16,8 @@ export interface EditorSettings {
   readonly depthAxis: 'auto' | Axis;
   readonly windowPercentiles: readonly [number, number];
   readonly max3dTextureMB: number;
+  /** Byte budget of the tracker's per-layer feature cache, in MiB (issue 17: bounded memory). */
+  readonly embeddingCacheMiB: number;
 }
 
 export interface VolumeHeaderInfo {
@@ -67,6 +70,19 @@ export interface VolumeHeaderMessage {
   readonly type: 'volumeHeader';
   readonly header: VolumeHeaderInfo;
 }
+/**
+ * The first k-layers of a volume still loading (progressive opening): shown while the rest comes.
+ * Unverified: a `loadError` may follow it; `volumeHeader` + `volumeData` always do otherwise.
+ */
+export interface VolumePreviewMessage {
+  readonly type: 'volumePreview';
+  /** The whole volume's header (full dims). */
+  readonly header: VolumeHeaderInfo;
+  /** How many k-layers, from layer 0, `buffer` holds. */
+  readonly layers: number;
+  /** Those layers' voxels, typed per header.type, laid out as in Volume.data. */
+  readonly buffer: ArrayBuffer;
+}
 export interface VolumeDataMessage {
   readonly type: 'volumeData';
   /** The voxel values, typed per header.type, laid out as in Volume.data. */
@@ -95,6 +111,7 @@ export type ToWebviewMessage =
   | InitMessage
   | LoadProgressMessage
   | VolumeHeaderMessage
+  | VolumePreviewMessage
   | VolumeDataMessage
   | LoadErrorMessage
   | SettingsChangedMessage

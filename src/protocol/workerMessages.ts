@@ -9,7 +9,8 @@
  * layer (the mask right after a click); `track` propagates one object and streams `frame`s and
  * `progress`, then `trackDone`. `cancel` stops a running job at the next layer. When WebGPU fails
  * during a job the worker reopens the bundle on WASM, says so with `backendChanged`, and redoes
- * the job there.
+ * the job there. `cacheBudget` sets the byte budget of the per-layer feature cache (sent after
+ * `init` and whenever the setting changes); `trackDone` reports what the cache holds.
  */
 import type { PromptShape } from '../core/tracker/promptShapes';
 import type { Axis, VoxelType } from '../core/volume/volume';
@@ -77,13 +78,24 @@ export interface WorkerTrack {
   readonly range: readonly [number, number] | null;
   readonly direction: TrackDirectionChoice;
 }
+export interface WorkerCacheBudget {
+  readonly type: 'cacheBudget';
+  /** Most bytes of per-layer features kept; least recently used layers go first. */
+  readonly maxBytes: number;
+}
 export interface WorkerCancel {
   readonly type: 'cancel';
   readonly jobId: number;
 }
 
 export type ToWorkerMessage =
-  WorkerInit | WorkerLoadModel | WorkerSetVolume | WorkerPreview | WorkerTrack | WorkerCancel;
+  | WorkerInit
+  | WorkerLoadModel
+  | WorkerSetVolume
+  | WorkerCacheBudget
+  | WorkerPreview
+  | WorkerTrack
+  | WorkerCancel;
 
 // ---- worker → page ----
 export interface WorkerReady {
@@ -133,6 +145,8 @@ export interface WorkerJobDone {
   /** Layers emitted. */
   readonly layers: number;
   readonly ms: number;
+  /** The feature cache after the job: bytes held now, and the most it ever held. */
+  readonly cache: { readonly bytes: number; readonly peakBytes: number };
 }
 export interface WorkerError {
   readonly type: 'error';

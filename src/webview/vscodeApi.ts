@@ -23,6 +23,7 @@ const TO_WEBVIEW_TYPES: ReadonlySet<string> = new Set<ToWebviewMessage['type']>(
   'init',
   'loadProgress',
   'volumeHeader',
+  'volumePreview',
   'volumeData',
   'loadError',
   'settingsChanged',

@@ -1,8 +1,9 @@
 /**
  * The tracker worker as the controller needs it: started on the first model (so a volume that
  * is only viewed never loads onnxruntime-web), the loaded model's name and backend, and the
- * volume handed over once per model or depth axis.
+ * volume handed over once per model or depth axis, and the feature cache's budget.
  */
+import { DEFAULT_EMBEDDING_CACHE_MIB } from '../../core/tracker/embeddingCache';
 import type { Axis, Volume } from '../../core/volume/volume';
 import type { Backend } from '../../protocol/workerMessages';
 import { TrackerClient } from './trackerClient';
@@ -13,6 +14,7 @@ export class ModelRunner {
   private volume: { volume: Volume; axis: Axis } | null = null;
   private volumeSent = false;
   private modelName: string | null = null;
+  private cacheMaxBytes = DEFAULT_EMBEDDING_CACHE_MIB * 2 ** 20;
 
   constructor(
     /** dist/webview/ URL, where the worker and the wasm are. */
@@ -51,10 +53,21 @@ export class ModelRunner {
     this.sendVolume();
   }
 
+  /** The user's `samOcta2.embeddingCacheMiB`: kept, and sent to a running worker at once. */
+  setCacheBudget(mib: number): void {
+    const maxBytes = mib * 2 ** 20;
+    if (maxBytes === this.cacheMaxBytes) return;
+    this.cacheMaxBytes = maxBytes;
+    this.client?.setCacheBudget(maxBytes);
+  }
+
   private start(): Promise<TrackerClient> {
     this.starting ??= TrackerClient.start(this.runtimeBase, 'gpu' in navigator, {
       backendChanged: (_backend, reason) => this.backendChanged(reason),
-    }).then((client) => (this.client = client));
+    }).then((client) => {
+      client.setCacheBudget(this.cacheMaxBytes);
+      return (this.client = client);
+    });
     this.starting.catch(() => (this.starting = null));
     return this.starting;
   }

@@ -96,6 +96,11 @@ export class TrackerClient {
     return done;
   }
 
+  /** The feature cache's byte budget; applies at once (evicting down to it). */
+  setCacheBudget(maxBytes: number): void {
+    send(this.worker, { type: 'cacheBudget', maxBytes });
+  }
+
   setVolume(message: Omit<WorkerSetVolume, 'type' | 'volumeId'>): void {
     send(this.worker, { type: 'setVolume', volumeId: this.nextId++, ...message });
   }

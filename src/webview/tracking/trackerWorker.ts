@@ -4,6 +4,7 @@
  * and one SamTracker per volume; runs one job at a time so the page never waits on inference.
  */
 import { loadBundle, type LoadedBundle } from '../../core/tracker/bundleSessions';
+import { DEFAULT_EMBEDDING_CACHE_MIB } from '../../core/tracker/embeddingCache';
 import { SamTracker } from '../../core/tracker/tracker';
 import type { TrackedFrame } from '../../core/tracker/trackTypes';
 import type { Volume } from '../../core/volume/volume';
@@ -11,6 +12,7 @@ import type {
   Backend,
   FromWorkerMessage,
   ToWorkerMessage,
+  WorkerJobDone,
   WorkerLoadModel,
   WorkerPreview,
   WorkerSetVolume,
@@ -31,6 +33,8 @@ let files: WorkerLoadModel | null = null;
 let bundle: LoadedBundle | null = null;
 let volume: { volume: Volume; axis: WorkerSetVolume['axis'] } | null = null;
 let tracker: SamTracker | null = null;
+/** The feature cache's budget (the user's setting, sent as `cacheBudget`). */
+let cacheMaxBytes = DEFAULT_EMBEDDING_CACHE_MIB * 2 ** 20;
 const cancelled = new Set<number>();
 let queue: Promise<void> = Promise.resolve();
 
@@ -76,6 +80,10 @@ async function handle(m: Exclude<ToWorkerMessage, { type: 'cancel' }>): Promise<
         runtime: bundle?.runtime.name ?? '',
         imageSize: bundle?.manifest.model.image_size ?? 0,
       });
+      return;
+    case 'cacheBudget':
+      cacheMaxBytes = m.maxBytes;
+      tracker?.cache.setLimits({ maxBytes: cacheMaxBytes });
       return;
     case 'setVolume':
       volume = { volume: volumeFromWorkerMessage(m), axis: m.axis };
@@ -133,7 +141,7 @@ function currentTracker(): SamTracker {
   if (!bundle) throw new Error('No model is loaded: pick a model bundle first.');
   if (!volume) throw new Error('No volume is open.');
   tracker ??= new SamTracker(bundle, windowedLayers(volume.volume, volume.axis, bundle.manifest), {
-    cache: { maxBytes: 512 * 2 ** 20 },
+    cache: { maxBytes: cacheMaxBytes },
     now: () => performance.now(),
   });
   return tracker;
@@ -154,7 +162,14 @@ async function runJob(m: WorkerPreview | WorkerTrack): Promise<void> {
     });
   if (m.type === 'preview') {
     sendFrame(await t.previewLayer(m.layer, m.points, m.shapes ?? []));
-    post({ type: 'trackDone', jobId: m.jobId, cancelled: false, layers: 1, ms: elapsed(began) });
+    post({
+      type: 'trackDone',
+      jobId: m.jobId,
+      cancelled: false,
+      layers: 1,
+      ms: elapsed(began),
+      cache: cacheState(t),
+    });
     return;
   }
   const signal = {
@@ -190,6 +205,7 @@ async function runJob(m: WorkerPreview | WorkerTrack): Promise<void> {
       cancelled: false,
       layers: visited.size,
       ms: elapsed(began),
+      cache: cacheState(t),
     });
   } catch (error) {
     if ((error as Error).name !== 'AbortError') throw error;
@@ -199,10 +215,15 @@ async function runJob(m: WorkerPreview | WorkerTrack): Promise<void> {
       cancelled: true,
       layers: visited.size,
       ms: elapsed(began),
+      cache: cacheState(t),
     });
   } finally {
     cancelled.delete(m.jobId);
   }
+}
+
+function cacheState(t: SamTracker): WorkerJobDone['cache'] {
+  return { bytes: t.cache.bytes, peakBytes: t.cache.peakBytes };
 }
 
 function elapsed(since: number): number {

@@ -15,6 +15,7 @@ import type {
   ViewKind,
 } from '../../protocol/editorMessages';
 import type { TrackDirectionChoice, WorkerFrame } from '../../protocol/workerMessages';
+import type { EditorSettings } from '../../protocol/editorMessages';
 import {
   addPoint,
   addShape,
@@ -146,6 +147,10 @@ export class TrackingController implements EditorFeature {
   }
 
   // ---- from the app ----
+
+  settingsApplied(settings: EditorSettings): void {
+    this.runner.setCacheBudget(settings.embeddingCacheMiB);
+  }
 
   volumeOpened(volume: Volume, axis: MaskGeometry['axis']): void {
     this.geo = { dims: volume.dims, axis };
