@@ -35,9 +35,9 @@ TARGETS = ("faz", "rv")
 FOVS = ("3M", "6M")
 
 
-def score_cases(model, cases: list[EnfaceCase], target: str, image_size: int, device, seed: int) -> dict[str, Any]:
+def score_cases(model, cases: list[EnfaceCase], target: str, device, seed: int) -> dict[str, Any]:
     """Row fields: the model's dice/jaccard (null without a model), classical_*, n (eyes)."""
-    source = EnfaceSource(cases, {}, target, image_size)
+    source = EnfaceSource(cases, {}, target)
     model_scores, classical_scores = [], []
     for i in range(len(source)):
         seq = source.draw(np.random.default_rng([seed, i]), i, augment=False)
@@ -83,8 +83,6 @@ def _row_models(args: argparse.Namespace, device) -> dict[tuple[str, str | None]
 
 
 def run_enface_evaluation(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
-    from .model import load_model_config
-
     device = resolve_device(args.device)
     classical_only = bool(getattr(args, "classical_only", False))
     if classical_only and (args.checkpoint or args.size or args.model_checkpoint or args.image_size):
@@ -92,7 +90,6 @@ def run_enface_evaluation(args: argparse.Namespace, progress: Progress) -> dict[
     models = {} if classical_only else _row_models(args, device)
     config = load_config(args.config)
     seed = args.seed if args.seed is not None else int(config["eval"]["seed"])
-    default_size = int(load_model_config(config["model"]["size"], config["model"]["image_size"]).image_size)
     targets = [args.target] if args.target else list(TARGETS)
     rows = []
     for target in targets:
@@ -102,9 +99,8 @@ def run_enface_evaluation(args: argparse.Namespace, progress: Progress) -> dict[
         fovs = sorted({c.fov for c in cases}, key=lambda f: (f not in FOVS, f))
         for fov in fovs:
             model, _, source = models.get((target, fov)) or models.get((target, None)) or (None, None, None)
-            image_size = int(model.image_size) if model is not None else default_size
             row_cases = [c for c in cases if c.fov == fov]
-            fields = score_cases(model, row_cases, target, image_size, device, seed)
+            fields = score_cases(model, row_cases, target, device, seed)
             rows.append({"target": target, "fov": fov, "model": source or "none", **fields})
             progress.log(f"{target.upper()} {fov}: {json.dumps(fields)}")
     if not rows:

@@ -7,8 +7,10 @@ vessel map with positive points only:
   usually does);
 - for the FAZ, 3 more points drawn from its rim: the map minus its erosion by a 7 x 7 square,
   i.e. a band 3 px wide inside the border at their 1024 px, the model's input size.
-We draw on the label grid (304 or 400 px), so the rim is 3 px at the model's input size scaled to
-the label: max(1, round(3 * side / image_size)) px. Points are (x, y) = (column, row) pixels.
+They draw on masks resized to 1024 px whatever the model; we draw on the label grid (304 or 400
+px), so the rim is their 3 px scaled to the label, max(1, round(3 * side / 1024)) px (1 px for
+OCTA-500). The prompt does not depend on the model, so every model and the classical baseline
+get the same points. Points are (x, y) = (column, row) pixels.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import numpy as np
 from scipy import ndimage as ndi
 
 RIM_POINTS = 3
-RIM_MODEL_PX = 3  # the 7 x 7 erosion's half-width, at the model's input size
+RIM_PX = 3  # the 7 x 7 erosion's half-width, on the authors' 1024 px masks
+AUTHORS_SIDE = 1024
 
 
 def component_points(mask: np.ndarray) -> np.ndarray:
@@ -44,12 +47,12 @@ def rim_points(rng: np.random.Generator, mask: np.ndarray, count: int, width: in
 
 
 def projection_prompt(
-    rng: np.random.Generator, mask: np.ndarray, target: str, image_size: int
+    rng: np.random.Generator, mask: np.ndarray, target: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Points (N, 2) as (x, y) and labels (N,), all 1 (positive), for a whole FAZ or RV map."""
     mask = mask.astype(bool)
     points = component_points(mask)
     if target == "faz":
-        width = max(1, round(RIM_MODEL_PX * mask.shape[0] / image_size))
+        width = max(1, round(RIM_PX * mask.shape[0] / AUTHORS_SIDE))
         points = np.concatenate([points, rim_points(rng, mask, RIM_POINTS, width)])
     return points, np.ones(len(points), np.int32)

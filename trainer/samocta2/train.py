@@ -90,10 +90,8 @@ def build_task_source(config: dict[str, Any], folder: str):
     if task != "enface":
         raise TrainerError(f"data.task '{task}' is not supported (sequence, enface)")
     from .data.enface import build_enface_source
-    from .model import load_model_config
 
-    image_size = int(load_model_config(config["model"]["size"], config["model"]["image_size"]).image_size)
-    return build_enface_source(folder, data["target"], config["sampling"], image_size, data.get("fov"))
+    return build_enface_source(folder, data["target"], config["sampling"], data.get("fov"))
 
 
 def draw_training_sequence(source: SequenceSource, seed: int, index: int):

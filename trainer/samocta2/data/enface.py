@@ -100,11 +100,10 @@ def load_enface_folder(folder: str | Path, target: str, fov: str | None = None) 
 class EnfaceSource:
     """Clips for training and evaluation, with the interface of data.sequences.SequenceSource."""
 
-    def __init__(self, cases: list[EnfaceCase], sampling: dict[str, Any], target: str, image_size: int):
+    def __init__(self, cases: list[EnfaceCase], sampling: dict[str, Any], target: str):
         self.cases = [c for c in cases if c.mask.any()]  # an empty map has nothing to prompt
         self.sampling = sampling
         self.target = target
-        self.image_size = image_size
 
     def __len__(self) -> int:
         return len(self.cases)
@@ -118,7 +117,7 @@ class EnfaceSource:
         if augment:
             s = self.sampling
             frames, masks = augment_sequence(rng, frames, masks, float(s["hflip"]), float(s["max_rotation_deg"]))
-        prompt = projection_prompt(rng, masks[0], self.target, self.image_size)
+        prompt = projection_prompt(rng, masks[0], self.target)
         if not (prompt[1] == 1).any():
             if augment:  # rotation pushed the object out of the frame
                 return self.draw(rng, index, fixed, augment=False)
@@ -127,9 +126,9 @@ class EnfaceSource:
 
 
 def build_enface_source(
-    folder: str | Path, target: str, sampling: dict[str, Any], image_size: int, fov: str | None = None
+    folder: str | Path, target: str, sampling: dict[str, Any], fov: str | None = None
 ) -> EnfaceSource:
-    source = EnfaceSource(load_enface_folder(folder, target, fov), sampling, target, image_size)
+    source = EnfaceSource(load_enface_folder(folder, target, fov), sampling, target)
     if len(source) == 0:
         where = f" of field of view {fov}" if fov else ""
         raise DataError(

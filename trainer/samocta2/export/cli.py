@@ -142,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
         provenance=provenance,
         metrics=metrics,
         training=training,
+        task=provenance["config"].get("data", {}).get("task", "sequence"),
     )
     if args.quantize == "int8":
         from .quantize import quantize_in_place
