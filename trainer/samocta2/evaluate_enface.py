@@ -112,6 +112,17 @@ def run_enface_evaluation(args: argparse.Namespace, progress: Progress) -> dict[
     return {"task": "enface", "data": [str(d) for d in args.data], "seed": seed, "table1": rows}
 
 
+def rows_of_checkpoint(result: dict[str, Any], checkpoint: str) -> dict[str, Any]:
+    """An en-face eval.json cut to the Table I rows that `checkpoint` scored, for its bundle's
+    manifest: the other rows are other models' (the model picker reads every row's Dice)."""
+    mine = Path(checkpoint).resolve()
+    rows = [r for r in result["table1"] if Path(str(r["model"]).rsplit(" (step ", 1)[0]).resolve() == mine]
+    if not rows:
+        raise TrainerError(f"--metrics: no Table I row was scored by {checkpoint} (rows: "
+                           f"{', '.join(sorted({str(r['model']) for r in result['table1']}))})")  # fmt: skip
+    return {**result, "table1": rows}
+
+
 def _percent(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.2f}"
 

@@ -7,6 +7,8 @@ shipped nano bundle through the TypeScript CLI.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 import subprocess
@@ -14,6 +16,7 @@ import subprocess
 import nibabel as nib
 import numpy as np
 import pytest
+import yaml
 from conftest import REPO, SHARED_OCTA500
 from PIL import Image
 
@@ -130,15 +133,26 @@ def test_table1_classical_and_random_model_rows(clips, tmp_path, capsys):
     assert "| FAZ | 3M |" in table and "| RV | 6M |" in table
 
 
-def test_train_enface_then_its_row_of_table1(clips, tmp_path, capsys):
-    run = tmp_path / "run"
-    code = main(
-        ["train", "--task", "enface", "--target", "faz", "--data", str(clips), *RANDOM_NANO,
-         "--set", "data.fov=3M", "--set", "lora.r=4", "--steps", "2", "--val-data", str(clips),
-         "--val-every", "2", "--set", "train.val_sequences=4", "--out", str(run)]
-    )  # fmt: skip
-    lines = [json.loads(x) for x in capsys.readouterr().out.strip().splitlines()]
-    assert code == 0
+@pytest.fixture(scope="module")
+def enface_run(clips, tmp_path_factory):
+    """A 2-step `train --task enface` run (FAZ, 3M) and its JSON-lines events."""
+    run = tmp_path_factory.mktemp("enface") / "run"
+    events = io.StringIO()
+    with contextlib.redirect_stdout(events):
+        code = main(
+            ["train", "--task", "enface", "--target", "faz", "--data", str(clips), *RANDOM_NANO,
+             "--set", "data.fov=3M", "--set", "lora.r=4", "--steps", "2", "--val-data", str(clips),
+             "--val-every", "2", "--set", "train.val_sequences=4", "--out", str(run)]
+        )  # fmt: skip
+    assert code == 0, events.getvalue()[-2000:]
+    (run / "events.jsonl").write_text(events.getvalue())
+    return run
+
+
+def test_train_enface_then_its_row_of_table1(enface_run, clips, tmp_path, capsys):
+    run = enface_run
+    assert yaml.safe_load((run / "config.yaml").read_text())["data"]["task"] == "enface"
+    lines = [json.loads(x) for x in (run / "events.jsonl").read_text().splitlines()]
     assert [e["step"] for e in lines if e["event"] == "step"] == [1, 2]
     val = next(e for e in lines if e["event"] == "val")
     assert 0.0 <= val["dice"] <= 1.0
@@ -176,3 +190,21 @@ def test_nano_bundle_tracks_a_projection_clip_with_the_cli(clips, tmp_path):
     assert labels.shape == (304, 304, 3)
     dice, _ = dice_jaccard(labels[:, :, SCORED_FRAME].T == 1, case.mask)
     assert dice > 0.7  # 0.88 measured: the layer-trained nano already finds the FAZ on ILM_OPL
+
+
+def test_export_of_an_enface_run_says_its_task_and_keeps_its_own_rows(enface_run, tmp_path, capsys):
+    checkpoint = str(enface_run / "checkpoint.pt")
+    row = {"target": "faz", "fov": "3M", "dice": 0.8, "jaccard": 0.7, "n": 4, "classical_dice": 0.5,
+           "classical_jaccard": 0.4}  # fmt: skip
+    table1 = [{**row, "model": f"{checkpoint} (step 2)"}, {**row, "fov": "6M", "model": "runs/other.pt (step 9)"}]
+    metrics = tmp_path / "eval.json"
+    metrics.write_text(json.dumps({"task": "enface", "data": ["octa500/3M/test"], "seed": 1, "table1": table1}))
+    bundle = tmp_path / "bundle"
+    assert main(["export", "--checkpoint", checkpoint, "--metrics", str(metrics), "--out", str(bundle)]) == 0
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    assert manifest["task"] == "enface" and manifest["metrics"]["table1"] == table1[:1]
+    # an eval that never scored this checkpoint is refused before the folder changes
+    metrics.write_text(json.dumps({"task": "enface", "data": [], "seed": 1, "table1": table1[1:]}))
+    capsys.readouterr()
+    assert main(["export", "--checkpoint", checkpoint, "--metrics", str(metrics), "--out", str(tmp_path / "b2")]) == 2
+    assert "no Table I row was scored by" in capsys.readouterr().err and not (tmp_path / "b2").exists()
