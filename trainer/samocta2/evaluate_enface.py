@@ -70,7 +70,9 @@ def _row_models(args: argparse.Namespace, device) -> dict[tuple[str, str | None]
         model, config, source = load_model_for_eval(one, device)
         data = config["data"]
         if data.get("task", "sequence") != "enface":
-            raise TrainerError(f"{path} was trained on layer sequences (data.task {data.get('task')!r}), not en-face clips")
+            raise TrainerError(
+                f"{path} was trained on layer sequences (data.task {data.get('task')!r}), not en-face clips"
+            )
         key = (data["target"], data.get("fov"))
         if key in models:
             raise TrainerError(f"two checkpoints for the same Table I row {key}: {models[key][2]} and {source}")
@@ -86,7 +88,9 @@ def run_enface_evaluation(args: argparse.Namespace, progress: Progress) -> dict[
     device = resolve_device(args.device)
     classical_only = bool(getattr(args, "classical_only", False))
     if classical_only and (args.checkpoint or args.size or args.model_checkpoint or args.image_size):
-        raise TrainerError("--classical-only scores no model: drop --checkpoint, --size, --model-checkpoint, --image-size")
+        raise TrainerError(
+            "--classical-only scores no model: drop --checkpoint, --size, --model-checkpoint, --image-size"
+        )
     models = {} if classical_only else _row_models(args, device)
     config = load_config(args.config)
     seed = args.seed if args.seed is not None else int(config["eval"]["seed"])
@@ -105,8 +109,8 @@ def run_enface_evaluation(args: argparse.Namespace, progress: Progress) -> dict[
             progress.log(f"{target.upper()} {fov}: {json.dumps(fields)}")
     if not rows:
         raise DataError(f"{', '.join(map(str, args.data))}: no en-face clips with {' or '.join(targets)} labels")
-    unused = [m[2] for key, m in models.items() if key[1] is not None and not any(
-        r["target"] == key[0] and r["fov"] == key[1] for r in rows)]  # fmt: skip
+    scored = {(r["target"], r["fov"]) for r in rows}
+    unused = [m[2] for key, m in models.items() if key[1] is not None and key not in scored]
     if unused:
         raise DataError(f"no en-face clips in --data for {', '.join(unused)}")
     return {"task": "enface", "data": [str(d) for d in args.data], "seed": seed, "table1": rows}

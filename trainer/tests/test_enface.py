@@ -129,7 +129,8 @@ def test_table1_classical_and_random_model_rows(clips, tmp_path, capsys):
         assert row["classical_dice"] > (0.5 if row["target"] == "faz" else 0.2), row
     table = (out / "eval.md").read_text()
     assert table.strip() == format_table1(result).strip()
-    assert "| Target | FOV | Dice (%) | Jaccard (%) | Classical Dice (%) | Classical Jaccard (%) | Eyes | Model |" in table
+    header = "| Target | FOV | Dice (%) | Jaccard (%) | Classical Dice (%) | Classical Jaccard (%) | Eyes | Model |"
+    assert header in table
     assert "| FAZ | 3M |" in table and "| RV | 6M |" in table
 
 
