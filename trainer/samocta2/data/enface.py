@@ -66,8 +66,9 @@ def load_enface_case(name: str, clip: Path, label: Path) -> EnfaceCase:
         )
     check_finite(stack, clip)
     mask = as_2d(np.asarray(_read(label).dataobj), label, stack.shape[:2]) > 0
-    # Each map gets its own percentile window: their brightness ranges differ.
-    frames = np.stack([normalize(stack[:, :, i]).T for i in range(3)])
+    # One percentile window over the clip, as for a volume (volumes.py) and as the editor's
+    # tracker windows the whole volume it opens: the bundle then sees what it was trained on.
+    frames = normalize(stack).transpose(2, 1, 0)
     return EnfaceCase(name, field_of_view(image), np.ascontiguousarray(frames), np.ascontiguousarray(mask.T))
 
 
