@@ -164,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="a training checkpoint (its config builds the model); --task enface: one per Table I row",
     )
+    p.add_argument(
+        "--bundle",
+        action="append",
+        help="--task enface: a model bundle to score with its own weights (base + LoRA); repeatable",
+    )
     p.add_argument("--config", help="experiment YAML, for a base model without --checkpoint")
     p.add_argument("--size", choices=["nano", "tiny", "small", "base_plus", "large"])
     p.add_argument("--model-checkpoint", help="SAM 2.1 base weights (without --checkpoint)")

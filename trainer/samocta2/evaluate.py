@@ -213,6 +213,8 @@ def run_eval_command(args: argparse.Namespace) -> int:
         from .evaluate_enface import run_enface_eval_command
 
         return run_enface_eval_command(args)
+    if getattr(args, "bundle", None):
+        raise TrainerError("--bundle is for --task enface; for layer sequences use sam-octa2 eval --model")
     for name in ("data", "checkpoint"):  # repeatable for the en-face task's rows only
         values = getattr(args, name, None)
         if isinstance(values, list):

@@ -1,8 +1,9 @@
 """`samocta2 eval --task enface`: paper Table I, the en-face task, the model beside the baseline.
 
 Rows FAZ / RV x 3M / 6M. Each row's model is the checkpoint trained for that target and field of
-view (its config's data.target and data.fov; `--checkpoint` once per row), or, without
---checkpoint, the one base model of --config / --size for every row. Per eye: the projection clip
+view (its config's data.target and data.fov; `--checkpoint` once per row) or such a model bundle
+(`--bundle`, its own base + LoRA weights; a layer-sequence bundle scores every row), or, without
+either, the one base model of --config / --size for every row. Per eye: the projection clip
 with the paper's prompt on all three maps (data/enface.py, projection_prompts.py); the middle
 map's prediction is scored against the whole FAZ or vessel map, as the authors score it, and
 Dice / Jaccard are averaged over eyes (`n`). The classical baseline (classical.py) gets the same
@@ -77,19 +78,39 @@ def _row_models(args: argparse.Namespace, device) -> dict[tuple[str, str | None]
         if key in models:
             raise TrainerError(f"two checkpoints for the same Table I row {key}: {models[key][2]} and {source}")
         models[key] = (model, config, source)
-    if not args.checkpoint:
+    for folder in getattr(args, "bundle", None) or []:
+        key, entry = _bundle_model(folder, device)
+        for k in [key] if key[0] else [(t, None) for t in TARGETS]:
+            if k in models:
+                raise TrainerError(f"two models for the same Table I row {k}: {models[k][2]} and {entry[2]}")
+            models[k] = entry
+    if not args.checkpoint and not getattr(args, "bundle", None):
         model, config, source = load_model_for_eval(args, device)
         for target in TARGETS:
             models[(target, None)] = (model, config, source)
     return models
 
 
+def _bundle_model(folder: str, device) -> tuple[tuple[str | None, str | None], tuple[Any, dict, str]]:
+    """A model bundle's own weights (base + LoRA); an en-face bundle keys its row by the target
+    and field of view it was trained on, a layer bundle (key (None, None)) scores every row."""
+    from .export.bundle_lora import model_from_bundle
+
+    model = model_from_bundle(folder, device)  # refuses a folder that is no bundle with LoRA weights
+    manifest = json.loads((Path(folder) / "manifest.json").read_text())
+    description = f"bundle {manifest.get('name', folder)} ({folder})"
+    if manifest.get("task") != "enface":
+        return (None, None), (model, {}, description)
+    data = ((manifest.get("provenance") or {}).get("config") or {}).get("data") or {}
+    return (data.get("target"), data.get("fov")), (model, {}, description)
+
+
 def run_enface_evaluation(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
     device = resolve_device(args.device)
     classical_only = bool(getattr(args, "classical_only", False))
-    if classical_only and (args.checkpoint or args.size or args.model_checkpoint or args.image_size):
+    if classical_only and (args.checkpoint or args.bundle or args.size or args.model_checkpoint or args.image_size):
         raise TrainerError(
-            "--classical-only scores no model: drop --checkpoint, --size, --model-checkpoint, --image-size"
+            "--classical-only scores no model: drop --checkpoint, --bundle, --size, --model-checkpoint, --image-size"
         )
     models = {} if classical_only else _row_models(args, device)
     config = load_config(args.config)
