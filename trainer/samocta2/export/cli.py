@@ -116,6 +116,10 @@ def _metrics(path: str | None) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     metrics = _metrics(args.metrics)
+    if metrics.get("task") == "enface" and args.checkpoint:
+        from ..evaluate_enface import rows_of_checkpoint
+
+        metrics = rows_of_checkpoint(metrics, args.checkpoint)
     started = time.perf_counter()
     model, provenance, saved = _load(args)
     from .bundle import retract_manifest, write_bundle
@@ -142,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
         provenance=provenance,
         metrics=metrics,
         training=training,
+        task=provenance["config"].get("data", {}).get("task", "sequence"),
     )
     if args.quantize == "int8":
         from .quantize import quantize_in_place

@@ -41,7 +41,7 @@ from .model import build_region_model
 from .screen import non_blank_layers
 
 PREDICTION_FORMAT = "samocta2.region-prediction"
-OWN_SUFFIXES = (REGIONS_SUFFIX, PREDICTION_SUFFIX, "vessels", "faz", "rv2d", "faz2d", "enface", "label")
+OWN_SUFFIXES = (REGIONS_SUFFIX, PREDICTION_SUFFIX, "vessels", "faz", "rv2d", "faz2d", "enface", "projections", "label")
 
 
 def layer_probability(model, image: np.ndarray, config: dict[str, Any], device, overlap: float | None = None):
