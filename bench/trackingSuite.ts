@@ -23,7 +23,7 @@ import {
   nodeSha256,
   webWasmRuntime,
   type OrtModule,
-} from '../src/cli/ortNode';
+} from '../src/engine/ortNode';
 import { percentile, type BenchRow, type BenchSuite } from './benchTable';
 import { pageTimings, type PageEngine, type PageJob } from './chromiumTracking';
 import { quantizedBundle, type Quantization } from './quantizedBundles';

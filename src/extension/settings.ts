@@ -4,7 +4,8 @@
  * (the JSON schema in package.json only warns, it does not stop bad values).
  */
 import type { Axis } from '../core/volume/volume';
-import type { EditorSettings } from '../protocol/editorMessages';
+import { INFERENCE_ENGINES } from '../engine/engineChoice';
+import type { EditorSettings, InferenceEngineSetting } from '../protocol/editorMessages';
 
 export const SETTINGS_SECTION = 'samOcta2';
 
@@ -17,6 +18,7 @@ export const DEFAULT_SETTINGS: EditorSettings = {
   depthAxis: 'auto',
   windowPercentiles: [1, 99.5],
   max3dTextureMB: 256,
+  inferenceEngine: 'auto',
 };
 
 const AXES: Readonly<Record<string, Axis>> = { i: 0, j: 1, k: 2 };
@@ -27,7 +29,12 @@ export function readEditorSettings(source: SettingsSource): EditorSettings {
     depthAxis: readDepthAxis(source.get<unknown>('depthAxis')),
     windowPercentiles: readPercentiles(source.get<unknown>('windowPercentiles')),
     max3dTextureMB: readTextureBudget(source.get<unknown>('max3dTextureMB')),
+    inferenceEngine: readInferenceEngine(source.get<unknown>('inferenceEngine')),
   };
+}
+
+function readInferenceEngine(value: unknown): InferenceEngineSetting {
+  return INFERENCE_ENGINES.find((engine) => engine === value) ?? 'auto';
 }
 
 function readDepthAxis(value: unknown): EditorSettings['depthAxis'] {

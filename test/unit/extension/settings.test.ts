@@ -12,9 +12,19 @@ test('unset settings give the defaults', () => {
 
 test('valid settings are passed through, axis names becoming axis numbers', () => {
   const settings = readEditorSettings(
-    source({ depthAxis: 'j', windowPercentiles: [2, 98], max3dTextureMB: 512 }),
+    source({
+      depthAxis: 'j',
+      windowPercentiles: [2, 98],
+      max3dTextureMB: 512,
+      inferenceEngine: 'host-cuda',
+    }),
   );
-  assert.deepEqual(settings, { depthAxis: 1, windowPercentiles: [2, 98], max3dTextureMB: 512 });
+  assert.deepEqual(settings, {
+    depthAxis: 1,
+    windowPercentiles: [2, 98],
+    max3dTextureMB: 512,
+    inferenceEngine: 'host-cuda',
+  });
   assert.equal(readEditorSettings(source({ depthAxis: 'i' })).depthAxis, 0);
   assert.equal(readEditorSettings(source({ depthAxis: 'k' })).depthAxis, 2);
 });
@@ -30,6 +40,8 @@ test('invalid settings fall back to the defaults instead of reaching the webview
     { windowPercentiles: ['1', '99'] },
     { windowPercentiles: 'auto' },
     { max3dTextureMB: 'big' },
+    { inferenceEngine: 'gpu' },
+    { inferenceEngine: 'HOST-CPU' },
     { max3dTextureMB: Number.NaN },
   ];
   for (const values of bad) {
