@@ -111,13 +111,14 @@ function packageTarget(target) {
 }
 
 /**
- * onnxruntime-node (its JS and this platform's binaries only) and onnxruntime-common, as the
- * extension's node_modules: dist/extension.js loads them by name (scripts/build.mjs keeps
- * onnxruntime-node external, a native module cannot be bundled).
+ * onnxruntime-node (its JS and this platform's binaries only) and onnxruntime-common in
+ * dist/node_modules, where dist/extension.js finds them by name (scripts/build.mjs keeps
+ * onnxruntime-node external: a native module cannot be bundled). Not a top-level node_modules:
+ * vsce leaves that out when packaging without dependencies.
  */
 function stageOnnxruntimeNode(platformFolder) {
   const modules = join(root, 'node_modules');
-  const into = join(stage, 'node_modules');
+  const into = join(stage, 'dist', 'node_modules');
   for (const file of ['package.json', 'LICENSE', 'README.md', 'dist']) {
     const from = join(modules, 'onnxruntime-node', file);
     if (existsSync(from)) cpSync(from, join(into, 'onnxruntime-node', file), { recursive: true });

@@ -8,13 +8,21 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostBackend } from '../../protocol/workerMessages';
 
-/** Where onnxruntime-node keeps this platform's binaries (and where its CUDA provider goes). */
+/**
+ * Where onnxruntime-node keeps this platform's binaries (and where its CUDA provider goes): in a
+ * platform .vsix under dist/node_modules (beside dist/extension.js, which loads it), in a
+ * development checkout under node_modules.
+ */
 export function hostBinariesFolder(
   extensionRoot: string,
   platform: string = process.platform,
   arch: string = process.arch,
+  exists: (path: string) => boolean = existsSync,
 ): string {
-  return join(extensionRoot, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', platform, arch);
+  const inside = (modules: string): string =>
+    join(modules, 'onnxruntime-node', 'bin', 'napi-v6', platform, arch);
+  const packaged = inside(join(extensionRoot, 'dist', 'node_modules'));
+  return exists(packaged) ? packaged : inside(join(extensionRoot, 'node_modules'));
 }
 
 export function availableHostEngines(
@@ -23,10 +31,7 @@ export function availableHostEngines(
   arch: string = process.arch,
   exists: (path: string) => boolean = existsSync,
 ): HostBackend[] {
-  const binding = join(
-    hostBinariesFolder(extensionRoot, platform, arch),
-    'onnxruntime_binding.node',
-  );
-  if (!exists(binding)) return [];
+  const folder = hostBinariesFolder(extensionRoot, platform, arch, exists);
+  if (!exists(join(folder, 'onnxruntime_binding.node'))) return [];
   return platform === 'linux' && arch === 'x64' ? ['host-cpu', 'host-cuda'] : ['host-cpu'];
 }

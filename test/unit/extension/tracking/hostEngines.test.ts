@@ -12,16 +12,30 @@ import {
 
 const ROOT = '/ext';
 
-function present(platform: string, arch: string): (path: string) => boolean {
-  const binding = join(hostBinariesFolder(ROOT, platform, arch), 'onnxruntime_binding.node');
-  return (path) => path === binding;
+/** An install whose `modules` folder has onnxruntime-node's binaries for platform/arch only. */
+function present(
+  platform: string,
+  arch: string,
+  modules = '/ext/dist/node_modules',
+): (path: string) => boolean {
+  const folder = join(modules, 'onnxruntime-node/bin/napi-v6', platform, arch);
+  return (path) => path === folder || path === join(folder, 'onnxruntime_binding.node');
 }
 
-test('the binding of this platform decides; CUDA only on Linux x64', () => {
+test('the binaries are in dist/node_modules in a platform .vsix, node_modules in a checkout', () => {
   assert.equal(
-    hostBinariesFolder(ROOT, 'linux', 'x64'),
+    hostBinariesFolder(ROOT, 'linux', 'x64', present('linux', 'x64')),
+    '/ext/dist/node_modules/onnxruntime-node/bin/napi-v6/linux/x64',
+  );
+  assert.equal(
+    hostBinariesFolder(ROOT, 'linux', 'x64', () => false),
     '/ext/node_modules/onnxruntime-node/bin/napi-v6/linux/x64',
   );
+  const checkout = present('linux', 'x64', '/ext/node_modules');
+  assert.deepEqual(availableHostEngines(ROOT, 'linux', 'x64', checkout), ['host-cpu', 'host-cuda']);
+});
+
+test('the binding of this platform decides; CUDA only on Linux x64', () => {
   assert.deepEqual(availableHostEngines(ROOT, 'linux', 'x64', present('linux', 'x64')), [
     'host-cpu',
     'host-cuda',
