@@ -41,6 +41,7 @@ const TO_WEBVIEW_TYPES: ReadonlySet<string> = new Set<ToWebviewMessage['type']>(
   'sparsePrediction',
   'sparseBrowsed',
   'requestMeasuresExport',
+  'engineReply',
 ]);
 
 export function connectToHost<S>(): HostClient<S> {
