@@ -40,14 +40,14 @@ export async function nodeRuntime(threads = 1, device: NodeDevice = 'cpu'): Prom
 
 /**
  * The onnxruntime-node module, or an error that says it is not part of this install (the
- * universal .vsix carries no native binaries: docs/host-engine.md).
+ * universal .vsix carries no native binaries: README, "Where tracking runs").
  */
 export async function loadOnnxruntimeNode(): Promise<OrtModule> {
   try {
     return (await import('onnxruntime-node')) as unknown as OrtModule;
   } catch (error) {
     throw new Error(
-      `onnxruntime-node is not available in this install (${(error as Error).message}); install the .vsix for your platform to track on the extension host.`,
+      `onnxruntime-node is not available in this install (${(error as Error).message}); install the .vsix for your platform to track on the extension host (README, "Where tracking runs").`,
     );
   }
 }
