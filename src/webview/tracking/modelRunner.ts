@@ -43,6 +43,7 @@ interface WorkerEngine {
 export class ModelRunner {
   private engine: EngineClient | null = null;
   private worker: WorkerEngine | null = null;
+  /** The host engine's client, created on first use and kept with the editor. */
   private host: EngineClient | null = null;
   private volume: { volume: Volume; axis: Axis } | null = null;
   private modelName: string | null = null;
@@ -160,8 +161,8 @@ export class ModelRunner {
   /** Makes `engine` the one that tracks, closing a worker it replaces. */
   private install(engine: EngineClient): void {
     this.engine = engine;
-    // The host engine has nothing to close: its model goes with the editor.
-    if (engine !== this.host) this.host = null;
+    // The host engine's client stays: one engine per editor on the host, whose answers to jobs
+    // started before a switch (a cancelled track's trackDone) still settle them here.
     const worker = this.worker;
     if (!worker) return;
     void worker.client.then(
