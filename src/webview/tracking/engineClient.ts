@@ -49,6 +49,7 @@ interface Pending {
 export class EngineClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly transport: EngineTransport,
@@ -120,6 +121,12 @@ export class EngineClient {
     this.transport.send({ type: 'cancel', jobId });
   }
 
+  /** Resolves once no request or job is waiting for an answer (a cancelled track's trackDone). */
+  idle(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   dispose(): void {
     this.transport.close();
     for (const p of this.pending.values()) p.reject(new Error('The tracker was closed.'));
@@ -151,6 +158,7 @@ export class EngineClient {
         if (p && m.id !== null) {
           this.pending.delete(m.id);
           p.reject(new Error(m.message));
+          this.wakeIdle();
         }
         return;
       }
@@ -170,5 +178,11 @@ export class EngineClient {
     if (!p) return;
     this.pending.delete(id);
     p.resolve(value as never);
+    this.wakeIdle();
+  }
+
+  private wakeIdle(): void {
+    if (this.pending.size > 0) return;
+    for (const wake of this.idleWaiters.splice(0)) wake();
   }
 }

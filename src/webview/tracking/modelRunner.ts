@@ -166,10 +166,12 @@ export class ModelRunner {
     const worker = this.worker;
     if (!worker) return;
     void worker.client.then(
-      (w) => {
+      async (w) => {
         if (w === engine || this.worker !== worker) return;
-        w.dispose();
         this.worker = null;
+        // A job cancelled by the switch answers first (its trackDone), then the worker goes.
+        await w.idle();
+        w.dispose();
       },
       () => undefined,
     );

@@ -100,3 +100,17 @@ test('an error rejects its own request only; dispose rejects the rest and closes
   await assert.rejects(click, /The tracker was closed/);
   assert.equal(closed(), true);
 });
+
+test('idle waits for every request and job to be answered', async () => {
+  const { engine } = client(false);
+  await engine.idle();
+  const { jobId, done } = engine.track(1, [], null, 'both', { frame: () => undefined });
+  let idle = false;
+  const waiting = engine.idle().then(() => (idle = true));
+  await Promise.resolve();
+  assert.equal(idle, false);
+  engine.receive({ type: 'trackDone', jobId, cancelled: true, layers: 2, ms: 1 });
+  await waiting;
+  assert.equal(idle, true);
+  assert.equal((await done).cancelled, true);
+});
