@@ -14,7 +14,7 @@ import { readNifti } from '../src/core/nifti/readNifti';
 import { loadBundle } from '../src/core/tracker/bundleSessions';
 import { SamTracker } from '../src/core/tracker/tracker';
 import { volumeLayerSource } from '../src/core/tracker/volumeLayers';
-import { folderSource, nodeRuntime, nodeSha256 } from '../src/cli/ortNode';
+import { folderSource, nodeRuntime, nodeSha256 } from '../src/engine/ortNode';
 import type { BenchRow, BenchSuite } from './benchTable';
 import { BENCH_SIZE, benchVolumePath } from './benchVolume';
 

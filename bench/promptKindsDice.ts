@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { folderSource, nodeRuntime, nodeSha256 } from '../src/cli/ortNode';
+import { folderSource, nodeRuntime, nodeSha256 } from '../src/engine/ortNode';
 import { readVolume } from '../src/cli/trackModel';
 import { generateSyntheticOcta } from '../src/core/synth/generateSyntheticOcta';
 import { loadBundle, type LoadedBundle } from '../src/core/tracker/bundleSessions';

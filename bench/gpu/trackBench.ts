@@ -14,7 +14,7 @@ import { loadBundle } from '../../src/core/tracker/bundleSessions';
 import { SamTracker } from '../../src/core/tracker/tracker';
 import { volumeLayerSource } from '../../src/core/tracker/volumeLayers';
 import type { Volume } from '../../src/core/volume/volume';
-import { adaptOrt, folderSource, nodeSha256, type OrtModule } from '../../src/cli/ortNode';
+import { adaptOrt, folderSource, nodeSha256, type OrtModule } from '../../src/engine/ortNode';
 import { pageTimings } from '../chromiumTracking';
 
 const ENGINES = ['ort-node-cpu', 'ort-node-cuda', 'chromium-webgpu', 'chromium-wasm'] as const;

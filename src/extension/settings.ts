@@ -5,7 +5,8 @@
  */
 import type { Axis } from '../core/volume/volume';
 import { DEFAULT_EMBEDDING_CACHE_MIB } from '../core/tracker/embeddingCache';
-import type { EditorSettings } from '../protocol/editorMessages';
+import { INFERENCE_ENGINES } from '../engine/engineChoice';
+import type { EditorSettings, InferenceEngineSetting } from '../protocol/editorMessages';
 
 export const SETTINGS_SECTION = 'samOcta2';
 
@@ -19,6 +20,7 @@ export const DEFAULT_SETTINGS: EditorSettings = {
   windowPercentiles: [1, 99.5],
   max3dTextureMB: 256,
   embeddingCacheMiB: DEFAULT_EMBEDDING_CACHE_MIB,
+  inferenceEngine: 'auto',
 };
 
 const AXES: Readonly<Record<string, Axis>> = { i: 0, j: 1, k: 2 };
@@ -32,7 +34,12 @@ export function readEditorSettings(source: SettingsSource): EditorSettings {
     windowPercentiles: readPercentiles(source.get<unknown>('windowPercentiles')),
     max3dTextureMB: readTextureBudget(source.get<unknown>('max3dTextureMB')),
     embeddingCacheMiB: readEmbeddingCacheBudget(source.get<unknown>('embeddingCacheMiB')),
+    inferenceEngine: readInferenceEngine(source.get<unknown>('inferenceEngine')),
   };
+}
+
+function readInferenceEngine(value: unknown): InferenceEngineSetting {
+  return INFERENCE_ENGINES.find((engine) => engine === value) ?? 'auto';
 }
 
 function readDepthAxis(value: unknown): EditorSettings['depthAxis'] {

@@ -15,10 +15,13 @@ import { type ModelEntry, listModels, readModelPaths } from './models/modelCatal
 import { ModelStatusBar } from './models/modelStatusBar';
 import { segmentationFileName } from './segmentation/segmentationFiles';
 import { SETTINGS_SECTION, readEditorSettings } from './settings';
+import { availableHostEngines, hostBinariesFolder } from './tracking/hostEngines';
 import { panelLayoutMemory, type PanelLayoutMemory } from './panelLayoutMemory';
 import { VolumeDocument } from './volumeDocument';
 import { VolumeEditorSession } from './volumeEditorSession';
 import { buildWebviewHtml } from './webviewHtml';
+import type { EditorSettings } from '../protocol/editorMessages';
+import type { HostBackend } from '../protocol/workerMessages';
 import { registerExportMeasures } from './measures/registerExportMeasures';
 
 export const VOLUME_VIEW_TYPE = 'samOcta2.volume';
@@ -94,6 +97,9 @@ export class VolumeEditorProvider
     private readonly statusBar: LayerStatusBar,
     private readonly panelLayout: PanelLayoutMemory,
   ) {}
+
+  /** The host engines of this install, looked up once. */
+  private hostEngines: HostBackend[] | undefined;
 
   /** Called by VS Code when a volume file is opened in this editor for the first time. */
   async openCustomDocument(
@@ -231,7 +237,8 @@ export class VolumeEditorProvider
     const session = new VolumeEditorSession(document, panel, {
       log: this.log,
       statusBar: this.statusBar,
-      settings: () => readEditorSettings(vscode.workspace.getConfiguration(SETTINGS_SECTION)),
+      settings: () => this.settings(),
+      hostBinaries: hostBinariesFolder(this.extensionUri.fsPath),
       modelStatusBar: this.modelStatusBar,
       models: () => this.models(),
       preferredModel: () => this.preferredModel,
@@ -246,8 +253,17 @@ export class VolumeEditorProvider
     document.load().catch(() => undefined);
   }
 
+  /** The settings, with the host engines this install has (issue 17). */
+  private settings(): EditorSettings {
+    this.hostEngines ??= availableHostEngines(this.extensionUri.fsPath);
+    return {
+      ...readEditorSettings(vscode.workspace.getConfiguration(SETTINGS_SECTION)),
+      hostEngines: this.hostEngines,
+    };
+  }
+
   private broadcastSettings(): void {
-    const settings = readEditorSettings(vscode.workspace.getConfiguration(SETTINGS_SECTION));
+    const settings = this.settings();
     this.log.info(`settings changed: ${JSON.stringify(settings)}`);
     for (const session of this.sessions) session.settingsChanged(settings);
   }

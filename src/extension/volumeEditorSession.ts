@@ -11,6 +11,7 @@ import { showErrorWithLog } from './notifications';
 import type {
   EditorKey,
   EditorSettings,
+  EngineRequestMessage,
   FromWebviewMessage,
   SparseListItemMessage,
   ToWebviewMessage,
@@ -18,6 +19,7 @@ import type {
   TrackingEdit,
   TrackingStatusMessage,
 } from '../protocol/editorMessages';
+import type { Backend } from '../protocol/workerMessages';
 import type { LayerStatusBar } from './layerStatusBar';
 import { exportMeasures } from './measures/measuresExport';
 import { regionEditFromMessage } from './regions/regionMessages';
@@ -25,7 +27,8 @@ import type { RegionsLayer } from './regions/regionsLayer';
 import { sparseHost } from './sparse/registerSparse';
 import { isSparseMessage } from './sparse/sparseMessages';
 import { SparseSession } from './sparse/sparseSession';
-import { type ModelEntry, readModelFiles } from './models/modelCatalog';
+import { type ModelEntry, modelSource, readModelFiles } from './models/modelCatalog';
+import { HostEngine } from './tracking/hostEngine';
 import type { ModelStatusBar } from './models/modelStatusBar';
 import type { AnyAnnotationLayer, VolumeDocument } from './volumeDocument';
 import type { VolumePreview } from './volumeLoader';
@@ -43,6 +46,8 @@ export interface SessionContext {
   readonly preferredModel: () => string | undefined;
   /** The panel layout the user last chose in this workspace (issue 16, item 4). */
   readonly panelLayout: PanelLayoutMemory;
+  /** The onnxruntime-node binaries of this install, where the CUDA provider goes (issue 17). */
+  readonly hostBinaries?: string;
 }
 
 /**
@@ -64,6 +69,8 @@ export class VolumeEditorSession implements vscode.Disposable {
   private sentModelId: string | undefined;
   /** The sparse-annotation panel's host half (issue 6); undefined before registerSparse. */
   private readonly sparse: SparseSession | undefined;
+  /** Tracking on the extension host (issue 17), started by the webview's first request. */
+  private hostEngine: HostEngine | undefined;
 
   constructor(
     private readonly document: VolumeDocument,
@@ -264,7 +271,24 @@ export class VolumeEditorSession implements vscode.Disposable {
       case 'panelLayout':
         this.context.panelLayout.remember(message.panels);
         return;
+      case 'engineRequest':
+        this.engine().receive(message.message);
+        return;
     }
+  }
+
+  private engine(): HostEngine {
+    this.hostEngine ??= new HostEngine({
+      post: (message) => this.post({ type: 'engineReply', message }),
+      volume: async () => (await this.document.load()).volume,
+      bundleSource: async (id) => {
+        const model = (await this.context.models()).find((m) => m.id === id);
+        if (!model) throw new Error(`no model bundle ${id} is listed any more.`);
+        return modelSource(vscode.workspace.fs, model);
+      },
+      binariesFolder: this.context.hostBinaries ?? "the extension's onnxruntime-node binaries",
+    });
+    return this.hostEngine;
   }
 
   /** A layer or view command (commands/editorKeys.ts) for this editor's webview. */
@@ -370,6 +394,7 @@ export class VolumeEditorSession implements vscode.Disposable {
     this.sparse?.dispose();
     this.context.statusBar.hide(this);
     this.context.modelStatusBar.hide(this);
+    void this.hostEngine?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
@@ -386,6 +411,21 @@ const FROM_WEBVIEW_TYPES: ReadonlySet<string> = new Set<FromWebviewMessage['type
   'exportMeasures',
   'copyText',
   'panelLayout',
+  'engineRequest',
+]);
+
+const ENGINE_REQUEST_TYPES: ReadonlySet<string> = new Set<EngineRequestMessage['message']['type']>([
+  'loadModel',
+  'setVolume',
+  'preview',
+  'track',
+  'cancel',
+]);
+const BACKENDS: ReadonlySet<unknown> = new Set<Backend>([
+  'webgpu',
+  'wasm',
+  'host-cpu',
+  'host-cuda',
 ]);
 
 export function isFromWebviewMessage(value: unknown): value is FromWebviewMessage {
@@ -417,8 +457,15 @@ export function isFromWebviewMessage(value: unknown): value is FromWebviewMessag
   if (type === 'trackingStatus') {
     const { model, backend } = value as Record<string, unknown>;
     return (
-      (model === null || typeof model === 'string') &&
-      (backend === null || backend === 'webgpu' || backend === 'wasm')
+      (model === null || typeof model === 'string') && (backend === null || BACKENDS.has(backend))
+    );
+  }
+  if (type === 'engineRequest') {
+    const request = (value as { message?: unknown }).message as { type?: unknown } | null;
+    return (
+      typeof request === 'object' &&
+      request !== null &&
+      ENGINE_REQUEST_TYPES.has(request.type as string)
     );
   }
   return true;

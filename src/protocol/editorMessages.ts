@@ -10,6 +10,7 @@
 import type { MeasuredVolume } from '../core/measure/measureReport';
 import type { PromptShape } from '../core/tracker/promptShapes';
 import type { Axis, VoxelType } from '../core/volume/volume';
+import type { Backend, FromWorkerMessage, ToWorkerMessage } from './workerMessages';
 
 export interface EditorSettings {
   /** 'auto' = longest axis. */
@@ -18,7 +19,17 @@ export interface EditorSettings {
   readonly max3dTextureMB: number;
   /** Byte budget of the tracker's per-layer feature cache, in MiB (issue 17: bounded memory). */
   readonly embeddingCacheMiB: number;
+  /** `samOcta2.inferenceEngine`: where tracking runs (src/engine/engineChoice.ts). */
+  readonly inferenceEngine?: InferenceEngineSetting;
+  /**
+   * The host engines this install can run: empty for the universal .vsix (no onnxruntime-node),
+   * 'host-cuda' only on Linux x64.
+   */
+  readonly hostEngines?: readonly ('host-cpu' | 'host-cuda')[];
 }
+
+export type InferenceEngineSetting =
+  'auto' | 'webview-webgpu' | 'webview-wasm' | 'host-cpu' | 'host-cuda';
 
 export interface VolumeHeaderInfo {
   readonly fileName: string;
@@ -126,7 +137,8 @@ export type ToWebviewMessage =
   | EnfaceRvMessage
   | ApplyEnfaceRvEditMessage
   | SparseToWebviewMessage
-  | RequestMeasuresExportMessage;
+  | RequestMeasuresExportMessage
+  | EngineReplyMessage;
 
 // ---- webview → extension host ----
 export interface ReadyMessage {
@@ -157,7 +169,8 @@ export type FromWebviewMessage =
   | PanelLayoutMessage
   | SparseFromWebviewMessage
   | ExportMeasuresMessage
-  | CopyTextMessage;
+  | CopyTextMessage
+  | EngineRequestMessage;
 
 export type ViewKind = 'layer' | '3d' | 'projection';
 
@@ -289,8 +302,22 @@ export interface TrackingStatusMessage {
   /** For the status bar: which model runs on which backend, or why none does. */
   readonly type: 'trackingStatus';
   readonly model: string | null;
-  readonly backend: 'webgpu' | 'wasm' | null;
+  readonly backend: Backend | null;
   readonly note: string | null;
+}
+
+/**
+ * Webview → host: a message for the host engine (src/extension/tracking/hostEngine.ts), the
+ * tracker worker's protocol carried over the editor's channel (`init` is the worker's alone).
+ */
+export interface EngineRequestMessage {
+  readonly type: 'engineRequest';
+  readonly message: Exclude<ToWorkerMessage, { readonly type: 'init' }>;
+}
+/** Host → webview: the host engine's answer, as the worker would give it. */
+export interface EngineReplyMessage {
+  readonly type: 'engineReply';
+  readonly message: FromWorkerMessage;
 }
 
 // ---- vessel regions of the sparse workflow (issue 6) ----

@@ -43,6 +43,7 @@ const TO_WEBVIEW_TYPES: ReadonlySet<string> = new Set<ToWebviewMessage['type']>(
   'sparseBrowsed',
   'sparseListItem',
   'requestMeasuresExport',
+  'engineReply',
 ]);
 
 export function connectToHost<S>(): HostClient<S> {

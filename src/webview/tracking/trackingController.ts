@@ -8,6 +8,7 @@ import type { MessageTable } from '../messageTable';
 import type { EditorFeature } from '../editorFeature';
 import type { Volume } from '../../core/volume/volume';
 import type {
+  EditorSettings,
   FromWebviewMessage,
   PromptPointInfo,
   TrackedObjectState,
@@ -15,7 +16,6 @@ import type {
   ViewKind,
 } from '../../protocol/editorMessages';
 import type { TrackDirectionChoice, WorkerFrame } from '../../protocol/workerMessages';
-import type { EditorSettings } from '../../protocol/editorMessages';
 import {
   addPoint,
   addShape,
@@ -32,7 +32,8 @@ import {
 import { maskAdvice } from '../../core/tracker/maskAdvice';
 import { movedShape, type PromptShape } from '../../core/tracker/promptShapes';
 import { layerShape } from '../../core/volume/layers';
-import { ModelRunner } from './modelRunner';
+import { ModelRunner, type ModelFiles } from './modelRunner';
+import { ENGINE_LABELS } from '../../engine/engineChoice';
 import { TrackingPanel } from './trackingPanel';
 import { TrackingViews, type ViewTargets } from './trackingViews';
 import type { TrackingSnapshot } from './trackingSnapshot';
@@ -72,6 +73,8 @@ export class TrackingController implements EditorFeature {
   private readonly objects = new Map<number, TrackedObject>();
   private selectedId: number | null = null;
   private readonly runner: ModelRunner;
+  /** The catalog id of the model last sent by the host. */
+  private modelId: string | null = null;
   private note: string | null = null;
   /** Objects added here and not yet sent to the host (see addObject). */
   private readonly unrecorded = new Set<number>();
@@ -91,7 +94,10 @@ export class TrackingController implements EditorFeature {
     private readonly host: TrackingHost,
     targets: TrackingTargets,
   ) {
-    this.runner = new ModelRunner(targets.runtimeBase, (reason) => this.setStatus(reason));
+    this.runner = new ModelRunner(targets.runtimeBase, {
+      backendChanged: (reason) => this.setStatus(reason),
+      post: (message) => host.post(message),
+    });
     this.views = new TrackingViews(targets, {
       objects: () => this.objects.values(),
       geometry: () => this.geo,
@@ -125,7 +131,13 @@ export class TrackingController implements EditorFeature {
       if (message.selected) this.host.post({ type: 'selectModel', id: message.selected });
       else this.setStatus(message.models.length === 0 ? 'No model bundle found.' : null);
     });
-    table.on('modelFiles', (message) => void this.loadModel(message.name, { ...message.files }));
+    table.on('modelFiles', (message) => {
+      this.modelId = message.id;
+      void this.loadModel({ id: message.id, name: message.name, files: { ...message.files } });
+    });
+    table.on('init', (message) => this.engineSettings(message.settings));
+    table.on('settingsChanged', (message) => this.engineSettings(message.settings));
+    table.on('engineReply', (message) => this.runner.hostMessage(message.message));
     table.on('modelError', (message) => this.fail(`Model ${message.id}: ${message.message}`));
     table.on('segmentation', (message) => {
       this.objects.clear();
@@ -433,13 +445,24 @@ export class TrackingController implements EditorFeature {
 
   // ---- model and worker ----
 
-  private async loadModel(name: string, files: Record<string, ArrayBuffer>): Promise<void> {
+  private async loadModel(model: ModelFiles): Promise<void> {
     this.cancel();
-    this.setStatus(`Loading model ${name}…`);
+    this.setStatus(`Loading model ${model.name}…`);
     try {
-      this.setStatus(await this.runner.load(name, files));
+      this.setStatus(await this.runner.load(model));
     } catch (e) {
-      this.fail(`Cannot load model ${name}: ${(e as Error).message}`);
+      this.fail(`Cannot load model ${model.name}: ${(e as Error).message}`);
+    }
+  }
+
+  /** `samOcta2.inferenceEngine` (issue 17): a change reloads the model on the new engine. */
+  private engineSettings(settings: EditorSettings): void {
+    const changed = this.runner.configure({
+      setting: settings.inferenceEngine ?? 'auto',
+      hostEngines: settings.hostEngines ?? [],
+    });
+    if (changed && this.runner.model && this.modelId) {
+      this.host.post({ type: 'selectModel', id: this.modelId });
     }
   }
 
@@ -633,7 +656,7 @@ export class TrackingController implements EditorFeature {
     const { model: name, backend } = this.runner;
     // Until the host lists the bundles, "No model" would be a false alarm (issue 16, item 11).
     const none = this.modelsListed ? 'No model' : 'Finding models…';
-    const model = name ? `${name} · ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}` : none;
+    const model = name ? `${name} · ${backend ? ENGINE_LABELS[backend] : ''}` : none;
     const click = this.lastClickMs === null ? '' : ` · click ${Math.round(this.lastClickMs)} ms`;
     this.panel.sync({
       objects: [...this.objects.values()].map((o) => ({ id: o.id, name: o.name, color: o.color })),

@@ -1,10 +1,11 @@
 /** The tracking state as tests and the benchmark read it (types only: no DOM, no styles). */
 import type { TargetKind } from '../../protocol/editorMessages';
+import type { Backend } from '../../protocol/workerMessages';
 
 /** What the tests and the benchmark read (testHook's `tracking()`). */
 export interface TrackingSnapshot {
   readonly model: string | null;
-  readonly backend: 'webgpu' | 'wasm' | null;
+  readonly backend: Backend | null;
   readonly note: string | null;
   readonly busy: boolean;
   readonly selected: number | null;

@@ -17,6 +17,7 @@ test('valid settings are passed through, axis names becoming axis numbers', () =
       windowPercentiles: [2, 98],
       max3dTextureMB: 512,
       embeddingCacheMiB: 1024,
+      inferenceEngine: 'host-cuda',
     }),
   );
   assert.deepEqual(settings, {
@@ -24,6 +25,7 @@ test('valid settings are passed through, axis names becoming axis numbers', () =
     windowPercentiles: [2, 98],
     max3dTextureMB: 512,
     embeddingCacheMiB: 1024,
+    inferenceEngine: 'host-cuda',
   });
   assert.equal(readEditorSettings(source({ depthAxis: 'i' })).depthAxis, 0);
   assert.equal(readEditorSettings(source({ depthAxis: 'k' })).depthAxis, 2);
@@ -40,6 +42,8 @@ test('invalid settings fall back to the defaults instead of reaching the webview
     { windowPercentiles: ['1', '99'] },
     { windowPercentiles: 'auto' },
     { max3dTextureMB: 'big' },
+    { inferenceEngine: 'gpu' },
+    { inferenceEngine: 'HOST-CPU' },
     { max3dTextureMB: Number.NaN },
     { embeddingCacheMiB: '1 GB' },
     { embeddingCacheMiB: Number.POSITIVE_INFINITY },

@@ -259,3 +259,21 @@ test('the panel layout the user chose is remembered for the workspace and sent w
   await flush();
   assert.deepEqual((init() as { panels?: unknown }).panels, { toolRows: false, sparsePanel: true });
 });
+
+test('engine requests reach the host engine and its answers come back as engineReply (issue 17)', async () => {
+  const { panel, log } = setUp();
+  panel.receive({ type: 'engineRequest', message: { type: 'init' } });
+  panel.receive({ type: 'engineRequest', message: null });
+  assert.equal(log.lines.filter((l) => l.startsWith('warn')).length, 2);
+  panel.receive({
+    type: 'engineRequest',
+    message: { type: 'preview', jobId: 3, objectId: 1, layer: 0, points: [] },
+  });
+  await flush();
+  assert.deepEqual(panel.posted, [
+    {
+      type: 'engineReply',
+      message: { type: 'error', id: 3, message: 'No model is loaded on the host engine.' },
+    },
+  ]);
+});

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { folderSource, nodeRuntime, nodeSha256 } from '../../../../src/cli/ortNode';
+import { folderSource, nodeRuntime, nodeSha256 } from '../../../../src/engine/ortNode';
 import { loadBundle, type LoadedBundle } from '../../../../src/core/tracker/bundleSessions';
 import { ObjectTracks } from '../../../../src/core/tracker/objectTracks';
 import {

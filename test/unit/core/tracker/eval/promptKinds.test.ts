@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { folderSource, nodeRuntime, nodeSha256 } from '../../../../../src/cli/ortNode';
+import { folderSource, nodeRuntime, nodeSha256 } from '../../../../../src/engine/ortNode';
 import { generateSyntheticOcta } from '../../../../../src/core/synth/generateSyntheticOcta';
 import { loadBundle } from '../../../../../src/core/tracker/bundleSessions';
 import type { EvalCase } from '../../../../../src/core/tracker/eval/layerSequenceEval';
