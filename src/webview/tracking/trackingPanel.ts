@@ -243,7 +243,8 @@ function button(
 }
 
 function setTitle(field: VscodeTextfield, title: string): void {
-  if (field.title !== title) field.title = field.ariaLabel = title;
+  // `label` names the input in its shadow root (see el()).
+  if (field.title !== title) field.title = field.ariaLabel = field.label = title;
 }
 
 function layerField(testid: string, title: string): VscodeTextfield {
