@@ -191,8 +191,15 @@ export class Toolbar {
     setField(this.rangeTo, String(range[1]));
     for (const f of [this.rangeFrom, this.rangeTo]) f.max = last;
     const span = layerNumberRange(info.layerCount);
-    this.rangeFrom.title = this.rangeFrom.ariaLabel = `First layer of the depth range, ${span}`;
-    this.rangeTo.title = this.rangeTo.ariaLabel = `Last layer of the depth range, ${span}`;
+    // `label` names the input in the field's shadow root (see el()).
+    this.rangeFrom.title =
+      this.rangeFrom.ariaLabel =
+      this.rangeFrom.label =
+        `First layer of the depth range, ${span}`;
+    this.rangeTo.title =
+      this.rangeTo.ariaLabel =
+      this.rangeTo.label =
+        `Last layer of the depth range, ${span}`;
     this.rangeGroup.hidden = state.view === 'layer';
     this.projectionGroup.hidden = state.view !== 'projection';
     this.renderGroup.hidden = state.view !== '3d';

@@ -28,6 +28,7 @@ import { nonBlankLayers, screenBlankLayers } from '../../src/core/sparse/screenB
 import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOcta';
 import type { Volume } from '../../src/core/volume/volume';
 import type { BrushSnapshot } from '../../src/webview/brush/brushSnapshot';
+import { chooseOption, typeInto } from '../support/vscodeElements';
 import { contentFrame, dice, type HookWindow, until } from './editorFrame';
 import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
 import { type Browser, quickOpen } from './workbench';
@@ -215,8 +216,8 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
     }
 
     // Sample: 3 layers, seed 5; the viewer steps to the first and on.
-    await frame.getByTestId('sparse-count').fill('3');
-    await frame.getByTestId('sparse-seed').fill('5');
+    await typeInto(frame.getByTestId('sparse-count'), '3');
+    await typeInto(frame.getByTestId('sparse-seed'), '5');
     await frame.getByTestId('sparse-sample').click();
     await until(
       page,
@@ -274,8 +275,8 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
     assert.deepEqual(sidecar.layers, [...PAINTED, ...NEGATIVES]);
 
     // Train on the CPU, then predict every non-blank layer.
-    await frame.getByTestId('sparse-steps').fill(String(TRAIN_STEPS));
-    await frame.getByTestId('sparse-device').selectOption('cpu');
+    await typeInto(frame.getByTestId('sparse-steps'), String(TRAIN_STEPS));
+    await chooseOption(frame.getByTestId('sparse-device'), 'CPU');
     await frame.getByTestId('sparse-train').click();
     console.log(await waitForTask(frame, 'train', 900_000));
     assert.ok(existsSync(join(workspace, 'region-runs/run-001/checkpoint.pt')));
@@ -327,7 +328,7 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
     await page.screenshot({ path: join(SHOTS, 'sparse-reviewed.png') });
 
     // Finish with the en-face vessel mask.
-    await frame.getByTestId('sparse-enface').fill(ENFACE);
+    await typeInto(frame.getByTestId('sparse-enface'), ENFACE);
     await frame.getByTestId('sparse-finish').click();
     console.log(await waitForTask(frame, 'finish', 60_000));
     const written = readNifti(readFileSync(join(workspace, VESSELS))).volume;

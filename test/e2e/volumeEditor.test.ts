@@ -22,6 +22,7 @@ import {
   activeWebview,
   layerStatusText,
   quickOpen,
+  recordWebviewLoadFailures,
 } from './workbench';
 import { WORKBENCH_SETTINGS, openEditorWorkbench } from './editorWorkbench';
 
@@ -39,6 +40,8 @@ let workspace: string;
 let server: CodeServer | undefined;
 let browser: Browser | undefined;
 let page: Page;
+/** Files the webviews asked for and did not get, over the whole suite. */
+let loadFailures: string[] = [];
 
 function webview(): FrameLocator {
   return activeWebview(page);
@@ -95,6 +98,7 @@ describe('the volume editor in code-server', { timeout: 600_000 }, () => {
       userSettings: WORKBENCH_SETTINGS,
       testHook: false,
     }));
+    loadFailures = recordWebviewLoadFailures(page);
   });
 
   after(async () => {
@@ -277,5 +281,10 @@ describe('the volume editor in code-server', { timeout: 600_000 }, () => {
     write('auto');
     await webview().locator(`.app[data-layer-count="${SIZE[2]}"]`).waitFor({ timeout: 20_000 });
     assert.match(await webview().getByTestId('status').innerText(), /· axis k$/);
+  });
+
+  // Last, so that it covers every view, the bad files and the reopened editor above.
+  test('issue 16: the webviews got every file they asked for (no 404 in their console)', () => {
+    assert.deepEqual(loadFailures, []);
   });
 });

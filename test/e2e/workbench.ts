@@ -218,3 +218,30 @@ export async function answerGuidedSetup(
   }
   return seen;
 }
+
+/**
+ * Records every file a webview asked for and did not get (an HTTP status of 400 or more, or a
+ * request that failed) and every "Failed to load resource" it logged, from the moment it is
+ * called (issue 16, item 11: 404s in the webview console). The workbench's own requests (the
+ * extension gallery, unreachable offline) are not the extension's and are left out.
+ */
+export function recordWebviewLoadFailures(page: Page): string[] {
+  const failures: string[] = [];
+  const fromWebview = (url: string, frameUrl: string): boolean =>
+    /vscode-resource|vscode-cdn\.net|\/webview\//.test(url) ||
+    frameUrl.includes('/webview/browser/pre/');
+  page.on('response', (r) => {
+    if (r.status() >= 400 && fromWebview(r.url(), r.frame().url()))
+      failures.push(`HTTP ${r.status()} ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => {
+    if (fromWebview(r.url(), r.frame().url()))
+      failures.push(`failed ${r.url()}: ${r.failure()?.errorText ?? ''}`);
+  });
+  page.on('console', (m) => {
+    const at = m.location().url;
+    if (/Failed to load resource/.test(m.text()) && fromWebview(at, at))
+      failures.push(`console: ${m.text()} (${at})`);
+  });
+  return failures;
+}

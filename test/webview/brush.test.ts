@@ -234,13 +234,7 @@ describe('brush tools', () => {
       () => (window as unknown as HarnessWindow).__samOcta2Test!.tracking().objects.length === 1,
     );
     assert.equal((await h.tracking()).objects[0]!.prompts, 1);
-    await page.evaluate(() => {
-      const select = document.querySelector('[data-testid="brush-target"]') as HTMLElement & {
-        value: string;
-      };
-      select.value = '1';
-      select.dispatchEvent(new Event('change'));
-    });
+    // The new object is picked (the tracking row's one picker): the brush paints it.
     await page.getByTestId('tool-paint').click();
     assert.equal((await h.brush()).target, 1);
     await drag(page, [

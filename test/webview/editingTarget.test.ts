@@ -1,11 +1,13 @@
 /**
- * One notion of "what I am editing" (issue 16, item 5): the object selected in the tracking row
- * is the brush's target, and picking an object as the brush's target selects it for tracking;
- * the vessel region stays a choice of its own, named in words in the dropdown.
+ * One notion of "what I am editing" (issue 16, item 5), shown in one place: the tracking row's
+ * picker lists the vessel region and the objects; the brush paints what it shows, clicks and
+ * propagation act on it, and while the vessel region is picked the row says what that is in
+ * words (not only in a tooltip). The brush row has no picker of its own.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { chooseOption } from '../support/vscodeElements';
 import {
   type HarnessWindow,
   loadVolume,
@@ -37,41 +39,42 @@ async function until(page: Page, brush: unknown, tracking: number | null): Promi
 describe('what I am editing', () => {
   const web = webviewFixture();
 
-  it('the tracking selection and the brush target are one choice', async () => {
+  it('one picker: the brush, clicks and tracking follow it', async () => {
     const errors: string[] = [];
     const page = await openEditor(web.browser, web.harness, errors);
     const vol = patternVolume(DIMS);
     await loadVolume(page, web.harness, 'editing-target', vol.header, vol.bytes);
     await sendEmptyRegions(page, DIMS);
     assert.deepEqual(await editing(page), { brush: 'region', tracking: null });
-    const options = await page
-      .getByTestId('brush-target')
-      .evaluate((s) => Array.from(s.querySelectorAll('vscode-option')).map((o) => o.textContent));
-    assert.match(options[0] ?? '', /^▨ Vessel region \(where vessels lie/);
+    const pickers = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('vscode-single-select'))
+        .filter((s) => s.textContent?.includes('Vessel region'))
+        .map((s) => s.getAttribute('data-testid')),
+    );
+    assert.deepEqual(pickers, ['object-select'], 'one picker of what is edited');
+    assert.equal(await page.getByTestId('brush-target').count(), 0);
+    const picker = page.getByTestId('object-select');
+    const hint = page.getByTestId('editing-hint');
+    assert.ok(await hint.isVisible(), 'the vessel region is explained on the row');
+    assert.match(await hint.innerText(), /where vessels lie on each layer/);
 
-    // A new object is selected for tracking, and the brush paints it.
+    // A new object is picked: the brush paints it, and the explanation goes.
     await page.getByTestId('object-add').click();
     await until(page, 1, 1);
+    assert.equal(await hint.isVisible(), false);
     await page.getByTestId('object-add').click();
     await until(page, 2, 2);
-
-    // The brush's dropdown picks object 1: the tracking row follows.
-    await page.getByTestId('brush-target').evaluate((s) => {
-      (s as HTMLSelectElement).value = '1';
-      s.dispatchEvent(new Event('change'));
-    });
+    await chooseOption(picker, '● Object 1');
     await until(page, 1, 1);
-    // The vessel region is the brush's own label: the tracking selection stays.
-    await page.getByTestId('brush-target').evaluate((s) => {
-      (s as HTMLSelectElement).value = 'region';
-      s.dispatchEvent(new Event('change'));
-    });
-    await until(page, 'region', 1);
-    // Selecting in the tracking row makes it the brush's target again.
-    await page.getByTestId('object-select').evaluate((s) => {
-      (s as HTMLSelectElement).value = '2';
-      s.dispatchEvent(new Event('change'));
-    });
+
+    // The vessel region: no object is selected, so the object's controls rest.
+    await chooseOption(picker, '▨ Vessel region');
+    await until(page, 'region', null);
+    assert.ok(await hint.isVisible());
+    assert.equal(await page.getByTestId('object-name').getAttribute('disabled'), '');
+    assert.equal(await page.getByTestId('object-delete').getAttribute('disabled'), '');
+
+    await chooseOption(picker, '● Object 2');
     await until(page, 2, 2);
     assert.deepEqual(errors, []);
     await page.close();

@@ -112,7 +112,7 @@ describe('keyboard prompts', () => {
       layer + 1,
     );
 
-    // A native SELECT (the sparse panel's device) is text entry: its arrows stay its own.
+    // A dropdown (the sparse panel's device) keeps its arrows: they are not layer steps.
     await page.locator('.sparse-panel > summary').click();
     await page.getByTestId('sparse-device').focus();
     await page.keyboard.press('ArrowDown');
@@ -123,13 +123,19 @@ describe('keyboard prompts', () => {
     await page.close();
   });
 
-  it('names every dropdown for assistive technology', async () => {
+  it('names every dropdown and field for assistive technology', async () => {
     const page = await openEditor(web.browser, web.harness, []);
     const vol = patternVolume(DIMS);
     await loadVolume(page, web.harness, 'dropdown-names', vol.header, vol.bytes);
+    // A vscode-single-select's or vscode-textfield's focus lands on the combobox or input in its
+    // shadow root: that one must be named (an aria-label on the host names nothing a screen
+    // reader reaches).
     const unnamed = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('vscode-single-select, select'))
-        .filter((s) => !s.getAttribute('aria-label')?.trim() && !s.closest('label'))
+      Array.from(document.querySelectorAll('vscode-single-select, vscode-textfield, select'))
+        .filter((s) => {
+          const control = s.shadowRoot?.querySelector('[role="combobox"], input') ?? s;
+          return !control.getAttribute('aria-label')?.trim() && !s.closest('label');
+        })
         .map((s) => s.getAttribute('data-testid') ?? s.outerHTML.slice(0, 80)),
     );
     assert.deepEqual(unnamed, []);

@@ -1,7 +1,8 @@
 /**
  * One layer-number convention (issue 16, item 3): with the editor on one layer, every place that
  * shows or sends a layer number (footer status, slider, value readout's k, brush status, the
- * sparse panel's Mark message, the range fields' ranges) names the same number. A place that
+ * status message the host's status bar shows, the sparse panel's Mark message and button, the
+ * range fields' ranges) names the same number. A place that
  * counts differently (the old "Layer k+1 / n" footer) fails here.
  */
 import assert from 'node:assert/strict';
@@ -83,6 +84,24 @@ describe('layer numbers', () => {
     await page.getByTestId('sparse-mark').click();
     const mark = (await posted(page)).filter((m) => m.type === 'sparseMark').at(-1);
     found.set('sparse Mark message', mark?.layer as number);
+    // The host marks it annotated: the panel's button names the layer it marked.
+    await page.evaluate(
+      ([count, k]) =>
+        (window as unknown as HarnessWindow).__harness.send({
+          type: 'regions',
+          axis: 2,
+          layers: [k!],
+          mask: Uint32Array.of(count!).buffer,
+        }),
+      [DIMS[0] * DIMS[1] * DIMS[2], layer],
+    );
+    const marked = page.locator('[data-testid="sparse-mark"][data-annotated="true"]');
+    await marked.waitFor();
+    number(
+      'sparse panel Mark button',
+      (await marked.textContent()) ?? '',
+      /^Layer (\d+) annotated ✓$/,
+    );
 
     assert.equal(await page.locator('.app').getAttribute('data-error'), null, 'no load error');
     for (const [place, value] of found) assert.equal(value, layer, `${place} says ${value}`);

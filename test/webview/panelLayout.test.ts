@@ -40,7 +40,7 @@ describe('panel layout', () => {
 
     await page.getByTestId('tool-rows-toggle').click();
     assert.equal(await page.getByTestId('object-select').isVisible(), false);
-    assert.equal(await page.getByTestId('brush-target').isVisible(), false);
+    assert.equal(await page.getByTestId('brush-radius').isVisible(), false);
     const folded = await imageShare(page);
     assert.ok(folded > share + 0.05, `folded: ${folded} vs ${share}`);
     await page.locator('.sparse-panel > summary').click();

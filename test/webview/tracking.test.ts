@@ -325,6 +325,13 @@ for (const run of [
         assert.equal(track.layers, reached);
         const layers = s.objects[0]?.layers ?? {};
         const withMask = Object.keys(layers).map(Number);
+        if (run.reach !== null) {
+          // Track first/last count layers as the slider does (issue 16, item 3): masks stay
+          // within the typed range; a field counting from 1 would shift them one layer off.
+          const [from, to] = [scene.layer - run.reach, scene.layer + run.reach];
+          const outside = withMask.filter((l) => l < from || l > to);
+          assert.deepEqual(outside, [], `masks outside the typed range ${from}–${to}`);
+        }
         const neighbours = [scene.layer - 1, scene.layer + 1].filter((l) => layers[l]);
         assert.ok(neighbours.length > 0, `masks on layers ${withMask.join(',')}`);
         // The parity bundle's raised object score puts the object on most layers.

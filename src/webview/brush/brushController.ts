@@ -45,9 +45,8 @@ export interface BrushHost {
 /** What the brush needs of the tracking controller. */
 export interface BrushObjects {
   objectList(): { id: number; name: string; color: string }[];
-  /** The object selected in the tracking row: what a prompt click edits. */
+  /** The tracking row's one picker: the selected object, or null for the vessel region. */
   readonly selectedObject: number | null;
-  selectObject(id: number): void;
   beginMaskEdit(objectId: number, layer: number, size: number): ObjectMaskEdit | null;
 }
 
@@ -76,8 +75,6 @@ export class BrushController implements EditorFeature {
   readonly panel: BrushPanel;
   private tool: BrushTool = 'prompt';
   private target: BrushTarget = 'region';
-  /** The tracking row's selection when last seen, to follow its changes only. */
-  private lastSelected: number | null = null;
   private radius = DEFAULT_RADIUS;
   private readonly mirror: RegionMirror;
   private shown: Shown = { layer: 0, width: 0, height: 0, aspect: 1 };
@@ -112,7 +109,6 @@ export class BrushController implements EditorFeature {
       : null;
     this.panel = new BrushPanel({
       tool: (tool) => this.setTool(tool),
-      target: (target) => this.setTarget(target),
       radius: (radius) => this.setRadius(radius),
       clearLayer: () => this.clearLayer(),
     });
@@ -188,19 +184,12 @@ export class BrushController implements EditorFeature {
   }
 
   /**
-   * The tracked objects changed: refresh the label list; a deleted target falls back. One notion
-   * of "what I am editing" (issue 16, item 5): selecting an object in the tracking row makes it
-   * the brush's target too, so Object 2 selected never paints the vessel region.
+   * The tracked objects or the selection changed. One notion of "what I am editing" (issue 16,
+   * item 5): the brush paints what the tracking row's one picker shows, the selected object or,
+   * with none selected, the vessel region.
    */
   objectsChanged(): void {
-    const selected = this.objects.selectedObject;
-    if (selected !== this.lastSelected) {
-      this.lastSelected = selected;
-      if (selected !== null) this.target = selected;
-    }
-    if (this.target !== 'region' && !this.objects.objectList().some((o) => o.id === this.target)) {
-      this.target = 'region';
-    }
+    this.target = this.objects.selectedObject ?? 'region';
     this.sync();
   }
 
@@ -343,15 +332,6 @@ export class BrushController implements EditorFeature {
     this.host.settingsChanged({ tool: this.tool, radius: this.radius });
   }
 
-  private setTarget(target: BrushTarget): void {
-    this.target = target;
-    // The tracking row follows the other way too; the vessel region is no object to select.
-    if (target !== 'region' && target !== this.objects.selectedObject) {
-      this.objects.selectObject(target);
-    }
-    this.setNote('');
-  }
-
   private setRadius(radius: number): void {
     this.radius = clampRadius(radius);
     this.drawCursor();
@@ -423,7 +403,6 @@ export class BrushController implements EditorFeature {
       tool: this.tool,
       target: this.target,
       radius: this.radius,
-      objects: this.objects.objectList(),
       status: this.status(),
     });
   }

@@ -1,28 +1,25 @@
 /**
- * The brush toolbar row: tool (Prompt, Paint, Erase, Fill), what to paint (the vessel region or
- * a tracked object), radius, Clear layer, and a line about the region on this layer. Like the
+ * The brush toolbar row: tool (Prompt, Paint, Erase, Fill), radius, Clear layer, and a line about
+ * the region on this layer. What it paints is picked in the tracking row (one picker, issue 16). Like the
  * other toolbars it only reports what the user asked for; the controller calls `sync`.
  */
-import type { VscodeSingleSelect, VscodeToolbarButton } from '@vscode-elements/elements';
+import type { VscodeToolbarButton } from '@vscode-elements/elements';
 import { el } from '../dom';
 import {
   BRUSH_TOOLS,
   MAX_RADIUS,
   MIN_RADIUS,
   type BrushSettings,
-  type BrushTarget,
   type BrushTool,
 } from './brushTools';
 
 export interface BrushActions {
   tool(tool: BrushTool): void;
-  target(target: BrushTarget): void;
   radius(radius: number): void;
   clearLayer(): void;
 }
 
 export interface BrushView extends BrushSettings {
-  readonly objects: readonly { readonly id: number; readonly name: string }[];
   readonly status: string;
 }
 
@@ -39,7 +36,6 @@ const TOOL_LOOKS: Readonly<Record<BrushTool, { icon: string; title: string }>> =
 export class BrushPanel {
   readonly element: HTMLElement;
   private readonly tools = new Map<BrushTool, VscodeToolbarButton>();
-  private readonly targetSelect: VscodeSingleSelect;
   private readonly radiusInput: HTMLInputElement;
   private readonly radiusText: HTMLElement;
   private readonly statusText: HTMLElement;
@@ -57,14 +53,6 @@ export class BrushPanel {
       b.addEventListener('click', () => actions.tool(tool));
       this.tools.set(tool, b);
     }
-    this.targetSelect = el('vscode-single-select', {
-      'data-testid': 'brush-target',
-      'aria-label': 'What the brush paints',
-    });
-    this.targetSelect.addEventListener('change', () => {
-      const v = this.targetSelect.value;
-      actions.target(v === 'region' ? 'region' : Number(v));
-    });
     this.radiusInput = el('input', {
       type: 'range',
       min: String(MIN_RADIUS),
@@ -98,7 +86,6 @@ export class BrushPanel {
       },
       [
         group('Tool', [...this.tools.values()]),
-        group('Label', [this.targetSelect]),
         group('Radius', [this.radiusInput, this.radiusText]),
         clear,
         this.statusText,
@@ -108,19 +95,6 @@ export class BrushPanel {
 
   sync(view: BrushView): void {
     for (const [tool, b] of this.tools) b.checked = tool === view.tool;
-    const options: [string, string][] = [
-      ['region', '▨ Vessel region (where vessels lie; sparse annotation)'],
-      ...view.objects.map((o): [string, string] => [String(o.id), `● ${o.name}`]),
-    ];
-    const labels = options.map(([v, l]) => `${v}:${l}`).join('|');
-    if (this.targetSelect.dataset.labels !== labels) {
-      this.targetSelect.replaceChildren(
-        ...options.map(([value, label]) => el('vscode-option', { value }, [label])),
-      );
-      this.targetSelect.dataset.labels = labels;
-    }
-    const target = String(view.target);
-    if (this.targetSelect.value !== target) this.targetSelect.value = target;
     if (this.radiusInput.value !== String(view.radius))
       this.radiusInput.value = String(view.radius);
     this.radiusText.textContent = `${view.radius} px`;

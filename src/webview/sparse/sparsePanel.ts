@@ -1,11 +1,24 @@
 /**
  * The sparse-annotation panel's DOM: five steps in a row of groups (Screen, Sample, Train and
- * predict, Review, Finish), native controls with test ids. It only reports what the user asked
- * for (SparseActions) and shows what the controller gives it (sync); it decides nothing.
+ * predict, Review, Finish), built from vscode-elements like the toolbars (buttons, number and
+ * text fields, the device dropdown, a checkbox, a progress bar) with test ids. The blank-layer
+ * threshold stays a native range input, as the brush radius and mask opacity do (the elements
+ * have no slider). It only reports what the user asked for (SparseActions) and shows what the
+ * controller gives it (sync); it decides nothing.
  */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import type {
+  VscodeButton,
+  VscodeCheckbox,
+  VscodeProgressBar,
+  VscodeSingleSelect,
+  VscodeTextfield,
+} from '@vscode-elements/elements';
 import { ENFACE_DRAWN } from '../../core/sparse/sparseConstants';
 import type { SparseDevice } from '../../protocol/editorMessages';
 import { el } from '../dom';
+import { ranges, sliderToThreshold, thresholdToSlider } from './sparseScales';
 import { SPARSE_STYLES } from './sparseStyles';
 
 export interface SparseActions {
@@ -41,17 +54,23 @@ export interface SparseView {
   readonly folder: string;
 }
 
+const DEVICES: readonly [SparseDevice, string][] = [
+  ['auto', 'auto'],
+  ['cpu', 'CPU'],
+  ['cuda', 'GPU (CUDA)'],
+];
+
 export class SparsePanel {
   readonly element: HTMLDetailsElement;
   private readonly thresholdInput: HTMLInputElement;
   private readonly thresholdText: HTMLElement;
   private readonly nonBlankText: HTMLElement;
-  readonly count: HTMLInputElement;
-  readonly seed: HTMLInputElement;
+  readonly count: VscodeTextfield;
+  readonly seed: VscodeTextfield;
   private readonly sampledText: HTMLElement;
-  private readonly markButton: HTMLButtonElement;
-  readonly steps: HTMLInputElement;
-  readonly device: HTMLSelectElement;
+  private readonly markButton: VscodeButton;
+  readonly steps: VscodeTextfield;
+  readonly device: VscodeSingleSelect;
   private readonly buttons: Record<
     | 'sample'
     | 'prev'
@@ -65,32 +84,33 @@ export class SparsePanel {
     | 'finish'
     | 'browse'
     | 'drawn',
-    HTMLButtonElement
+    VscodeButton
   >;
   private readonly reviewText: HTMLElement;
-  private readonly showPrediction: HTMLInputElement;
-  readonly enface: HTMLInputElement;
+  private readonly showPrediction: VscodeCheckbox;
+  readonly enface: VscodeTextfield;
   private readonly statusText: HTMLElement;
-  private readonly progress: HTMLProgressElement;
+  private readonly progress: VscodeProgressBar;
 
   constructor(actions: SparseActions) {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(SPARSE_STYLES);
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-    const number = (testid: string, title: string, value: string, min = '0'): HTMLInputElement => {
-      const input = el('input', {
+    const number = (testid: string, title: string, value: string, min = '0'): VscodeTextfield => {
+      const field = el('vscode-textfield', {
         type: 'number',
+        class: 'number',
         min,
         value,
         title,
         'aria-label': title,
         'data-testid': testid,
       });
-      input.addEventListener('change', () => actions.settingsEdited());
-      return input;
+      field.addEventListener('change', () => actions.settingsEdited());
+      return field;
     };
     const button = (testid: string, text: string, title: string, onClick: () => void) => {
-      const b = el('button', { type: 'button', title, 'data-testid': testid }, [text]);
+      const b = el('vscode-button', { secondary: true, title, 'data-testid': testid }, [text]);
       b.addEventListener('click', onClick);
       return b;
     };
@@ -123,13 +143,14 @@ export class SparsePanel {
     );
     this.steps = number('sparse-steps', 'Training steps', '300', '1');
     this.device = el(
-      'select',
-      { 'data-testid': 'sparse-device', title: 'Where the trainer runs', 'aria-label': 'Device' },
-      [
-        el('option', { value: 'auto' }, ['auto']),
-        el('option', { value: 'cpu' }, ['CPU']),
-        el('option', { value: 'cuda' }, ['GPU (CUDA)']),
-      ],
+      'vscode-single-select',
+      {
+        class: 'device',
+        'data-testid': 'sparse-device',
+        title: 'Where the trainer runs',
+        'aria-label': 'Device the trainer runs on',
+      },
+      DEVICES.map(([value, label]) => el('vscode-option', { value }, [label])),
     );
     this.device.addEventListener('change', () => actions.settingsEdited());
     this.buttons = {
@@ -192,21 +213,26 @@ export class SparsePanel {
       ),
     };
     this.reviewText = el('span', { class: 'value', 'data-testid': 'sparse-review' });
-    this.showPrediction = el('input', {
-      type: 'checkbox',
-      checked: true,
-      'data-testid': 'sparse-show-prediction',
-    });
+    this.showPrediction = el(
+      'vscode-checkbox',
+      {
+        checked: true,
+        title: "Outline the predicted region on the layer (the brush's region is painted over it)",
+        'data-testid': 'sparse-show-prediction',
+      },
+      ['show'],
+    );
     this.showPrediction.addEventListener('change', () =>
       actions.showPrediction(this.showPrediction.checked),
     );
-    this.enface = el('input', {
-      type: 'text',
+    const enfaceTitle =
+      "En-face RV annotation: a file, absolute or relative to the volume's folder, or " +
+      `"${ENFACE_DRAWN}" (the Drawn button) for the one painted with the brush there.`;
+    this.enface = el('vscode-textfield', {
       class: 'path',
       placeholder: 'en-face vessel map',
-      title:
-        "En-face RV annotation: a file, absolute or relative to the volume's folder, or " +
-        `"${ENFACE_DRAWN}" (the Drawn button) for the one painted with the brush there.`,
+      title: enfaceTitle,
+      'aria-label': enfaceTitle,
       'data-testid': 'sparse-enface',
     });
     this.enface.addEventListener('change', () => actions.settingsEdited());
@@ -215,7 +241,10 @@ export class SparsePanel {
       'data-testid': 'sparse-status',
       role: 'status',
     });
-    this.progress = el('progress', { max: '1' });
+    this.progress = el('vscode-progress-bar', {
+      'aria-label': 'Task progress',
+      'data-testid': 'sparse-progress',
+    });
     this.progress.hidden = true;
     const group = (title: string, children: (Node | string)[]) =>
       el('div', { class: 'group' }, [el('span', { class: 'step' }, [title]), ...children]);
@@ -251,7 +280,7 @@ export class SparsePanel {
           this.reviewText,
           this.buttons.reviewNext,
           this.buttons.accept,
-          label('show', this.showPrediction),
+          this.showPrediction,
         ]),
         group('5 Write 3D vessel labels', [
           this.enface,
@@ -304,8 +333,10 @@ export class SparsePanel {
     this.statusText.dataset.task = s?.task ?? '';
     this.statusText.dataset.phase = s?.phase ?? '';
     this.progress.hidden = !(s && s.phase === 'running');
-    if (s && s.fraction >= 0) this.progress.value = s.fraction;
-    else this.progress.removeAttribute('value');
+    // A fraction below 0 is a task that cannot say how far it is: the bar runs indeterminate.
+    this.progress.indeterminate = !(s && s.fraction >= 0);
+    this.progress.max = 100;
+    this.progress.value = s && s.fraction >= 0 ? Math.round(100 * s.fraction) : 0;
     this.element.dataset.predicted = String(view.predicted);
     this.element.dataset.annotated = view.annotated.join(',');
     this.element.dataset.model = String(view.hasModel);
@@ -324,25 +355,4 @@ export class SparsePanel {
     this.device.value = device;
     this.enface.value = enface;
   }
-}
-
-/** The slider is logarithmic: 0 → 0.01 %, 100 → 10 % of a layer's pixels. */
-export function sliderToThreshold(value: number): number {
-  return 1e-4 * 10 ** (3 * (value / 100));
-}
-
-export function thresholdToSlider(threshold: number): number {
-  return Math.round((100 * Math.log10(Math.max(threshold, 1e-4) / 1e-4)) / 3);
-}
-
-/** 3–10, 14, 20–22 */
-export function ranges(layers: readonly number[]): string {
-  const parts: string[] = [];
-  for (let n = 0; n < layers.length;) {
-    let end = n;
-    while (end + 1 < layers.length && layers[end + 1] === layers[end]! + 1) end++;
-    parts.push(end === n ? `${layers[n]}` : `${layers[n]}–${layers[end]}`);
-    n = end + 1;
-  }
-  return parts.join(', ');
 }

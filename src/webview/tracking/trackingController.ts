@@ -106,6 +106,10 @@ export class TrackingController implements EditorFeature {
     this.panel = new TrackingPanel({
       addObject: () => this.addObject(),
       selectObject: (id) => this.select(id),
+      selectRegion: () => {
+        this.selectedId = null;
+        this.sync();
+      },
       renameObject: (name) =>
         this.editSelected('renameObject', 'Rename object', (o) => (o.name = name.trim() || o.name)),
       deleteObject: () => this.deleteSelected(),
@@ -389,16 +393,12 @@ export class TrackingController implements EditorFeature {
     return this.objects.values();
   }
 
-  /** Objects for the brush's label list. */
-  /** The selected object (the brush's BrushObjects). */
+  /** The selected object, or null while the vessel region is picked (the brush's target). */
   get selectedObject(): number | null {
     return this.selectedId;
   }
 
-  selectObject(id: number): void {
-    this.select(id);
-  }
-
+  /** Objects for the brush's colours and edit labels. */
   objectList(): { id: number; name: string; color: string }[] {
     return [...this.objects.values()].map((o) => ({ id: o.id, name: o.name, color: o.color }));
   }

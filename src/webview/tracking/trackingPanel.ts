@@ -1,6 +1,7 @@
 /**
- * The tracking toolbar row: model and backend status, the object list (add, rename, delete),
- * target kind, propagation range and direction, propagate / cancel / clear, mask opacity, and a
+ * The tracking toolbar row: model and backend status, the one picker of what the user is
+ * editing (the vessel region or a tracked object: clicks, the brush and propagation all follow
+ * it; issue 16, item 5) with add, rename, delete and the object's kind, propagation range and direction, propagate / cancel / clear, mask opacity, and a
  * progress bar with layers/s and ETA. Like the main toolbar it only reports what the user asked
  * for; the controller decides and calls `sync`.
  */
@@ -25,6 +26,8 @@ function adoptStyles(): void {
 export interface TrackingActions {
   addObject(): void;
   selectObject(id: number): void;
+  /** The vessel region picked: the brush paints it, and no object is selected. */
+  selectRegion(): void;
   renameObject(name: string): void;
   deleteObject(): void;
   setKind(kind: TargetKind): void;
@@ -46,6 +49,7 @@ export interface TrackingView {
 export class TrackingPanel {
   readonly element: HTMLElement;
   private readonly objectSelect: VscodeSingleSelect;
+  private readonly editingHint: HTMLElement;
   private readonly nameField: VscodeTextfield;
   private readonly kindSelect: VscodeSingleSelect;
   private readonly from: VscodeTextfield;
@@ -64,11 +68,17 @@ export class TrackingPanel {
     adoptStyles();
     this.objectSelect = el('vscode-single-select', {
       'data-testid': 'object-select',
-      'aria-label': 'Tracked object',
+      'aria-label': 'What you are editing: the vessel region or a tracked object',
     });
-    this.objectSelect.addEventListener('change', () =>
-      actions.selectObject(Number(this.objectSelect.value)),
-    );
+    this.objectSelect.addEventListener('change', () => {
+      const v = this.objectSelect.value;
+      if (v === REGION) actions.selectRegion();
+      else actions.selectObject(Number(v));
+    });
+    // Said on the row, not only in a tooltip (issue 16, item 5): a newcomer does not know it.
+    this.editingHint = el('span', { class: 'label hint', 'data-testid': 'editing-hint' }, [
+      'where vessels lie on each layer: paint it for sparse annotation, or click to start an object',
+    ]);
     this.nameField = el('vscode-textfield', {
       class: 'object-name',
       title: 'Name of the selected object',
@@ -142,8 +152,9 @@ export class TrackingPanel {
         'data-testid': 'tracking-toolbar',
       },
       [
-        group('Object', [
+        group('Editing', [
           this.objectSelect,
+          this.editingHint,
           this.buttons.add,
           this.nameField,
           this.kindSelect,
@@ -162,18 +173,20 @@ export class TrackingPanel {
   }
 
   sync(view: TrackingView): void {
-    const options = view.objects.map((o) =>
-      el('vscode-option', { value: String(o.id) }, [`● ${o.name}`]),
-    );
-    const labels = view.objects.map((o) => `${o.id}:${o.name}`).join('|');
+    const choices: [string, string][] = [
+      [REGION, '▨ Vessel region'],
+      ...view.objects.map((o): [string, string] => [String(o.id), `● ${o.name}`]),
+    ];
+    const options = choices.map(([value, label]) => el('vscode-option', { value }, [label]));
+    const labels = choices.map(([value, label]) => `${value}:${label}`).join('|');
     if (this.objectSelect.dataset.labels !== labels) {
       this.objectSelect.replaceChildren(...options);
       this.objectSelect.dataset.labels = labels;
     }
     const selected = view.selected;
-    if (selected && this.objectSelect.value !== String(selected.id)) {
-      this.objectSelect.value = String(selected.id);
-    }
+    const editing = selected ? String(selected.id) : REGION;
+    if (this.objectSelect.value !== editing) this.objectSelect.value = editing;
+    this.editingHint.hidden = selected !== null;
     if (selected && !this.nameField.matches(':focus-within')) this.nameField.value = selected.name;
     if (selected) this.kindSelect.value = selected.kind;
     this.nameField.disabled = this.kindSelect.disabled = !selected;
@@ -220,6 +233,9 @@ export class TrackingPanel {
   }
 }
 
+/** The picker's value for the vessel region (object ids are numbers). */
+const REGION = 'region';
+
 /** vscode-toolbar-button has no `disabled`; TRACKING_STYLES grey out and block [disabled]. */
 function enable(b: VscodeToolbarButton, on: boolean): void {
   b.toggleAttribute('disabled', !on);
@@ -243,7 +259,8 @@ function button(
 }
 
 function setTitle(field: VscodeTextfield, title: string): void {
-  if (field.title !== title) field.title = field.ariaLabel = title;
+  // `label` names the input in its shadow root (see el()).
+  if (field.title !== title) field.title = field.ariaLabel = field.label = title;
 }
 
 function layerField(testid: string, title: string): VscodeTextfield {

@@ -30,6 +30,13 @@ export const TRACKING_STYLES = `.toolbar.tracking {
   display: none;
 }
 
+/* Says what the vessel region is while it is picked (issue 16, item 5); wraps to keep the row short. */
+.toolbar.tracking .hint {
+  white-space: normal;
+  max-width: 24em;
+  font-style: italic;
+}
+
 /* Wraps instead of cutting the sentence off ("WebGPU found no G…", issue 16, item 11). */
 .toolbar.tracking [data-testid='tracking-status'] {
   white-space: normal;

@@ -6,7 +6,7 @@ import {
   ranges,
   sliderToThreshold,
   thresholdToSlider,
-} from '../../../../src/webview/sparse/sparsePanel';
+} from '../../../../src/webview/sparse/sparseScales';
 
 test('the outline keeps the region pixels (p ≥ 0.5) that touch the outside or the border', () => {
   // 5×4 map: a 3×3 block of p = 0.8 at x 1..3, y 0..2, one p = 0.49 pixel beside it.
