@@ -23,6 +23,14 @@ const MODE_TITLES: Record<ShapeMode, string> = {
   lasso: 'Lasso: drag around the object; Alt+drag moves, Alt+click deletes',
 };
 
+/** Codicons beside each mode's name. */
+const MODE_ICONS: Record<ShapeMode, string> = {
+  click: 'target',
+  scribble: 'edit',
+  box: 'primitive-square',
+  lasso: 'circle-large-outline',
+};
+
 /** Image pixels an Alt+press may be from a shape's outline and still pick it. */
 const PICK_PX = 4;
 
@@ -47,7 +55,7 @@ export class PromptShapeTool implements PointerTool, EditorFeature {
   private view: ViewKind = 'layer';
   private layer: number | null = null;
   private gesture: Gesture | null = null;
-  private readonly buttons = new Map<ShapeMode, HTMLElement>();
+  private readonly buttons = new Map<ShapeMode, HTMLElementTagNameMap['vscode-toolbar-button']>();
 
   constructor(private readonly host: ShapeToolHost) {
     const row = el('div', {
@@ -56,14 +64,18 @@ export class PromptShapeTool implements PointerTool, EditorFeature {
       'aria-label': 'Prompt kind',
     });
     for (const mode of SHAPE_MODES) {
-      const b = el('button', {
-        type: 'button',
-        title: MODE_TITLES[mode],
-        'aria-label': MODE_TITLES[mode],
-        role: 'radio',
-        'data-testid': `prompt-${mode}`,
-      });
-      b.textContent = mode[0].toUpperCase() + mode.slice(1);
+      const b = el(
+        'vscode-toolbar-button',
+        {
+          icon: MODE_ICONS[mode],
+          title: MODE_TITLES[mode],
+          'aria-label': MODE_TITLES[mode],
+          role: 'radio',
+          'data-testid': `prompt-${mode}`,
+        },
+        [mode[0].toUpperCase() + mode.slice(1)],
+      );
+      b.toggleable = true;
       b.addEventListener('click', () => this.setMode(mode));
       this.buttons.set(mode, b);
       row.append(b);
@@ -78,7 +90,11 @@ export class PromptShapeTool implements PointerTool, EditorFeature {
 
   setMode(mode: ShapeMode): void {
     this.mode = mode;
-    for (const [m, b] of this.buttons) b.setAttribute('aria-checked', String(m === mode));
+    for (const [m, b] of this.buttons) {
+      // The button toggles itself on click; a radio row sets every button's state instead.
+      b.checked = m === mode;
+      b.setAttribute('aria-checked', String(m === mode));
+    }
   }
 
   viewChanged(view: ViewKind): void {
