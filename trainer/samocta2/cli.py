@@ -167,6 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", choices=["rv", "faz"])
     p.add_argument("--task", choices=["sequence", "enface", "both"], default="both")
     p.add_argument("--conditions", choices=["table2", "baseline"], default="table2")
+    p.add_argument(
+        "--protocol",
+        choices=["project", "paper"],
+        default="project",
+        help="Table II conventions: the authors' (paper) or this project's (default); docs/evaluation.md",
+    )
     p.add_argument("--sequences-per-object", type=int)
     p.add_argument("--seed", type=int)
     p.add_argument("--device", default="auto")
