@@ -216,8 +216,10 @@ def format_table(result: dict[str, Any]) -> str:
     """Markdown table in the paper's layout: factor, value, Dice, Jaccard, then the classical baseline's."""
     scores = "Dice (%) | Jaccard (%) | Classical Dice (%) | Classical Jaccard (%)"
     lines = [f"Target: {result['target']}  Model: {result['model']}  Data: {result['data']}"]
-    protocol = PROTOCOLS[result.get("protocol", DEFAULT)]
-    lines += [f"Protocol: {protocol.name} ({protocol.summary})", ""]
+    if result.get("sequence"):  # the protocols are Table II's
+        protocol = PROTOCOLS[result.get("protocol", DEFAULT)]
+        lines.append(f"Protocol: {protocol.name} ({protocol.summary})")
+    lines.append("")
     if result.get("sequence"):
         lines += [
             "Layer-sequence task (Table II)",

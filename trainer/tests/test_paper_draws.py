@@ -86,3 +86,20 @@ def test_points_are_drawn_at_model_resolution_and_map_back_exactly(seed):
     assert big[model[:2, 1], model[:2, 0]].all()
     components = {int(r > side // 2) for r in model[:2, 1]}
     assert components == {0, 1}
+
+
+@pytest.mark.parametrize("protocol", ["paper", "project"])
+def test_eval_names_its_protocol_in_the_table_and_the_json(handmade_data, tmp_path, protocol):
+    import json
+
+    from samocta2.cli import main
+
+    out = tmp_path / "eval"
+    code = main(
+        ["eval", "--classical-only", "--data", str(handmade_data / "train"), "--task", "sequence",
+         "--conditions", "baseline", "--protocol", protocol, "--out", str(out)]
+    )  # fmt: skip
+    assert code == 0
+    result = json.loads((out / "eval.json").read_text())
+    assert result["protocol"] == protocol and result["sequence"][0]["n"] > 0
+    assert f"Protocol: {protocol} (" in (out / "eval.md").read_text()
