@@ -143,7 +143,11 @@ def format_plan(plan: dict[str, Any], config: dict[str, Any]) -> str:
     )  # fmt: skip
     lines.append(f"  checkpoints every {plan['checkpoint_every']} steps (checkpoint.pt, the last)")
     train = config["train"]
-    switches = f"bf16 {'on' if train['bf16'] else 'off'}, activation checkpointing {'on' if train['activation_checkpointing'] else 'off'}"
+    on_off = {True: "on", False: "off"}
+    switches = (
+        f"bf16 {on_off[bool(train['bf16'])]}, "
+        f"activation checkpointing {on_off[bool(train['activation_checkpointing'])]}"
+    )
     memory = (
         f"  memory      ~{plan['memory_estimate_gib']} GiB per GPU at {plan['longest_sequence']} frames ({switches}): "
         "an ESTIMATE, not measured (trainer/bench/gpu_bench.py measures)"
