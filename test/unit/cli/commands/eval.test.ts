@@ -293,6 +293,21 @@ test('paper protocol, RV: both evaluations agree; the TypeScript sampler plans t
   assert.ok(checked > 30, `only ${checked} points checked`);
 });
 
+test('sam-octa2 eval --protocol paper samples on its own the sequences the trainer scores', async () => {
+  const { python } = await bothEvals('rv', 'baseline', false, 'paper');
+  const json = join(scratch, 'ts-own-paper.json');
+  const run = await cli(
+    ...['eval', data, '--classical-only', '--target', 'rv', '--conditions', 'baseline'],
+    ...['--protocol', 'paper', '--image-size', String(NANO_SIDE), '--json', json],
+  );
+  assert.equal(run.code, 0, run.err);
+  const own = JSON.parse(readFileSync(json, 'utf8'));
+  assert.equal(own.protocol, 'paper');
+  // Its own points, the trainer's layers and objects: the same object-frames.
+  assert.equal(own.sequence[0].n, python[0]!.n);
+  assert.match(run.out, /^Protocol: paper \(/m);
+});
+
 test('--protocol contradicting the --prompts file is a usage error', async () => {
   const { prompts } = await bothEvals('rv', 'baseline', false, 'paper');
   const run = await cli(
