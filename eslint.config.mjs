@@ -51,6 +51,31 @@ export default tseslint.config(
     },
   },
   {
+    // The engine runs in the tracker worker and in the extension host: no vscode, no DOM, no
+    // shell; Node only in ortNode.ts (onnxruntime-node), which the worker never imports.
+    files: ['src/engine/**/*.ts'],
+    ignores: ['src/engine/ortNode.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['vscode'], message: 'src/engine must not import vscode.' },
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'child_process', 'onnxruntime-node'],
+              message: 'Node belongs in src/engine/ortNode.ts only (the worker bundles the rest).',
+            },
+            {
+              group: ['../extension/*', '../webview/*', '../cli/*'],
+              message: 'src/engine is imported by the shells, never the reverse.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer'],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', 'eslint.config.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

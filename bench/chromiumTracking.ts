@@ -19,6 +19,13 @@ export interface PageEngine {
   readonly webgpu: boolean;
   /** Serve the page cross-origin isolated, so onnxruntime-web may use threads. */
   readonly isolated: boolean;
+  /** Chromium flags beyond the WebGPU switch (bench/gpu: the real GPU's Vulkan backend). */
+  readonly chromiumArgs?: readonly string[];
+  /**
+   * Refuse a software adapter (SwiftShader, or any fallback adapter): on a GPU machine a
+   * WebGPU figure from the CPU would be silently wrong.
+   */
+  readonly hardwareAdapter?: boolean;
 }
 
 export interface PageJob {
@@ -40,6 +47,8 @@ export interface PageTimings {
   readonly clickMs: number[];
   readonly layers: number;
   readonly trackMs: number;
+  /** The WebGPU adapter the page got (vendor, architecture, device, description), or null. */
+  readonly adapter: string | null;
 }
 
 /** Serves the built webview folder, the bundle's files and the volume on 127.0.0.1. */
@@ -84,10 +93,16 @@ export async function pageTimings(engine: PageEngine, job: PageJob): Promise<Pag
   ensureBuilt();
   const { url, server } = await serve(job, engine.isolated);
   const args = engine.webgpu ? ['--enable-unsafe-webgpu'] : ['--disable-features=WebGPU'];
-  const browser = await launchBrowser(args);
+  const browser = await launchBrowser([...args, ...(engine.chromiumArgs ?? [])]);
   try {
     const page = await browser.context.newPage();
     await page.goto(url);
+    const adapter = engine.webgpu ? await page.evaluate(describeAdapter) : null;
+    if (engine.hardwareAdapter && (!adapter || adapter.software)) {
+      throw new Error(
+        `no hardware WebGPU adapter (${adapter ? `got ${adapter.name}` : 'none'}): refusing a CPU figure`,
+      );
+    }
     const input = {
       webgpu: engine.webgpu,
       dims: job.dims,
@@ -96,11 +111,26 @@ export async function pageTimings(engine: PageEngine, job: PageJob): Promise<Pag
       range: job.range,
       direction: job.direction,
     };
-    return await page.evaluate(runInPage, input);
+    return { ...(await page.evaluate(runInPage, input)), adapter: adapter?.name ?? null };
   } finally {
     await browser.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** In the page: the adapter WebGPU gives, named, and whether it is a software one. */
+async function describeAdapter(): Promise<{ name: string; software: boolean } | null> {
+  type Info = { vendor?: string; architecture?: string; device?: string; description?: string };
+  type Adapter = { info?: Info; isFallbackAdapter?: boolean };
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
+  const adapter = gpu ? await gpu.requestAdapter() : null;
+  if (!adapter) return null;
+  const info = adapter.info ?? {};
+  const name =
+    [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') ||
+    'unnamed adapter';
+  const software = adapter.isFallbackAdapter === true || /swiftshader/i.test(name);
+  return { name, software };
 }
 
 type RunInput = {
@@ -117,7 +147,7 @@ type RunInput = {
  * messages are those of src/protocol/workerMessages.ts; a click is timed from the page's
  * `preview` to the worker's `trackDone`, as the editor waits for it.
  */
-async function runInPage(input: RunInput): Promise<PageTimings> {
+async function runInPage(input: RunInput): Promise<Omit<PageTimings, 'adapter'>> {
   type Message = { type: string; [key: string]: unknown };
   const base = new URL('/dist/webview/', location.href).href;
   const [source, wasm] = await Promise.all([

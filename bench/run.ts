@@ -2,17 +2,18 @@
  * `npm run bench`: runs every suite once, prints one table (each row with its ratio against a
  * baseline measured in the same run) and writes bench/results/latest.json. Not a test: nothing
  * here passes or fails on time. Add a suite by appending it to SUITES; `npm run bench -- NAME`
- * runs only the named suites (viewer, tracking, measure).
+ * runs only the named suites (viewer, tracking, measure, memory).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { formatTable, type BenchRow, type BenchSuite } from './benchTable';
 import { measureSuite } from './measureSuite';
+import { memorySuite } from './memorySuite';
 import { trackingSuite } from './trackingSuite';
 import { viewerSuite } from './viewerSuite';
 
-const SUITES: readonly BenchSuite[] = [viewerSuite, trackingSuite, measureSuite];
+const SUITES: readonly BenchSuite[] = [viewerSuite, trackingSuite, measureSuite, memorySuite];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

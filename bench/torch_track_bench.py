@@ -3,14 +3,18 @@
 Builds the bundle's own model in PyTorch (its base.pt with its lora.pt, LoRA merged as the
 exporter merges it), loads it into sam2's SAM2VideoPredictor and tracks the same windowed
 layers with the same click as the TypeScript tracker. Prints one JSON object on stdout:
-  {"clickMs": [...], "propagateMs": float, "layers": int, "threads": int, "torch": str}
+  {"clickMs": [...], "propagateMs": float, "layers": int, "threads": int, "torch": str,
+   "device": str, "peakGpuMiB": float | null}
 or {"skip": "reason"} when the bundle's model cannot be built. There is no fallback to random
 weights: how fast a graph runs can depend on its weights' values (denormal floats in a sharp
 softmax made one bundle's memory attention 40 times slower), so the baseline must be the
 bundle's own weights.
 
     python bench/torch_track_bench.py --bundle models/samocta2-nano --layers F32 --shape T,ROWS,COLS \
-        --click LAYER,X,Y [--clicks 20] [--threads 1]
+        --click LAYER,X,Y [--clicks 20] [--threads 1] [--device cpu|cuda]
+
+On CUDA (bench/gpu/run.sh) the timings wait for the GPU, and the peak of PyTorch's allocated
+GPU memory is reported.
 """
 
 from __future__ import annotations
@@ -28,14 +32,14 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "trainer"))
 
 
-def build_predictor(bundle: str) -> torch.nn.Module:
+def build_predictor(bundle: str, device: str = "cpu") -> torch.nn.Module:
     from samocta2.export.bundle_lora import model_from_bundle, read_bundle_lora
     from samocta2.lora import merge_lora
     from samocta2.model import build_sam2_video_predictor
 
     size = read_bundle_lora(bundle).entry["base"]["size"]
     model = merge_lora(model_from_bundle(bundle)).eval()
-    predictor = build_sam2_video_predictor(size, image_size=model.image_size)
+    predictor = build_sam2_video_predictor(size, image_size=model.image_size, device=device)
     predictor.load_state_dict(model.state_dict())
     return predictor.eval()
 
@@ -48,10 +52,12 @@ def main() -> int:
     p.add_argument("--click", required=True, help="LAYER,X,Y in layer pixels")
     p.add_argument("--clicks", type=int, default=20)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--device", default="cpu", help="cpu or cuda[:N]")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    cuda = a.device.startswith("cuda")
     try:
-        predictor = build_predictor(a.bundle)
+        predictor = build_predictor(a.bundle, a.device)
     except Exception as e:  # noqa: BLE001 - any failure becomes a skipped row, said why
         print(json.dumps({"skip": f"cannot build {a.bundle}'s own model: {str(e).splitlines()[0][:200]}"}))
         return 0
@@ -67,6 +73,11 @@ def main() -> int:
     def frames(*_args: object, **_kwargs: object) -> tuple[torch.Tensor, int, int]:
         return images, rows, cols
 
+    def now() -> float:
+        if cuda:  # kernels run asynchronously: a time is only true once the GPU is done
+            torch.cuda.synchronize()
+        return time.perf_counter()
+
     click = dict(
         frame_idx=int(layer),
         obj_id=1,
@@ -74,19 +85,19 @@ def main() -> int:
         labels=np.array([1], np.int32),
     )
     with mock.patch("sam2.sam2_video_predictor.load_video_frames", frames), torch.inference_mode():
-        state = predictor.init_state(video_path="<layers>")
+        state = predictor.init_state(video_path="<layers>", offload_video_to_cpu=cuda)
         predictor.add_new_points_or_box(state, **click)  # encodes the clicked layer once
         click_ms = []
         for _ in range(a.clicks):  # the layer's features are cached now: decoder only
-            t0 = time.perf_counter()
+            t0 = now()
             predictor.add_new_points_or_box(state, **click)
-            click_ms.append((time.perf_counter() - t0) * 1000)
+            click_ms.append((now() - t0) * 1000)
         emitted = 0
-        t0 = time.perf_counter()
+        t0 = now()
         for reverse in (False, True):
             for _ in predictor.propagate_in_video(state, reverse=reverse):
                 emitted += 1
-        propagate_ms = (time.perf_counter() - t0) * 1000
+        propagate_ms = (now() - t0) * 1000
     print(
         json.dumps(
             {
@@ -95,6 +106,8 @@ def main() -> int:
                 "layers": emitted,
                 "threads": a.threads,
                 "torch": torch.__version__,
+                "device": a.device,
+                "peakGpuMiB": torch.cuda.max_memory_allocated() / 2**20 if cuda else None,
             }
         )
     )

@@ -10,6 +10,7 @@
  * 1024 px bundle is measured over a few layers when it has been made.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { loadBundle } from '../src/core/tracker/bundleSessions';
 import type { OnnxRuntime } from '../src/core/tracker/onnxRuntime';
@@ -23,11 +24,12 @@ import {
   nodeSha256,
   webWasmRuntime,
   type OrtModule,
-} from '../src/cli/ortNode';
+} from '../src/engine/ortNode';
 import { percentile, type BenchRow, type BenchSuite } from './benchTable';
 import { pageTimings, type PageEngine, type PageJob } from './chromiumTracking';
 import { quantizedBundle, type Quantization } from './quantizedBundles';
 import { torchTimings } from './trackingTorch';
+import { hostEngineTimings, type HostEngineJob } from './hostEngineTiming';
 
 const ROOT = join(__dirname, '..');
 const suite = 'tracking';
@@ -41,6 +43,10 @@ const TORCH_CLICK = 'baseline: PyTorch nano, click median';
 const WEBGPU_CLICKS = 3;
 const WEBGPU_LAYERS = 2;
 const QUANTIZED: readonly Quantization[] = ['int8', 'fp16'];
+/** The host engine (issue 17) on one thread and on every core of this machine. */
+const HOST_THREADS = [1, availableParallelism()] as const;
+const TORCH_ALL_PROPAGATE = 'baseline: PyTorch nano all threads, propagate';
+const TORCH_ALL_CLICK = 'baseline: PyTorch nano all threads, click median';
 const CHROMIUM: readonly PageEngine[] = [
   { label: 'Chromium wasm 1 thread', webgpu: false, isolated: false },
   { label: 'Chromium wasm threads', webgpu: false, isolated: true },
@@ -130,6 +136,52 @@ async function chromiumRows(
   ];
 }
 
+/**
+ * The host engine's rows at 1 thread and at every core, each against the PyTorch row of the same
+ * thread count where there is one (`bases[threads]`); a failure becomes a printed skip.
+ */
+async function hostEngineRows(
+  model: string,
+  job: HostEngineJob,
+  bases: Record<number, { prop: string; click: string } | undefined>,
+): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const threads of HOST_THREADS) {
+    process.stdout.write(`  ${model} on the host engine, ${threads} thread(s)…\n`);
+    let t: Awaited<ReturnType<typeof hostEngineTimings>>;
+    try {
+      t = await hostEngineTimings(job, threads);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      process.stdout.write(`  ${model} on the host engine skipped: ${why}\n`);
+      continue;
+    }
+    const name = `${model} host engine ${threads === 1 ? '1 thread' : `${threads} threads`}`;
+    const span = job.range
+      ? `layers ${job.range[0]}–${job.range[1]} ${job.direction}`
+      : `${t.layers} layers`;
+    rows.push(
+      {
+        suite,
+        name: `${name}: propagate`,
+        value: (1000 * t.layers) / t.trackMs,
+        unit: 'layers/s',
+        baseline: bases[threads]?.prop,
+        note: `${t.runtime}, ${threads} intra-op thread${threads > 1 ? 's' : ''}; ${span}`,
+      },
+      {
+        suite,
+        name: `${name}: click median`,
+        value: percentile(t.clickMs, 50),
+        unit: 'ms',
+        baseline: bases[threads]?.click,
+        note: `${t.clickMs.length} clicks, webview protocol → host engine → answer`,
+      },
+    );
+  }
+  return rows;
+}
+
 export const trackingSuite: BenchSuite = {
   name: suite,
   async run(): Promise<BenchRow[]> {
@@ -168,6 +220,50 @@ export const trackingSuite: BenchSuite = {
         note: `${CLICKS} clicks`,
       });
     }
+
+    // PyTorch on every core, the host engine's all-threads baseline (issue 17, item 5).
+    const allThreads = HOST_THREADS[1];
+    let torchAll: { prop: string; click: string } | undefined;
+    if (allThreads > 1 && !('skip' in torch)) {
+      process.stdout.write(`  PyTorch reference on ${allThreads} threads…\n`);
+      const t = await torchTimings(ROOT, 'models/samocta2-nano', layers, click, CLICKS, allThreads);
+      if ('skip' in t)
+        process.stdout.write(`  PyTorch ${allThreads}-thread rows skipped: ${t.skip}\n`);
+      else {
+        torchAll = { prop: TORCH_ALL_PROPAGATE, click: TORCH_ALL_CLICK };
+        add({
+          name: TORCH_ALL_PROPAGATE,
+          value: (1000 * t.layers) / t.propagateMs,
+          unit: 'layers/s',
+          note: `torch ${t.torch}, ${t.threads} threads, ${t.layers} layers`,
+        });
+        add({
+          name: TORCH_ALL_CLICK,
+          value: percentile(t.clickMs, 50),
+          unit: 'ms',
+          note: `${CLICKS} clicks`,
+        });
+      }
+    }
+    const hostJob = (
+      bundleDir: string,
+      range: HostEngineJob['range'],
+      direction: HostEngineJob['direction'],
+    ): HostEngineJob => ({
+      bundleDir,
+      volume: synth.volume,
+      click,
+      clicks: CLICKS,
+      range,
+      direction,
+    });
+    const torchOne = propBase && clickBase ? { prop: propBase, click: clickBase } : undefined;
+    rows.push(
+      ...(await hostEngineRows('nano', hostJob(nano, null, 'both'), {
+        1: torchOne,
+        [allThreads]: torchAll,
+      })),
+    );
 
     const runtimes: [string, () => Promise<OnnxRuntime>][] = [
       ['ort-node', () => nodeRuntime(1)],
@@ -277,6 +373,13 @@ export const trackingSuite: BenchSuite = {
       add({ name: clk, value: percentile(m.clickMs, 50), unit: 'ms', baseline: tinyBase?.click });
       tinyBase ??= { prop, click: clk };
     }
+    // No PyTorch tiny reference (random weights, no checkpoint): against ort-node on 1 thread.
+    rows.push(
+      ...(await hostEngineRows('tiny', hostJob(tiny, [range.from, range.to], 'forward'), {
+        1: tinyBase,
+        [allThreads]: tinyBase,
+      })),
+    );
     const engine = CHROMIUM[0]!;
     process.stdout.write(`  tiny (1024 px, random weights) on ${engine.label}…\n`);
     const tinyJob = { ...job(tiny, false, TINY_LAYERS), clicks: WEBGPU_CLICKS };

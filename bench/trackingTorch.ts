@@ -12,6 +12,7 @@ export interface TorchTimings {
   readonly clickMs: number[];
   readonly propagateMs: number;
   readonly layers: number;
+  readonly threads: number;
   readonly torch: string;
 }
 
@@ -23,6 +24,8 @@ export async function torchTimings(
   layers: LayerSource,
   click: { layer: number; x: number; y: number },
   clicks: number,
+  /** torch.set_num_threads; 1 = the single-thread reference. */
+  threads = 1,
 ): Promise<TorchResult> {
   const python = join(root, '.venv/bin/python');
   if (!existsSync(python)) return { skip: `no trainer venv at ${python}` };
@@ -37,7 +40,7 @@ export async function torchTimings(
       join(root, 'bench/torch_track_bench.py'),
       ...['--bundle', join(root, bundle), '--layers', file],
       ...['--shape', `${count},${rows},${cols}`, '--click', `${click.layer},${click.x},${click.y}`],
-      ...['--clicks', String(clicks), '--threads', '1'],
+      ...['--clicks', String(clicks), '--threads', String(threads)],
     ],
     { encoding: 'utf8', maxBuffer: 2 ** 24 },
   );

@@ -26,7 +26,9 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    // onnxruntime-node is a native module: the platform .vsix carries it under node_modules/
+    // (scripts/package-vsix.mjs --target), the universal one does not (no host engine).
+    external: ['vscode', 'onnxruntime-node'],
     // jsonc-parser's "main" is a UMD build whose requires esbuild cannot follow; its ES module
     // build bundles. Packages with "exports" (fflate, fast-png) are unaffected.
     mainFields: ['module', 'main'],

@@ -92,7 +92,9 @@ else
   skip trainer-pytest 'no trainer/tests/test_*.py'
 fi
 if [[ $built -eq 1 ]]; then
-  run package npm run --silent package
+  # The universal .vsix (the 25 MB limit) and the Linux x64 one with the host engine, which
+  # test/e2e/hostEngine.test.ts installs (issue 17).
+  run package npm run --silent package -- --target universal --target linux-x64
   run e2e-code-server npm run --silent test:e2e
 else
   skip package 'the build failed'

@@ -7,7 +7,7 @@ import { loadBundle, type LoadedBundle } from '../core/tracker/bundleSessions';
 import { BundleError } from '../core/tracker/modelBundle';
 import type { Volume } from '../core/volume/volume';
 import { UsageError } from './command';
-import { folderSource, nodeRuntime, nodeSha256 } from './ortNode';
+import { folderSource, nodeRuntime, nodeSha256 } from '../engine/ortNode';
 
 export async function openBundle(dir: string, threads: number): Promise<LoadedBundle> {
   try {

@@ -1,7 +1,9 @@
 /**
  * Gunzip on Node's thread pool, in chunks, so the extension host stays responsive while a
  * 100 MB volume decompresses and the editor can show real progress. Bounded: a gzip bomb or a
- * file far larger than promised stops at `maxOutputBytes` instead of exhausting memory.
+ * file far larger than promised stops at `maxOutputBytes` instead of exhausting memory. The
+ * input may also arrive in pieces as a file is read, so decompression starts on the first piece;
+ * the output so far can be watched as it grows, so a viewer can show the first layers early.
  */
 import { createGunzip } from 'node:zlib';
 
@@ -10,6 +12,12 @@ export interface GunzipOptions {
   readonly maxOutputBytes: number;
   /** Called with the fraction (0..1) of the compressed input consumed so far. */
   readonly onProgress?: (fraction: number) => void;
+  /**
+   * Called after each piece zlib emits with all the output so far (a view that later calls
+   * supersede: copy what you keep). Nothing is emitted for a stream that later fails, except
+   * what arrived before the failure, which the caller must treat as unverified.
+   */
+  readonly onOutput?: (outputSoFar: Uint8Array) => void;
   /** Compressed bytes handed to zlib at a time. */
   readonly chunkBytes?: number;
 }
@@ -21,18 +29,44 @@ export class GunzipLimitError extends Error {
   }
 }
 
+/** Gzip data still being read: its pieces in order, and how many bytes they add up to. */
+export interface GzipPieces {
+  readonly pieces: AsyncIterable<Uint8Array>;
+  readonly totalBytes: number;
+}
+
+/** Reading the pieces failed (not the data): the caller says the file could not be read. */
+export class GunzipSourceError extends Error {
+  constructor(readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason));
+    this.name = 'GunzipSourceError';
+  }
+}
+
 const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 
-export function gunzipAsync(input: Uint8Array, options: GunzipOptions): Promise<Uint8Array> {
+export function gunzipAsync(
+  input: Uint8Array | GzipPieces,
+  options: GunzipOptions,
+): Promise<Uint8Array> {
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-  const output = new GrowableBytes(initialCapacity(input, options.maxOutputBytes));
+  const whole = input instanceof Uint8Array ? input : null;
+  const totalBytes = whole ? whole.length : (input as GzipPieces).totalBytes;
+  const capacity = whole
+    ? initialCapacity(whole, options.maxOutputBytes)
+    : fallbackCapacity(totalBytes, options.maxOutputBytes);
+  const output = new GrowableBytes(capacity);
   return new Promise<Uint8Array>((resolve, reject) => {
     const gunzip = createGunzip();
     let failed = false;
+    const pieces = whole ? slices(whole, chunkBytes) : (input as GzipPieces).pieces;
+    const iterator = pieces[Symbol.asyncIterator]();
     const fail = (error: Error): void => {
       if (failed) return;
       failed = true;
       gunzip.destroy();
+      // Stop the source too (a file being read: its handle closes).
+      void iterator.return?.()?.catch(() => undefined);
       reject(error);
     };
     gunzip.on('data', (chunk: Buffer) => {
@@ -41,29 +75,41 @@ export function gunzipAsync(input: Uint8Array, options: GunzipOptions): Promise<
         return;
       }
       output.append(chunk, options.maxOutputBytes);
+      options.onOutput?.(output.bytes());
     });
     gunzip.on('error', fail);
     gunzip.on('end', () => {
       if (!failed) resolve(output.bytes());
     });
 
-    let offset = 0;
-    const pump = (): void => {
-      if (failed) return;
-      if (offset >= input.length) {
-        gunzip.end();
-        return;
+    // One piece in zlib at a time: its callback says when the next may follow.
+    const write = (piece: Uint8Array): Promise<boolean> =>
+      new Promise((done) => gunzip.write(piece, (error) => done(!error && !failed)));
+    const pump = async (): Promise<void> => {
+      let consumed = 0;
+      for (;;) {
+        let next: IteratorResult<Uint8Array>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          fail(new GunzipSourceError(error));
+          return;
+        }
+        if (next.done) break;
+        if (failed || !(await write(next.value))) return; // fail() rejects and closes the source
+        consumed += next.value.length;
+        options.onProgress?.(totalBytes > 0 ? Math.min(1, consumed / totalBytes) : -1);
       }
-      const piece = input.subarray(offset, offset + chunkBytes);
-      offset += piece.length;
-      gunzip.write(piece, (error) => {
-        if (error || failed) return; // the 'error' handler rejects
-        options.onProgress?.(offset / input.length);
-        pump();
-      });
+      gunzip.end();
     };
-    pump();
+    void pump();
   });
+}
+
+async function* slices(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
+  for (let offset = 0; offset < bytes.length; offset += size) {
+    yield bytes.subarray(offset, offset + size);
+  }
 }
 
 /**
@@ -71,7 +117,7 @@ export function gunzipAsync(input: Uint8Array, options: GunzipOptions): Promise<
  * guess that usually makes the output buffer exactly right, with no copy at the end.
  */
 function initialCapacity(input: Uint8Array, maxOutputBytes: number): number {
-  const fallback = Math.min(maxOutputBytes, Math.max(1024, input.length * 4));
+  const fallback = fallbackCapacity(input.length, maxOutputBytes);
   if (input.length < 18) return fallback;
   const n = input.length;
   const isize =
@@ -79,6 +125,11 @@ function initialCapacity(input: Uint8Array, maxOutputBytes: number): number {
   // Deflate cannot expand more than ~1032:1, so a larger claim is a truncated or corrupt trailer.
   const plausible = isize > 0 && isize <= maxOutputBytes && isize <= input.length * 1032;
   return plausible ? isize : fallback;
+}
+
+/** Without the trailer (not read yet): room for a typical 4:1 ratio, grown when short. */
+function fallbackCapacity(inputBytes: number, maxOutputBytes: number): number {
+  return Math.min(maxOutputBytes, Math.max(1024, inputBytes * 4));
 }
 
 class GrowableBytes {

@@ -4,7 +4,9 @@
  * (the JSON schema in package.json only warns, it does not stop bad values).
  */
 import type { Axis } from '../core/volume/volume';
-import type { EditorSettings } from '../protocol/editorMessages';
+import { DEFAULT_EMBEDDING_CACHE_MIB } from '../core/tracker/embeddingCache';
+import { INFERENCE_ENGINES } from '../engine/engineChoice';
+import type { EditorSettings, InferenceEngineSetting } from '../protocol/editorMessages';
 
 export const SETTINGS_SECTION = 'samOcta2';
 
@@ -17,17 +19,27 @@ export const DEFAULT_SETTINGS: EditorSettings = {
   depthAxis: 'auto',
   windowPercentiles: [1, 99.5],
   max3dTextureMB: 256,
+  embeddingCacheMiB: DEFAULT_EMBEDDING_CACHE_MIB,
+  inferenceEngine: 'auto',
 };
 
 const AXES: Readonly<Record<string, Axis>> = { i: 0, j: 1, k: 2 };
 const MIN_TEXTURE_MB = 16;
+/** Four 1024 px layers' features (16 MiB each): less would re-encode on every step back. */
+const MIN_EMBEDDING_CACHE_MIB = 64;
 
 export function readEditorSettings(source: SettingsSource): EditorSettings {
   return {
     depthAxis: readDepthAxis(source.get<unknown>('depthAxis')),
     windowPercentiles: readPercentiles(source.get<unknown>('windowPercentiles')),
     max3dTextureMB: readTextureBudget(source.get<unknown>('max3dTextureMB')),
+    embeddingCacheMiB: readEmbeddingCacheBudget(source.get<unknown>('embeddingCacheMiB')),
+    inferenceEngine: readInferenceEngine(source.get<unknown>('inferenceEngine')),
   };
+}
+
+function readInferenceEngine(value: unknown): InferenceEngineSetting {
+  return INFERENCE_ENGINES.find((engine) => engine === value) ?? 'auto';
 }
 
 function readDepthAxis(value: unknown): EditorSettings['depthAxis'] {
@@ -51,4 +63,10 @@ function readPercentiles(value: unknown): readonly [number, number] {
 function readTextureBudget(value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) return DEFAULT_SETTINGS.max3dTextureMB;
   return Math.max(MIN_TEXTURE_MB, value);
+}
+
+function readEmbeddingCacheBudget(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return DEFAULT_SETTINGS.embeddingCacheMiB;
+  return Math.max(MIN_EMBEDDING_CACHE_MIB, Math.round(value));
 }

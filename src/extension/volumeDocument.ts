@@ -18,7 +18,12 @@ import { EnfaceRvLayer } from './enface/enfaceRvLayer';
 import { RegionsLayer } from './regions/regionsLayer';
 import { TrackedObjectsLayer } from './segmentation/trackedObjectsLayer';
 import type { TrackedObjectState } from '../protocol/editorMessages';
-import { type LoadProgress, type LoadedVolume, loadVolume } from './volumeLoader';
+import {
+  type LoadProgress,
+  type LoadedVolume,
+  type VolumePreview,
+  loadVolume,
+} from './volumeLoader';
 import { removeAbandonedTempsOf, writeFileAtomic } from './vscodeFolderFs';
 
 /** Any of the document's layers, whatever its change record. */
@@ -30,15 +35,18 @@ export class VolumeDocument implements vscode.CustomDocument {
     uri: vscode.Uri,
     backupId: string | undefined,
     fileSystem: vscode.FileSystem,
+    readPieces?: () => AsyncIterable<Uint8Array>,
   ): Promise<VolumeDocument> {
     // The volume itself is always read from `uri`; a backup holds only the annotations.
-    return new VolumeDocument(uri, backupId, fileSystem);
+    return new VolumeDocument(uri, backupId, fileSystem, readPieces);
   }
 
   private loading: Promise<LoadedVolume> | undefined;
   private backupReading: Promise<Map<string, unknown>> | undefined;
   private lastProgress: LoadProgress | undefined;
+  private loadingPreview: VolumePreview | undefined;
   private readonly progressEmitter = new vscode.EventEmitter<LoadProgress>();
+  private readonly previewEmitter = new vscode.EventEmitter<VolumePreview>();
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   private readonly changeEmitter = new vscode.EventEmitter<UndoableChange>();
   /** The tracked objects; use after objects(). */
@@ -52,6 +60,8 @@ export class VolumeDocument implements vscode.CustomDocument {
 
   /** Fires while the file is read, decompressed and parsed. */
   readonly onDidProgress = this.progressEmitter.event;
+  /** Fires once per load, when the first layer is decoded and the rest is still coming. */
+  readonly onDidPreview = this.previewEmitter.event;
   /** Fires once, when VS Code disposes the document (all its editors closed). */
   readonly onDidDispose = this.disposeEmitter.event;
   /** A new change in any layer: the provider makes it an undoable change. */
@@ -61,6 +71,8 @@ export class VolumeDocument implements vscode.CustomDocument {
     readonly uri: vscode.Uri,
     readonly backupId: string | undefined,
     private readonly fileSystem: vscode.FileSystem,
+    /** The file in pieces as it is read (local files), for progressive opening. */
+    private readonly readPieces?: () => AsyncIterable<Uint8Array>,
   ) {
     const context = {
       fs: fileSystem,
@@ -82,20 +94,36 @@ export class VolumeDocument implements vscode.CustomDocument {
     return this.lastProgress;
   }
 
+  /** The first layer of a load under way (undefined once it ends), for editors that connect mid-load. */
+  get preview(): VolumePreview | undefined {
+    return this.loadingPreview;
+  }
+
   /** Starts the load on first call; later calls share it (including its failure). */
   load(): Promise<LoadedVolume> {
-    this.loading ??= loadVolume(
+    if (this.loading) return this.loading;
+    const loading = loadVolume(
       {
         fileName: this.fileName,
         size: async () => (await this.fileSystem.stat(this.uri)).size,
         read: async () => this.fileSystem.readFile(this.uri),
+        readPieces: this.readPieces,
       },
       (progress) => {
         this.lastProgress = progress;
         this.progressEmitter.fire(progress);
       },
+      (preview) => {
+        this.loadingPreview = preview;
+        this.previewEmitter.fire(preview);
+      },
     );
-    return this.loading;
+    const ended = (): void => {
+      this.loadingPreview = undefined;
+    };
+    loading.then(ended, ended);
+    this.loading = loading;
+    return loading;
   }
 
   /** `layer` once the volume and its backup or saved files are read. */
@@ -173,6 +201,7 @@ export class VolumeDocument implements vscode.CustomDocument {
   dispose(): void {
     this.disposeEmitter.fire();
     for (const e of [this.disposeEmitter, this.progressEmitter, this.changeEmitter]) e.dispose();
+    this.previewEmitter.dispose();
     for (const layer of this.layers) layer.dispose();
     this.loading = undefined;
   }

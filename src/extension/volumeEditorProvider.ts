@@ -5,7 +5,9 @@
  * annotations. Also owns the model picker (status bar item and `samOcta2.selectModel`).
  */
 import * as vscode from 'vscode';
+import { registerLayerListNavigator } from './sparse/layerListNavigator';
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { registerEditorKeys } from './commands/editorKeys';
 import { registerSelectModel } from './commands/selectModel';
 import type { LayerStatusBar } from './layerStatusBar';
@@ -13,10 +15,13 @@ import { type ModelEntry, listModels, readModelPaths } from './models/modelCatal
 import { ModelStatusBar } from './models/modelStatusBar';
 import { segmentationFileName } from './segmentation/segmentationFiles';
 import { SETTINGS_SECTION, readEditorSettings } from './settings';
+import { availableHostEngines, hostBinariesFolder } from './tracking/hostEngines';
 import { panelLayoutMemory, type PanelLayoutMemory } from './panelLayoutMemory';
 import { VolumeDocument } from './volumeDocument';
 import { VolumeEditorSession } from './volumeEditorSession';
 import { buildWebviewHtml } from './webviewHtml';
+import type { EditorSettings } from '../protocol/editorMessages';
+import type { HostBackend } from '../protocol/workerMessages';
 import { registerExportMeasures } from './measures/registerExportMeasures';
 
 export const VOLUME_VIEW_TYPE = 'samOcta2.volume';
@@ -72,6 +77,11 @@ export class VolumeEditorProvider
         choose: (id) => provider.chooseModel(id),
         chooseEverywhere: (id) => provider.chooseModelEverywhere(id),
       }),
+      registerLayerListNavigator(
+        (uri) => [...provider.sessions].filter((s) => s.uri.toString() === uri.toString()),
+        log,
+        VOLUME_VIEW_TYPE,
+      ),
       registerEditorKeys((key) => {
         const active = [...provider.sessions].find((s) => s.active);
         active?.sendKey(key);
@@ -88,6 +98,9 @@ export class VolumeEditorProvider
     private readonly panelLayout: PanelLayoutMemory,
   ) {}
 
+  /** The host engines of this install, looked up once. */
+  private hostEngines: HostBackend[] | undefined;
+
   /** Called by VS Code when a volume file is opened in this editor for the first time. */
   async openCustomDocument(
     uri: vscode.Uri,
@@ -95,7 +108,18 @@ export class VolumeEditorProvider
     _token: vscode.CancellationToken,
   ): Promise<VolumeDocument> {
     this.log.info(`open ${uri.toString(true)}`);
-    const document = await VolumeDocument.create(uri, openContext.backupId, vscode.workspace.fs);
+    // A local file is also read in pieces, so its first layer shows before the whole read
+    // (issue 17); other schemes (remote, virtual) go through workspace.fs in one read.
+    const pieces =
+      uri.scheme === 'file'
+        ? () => createReadStream(uri.fsPath, { highWaterMark: 1024 * 1024 })
+        : undefined;
+    const document = await VolumeDocument.create(
+      uri,
+      openContext.backupId,
+      vscode.workspace.fs,
+      pieces,
+    );
     // One registration for every annotation layer: each change knows its own undo and redo.
     const changes = document.onDidChange((change) =>
       this.changeEmitter.fire({
@@ -213,7 +237,8 @@ export class VolumeEditorProvider
     const session = new VolumeEditorSession(document, panel, {
       log: this.log,
       statusBar: this.statusBar,
-      settings: () => readEditorSettings(vscode.workspace.getConfiguration(SETTINGS_SECTION)),
+      settings: () => this.settings(),
+      hostBinaries: hostBinariesFolder(this.extensionUri.fsPath),
       modelStatusBar: this.modelStatusBar,
       models: () => this.models(),
       preferredModel: () => this.preferredModel,
@@ -228,8 +253,17 @@ export class VolumeEditorProvider
     document.load().catch(() => undefined);
   }
 
+  /** The settings, with the host engines this install has (issue 17). */
+  private settings(): EditorSettings {
+    this.hostEngines ??= availableHostEngines(this.extensionUri.fsPath);
+    return {
+      ...readEditorSettings(vscode.workspace.getConfiguration(SETTINGS_SECTION)),
+      hostEngines: this.hostEngines,
+    };
+  }
+
   private broadcastSettings(): void {
-    const settings = readEditorSettings(vscode.workspace.getConfiguration(SETTINGS_SECTION));
+    const settings = this.settings();
     this.log.info(`settings changed: ${JSON.stringify(settings)}`);
     for (const session of this.sessions) session.settingsChanged(settings);
   }

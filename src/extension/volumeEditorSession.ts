@@ -11,21 +11,27 @@ import { showErrorWithLog } from './notifications';
 import type {
   EditorKey,
   EditorSettings,
+  EngineRequestMessage,
   FromWebviewMessage,
+  SparseListItemMessage,
   ToWebviewMessage,
   TrackedObjectState,
   TrackingEdit,
   TrackingStatusMessage,
 } from '../protocol/editorMessages';
+import type { Backend } from '../protocol/workerMessages';
 import type { LayerStatusBar } from './layerStatusBar';
 import { exportMeasures } from './measures/measuresExport';
 import { regionEditFromMessage } from './regions/regionMessages';
+import type { RegionsLayer } from './regions/regionsLayer';
 import { sparseHost } from './sparse/registerSparse';
 import { isSparseMessage } from './sparse/sparseMessages';
 import { SparseSession } from './sparse/sparseSession';
-import { type ModelEntry, readModelFiles } from './models/modelCatalog';
+import { type ModelEntry, modelSource, readModelFiles } from './models/modelCatalog';
+import { HostEngine } from './tracking/hostEngine';
 import type { ModelStatusBar } from './models/modelStatusBar';
 import type { AnyAnnotationLayer, VolumeDocument } from './volumeDocument';
+import type { VolumePreview } from './volumeLoader';
 import { SUPPORTED_FILES, VolumeLoadError } from './volumeLoadError';
 import { isPanelLayout, type PanelLayoutMemory } from './panelLayoutMemory';
 
@@ -40,6 +46,8 @@ export interface SessionContext {
   readonly preferredModel: () => string | undefined;
   /** The panel layout the user last chose in this workspace (issue 16, item 4). */
   readonly panelLayout: PanelLayoutMemory;
+  /** The onnxruntime-node binaries of this install, where the CUDA provider goes (issue 17). */
+  readonly hostBinaries?: string;
 }
 
 /**
@@ -51,6 +59,9 @@ const reportedProblems = new WeakMap<VolumeDocument, Set<string>>();
 export class VolumeEditorSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  /** The layer list item this editor shows, re-sent with the volume (a reloaded webview). */
+  private listItem: SparseListItemMessage | undefined;
+  private volumeSent = false;
   /** Counts `ready`s, so a slow load answers only the webview instance that asked for it. */
   private generation = 0;
   private trackingStatus: TrackingStatusMessage | undefined;
@@ -58,6 +69,8 @@ export class VolumeEditorSession implements vscode.Disposable {
   private sentModelId: string | undefined;
   /** The sparse-annotation panel's host half (issue 6); undefined before registerSparse. */
   private readonly sparse: SparseSession | undefined;
+  /** Tracking on the extension host (issue 17), started by the webview's first request. */
+  private hostEngine: HostEngine | undefined;
 
   constructor(
     private readonly document: VolumeDocument,
@@ -91,6 +104,21 @@ export class VolumeEditorSession implements vscode.Disposable {
 
   get active(): boolean {
     return this.panel.active;
+  }
+
+  get uri(): vscode.Uri {
+    return this.document.uri;
+  }
+
+  /** The document's region annotation (what a dataset layer list's "done" reads and marks). */
+  regionsReady(): Promise<RegionsLayer> {
+    return this.document.regionsReady();
+  }
+
+  /** Shows a dataset layer list's item (layerListNavigator.ts): now, or once the volume is sent. */
+  showListItem(message: SparseListItemMessage): void {
+    this.listItem = message;
+    if (this.volumeSent) this.post(message);
   }
 
   /** Sends the model list, asking the webview to load `selected` (the picker's choice). */
@@ -243,7 +271,24 @@ export class VolumeEditorSession implements vscode.Disposable {
       case 'panelLayout':
         this.context.panelLayout.remember(message.panels);
         return;
+      case 'engineRequest':
+        this.engine().receive(message.message);
+        return;
     }
+  }
+
+  private engine(): HostEngine {
+    this.hostEngine ??= new HostEngine({
+      post: (message) => this.post({ type: 'engineReply', message }),
+      volume: async () => (await this.document.load()).volume,
+      bundleSource: async (id) => {
+        const model = (await this.context.models()).find((m) => m.id === id);
+        if (!model) throw new Error(`no model bundle ${id} is listed any more.`);
+        return modelSource(vscode.workspace.fs, model);
+      },
+      binariesFolder: this.context.hostBinaries ?? "the extension's onnxruntime-node binaries",
+    });
+    return this.hostEngine;
   }
 
   /** A layer or view command (commands/editorKeys.ts) for this editor's webview. */
@@ -291,6 +336,11 @@ export class VolumeEditorSession implements vscode.Disposable {
     });
     const last = this.document.progress;
     if (last) this.post({ type: 'loadProgress', fraction: last.fraction, stage: last.stage });
+    const postPreview = (p: VolumePreview): void => {
+      if (current()) this.post({ type: 'volumePreview', ...p });
+    };
+    const previews = this.document.onDidPreview(postPreview);
+    if (this.document.preview) postPreview(this.document.preview);
     try {
       const started = Date.now();
       const loaded = await this.document.load();
@@ -304,6 +354,10 @@ export class VolumeEditorSession implements vscode.Disposable {
           .catch((e: unknown) =>
             this.context.log.warn(`${this.document.fileName}: sparse panel: ${String(e)}`),
           );
+      if (current()) {
+        this.volumeSent = true;
+        if (this.listItem) this.post(this.listItem);
+      }
       if (current()) await this.sendModels();
       const { dims, type } = loaded.header;
       this.context.log.info(
@@ -324,6 +378,7 @@ export class VolumeEditorSession implements vscode.Disposable {
       this.post({ type: 'loadError', message: loadError.message, supported: loadError.supported });
     } finally {
       progress.dispose();
+      previews.dispose();
     }
   }
 
@@ -339,6 +394,7 @@ export class VolumeEditorSession implements vscode.Disposable {
     this.sparse?.dispose();
     this.context.statusBar.hide(this);
     this.context.modelStatusBar.hide(this);
+    void this.hostEngine?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
@@ -355,6 +411,21 @@ const FROM_WEBVIEW_TYPES: ReadonlySet<string> = new Set<FromWebviewMessage['type
   'exportMeasures',
   'copyText',
   'panelLayout',
+  'engineRequest',
+]);
+
+const ENGINE_REQUEST_TYPES: ReadonlySet<string> = new Set<EngineRequestMessage['message']['type']>([
+  'loadModel',
+  'setVolume',
+  'preview',
+  'track',
+  'cancel',
+]);
+const BACKENDS: ReadonlySet<unknown> = new Set<Backend>([
+  'webgpu',
+  'wasm',
+  'host-cpu',
+  'host-cuda',
 ]);
 
 export function isFromWebviewMessage(value: unknown): value is FromWebviewMessage {
@@ -386,8 +457,15 @@ export function isFromWebviewMessage(value: unknown): value is FromWebviewMessag
   if (type === 'trackingStatus') {
     const { model, backend } = value as Record<string, unknown>;
     return (
-      (model === null || typeof model === 'string') &&
-      (backend === null || backend === 'webgpu' || backend === 'wasm')
+      (model === null || typeof model === 'string') && (backend === null || BACKENDS.has(backend))
+    );
+  }
+  if (type === 'engineRequest') {
+    const request = (value as { message?: unknown }).message as { type?: unknown } | null;
+    return (
+      typeof request === 'object' &&
+      request !== null &&
+      ENGINE_REQUEST_TYPES.has(request.type as string)
     );
   }
   return true;

@@ -3,18 +3,33 @@
  * this file and nothing else to talk; it holds types and constants only, no runtime imports.
  *
  * Lifecycle: the webview posts `ready`; the host answers `init` (settings) and then streams the
- * volume as `volumeHeader` + `volumeData` (one ArrayBuffer, never JSON numbers), or `loadError`.
+ * volume as `volumeHeader` + `volumeData` (one ArrayBuffer, never JSON numbers), or `loadError`;
+ * while a large file is still decompressing, `volumePreview` may bring its first layer first.
  * The webview keeps its own view state with getState/setState.
  */
 import type { MeasuredVolume } from '../core/measure/measureReport';
+import type { PromptShape } from '../core/tracker/promptShapes';
 import type { Axis, VoxelType } from '../core/volume/volume';
+import type { Backend, FromWorkerMessage, ToWorkerMessage } from './workerMessages';
 
 export interface EditorSettings {
   /** 'auto' = longest axis. */
   readonly depthAxis: 'auto' | Axis;
   readonly windowPercentiles: readonly [number, number];
   readonly max3dTextureMB: number;
+  /** Byte budget of the tracker's per-layer feature cache, in MiB (issue 17: bounded memory). */
+  readonly embeddingCacheMiB: number;
+  /** `samOcta2.inferenceEngine`: where tracking runs (src/engine/engineChoice.ts). */
+  readonly inferenceEngine?: InferenceEngineSetting;
+  /**
+   * The host engines this install can run: empty for the universal .vsix (no onnxruntime-node),
+   * 'host-cuda' only on Linux x64.
+   */
+  readonly hostEngines?: readonly ('host-cpu' | 'host-cuda')[];
 }
+
+export type InferenceEngineSetting =
+  'auto' | 'webview-webgpu' | 'webview-wasm' | 'host-cpu' | 'host-cuda';
 
 export interface VolumeHeaderInfo {
   readonly fileName: string;
@@ -66,6 +81,19 @@ export interface VolumeHeaderMessage {
   readonly type: 'volumeHeader';
   readonly header: VolumeHeaderInfo;
 }
+/**
+ * The first k-layers of a volume still loading (progressive opening): shown while the rest comes.
+ * Unverified: a `loadError` may follow it; `volumeHeader` + `volumeData` always do otherwise.
+ */
+export interface VolumePreviewMessage {
+  readonly type: 'volumePreview';
+  /** The whole volume's header (full dims). */
+  readonly header: VolumeHeaderInfo;
+  /** How many k-layers, from layer 0, `buffer` holds. */
+  readonly layers: number;
+  /** Those layers' voxels, typed per header.type, laid out as in Volume.data. */
+  readonly buffer: ArrayBuffer;
+}
 export interface VolumeDataMessage {
   readonly type: 'volumeData';
   /** The voxel values, typed per header.type, laid out as in Volume.data. */
@@ -94,6 +122,7 @@ export type ToWebviewMessage =
   | InitMessage
   | LoadProgressMessage
   | VolumeHeaderMessage
+  | VolumePreviewMessage
   | VolumeDataMessage
   | LoadErrorMessage
   | SettingsChangedMessage
@@ -108,7 +137,8 @@ export type ToWebviewMessage =
   | EnfaceRvMessage
   | ApplyEnfaceRvEditMessage
   | SparseToWebviewMessage
-  | RequestMeasuresExportMessage;
+  | RequestMeasuresExportMessage
+  | EngineReplyMessage;
 
 // ---- webview → extension host ----
 export interface ReadyMessage {
@@ -139,7 +169,8 @@ export type FromWebviewMessage =
   | PanelLayoutMessage
   | SparseFromWebviewMessage
   | ExportMeasuresMessage
-  | CopyTextMessage;
+  | CopyTextMessage
+  | EngineRequestMessage;
 
 export type ViewKind = 'layer' | '3d' | 'projection';
 
@@ -187,6 +218,8 @@ export interface LayerPromptInfo {
   readonly layer: number;
   /** In click order. */
   readonly points: readonly PromptPointInfo[];
+  /** Scribbles, boxes and lassos drawn on this layer, in drawing order (absent: none). */
+  readonly shapes?: readonly PromptShape[];
 }
 
 export interface TrackedObjectState {
@@ -269,8 +302,22 @@ export interface TrackingStatusMessage {
   /** For the status bar: which model runs on which backend, or why none does. */
   readonly type: 'trackingStatus';
   readonly model: string | null;
-  readonly backend: 'webgpu' | 'wasm' | null;
+  readonly backend: Backend | null;
   readonly note: string | null;
+}
+
+/**
+ * Webview → host: a message for the host engine (src/extension/tracking/hostEngine.ts), the
+ * tracker worker's protocol carried over the editor's channel (`init` is the worker's alone).
+ */
+export interface EngineRequestMessage {
+  readonly type: 'engineRequest';
+  readonly message: Exclude<ToWorkerMessage, { readonly type: 'init' }>;
+}
+/** Host → webview: the host engine's answer, as the worker would give it. */
+export interface EngineReplyMessage {
+  readonly type: 'engineReply';
+  readonly message: FromWorkerMessage;
 }
 
 // ---- vessel regions of the sparse workflow (issue 6) ----
@@ -470,8 +517,23 @@ export interface SparseBrowseMessage {
   readonly type: 'sparseBrowse';
 }
 
+/**
+ * Host → webview: show `layer` along `axis`, an item of a dataset layer list
+ * (docs/sparse-annotation.md §6); `text` says where in the list the user is.
+ */
+export interface SparseListItemMessage {
+  readonly type: 'sparseListItem';
+  readonly axis: Axis;
+  readonly layer: number;
+  readonly text: string;
+}
+
 export type SparseToWebviewMessage =
-  SparseStateMessage | SparseStatusMessage | SparsePredictionMessage | SparseBrowsedMessage;
+  | SparseStateMessage
+  | SparseStatusMessage
+  | SparsePredictionMessage
+  | SparseBrowsedMessage
+  | SparseListItemMessage;
 
 export type SparseFromWebviewMessage =
   | SparseSettingsMessage

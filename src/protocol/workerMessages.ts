@@ -9,11 +9,24 @@
  * layer (the mask right after a click); `track` propagates one object and streams `frame`s and
  * `progress`, then `trackDone`. `cancel` stops a running job at the next layer. When WebGPU fails
  * during a job the worker reopens the bundle on WASM, says so with `backendChanged`, and redoes
- * the job there.
+ * the job there. `cacheBudget` sets the byte budget of the per-layer feature cache (sent after
+ * `init` and whenever the setting changes); `trackDone` reports what the cache holds.
+ *
+ * The extension host's engine (src/extension/tracking/hostEngine.ts) speaks the same messages,
+ * carried by the editor protocol's `engineRequest` / `engineReply`: the webview's tracking feature
+ * drives either engine through one interface (src/webview/tracking/engineClient.ts). The host
+ * has the volume and the bundle folder itself, so its `setVolume` and `loadModel` carry no bytes.
  */
+import type { PromptShape } from '../core/tracker/promptShapes';
 import type { Axis, VoxelType } from '../core/volume/volume';
 
-export type Backend = 'webgpu' | 'wasm';
+/**
+ * Where the graphs run: onnxruntime-web in the webview's worker ('webgpu', 'wasm') or
+ * onnxruntime-node on the extension host ('host-cpu', 'host-cuda').
+ */
+export type Backend = WebviewBackend | HostBackend;
+export type WebviewBackend = 'webgpu' | 'wasm';
+export type HostBackend = 'host-cpu' | 'host-cuda';
 export type TrackDirectionChoice = 'both' | 'forward' | 'backward';
 
 /** A click in layer pixels (x = column, y = row). */
@@ -26,6 +39,8 @@ export interface WorkerPoint {
 export interface WorkerLayerPrompt {
   readonly layer: number;
   readonly points: readonly WorkerPoint[];
+  /** Drawn prompts of this layer (core/tracker/promptShapes), absent: none. */
+  readonly shapes?: readonly PromptShape[];
 }
 
 // ---- page → worker ----
@@ -44,16 +59,26 @@ export interface WorkerLoadModel {
   readonly type: 'loadModel';
   readonly requestId: number;
   readonly name: string;
-  /** Bundle files by name (manifest.json and the four graphs). */
+  /**
+   * Bundle files by name (manifest.json and the four graphs); empty for the host engine, which
+   * opens the bundle listed as `modelId` from its folder.
+   */
   readonly files: Readonly<Record<string, ArrayBuffer>>;
+  /** The catalog id of the bundle (ModelInfo.id); the host engine opens it by this. */
+  readonly modelId?: string;
+  /** The host engine's backend for this model (default 'host-cpu'); the worker ignores it. */
+  readonly backend?: HostBackend;
 }
 export interface WorkerSetVolume {
   readonly type: 'setVolume';
   readonly volumeId: number;
   readonly dims: readonly [number, number, number];
   readonly voxelType: VoxelType;
-  /** A copy of the voxels (the page keeps its own). */
-  readonly buffer: ArrayBuffer;
+  /**
+   * A copy of the voxels (the page keeps its own); absent for the host engine, which tracks the
+   * document's own volume.
+   */
+  readonly buffer?: ArrayBuffer;
   readonly axis: Axis;
 }
 export interface WorkerPreview {
@@ -62,6 +87,8 @@ export interface WorkerPreview {
   readonly objectId: number;
   readonly layer: number;
   readonly points: readonly WorkerPoint[];
+  /** The layer's drawn prompts (absent: none). */
+  readonly shapes?: readonly PromptShape[];
 }
 export interface WorkerTrack {
   readonly type: 'track';
@@ -72,13 +99,24 @@ export interface WorkerTrack {
   readonly range: readonly [number, number] | null;
   readonly direction: TrackDirectionChoice;
 }
+export interface WorkerCacheBudget {
+  readonly type: 'cacheBudget';
+  /** Most bytes of per-layer features kept; least recently used layers go first. */
+  readonly maxBytes: number;
+}
 export interface WorkerCancel {
   readonly type: 'cancel';
   readonly jobId: number;
 }
 
 export type ToWorkerMessage =
-  WorkerInit | WorkerLoadModel | WorkerSetVolume | WorkerPreview | WorkerTrack | WorkerCancel;
+  | WorkerInit
+  | WorkerLoadModel
+  | WorkerSetVolume
+  | WorkerCacheBudget
+  | WorkerPreview
+  | WorkerTrack
+  | WorkerCancel;
 
 // ---- worker → page ----
 export interface WorkerReady {
@@ -128,6 +166,8 @@ export interface WorkerJobDone {
   /** Layers emitted. */
   readonly layers: number;
   readonly ms: number;
+  /** The feature cache after the job: bytes held now, and the most it ever held. */
+  readonly cache: { readonly bytes: number; readonly peakBytes: number };
 }
 export interface WorkerError {
   readonly type: 'error';

@@ -15,6 +15,8 @@ import { MeasuresController } from './measures/measuresController';
 import { MessageTable } from './messageTable';
 import { PanelLayoutControl } from './panelLayout';
 import { PromptCursor } from './promptCursor';
+import { PromptShapeTool } from './tracking/promptShapeTool';
+import { LayerListLine } from './sparse/layerListLine';
 import { SparseController } from './sparse/sparseController';
 import type { TestedParts } from './testHook';
 import { Toolbar } from './toolbar';
@@ -37,8 +39,11 @@ export class App implements TestedParts {
   readonly tracking: TrackingController;
   readonly brush: BrushController;
   readonly sparse: SparseController;
+  /** Where the user is in a dataset layer list (docs/sparse-annotation.md §6). */
+  readonly layerList: LayerListLine;
   readonly measures: MeasuresController;
   readonly promptCursor: PromptCursor;
+  readonly promptShapes: PromptShapeTool;
   /** Host messages by type, to the parts that registered for them. */
   private readonly messages = new MessageTable();
 
@@ -98,17 +103,15 @@ export class App implements TestedParts {
       state.current.brush,
     );
     this.brush.viewChanged(state.current.view);
+    const showLayer = (layer: number) => {
+      if (state.current.view !== 'layer') this.controller.setView('layer');
+      this.controller.setLayer(layer);
+    };
     this.sparse = new SparseController(
-      {
-        post,
-        setLayer: (layer) => {
-          if (state.current.view !== 'layer') this.controller.setView('layer');
-          this.controller.setLayer(layer);
-        },
-        changed,
-      },
+      { post, setLayer: showLayer, changed },
       views.overlayOf('layer'),
     );
+    this.layerList = new LayerListLine(showLayer);
     this.measures = new MeasuresController(
       { post, changed, objects: () => this.tracking.trackedObjects() },
       {
@@ -123,8 +126,22 @@ export class App implements TestedParts {
         if (this.brush.allowsPrompts) this.tracking.click(layer, x, y, negative);
       },
       remove: (layer, x, y) => this.tracking.removeNearestPoint(layer, x, y),
+      draw: (layer, shape) => {
+        if (this.brush.allowsPrompts) this.tracking.drawShape(layer, shape);
+      },
+      draft: (shape) => this.tracking.draftShape(shape),
     });
     layout.viewport.append(this.promptCursor.element);
+    // Scribble, box and lasso prompts (issue 20): a row under the tracking panel's controls.
+    this.promptShapes = new PromptShapeTool({
+      pixelAt: (sx, sy) => views.imageView('layer')?.pixelAt(sx, sy) ?? null,
+      allowsPrompts: () => this.controller.loaded && this.brush.allowsPrompts,
+      draw: (layer, shape) => this.tracking.drawShape(layer, shape),
+      shapesOn: (layer) => this.tracking.shapesOn(layer),
+      edit: (layer, index, move) => this.tracking.editShape(layer, index, move),
+      draft: (shape) => this.tracking.draftShape(shape),
+    });
+    this.tracking.panel.element.append(this.promptShapes.element);
     const panels = new PanelLayoutControl(
       [this.tracking.panel.element, this.brush.panel.element],
       this.sparse.panel.element,
@@ -135,13 +152,16 @@ export class App implements TestedParts {
       this.tracking,
       this.brush,
       this.sparse,
+      this.layerList,
       panels,
       this.promptCursor,
+      this.promptShapes,
       this.measures,
     ];
     layout.toolbar.after(
       this.tracking.panel.element,
       this.brush.panel.element,
+      this.layerList.element,
       this.sparse.panel.element,
     );
     // Measures stand between the view and the footer, opened from the footer: no room taken
@@ -192,7 +212,12 @@ export class App implements TestedParts {
       pointerLeft: () => this.controller.showReadout(state.current.view, null),
       sliderMoved: (value) => this.controller.setLayer(value),
       layerKey: (action) => hostKeys.ownKey(action),
-      pointerTool: () => (this.brush.takesPointer ? this.brush : null),
+      pointerTool: () =>
+        this.brush.takesPointer
+          ? this.brush
+          : this.promptShapes.takesPointer
+            ? this.promptShapes
+            : null,
       brushKey: (direction) => this.brush.radiusKey(direction),
       promptCursor: this.promptCursor,
     });

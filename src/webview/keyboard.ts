@@ -62,7 +62,22 @@ export type PromptKeyAction =
   | { readonly move: readonly [number, number] }
   | { readonly place: 'positive' | 'negative' }
   | { readonly remove: true }
-  | { readonly hide: true };
+  | { readonly hide: true }
+  | { readonly hold: CursorShapeKind };
+
+/** What the cursor draws while its hold key is down (issue 20): S, N (negative) or B. */
+export type CursorShapeKind = 'scribble' | 'negative-scribble' | 'box';
+
+const HOLD_KEYS: Readonly<Record<string, CursorShapeKind>> = {
+  s: 'scribble',
+  n: 'negative-scribble',
+  b: 'box',
+};
+
+/** The hold key released (keyup), or null for any other key. */
+export function promptKeyRelease(e: KeyboardEvent): CursorShapeKind | null {
+  return HOLD_KEYS[e.key.toLowerCase()] ?? null;
+}
 
 const CURSOR_STEPS: Readonly<Record<string, readonly [number, number]>> = {
   ArrowLeft: [-1, 0],
@@ -74,7 +89,9 @@ const CURSOR_STEPS: Readonly<Record<string, readonly [number, number]>> = {
 /**
  * The keyboard's point prompts (issue 16, item 7): P shows or hides the cursor; while it shows,
  * the arrows move it (Shift: 10 px), Enter places a positive point, Shift+Enter a negative one,
- * Delete or Backspace removes the nearest point, Esc hides it.
+ * Delete or Backspace removes the nearest point, Esc hides it. Holding S (a scribble), N (a
+ * negative scribble) or B (a box) while moving draws that shape along the cursor's path; the
+ * release of the key places it.
  */
 export function promptKeyAction(e: KeyboardEvent, cursorShown: boolean): PromptKeyAction | null {
   if (e.altKey || e.ctrlKey || e.metaKey || isTextEntry(e)) return null;
@@ -85,5 +102,7 @@ export function promptKeyAction(e: KeyboardEvent, cursorShown: boolean): PromptK
   if (e.key === 'Enter') return { place: e.shiftKey ? 'negative' : 'positive' };
   if (e.key === 'Delete' || e.key === 'Backspace') return { remove: true };
   if (e.key === 'Escape') return { hide: true };
+  const hold = HOLD_KEYS[e.key.toLowerCase()];
+  if (hold) return { hold };
   return null;
 }

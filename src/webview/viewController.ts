@@ -5,6 +5,7 @@
  * footer, notices and the host's status bar in step.
  */
 import type { Texture3D } from '../core/volume/downsample';
+import { layerPosition } from '../core/volume/layerNumbers';
 import { resolveDepthAxis } from '../core/volume/layers';
 import { applyWindowToUint8, percentileWindow, type ValueWindow } from '../core/volume/window';
 import type { Axis } from '../core/volume/volume';
@@ -81,6 +82,7 @@ export class ViewController implements VolumeLoadingTarget {
     const { layout, notices, views, state } = this.parts;
     const volume = volumeFromMessage(header, buffer);
     const loaded = new LoadedVolume(volume, header, state.axisSetting());
+    delete layout.root.dataset.preview;
     this.loadedVolume = loaded;
     this.errorText = null;
     layout.errorPanel.hidden = true;
@@ -105,7 +107,32 @@ export class ViewController implements VolumeLoadingTarget {
     this.scheduleTexture();
   }
 
+  /**
+   * Shows layer 0 of a volume still loading (progressive opening, issue 17) in the layer view,
+   * with the progress bar moved aside; nothing else works until open(). Only when the depth axis
+   * is k: the other axes' layers need the whole file. The auto window is the layer's own.
+   */
+  preview(header: VolumeHeaderInfo, layers: number, buffer: ArrayBuffer): void {
+    const { notices, views, layout, state } = this.parts;
+    if (this.loadedVolume || this.state.view !== 'layer') return;
+    if (resolveDepthAxis(header.dims, state.axisSetting()) !== 2) return;
+    const [nx, ny] = header.dims;
+    const partial = new LoadedVolume(
+      volumeFromMessage({ ...header, dims: [nx, ny, layers] }, buffer),
+      header,
+      2,
+    );
+    const w = this.state.window;
+    const img = partial.layer(0, w.auto ? partial.autoWindow(state.settings.windowPercentiles) : w);
+    if (views.gl.ok) layout.glCanvas.hidden = false;
+    views.layer.setImage(img.pixels, img.width, img.height, img.aspect, true);
+    notices.previewing(`${layerPosition(0, header.dims[2])}: the rest is loading`);
+    layout.root.dataset.preview = 'true';
+    views.renderNow();
+  }
+
   fail(message: string, supported: string): void {
+    delete this.parts.layout.root.dataset.preview;
     this.errorText = message;
     this.parts.notices.error(message, supported);
     this.syncChrome();
@@ -114,6 +141,7 @@ export class ViewController implements VolumeLoadingTarget {
   applySettings(settings: EditorSettings): void {
     const before = this.parts.state.settings;
     this.parts.state.settings = settings;
+    for (const f of this.parts.features) f.settingsApplied?.(settings);
     if (!this.loadedVolume) return;
     if (this.state.depthAxis === null && settings.depthAxis !== before.depthAxis) {
       this.setDepthAxis(null);

@@ -3,6 +3,7 @@
  * webview's state (batched: layer stepping changes it many times a second and `setState`
  * serializes), and the host's settings it falls back on.
  */
+import { DEFAULT_EMBEDDING_CACHE_MIB } from '../core/tracker/embeddingCache';
 import type { Axis } from '../core/volume/volume';
 import type { EditorSettings } from '../protocol/editorMessages';
 import { sanitizeViewState, type ViewState } from './viewState';
@@ -13,6 +14,7 @@ const DEFAULT_SETTINGS: EditorSettings = {
   depthAxis: 'auto',
   windowPercentiles: [1, 99.5],
   max3dTextureMB: 256,
+  embeddingCacheMiB: DEFAULT_EMBEDDING_CACHE_MIB,
 };
 /** Quiet time before the state is saved. */
 const SAVE_DELAY_MS = 200;

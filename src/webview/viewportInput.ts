@@ -10,8 +10,8 @@ import type { PromptCursor } from './promptCursor';
 
 /** Viewport coordinates in CSS px. */
 export interface PointerTool {
-  /** Left button pressed; true to take the pointer until it is released. */
-  down(sx: number, sy: number): boolean;
+  /** Left button pressed (`e` for its modifier keys); true to take the pointer until release. */
+  down(sx: number, sy: number, e?: PointerEvent): boolean;
   move(sx: number, sy: number): void;
   up(): void;
   leave(): void;
@@ -51,7 +51,7 @@ export function bindViewportInput(
     viewport.focus({ preventScroll: true });
     const tool = target.pointerTool?.() ?? null;
     if (tool && e.button === 0) {
-      if (tool.down(...local(e))) {
+      if (tool.down(...local(e), e)) {
         held = { id: e.pointerId, tool };
         viewport.setPointerCapture(e.pointerId);
       }
@@ -93,6 +93,9 @@ export function bindViewportInput(
   // Right-click is a negative point prompt (issue 4), not a menu.
   viewport.addEventListener('contextmenu', (e) => e.preventDefault());
   slider.addEventListener('input', () => target.sliderMoved(Number(slider.value)));
+  document.addEventListener('keyup', (e) => {
+    if (target.promptCursor?.keyUp(e)) e.preventDefault();
+  });
   document.addEventListener('keydown', (e) => {
     if (target.promptCursor?.key(e)) {
       e.preventDefault();

@@ -32,8 +32,15 @@ export class ViewportNotices {
     this.stage.textContent = stage;
   }
 
+  /** A preview is on screen: the progress moves to a strip over it, with `caption`. */
+  previewing(caption: string): void {
+    this.layout.loading.classList.add('preview');
+    this.layout.loading.dataset.caption = caption;
+  }
+
   loaded(): void {
     this.layout.loading.hidden = true;
+    this.layout.loading.classList.remove('preview');
   }
 
   error(message: string, supported: string): void {

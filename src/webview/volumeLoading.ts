@@ -1,6 +1,7 @@
 /**
- * The host messages that bring a volume in: settings, load progress, the header and the voxels
- * (either may come first; the volume opens once both are here), and load errors.
+ * The host messages that bring a volume in: settings, load progress, a preview of the first layer
+ * while the rest decompresses, the header and the voxels (either may come first; the volume opens
+ * once both are here), and load errors.
  */
 import type { EditorSettings, VolumeHeaderInfo } from '../protocol/editorMessages';
 import type { MessageOf, MessageTable } from './messageTable';
@@ -11,6 +12,8 @@ export interface VolumeLoadingTarget {
   /** True once a volume is shown: later progress messages are for a re-send and stay quiet. */
   readonly loaded: boolean;
   applySettings(settings: EditorSettings): void;
+  /** Shows the first `layers` k-layers of a volume still loading (ignored once one is shown). */
+  preview(header: VolumeHeaderInfo, layers: number, buffer: ArrayBuffer): void;
   open(header: VolumeHeaderInfo, buffer: ArrayBuffer): void;
   fail(message: string, supported: string): void;
 }
@@ -28,6 +31,9 @@ export function registerVolumeLoading(
   table.on('settingsChanged', settings);
   table.on('loadProgress', (message) => {
     if (!target.loaded) notices.progress(message.fraction, message.stage);
+  });
+  table.on('volumePreview', (message) => {
+    if (!target.loaded) target.preview(message.header, message.layers, message.buffer);
   });
   table.on('volumeHeader', (message) => {
     header = message.header;

@@ -23,6 +23,7 @@ const TO_WEBVIEW_TYPES: ReadonlySet<string> = new Set<ToWebviewMessage['type']>(
   'init',
   'loadProgress',
   'volumeHeader',
+  'volumePreview',
   'volumeData',
   'loadError',
   'settingsChanged',
@@ -40,7 +41,9 @@ const TO_WEBVIEW_TYPES: ReadonlySet<string> = new Set<ToWebviewMessage['type']>(
   'sparseStatus',
   'sparsePrediction',
   'sparseBrowsed',
+  'sparseListItem',
   'requestMeasuresExport',
+  'engineReply',
 ]);
 
 export function connectToHost<S>(): HostClient<S> {

@@ -1,7 +1,7 @@
 /**
  * The volume editor's webview as the e2e tests reach it in code-server: its content frame (VS
  * Code's webview iframe, then the inner active frame), the test hook's snapshots, polling, and
- * the Dice the tests report.
+ * the Dice the tests report, an object's masks and a click on an image pixel.
  */
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
@@ -62,4 +62,39 @@ export function dice(a: ArrayLike<number>, b: ArrayLike<number>): number {
     sum += (x ? 1 : 0) + (y ? 1 : 0);
   }
   return sum === 0 ? 1 : (2 * both) / sum;
+}
+
+/** The object's masks over the whole stack, from the webview, in the volume's voxel order. */
+export async function objectMasks(
+  frame: Frame,
+  id: number,
+  dims: readonly number[],
+): Promise<Uint8Array> {
+  const plane = dims[0]! * dims[1]!;
+  const all = new Uint8Array(plane * dims[2]!);
+  for (let k = 0; k < dims[2]!; k++) {
+    const mask =
+      (await frame.evaluate(
+        ([o, l]) => (window as HookWindow).__samOcta2Test!.mask(o!, l!),
+        [id, k],
+      )) ?? [];
+    for (let n = 0; n < mask.length; n++) all[k * plane + n] = mask[n] === 1 ? 1 : 0;
+  }
+  return all;
+}
+
+/** Clicks image pixel (x, y) (its centre) in the layer view, as a user would. */
+export async function clickImagePixel(
+  page: Page,
+  frame: Frame,
+  x: number,
+  y: number,
+): Promise<void> {
+  const p = await frame.evaluate(
+    ([a, b]) => (window as HookWindow).__samOcta2Test!.imageToViewport(a!, b!),
+    [x + 0.5, y + 0.5],
+  );
+  const box = await frame.locator('.viewport').boundingBox();
+  assert.ok(p && box, 'the layer view is on screen');
+  await page.mouse.click(box.x + p.x, box.y + p.y);
 }

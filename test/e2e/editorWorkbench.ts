@@ -27,9 +27,11 @@ export async function openEditorWorkbench(options: {
   readonly logFile: string;
   readonly userSettings: Record<string, unknown>;
   readonly testHook: boolean;
+  /** The .vsix to install; default the universal one (a platform one has the host engine). */
+  readonly vsix?: string;
 }): Promise<EditorWorkbench> {
-  const { workspace, logFile, userSettings, testHook } = options;
-  const server = await startCodeServer({ workspace, vsix: VSIX, logFile, userSettings });
+  const { workspace, logFile, userSettings, testHook, vsix = VSIX } = options;
+  const server = await startCodeServer({ workspace, vsix, logFile, userSettings });
   const browser = await (testHook ? launchBrowserWithTestHook() : launchBrowser());
   await openWorkbench(browser.page, server.url);
   return { server, browser, page: browser.page };

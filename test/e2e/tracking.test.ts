@@ -31,7 +31,7 @@ import { readNifti } from '../../src/core/nifti/readNifti';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
 import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOcta';
 import type { TrackingSnapshot } from '../../src/webview/tracking/trackingSnapshot';
-import { contentFrame, dice, type HookWindow, waitForTracking } from './editorFrame';
+import { contentFrame, dice, type HookWindow, objectMasks, waitForTracking } from './editorFrame';
 import { type Target, fazTarget, vesselTarget } from './syntheticTargets';
 import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
 import { type Browser, quickOpen } from './workbench';
@@ -232,21 +232,6 @@ async function trackFaz(frame: Frame, layer: number, x: number, y: number): Prom
     'a mask on the clicked layer',
   );
   return id;
-}
-
-/** The object's masks over the whole stack, from the webview, in the volume's voxel order. */
-async function objectMasks(frame: Frame, id: number, dims: readonly number[]): Promise<Uint8Array> {
-  const plane = dims[0]! * dims[1]!;
-  const all = new Uint8Array(plane * dims[2]!);
-  for (let k = 0; k < dims[2]!; k++) {
-    const mask =
-      (await frame.evaluate(
-        ([o, l]) => (window as HookWindow).__samOcta2Test!.mask(o!, l!),
-        [id, k],
-      )) ?? [];
-    for (let n = 0; n < mask.length; n++) all[k * plane + n] = mask[n] === 1 ? 1 : 0;
-  }
-  return all;
 }
 
 describe('tracking in code-server', { timeout: 900_000 }, () => {

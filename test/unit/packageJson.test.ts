@@ -312,6 +312,8 @@ test('issue 16: layer and view keys are commands with keybindings scoped to the 
     '1': 'samOcta2.showLayerView',
     '2': 'samOcta2.show3dView',
     '3': 'samOcta2.showProjectionView',
+    'alt+d': 'samOcta2.sparseListMarkDone',
+    'alt+n': 'samOcta2.sparseListNext',
     down: 'samOcta2.nextLayer',
     end: 'samOcta2.lastLayer',
     home: 'samOcta2.firstLayer',

@@ -413,6 +413,53 @@ describe('volume editor webview', () => {
     await page.close();
   });
 
+  it('shows the first layer while the rest loads (progressive opening), then the whole volume', async () => {
+    const errors: string[] = [];
+    const page = await openEditor(browser, harness, errors);
+    const vol = patternVolume();
+    const [nx, ny, nz] = vol.header.dims;
+    await send(page, { type: 'init', settings: EXACT });
+    await send(page, { type: 'loadProgress', fraction: 0.2, stage: 'Reading and decompressing' });
+    const first = Array.from(vol.bytes.subarray(0, nx * ny));
+    await page.evaluate(
+      ({ header, values }) =>
+        (window as unknown as HarnessWindow).__harness.send({
+          type: 'volumePreview',
+          header,
+          layers: 1,
+          buffer: Uint8Array.from(values).buffer,
+        }),
+      { header: vol.header, values: first },
+    );
+    await page.waitForFunction(() => document.querySelector('.app')!.getAttribute('data-preview'));
+    assert.equal(await page.locator('.app').getAttribute('data-loaded'), 'false');
+    assert.match(
+      (await page.locator('[data-testid="loading"]').getAttribute('data-caption')) ?? '',
+      new RegExp(`^Layer 0 \\(0–${nz - 1}\\): the rest is loading`),
+    );
+    // Layer 0 on screen, windowed over itself: its darkest voxel black, its brightest white.
+    const img = await shot(page, 'progressive-preview');
+    const darkest = first.indexOf(Math.min(...first));
+    const brightest = first.indexOf(Math.max(...first));
+    const h = hook(page);
+    for (const [at, want] of [
+      [darkest, 0],
+      [brightest, 255],
+    ] as const) {
+      const p = await h.toViewport((at % nx) + 0.5, Math.floor(at / nx) + 0.5);
+      assert.ok(p, 'preview placement');
+      assert.deepEqual(pixelAt(img, p.x, p.y).slice(0, 3), [want, want, want], `voxel ${at}`);
+    }
+    await fullShot(page, 'progressive-preview-editor');
+    // The whole volume replaces it and opens as before (middle layer).
+    await loadVolume(page, harness, 'pattern-progressive', vol.header, vol.bytes, EXACT);
+    assert.equal(await page.locator('.app').getAttribute('data-preview'), null);
+    assert.equal((await h.state()).layer, nz >> 1);
+    assert.ok(await page.locator('[data-testid="loading"]').isHidden());
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('without WebGL2, draws layers on a 2D canvas and explains the 3D workaround', async () => {
     const noGl = await launchBrowser(['--disable-webgl2', '--disable-webgl']);
     try {

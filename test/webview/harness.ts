@@ -34,6 +34,7 @@ export const TEST_SETTINGS: EditorSettings = {
   depthAxis: 'auto',
   windowPercentiles: [1, 99.5],
   max3dTextureMB: 256,
+  embeddingCacheMiB: 512,
 };
 
 /** Builds the bundle when it is missing (a fresh clone); otherwise tests the existing build. */

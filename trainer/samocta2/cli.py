@@ -22,6 +22,7 @@ EXTERNAL_COMMANDS: dict[str, str] = {
     "quantize": "samocta2.export.quantize",
     "region-train": "samocta2.region.train_cli",
     "region-predict": "samocta2.region.predict_cli",
+    "sparse": "samocta2.sparse.cli",
 }
 
 
@@ -30,6 +31,11 @@ def _train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", help="training folder of NIfTI volumes + labels (data.train)")
     p.add_argument("--val-data", help="validation folder (data.val)")
     p.add_argument("--target", choices=["rv", "faz"], help="object kind (data.target)")
+    p.add_argument(
+        "--task",
+        choices=["sequence", "enface"],
+        help="layer sequences (Table II) or the three projection maps as one clip (Table I) (data.task)",
+    )
     p.add_argument("--out", help="run folder: checkpoint.pt, config.yaml (train.out)")
     p.add_argument("--size", choices=["nano", "tiny", "small", "base_plus", "large"], help="model.size")
     p.add_argument("--model-checkpoint", help="SAM 2.1 base weights sam2.1_hiera_*.pt (model.checkpoint)")
@@ -73,6 +79,7 @@ FLAG_KEYS = {
     "data": "data.train",
     "val_data": "data.val",
     "target": "data.target",
+    "task": "data.task",
     "out": "train.out",
     "size": "model.size",
     "model_checkpoint": "model.checkpoint",
@@ -163,8 +170,17 @@ def build_parser() -> argparse.ArgumentParser:
     _train_args(p)
     p.set_defaults(func=_run_train)
 
-    p = sub.add_parser("eval", help="Dice/Jaccard: Table II conditions and the en-face task")
-    p.add_argument("--checkpoint", help="a training checkpoint (its config builds the model)")
+    p = sub.add_parser("eval", help="Dice/Jaccard: Table II conditions, or Table I (--task enface)")
+    p.add_argument(
+        "--checkpoint",
+        action="append",
+        help="a training checkpoint (its config builds the model); --task enface: one per Table I row",
+    )
+    p.add_argument(
+        "--bundle",
+        action="append",
+        help="--task enface: a model bundle to score with its own weights (base + LoRA); repeatable",
+    )
     p.add_argument("--config", help="experiment YAML, for a base model without --checkpoint")
     p.add_argument("--size", choices=["nano", "tiny", "small", "base_plus", "large"])
     p.add_argument("--model-checkpoint", help="SAM 2.1 base weights (without --checkpoint)")
@@ -174,9 +190,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="score only the classical baseline (no model; --config still sets sampling and seed)",
     )
-    p.add_argument("--data", required=True, help="folder of NIfTI volumes + labels")
+    p.add_argument(
+        "--data",
+        required=True,
+        action="append",
+        help="folder of NIfTI volumes + labels; --task enface: of projection clips, repeatable (3M, 6M)",
+    )
     p.add_argument("--target", choices=["rv", "faz"])
-    p.add_argument("--task", choices=["sequence", "enface", "both"], default="both")
+    p.add_argument(
+        "--task",
+        choices=["sequence", "enface"],
+        default="sequence",
+        help="layer sequences (Table II) or the projection clips of the en-face task (Table I)",
+    )
     p.add_argument("--conditions", choices=["table2", "baseline"], default="table2")
     p.add_argument(
         "--protocol",

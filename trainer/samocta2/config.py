@@ -37,6 +37,10 @@ DEFAULTS: dict[str, Any] = {
         "train": None,
         "val": None,
         "target": "rv",  # rv (vessel instances) | faz (one object)
+        # sequence: layer sequences (paper Table II); enface: the three projection maps as one
+        # clip, the whole FAZ or RV map as the object (Table I; data/enface.py).
+        "task": "sequence",
+        "fov": None,  # enface: only cases of this field of view ('3M', '6M'); None = all
     },
     "sampling": {
         # Paper: 4-8 frames at equal intervals, 1-3 prompted frames, 1-10 positive and

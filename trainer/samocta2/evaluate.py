@@ -2,8 +2,8 @@
 
 Layer-sequence task (paper Table II): the baseline is 4 frames, 2 prompted frames, 5 positive
 and 3 negative points; each factor is varied alone: frame length 4/6/8, prompted frames 1/2/3,
-positive points 1/5/10, negative points 0/3/6. En-face task (paper Table I): one prompted
-en-face image (projection) per object with the baseline's points.
+positive points 1/5/10, negative points 0/3/6. The en-face task (paper Table I, `--task enface`)
+has its own models and data: evaluate_enface.py.
 
 Two protocols (protocols.py, `--protocol`): `project` (the default, this project's draws; a
 frame where neither the prediction nor the truth has the object counts as Dice = Jaccard = 1)
@@ -34,7 +34,6 @@ import numpy as np
 import torch
 
 from . import checkpoint as ckpt_io
-from . import prompts
 from .classical import classical_masks
 from .config import load_config, set_value
 from .data import paper_draws
@@ -155,24 +154,6 @@ def evaluate_sequences(
     return _scores(model, model_scores, classical_scores)
 
 
-def evaluate_enface(model, source: SequenceSource, target: str, device, seed: int) -> Scores:
-    """Each en-face object (vessel component or FAZ) prompted once on the projection image."""
-    model_scores: list[tuple[float, float]] = []
-    classical_scores: list[tuple[float, float]] = []
-    s = source.sampling
-    for ci, case in enumerate(source.cases):
-        ids = np.unique(case.enface_labels)
-        for obj in ids[ids > 0]:
-            rng = np.random.default_rng([seed, ci, int(obj), 7])
-            mask = case.enface_labels == obj
-            point = prompts.frame_prompt(
-                rng, mask, BASELINE.positive, BASELINE.negative, int(s["gap"]), int(s["ring_width"])
-            )
-            seq = Sequence(case.name, int(obj), [0], case.enface[None], mask[None], {0: point})
-            _score_sequence(model, seq, target, device, model_scores, classical_scores)
-    return _scores(model, model_scores, classical_scores)
-
-
 def load_model_for_eval(args: argparse.Namespace, device) -> tuple[torch.nn.Module, dict[str, Any], str]:
     """(model in eval mode, config, a description of where its weights came from)."""
     if args.checkpoint:
@@ -231,9 +212,6 @@ def format_table(result: dict[str, Any]) -> str:
             value = "4, 2, 5, 3" if row["factor"] == "Baseline" else str(row["value"])
             lines.append(f"| {row['factor']} | {value} | {_columns(row)} |")
         lines.append("")
-    if result.get("enface"):
-        lines += ["En-face task (Table I)", "", f"| Task | {scores} |", "|---|---|---|---|---|"]
-        lines.append(f"| {result['target'].upper()} en-face | {_columns(result['enface'])} |")
     return "\n".join(lines)
 
 
@@ -273,21 +251,29 @@ def run_evaluation(args: argparse.Namespace, progress: Progress) -> dict[str, An
         "seed": seed,
         "protocol": protocol.name,
     }
-    if args.task in ("sequence", "both"):
+    if args.task == "sequence":
         rows = []
         for factor, value, draw in table2_conditions(args.conditions):
             scores = evaluate_sequences(model, source, target, draw, device, seed, per_object, protocol, side)
             rows.append({"factor": factor, "value": value, **asdict(draw), **scores.fields()})
             progress.log(_log_line(f"{factor} {value or ''}", scores))
         result["sequence"] = rows
-    if args.task in ("enface", "both"):
-        scores = evaluate_enface(model, source, target, device, seed)
-        result["enface"] = scores.fields()
-        progress.log(_log_line("En-face", scores))
     return result
 
 
 def run_eval_command(args: argparse.Namespace) -> int:
+    if args.task == "enface":
+        from .evaluate_enface import run_enface_eval_command
+
+        return run_enface_eval_command(args)
+    if getattr(args, "bundle", None):
+        raise TrainerError("--bundle is for --task enface; for layer sequences use sam-octa2 eval --model")
+    for name in ("data", "checkpoint"):  # repeatable for the en-face task's rows only
+        values = getattr(args, name, None)
+        if isinstance(values, list):
+            if len(values) > 1:
+                raise TrainerError(f"--{name} is given {len(values)} times; --task sequence takes one")
+            setattr(args, name, values[0])
     progress = Progress()
     result = run_evaluation(args, progress)
     table = format_table(result)

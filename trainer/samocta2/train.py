@@ -1,4 +1,4 @@
-"""LoRA fine-tuning of SAM 2 on OCTA layer sequences.
+"""LoRA fine-tuning of SAM 2 on OCTA layer sequences (or, data.task 'enface', projection clips).
 
 Examples:
     python -m samocta2 train --config trainer/configs/nano_synthetic_rv.yaml \\
@@ -84,6 +84,19 @@ def make_scheduler(
         return 1.0
 
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def build_task_source(config: dict[str, Any], folder: str):
+    """Layer sequences (data.task 'sequence', Table II) or en-face clips ('enface', Table I)."""
+    data = config["data"]
+    task = data.get("task", "sequence")
+    if task == "sequence":
+        return build_source(folder, data["target"], config["sampling"])
+    if task != "enface":
+        raise TrainerError(f"data.task '{task}' is not supported (sequence, enface)")
+    from .data.enface import build_enface_source
+
+    return build_enface_source(folder, data["target"], config["sampling"], data.get("fov"))
 
 
 def draw_training_sequence(source: SequenceSource, seed: int, index: int):
@@ -224,8 +237,8 @@ def _train(config, resume, stop_after, rank, world, local_rank, progress: Progre
         )
     if not data.get("train"):
         raise TrainerError("no training data: set data.train in the config or pass --data DIR")
-    source = build_source(data["train"], data["target"], config["sampling"])
-    val_source = build_source(data["val"], data["target"], config["sampling"]) if data.get("val") else None
+    source = build_task_source(config, data["train"])
+    val_source = build_task_source(config, data["val"]) if data.get("val") else None
 
     init = None
     if saved is None and train.get("init_lora"):

@@ -39,6 +39,7 @@ def test_manifest_describes_every_file(exported) -> None:
     on_disk = json.loads((folder / "manifest.json").read_text())
     assert on_disk == manifest
     assert manifest["format"] == FORMAT and manifest["format_version"] == FORMAT_VERSION
+    assert manifest["task"] == "sequence"  # the default; en-face exports: test_enface.py
     assert set(manifest["graphs"]) == {"image_encoder", "mask_decoder", "memory_encoder", "memory_attention"}
     for name, graph in manifest["graphs"].items():
         path = folder / graph["file"]

@@ -88,14 +88,18 @@ def test_memory_attention_graph_equals_sam2(model: torch.nn.Module) -> None:
     assert torch.allclose(ours, theirs, atol=1e-4), (ours - theirs).abs().max()
 
 
-@pytest.mark.parametrize("points,multimask", [(1, True), (3, False)])
-def test_mask_decoder_graph_equals_forward_sam_heads(model: torch.nn.Module, points: int, multimask: bool) -> None:
+# [2, 3, 1]: a box (SAM 2's corner labels 2 and 3, as its predictor sends a box) and a click
+# (issue 20): every bundle's embed loop covers the 4 point embeddings, so no graph change.
+@pytest.mark.parametrize("label_list,multimask", [([1], True), ([1, 0, 1], False), ([2, 3, 1], False)])
+def test_mask_decoder_graph_equals_forward_sam_heads(
+    model: torch.nn.Module, label_list: list[int], multimask: bool
+) -> None:
     torch.manual_seed(3)
     side, c = 16, model.hidden_dim
     embed = torch.randn(1, c, side, side)
     feats = [torch.randn(1, c // 8, 64, 64), torch.randn(1, c // 4, 32, 32)]
-    coords = torch.rand(1, points, 2) * 256
-    labels = torch.tensor([[1, 0, 1][:points]], dtype=torch.int32)
+    coords = torch.rand(1, len(label_list), 2) * 256
+    labels = torch.tensor([label_list], dtype=torch.int32)
     with torch.no_grad():
         mask, iou, ptr, score = MaskDecoderGraph(model)(
             embed, *feats, coords, labels, torch.zeros(1, 1, 64, 64), torch.zeros(1),
@@ -140,17 +144,19 @@ def test_onnx_memory_attention_dynamic_sizes(model, bundle, n_mem: int, n_ptr: i
     assert np.abs(got - want).max() < 1e-4
 
 
-@pytest.mark.parametrize("n_points", [1, 4])
-def test_onnx_mask_decoder_point_counts(model, bundle, n_points: int) -> None:
+@pytest.mark.parametrize("n_points,box", [(1, False), (4, False), (2, True)])
+def test_onnx_mask_decoder_point_counts(model, bundle, n_points: int, box: bool) -> None:
     folder, _ = bundle
     rng = np.random.default_rng(n_points)
+    # A box is its two corners with labels 2 and 3 (issue 20), through the same graph.
+    labels = np.array([[2, 3]], np.int32) if box else rng.integers(0, 2, (1, n_points)).astype(np.int32)
     c = model.hidden_dim
     feeds = {
         "image_embed": rng.standard_normal((1, c, 16, 16)).astype(np.float32),
         "high_res_feat0": rng.standard_normal((1, c // 8, 64, 64)).astype(np.float32),
         "high_res_feat1": rng.standard_normal((1, c // 4, 32, 32)).astype(np.float32),
         "point_coords": (rng.uniform(0, 256, (1, n_points, 2))).astype(np.float32),
-        "point_labels": rng.integers(0, 2, (1, n_points)).astype(np.int32),
+        "point_labels": labels,
         "mask_input": rng.standard_normal((1, 1, 64, 64)).astype(np.float32),
         "has_mask_input": np.ones(1, np.float32),
         "no_memory": np.ones(1, np.float32),

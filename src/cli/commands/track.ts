@@ -15,7 +15,7 @@ import { EXIT_OK, UsageError, type CliCommand, type CliIo } from '../command';
 import { nodeFolderFs, OWN_TAG } from '../files';
 import { checkOutputs, filesIn } from '../outputGuard';
 import { checkRange, parseTrackArgs } from '../trackArgs';
-import { nodeSha256 } from '../ortNode';
+import { nodeSha256 } from '../../engine/ortNode';
 import { openBundle, readVolume } from '../trackModel';
 
 const USAGE = `Usage: sam-octa2 track VOLUME --model DIR --prompt LAYER:X,Y[:neg] ... [--object NAME [--kind vessel|faz] --prompt ...] --out SEG.nii.gz

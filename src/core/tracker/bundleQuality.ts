@@ -1,7 +1,8 @@
 /**
  * What a model bundle is worth on real data, from its manifest's `metrics` (docs/model-bundle.md:
  * `samocta2 eval` rows with the model's `dice` and the classical baseline's `classical_dice` on
- * the same draws), for the model picker (issue 16, item 6). Real data: the metrics keyed
+ * the same draws; an en-face model's `table1` rows, one per target and field of view), for the
+ * model picker (issue 16, item 6). Real data: the metrics keyed
  * `octa500…` (OCTA-500 volumes); synthetic results say little about a user's scans. A bundle is
  * a demo when it is the nano size (trained minutes, for tests and trying the editor), has no
  * real-data result, or does no better than the classical baseline on any real-data target.
@@ -9,7 +10,7 @@
 export interface RealDataDice {
   /** The metrics key, e.g. "octa500-rv". */
   readonly name: string;
-  /** "rv" or "faz" (the row's target), or the key when absent. */
+  /** "rv" or "faz" (the row's target; "faz 3M" for an en-face row), or the key when absent. */
   readonly target: string;
   readonly dice: number;
   readonly classicalDice: number | null;
@@ -49,10 +50,16 @@ function realDataRows(metrics: unknown): RealDataDice[] {
   if (!isRecord(metrics)) return [];
   // One eval JSON, or several keyed by name.
   const entries: [string, unknown][] =
-    'sequence' in metrics ? [[String(metrics.data ?? ''), metrics]] : Object.entries(metrics);
+    'sequence' in metrics || 'table1' in metrics
+      ? [[String(metrics.data ?? ''), metrics]]
+      : Object.entries(metrics);
   const rows: RealDataDice[] = [];
   for (const [name, entry] of entries) {
     if (!isRecord(entry) || !/octa-?500/i.test(`${name} ${String(entry.data ?? '')}`)) continue;
+    if (Array.isArray(entry.table1)) {
+      rows.push(...enfaceRows(name, entry.table1));
+      continue;
+    }
     const sequence = Array.isArray(entry.sequence) ? entry.sequence.filter(isRecord) : [];
     const row = sequence.find((r) => r.factor === 'Baseline') ?? sequence[0];
     if (!row || typeof row.dice !== 'number' || !Number.isFinite(row.dice)) continue;
@@ -64,6 +71,22 @@ function realDataRows(metrics: unknown): RealDataDice[] {
     });
   }
   return rows;
+}
+
+/** `samocta2 eval --task enface` rows (docs/evaluation.md, Table I) that scored a model. */
+function enfaceRows(name: string, table1: unknown[]): RealDataDice[] {
+  return table1.filter(isRecord).flatMap((r) =>
+    typeof r.dice === 'number' && Number.isFinite(r.dice)
+      ? [
+          {
+            name,
+            target: `${String(r.target)} ${String(r.fov)}`,
+            dice: r.dice,
+            classicalDice: typeof r.classical_dice === 'number' ? r.classical_dice : null,
+          },
+        ]
+      : [],
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

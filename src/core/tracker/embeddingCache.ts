@@ -5,6 +5,14 @@
  * Concurrent requests for the same key share one computation.
  */
 
+/**
+ * The default budget of an editor's per-layer features (setting `samOcta2.embeddingCacheMiB`):
+ * a SAM 2 layer at 1024 px takes 16 MiB (a 4 MiB image embedding and 12 MiB of high-resolution
+ * features, whatever the backbone's size), so 512 MiB holds 32 layers: re-tracking after a click
+ * near the prompt reuses them, while a 640-layer stack stays bounded instead of needing 10 GiB.
+ */
+export const DEFAULT_EMBEDDING_CACHE_MIB = 512;
+
 export interface CacheLimits {
   /** At most this many entries (default: unbounded). */
   maxEntries?: number;
@@ -17,17 +25,23 @@ export class EmbeddingCache<K, V> {
   private readonly entries = new Map<K, { value: V; bytes: number }>();
   private readonly pending = new Map<K, Promise<V>>();
   private totalBytes = 0;
+  private peak = 0;
   private hitCount = 0;
   private missCount = 0;
 
+  private limits: CacheLimits;
+
   constructor(
     private readonly sizeOf: (value: V) => number,
-    private readonly limits: CacheLimits = {},
+    limits: CacheLimits = {},
   ) {
-    for (const key of ['maxEntries', 'maxBytes'] as const) {
-      const v = limits[key];
-      if (v !== undefined && !(v > 0)) throw new RangeError(`${key} must be > 0; got ${v}.`);
-    }
+    this.limits = checkedLimits(limits);
+  }
+
+  /** New limits (the user changed the budget): evicts down to them at once, keeping the rest. */
+  setLimits(limits: CacheLimits): void {
+    this.limits = checkedLimits(limits);
+    this.evict(undefined);
   }
 
   get size(): number {
@@ -36,6 +50,11 @@ export class EmbeddingCache<K, V> {
 
   get bytes(): number {
     return this.totalBytes;
+  }
+
+  /** The most bytes held at any moment since creation (for benchmarks and budget tests). */
+  get peakBytes(): number {
+    return this.peak;
   }
 
   get stats(): { hits: number; misses: number } {
@@ -61,6 +80,7 @@ export class EmbeddingCache<K, V> {
     this.entries.set(key, { value, bytes });
     this.totalBytes += bytes;
     this.evict(key);
+    this.peak = Math.max(this.peak, this.totalBytes);
   }
 
   delete(key: K): boolean {
@@ -102,7 +122,7 @@ export class EmbeddingCache<K, V> {
   }
 
   /** Drops least-recently-used entries until within limits; the newest entry always stays. */
-  private evict(newest: K): void {
+  private evict(newest: K | undefined): void {
     const { maxEntries = Infinity, maxBytes = Infinity } = this.limits;
     for (const key of this.entries.keys()) {
       if (this.entries.size <= maxEntries && this.totalBytes <= maxBytes) break;
@@ -110,4 +130,12 @@ export class EmbeddingCache<K, V> {
       this.delete(key);
     }
   }
+}
+
+function checkedLimits(limits: CacheLimits): CacheLimits {
+  for (const key of ['maxEntries', 'maxBytes'] as const) {
+    const v = limits[key];
+    if (v !== undefined && !(v > 0)) throw new RangeError(`${key} must be > 0; got ${v}.`);
+  }
+  return { ...limits };
 }

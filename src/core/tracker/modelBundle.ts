@@ -74,6 +74,8 @@ export interface BundleManifest {
   format: string;
   format_version: number;
   name: string;
+  /** What it was trained on (docs/model-bundle.md 2); absent = 'sequence'. */
+  task?: 'sequence' | 'enface';
   created: string;
   opset: number;
   model: ModelSpec;

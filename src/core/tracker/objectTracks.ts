@@ -5,6 +5,7 @@
  * reusing the shared feature cache. This is the model the webview and the CLI drive; the
  * document (undo, save) keeps the objects' states through `snapshot`-style accessors.
  */
+import type { PromptShape } from './promptShapes';
 import type { SamTracker } from './tracker';
 import type {
   LayerPrompt,
@@ -23,6 +24,8 @@ export interface TrackObject {
   kind: ObjectKind;
   /** Layer -> points in click order. */
   readonly prompts: Map<number, PromptPoint[]>;
+  /** Layer -> scribbles, boxes and lassos in drawing order. */
+  readonly shapes: Map<number, PromptShape[]>;
   /** Layer -> the latest mask result of that layer. */
   readonly frames: Map<number, TrackedFrame>;
   /** false after a prompt change until the next propagation finishes. */
@@ -57,6 +60,7 @@ export class ObjectTracks {
       name,
       kind,
       prompts: new Map(),
+      shapes: new Map(),
       frames: new Map(),
       upToDate: true,
     };
@@ -75,10 +79,34 @@ export class ObjectTracks {
     const object = this.get(id);
     const points = [...(object.prompts.get(layer) ?? []), point];
     object.prompts.set(layer, points);
+    return this.previewAfterChange(object, layer);
+  }
+
+  /** Adds a drawn shape; returns the prompted layer's mask decoded alone, as addPoint does. */
+  async addShape(id: number, layer: number, shape: PromptShape): Promise<TrackedFrame> {
+    const object = this.get(id);
+    object.shapes.set(layer, [...(object.shapes.get(layer) ?? []), shape]);
+    return this.previewAfterChange(object, layer);
+  }
+
+  /** Replaces a drawn shape (moved or reshaped); returns the layer's new preview. */
+  async replaceShape(
+    id: number,
+    layer: number,
+    index: number,
+    shape: PromptShape,
+  ): Promise<TrackedFrame> {
+    const object = this.get(id);
+    this.shapeList(object, layer, index)[index] = shape;
+    return this.previewAfterChange(object, layer);
+  }
+
+  removeShape(id: number, layer: number, index: number): void {
+    const object = this.get(id);
+    const shapes = this.shapeList(object, layer, index);
+    shapes.splice(index, 1);
+    if (shapes.length === 0) object.shapes.delete(layer);
     this.invalidate(object);
-    const preview = await this.tracker.previewLayer(layer, points);
-    object.frames.set(layer, preview);
-    return preview;
   }
 
   removePoint(id: number, layer: number, index: number): void {
@@ -95,13 +123,21 @@ export class ObjectTracks {
   clearLayer(id: number, layer: number): void {
     const object = this.get(id);
     object.prompts.delete(layer);
+    object.shapes.delete(layer);
     this.invalidate(object);
   }
 
+  /** Each prompted layer's clicks and shapes, by layer; `shapes` only where a layer has some. */
   promptsOf(id: number): LayerPrompt[] {
-    return [...this.get(id).prompts]
-      .sort((a, b) => a[0] - b[0])
-      .map(([layer, points]) => ({ layer, points: [...points] }));
+    const object = this.get(id);
+    const layers = [...new Set([...object.prompts.keys(), ...object.shapes.keys()])];
+    return layers
+      .sort((a, b) => a - b)
+      .map((layer) => {
+        const points = [...(object.prompts.get(layer) ?? [])];
+        const shapes = object.shapes.get(layer);
+        return shapes ? { layer, points, shapes: [...shapes] } : { layer, points };
+      });
   }
 
   /**
@@ -136,6 +172,25 @@ export class ObjectTracks {
       for (let i = 0; i < mask.length; i++) if (mask[i]) labels[i] = object.id;
     }
     return labels;
+  }
+
+  private async previewAfterChange(object: TrackObject, layer: number): Promise<TrackedFrame> {
+    this.invalidate(object);
+    const preview = await this.tracker.previewLayer(
+      layer,
+      object.prompts.get(layer) ?? [],
+      object.shapes.get(layer) ?? [],
+    );
+    object.frames.set(layer, preview);
+    return preview;
+  }
+
+  private shapeList(object: TrackObject, layer: number, index: number): PromptShape[] {
+    const shapes = object.shapes.get(layer);
+    if (!shapes || !Number.isInteger(index) || index < 0 || index >= shapes.length) {
+      throw new RangeError(`Object ${object.id} has no shape ${index} on layer ${layer}.`);
+    }
+    return shapes;
   }
 
   /** Masks of layers not re-tracked since the prompts changed would be stale: drop them. */

@@ -1,7 +1,7 @@
 /**
  * The ONNX runtime as the tracker sees it: just enough of onnxruntime's API that
  * onnxruntime-node (CLI, tests) and onnxruntime-web (webview, WASM or WebGPU) both fit through
- * a few-line adapter outside src/core (see src/cli/ortNode.ts). Core never imports a runtime.
+ * a few-line adapter outside src/core (see src/engine/ortNode.ts). Core never imports a runtime.
  */
 
 export type TensorDtype = 'float32' | 'int32' | 'int64';

@@ -5,10 +5,17 @@
  */
 import type { Axis } from '../volume/volume';
 import type { ObjectKind } from './objectTracks';
+import { shapeProblem } from './promptShapes';
 import type { LayerPrompt } from './trackTypes';
 
 export const SIDECAR_FORMAT = 'samocta2-segmentation';
-export const SIDECAR_VERSION = 1;
+/**
+ * 2 added drawn prompts (`shapes` on a layer prompt: scribble, box, lasso; issue 20). Version 1
+ * files (clicks only) are still read: they are version 2 files without shapes. The version went
+ * up so that a reader of version 1 refuses a file whose shapes it would silently drop.
+ */
+export const SIDECAR_VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export interface SidecarObject {
   /** Label value in the volume. */
@@ -55,7 +62,7 @@ export class SidecarError extends Error {
 export function parseSegmentationSidecar(text: string, name: string): SegmentationSidecar {
   const fail = (why: string): never => {
     throw new SidecarError(
-      `${name}: ${why}. Expected a "${SIDECAR_FORMAT}" sidecar, version ${SIDECAR_VERSION}.`,
+      `${name}: ${why}. Expected a "${SIDECAR_FORMAT}" sidecar, version ${READABLE_VERSIONS.join(' or ')}.`,
     );
   };
   let raw: unknown;
@@ -67,7 +74,7 @@ export function parseSegmentationSidecar(text: string, name: string): Segmentati
   const s = raw as Partial<SegmentationSidecar> | null;
   if (typeof s !== 'object' || s === null) return fail('not a JSON object');
   if (s.format !== SIDECAR_FORMAT) return fail(`format is ${JSON.stringify(s.format)}`);
-  if (s.format_version !== SIDECAR_VERSION) {
+  if (!READABLE_VERSIONS.includes(s.format_version as number)) {
     return fail(`format_version is ${JSON.stringify(s.format_version)}`);
   }
   if (s.axis !== 0 && s.axis !== 1 && s.axis !== 2) return fail('axis must be 0, 1 or 2');
@@ -78,10 +85,21 @@ export function parseSegmentationSidecar(text: string, name: string): Segmentati
       const id = (o as { id?: unknown } | null)?.id;
       return fail(`object ${JSON.stringify(id)} lacks a valid id, name, kind or prompts`);
     }
+    for (const prompt of o.prompts) {
+      if (prompt.shapes === undefined) continue;
+      if (!Array.isArray(prompt.shapes)) {
+        return fail(`object ${o.id}, layer ${prompt.layer}: "shapes" must be a list`);
+      }
+      for (const shape of prompt.shapes) {
+        const problem = shapeProblem(shape);
+        if (problem) return fail(`object ${o.id}, layer ${prompt.layer}: ${problem}`);
+      }
+    }
     if (ids.has(o.id)) return fail(`object id ${o.id} appears twice`);
     ids.add(o.id);
   }
-  return s as SegmentationSidecar;
+  // A version 1 file reads as version 2 without shapes.
+  return { ...(s as SegmentationSidecar), format_version: SIDECAR_VERSION };
 }
 
 function validObject(value: unknown): value is SidecarObject {

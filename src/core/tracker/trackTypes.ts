@@ -2,6 +2,7 @@
  * The tracker's public vocabulary: prompts, options (range, direction, cancellation, progress)
  * and results. Shared by the tracker, the multi-object store, the CLI and the webview.
  */
+import type { PromptShape } from './promptShapes';
 
 /** A click in layer pixels: x = column, y = row (integers for a pixel; floats allowed). */
 export interface PromptPoint {
@@ -15,6 +16,8 @@ export interface LayerPrompt {
   layer: number;
   /** In the order they were clicked. */
   points: readonly PromptPoint[];
+  /** Scribbles, boxes and lassos drawn on this layer, in drawing order (absent: none). */
+  shapes?: readonly PromptShape[];
 }
 
 /** Windowed layers of one volume along the tracking axis. */

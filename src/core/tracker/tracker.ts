@@ -19,6 +19,13 @@ import { maskFromLogits } from './postprocess';
 import { layerToModelInput, toModelPoint } from './preprocess';
 import { nearestPrompted } from './eval/classicalBaseline';
 import { priorApplies, priorInput, priorMask } from './promptPrior';
+import {
+  labelledPoints,
+  POINT_LABEL,
+  shapeMask,
+  type LabelledPoint,
+  type PromptShape,
+} from './promptShapes';
 import { passPlan, type Pass } from './trackPlan';
 import {
   TrackCancelledError,
@@ -40,6 +47,18 @@ export interface TrackerOptions {
    * (an eval sequence) maps to the volume's layer numbers, so its cache can be shared.
    */
   cacheKey?: (layer: number) => number;
+  /**
+   * How scribbles and lassos reach the decoder: as points (default, measured better) or as a
+   * mask input (the alternative docs/evaluation.md "Prompt kinds" measured; for the benchmark).
+   */
+  shapeEncoding?: 'points' | 'mask';
+}
+
+/** A prompted layer as the decoder gets it: labelled points and, optionally, a drawn mask. */
+interface LayerInput {
+  points: LabelledPoint[];
+  /** rows × cols 0/1 (shapeEncoding 'mask'). */
+  mask?: Uint8Array;
 }
 
 export class SamTracker {
@@ -47,6 +66,7 @@ export class SamTracker {
   readonly cache: EmbeddingCache<number, LayerFeatures>;
   private readonly now: () => number;
   private readonly cacheKey: (layer: number) => number;
+  private readonly shapeEncoding: 'points' | 'mask';
 
   constructor(
     readonly bundle: LoadedBundle,
@@ -60,6 +80,7 @@ export class SamTracker {
         : new EmbeddingCache(featuresBytes, options.cache ?? { maxEntries: 64 });
     this.now = options.now ?? Date.now;
     this.cacheKey = options.cacheKey ?? ((layer) => layer);
+    this.shapeEncoding = options.shapeEncoding ?? 'points';
   }
 
   /** Image features of a layer, from the cache or the image encoder. */
@@ -74,11 +95,16 @@ export class SamTracker {
     });
   }
 
-  /** One prompted layer decoded alone (the mask shown right after a click). */
-  async previewLayer(layer: number, points: readonly PromptPoint[]): Promise<TrackedFrame> {
-    const inside = this.insidePoints(points);
-    if (inside.length === 0) return this.emptyFrame(layer);
-    const out = await this.decodePrompted(layer, inside);
+  /** One prompted layer decoded alone (the mask shown right after a click or a drawn shape). */
+  async previewLayer(
+    layer: number,
+    points: readonly PromptPoint[],
+    shapes: readonly PromptShape[] = [],
+  ): Promise<TrackedFrame> {
+    this.checkLayer(layer);
+    const input = this.layerInput(points, shapes);
+    if (!input) return this.emptyFrame(layer);
+    const out = await this.decodePrompted(layer, input);
     return this.frame(layer, out, true);
   }
 
@@ -87,7 +113,9 @@ export class SamTracker {
     const { signal, onFrame, onProgress } = options;
     const prompted = this.normalizePrompts(prompts);
     if (prompted.size === 0) {
-      throw new RangeError('Nothing to track: no prompt point lies inside the layer.');
+      throw new RangeError(
+        'Nothing to track: no prompt point lies inside the layer (nor any drawn shape).',
+      );
     }
     const T = this.layers.count;
     const memory = this.bundle.manifest.memory;
@@ -98,9 +126,9 @@ export class SamTracker {
     });
     const bf16 = memory.storage_dtype === 'bfloat16';
     const condOut = new Map<number, DecoderOutput>();
-    for (const [layer, points] of prompted) {
+    for (const [layer, input] of prompted) {
       cancelIfAsked(signal);
-      condOut.set(layer, await this.decodePrompted(layer, points));
+      condOut.set(layer, await this.decodePrompted(layer, input));
     }
     for (const [layer, out] of condOut) {
       cancelIfAsked(signal);
@@ -158,7 +186,7 @@ export class SamTracker {
     f: number,
     d: Direction,
     bf16: boolean,
-    prompted: ReadonlyMap<number, readonly PromptPoint[]>,
+    prompted: ReadonlyMap<number, LayerInput>,
   ): Promise<DecoderOutput> {
     const feats = await this.features(f);
     // A carrying bundle's tracked layer: the nearest prompted layer's points, as the classical
@@ -169,7 +197,7 @@ export class SamTracker {
             f,
             [...prompted.keys()].sort((a, b) => a - b),
           ),
-        )
+        )?.points
       : undefined;
     const sel = bank.select(f, d);
     const { M, H, C } = this.graphs;
@@ -193,34 +221,41 @@ export class SamTracker {
     return out;
   }
 
-  private async decodePrompted(
-    layer: number,
-    points: readonly PromptPoint[],
-  ): Promise<DecoderOutput> {
+  private async decodePrompted(layer: number, input: LayerInput): Promise<DecoderOutput> {
     const feats = await this.features(layer);
     const { rows, cols } = this.layers;
+    // A mask-only layer (a lasso sent as a mask) still needs one point slot: "not a point".
+    const points = input.points.length > 0 ? input.points : [{ x: 0, y: 0, label: -1 }];
     const coords = new Float32Array(points.length * 2);
     points.forEach((p, i) => coords.set(toModelPoint(p.x, p.y, rows, cols, this.graphs.S), 2 * i));
-    const labels = Int32Array.from(points, (p) => (p.positive ? 1 : 0));
+    const labels = Int32Array.from(points, (p) => p.label);
     const maxMultimask = this.bundle.manifest.memory.multimask_max_points ?? 1;
-    const maskInput = this.bundle.manifest.prompts?.dense_prior
-      ? await this.denseInput(layer, points)
-      : undefined;
+    const maskInput = input.mask
+      ? drawnMaskInput(input.mask, rows, cols, this.graphs.L)
+      : this.bundle.manifest.prompts?.dense_prior
+        ? await this.denseInput(layer, input.points)
+        : undefined;
     return this.graphs.decode(
       feats.imageEmbed,
       feats,
       { coords, labels },
       true,
-      points.length <= maxMultimask,
+      input.points.length <= maxMultimask,
       maskInput,
     );
   }
 
-  /** The dense prompt of these points on a layer (promptPrior.ts), or none when it does not apply. */
+  /**
+   * The dense prompt of these points on a layer (promptPrior.ts), or none when it does not apply;
+   * it reads clicks (labels 0 and 1) only: box corners say nothing about the threshold's side.
+   */
   private async denseInput(
     layer: number,
-    points: readonly PromptPoint[],
+    labelled: readonly LabelledPoint[],
   ): Promise<Float32Array | undefined> {
+    const points: PromptPoint[] = labelled
+      .filter((p) => p.label === POINT_LABEL.positive || p.label === POINT_LABEL.negative)
+      .map((p) => ({ x: p.x, y: p.y, positive: p.label === POINT_LABEL.positive }));
     if (!priorApplies(points)) return undefined;
     const { rows, cols } = this.layers;
     const region = priorMask(await this.layers.layer(layer), rows, cols, points);
@@ -251,30 +286,51 @@ export class SamTracker {
     };
   }
 
-  /** Layer -> its points inside the image, sorted by layer; layers left without points drop. */
-  private normalizePrompts(prompts: readonly LayerPrompt[]): Map<number, PromptPoint[]> {
-    const byLayer = new Map<number, PromptPoint[]>();
+  /** Layer -> its decoder input, sorted by layer; layers left without any prompt drop. */
+  private normalizePrompts(prompts: readonly LayerPrompt[]): Map<number, LayerInput> {
+    const byLayer = new Map<number, { points: PromptPoint[]; shapes: PromptShape[] }>();
     for (const prompt of prompts) {
       this.checkLayer(prompt.layer);
-      const inside = this.insidePoints(prompt.points);
-      if (inside.length > 0)
-        byLayer.set(prompt.layer, [...(byLayer.get(prompt.layer) ?? []), ...inside]);
+      const merged = byLayer.get(prompt.layer) ?? { points: [], shapes: [] };
+      merged.points.push(...prompt.points);
+      merged.shapes.push(...(prompt.shapes ?? []));
+      byLayer.set(prompt.layer, merged);
     }
-    return new Map([...byLayer].sort((a, b) => a[0] - b[0]));
+    const inputs = new Map<number, LayerInput>();
+    for (const [layer, { points, shapes }] of [...byLayer].sort((a, b) => a[0] - b[0])) {
+      const input = this.layerInput(points, shapes);
+      if (input) inputs.set(layer, input);
+    }
+    return inputs;
   }
 
-  /** Clicks outside the image are ignored (issue 4, "bad input"). */
-  private insidePoints(points: readonly PromptPoint[]): PromptPoint[] {
+  /**
+   * One layer's clicks and shapes as decoder input, or undefined when nothing lies inside the
+   * image. Points outside are ignored (issue 4, "bad input"); a box corner outside is clamped
+   * to the image instead, so a box drawn past the edge still frames what it covers.
+   */
+  private layerInput(
+    points: readonly PromptPoint[],
+    shapes: readonly PromptShape[],
+  ): LayerInput | undefined {
     const { rows, cols } = this.layers;
-    return points.filter(
-      (p) =>
-        Number.isFinite(p.x) &&
-        Number.isFinite(p.y) &&
-        p.x >= 0 &&
-        p.y >= 0 &&
-        p.x < cols &&
-        p.y < rows,
-    );
+    const asMask = this.shapeEncoding === 'mask';
+    const pointShapes = asMask
+      ? shapes.filter((s) => s.kind === 'box' || (s.kind === 'scribble' && !s.positive))
+      : shapes;
+    const inside = (p: LabelledPoint): boolean => p.x >= 0 && p.y >= 0 && p.x < cols && p.y < rows;
+    const labelled = labelledPoints(points, pointShapes)
+      .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y))
+      .map((p) =>
+        p.label === POINT_LABEL.boxTopLeft || p.label === POINT_LABEL.boxBottomRight
+          ? { ...p, x: clamp(p.x, 0, cols - 1), y: clamp(p.y, 0, rows - 1) }
+          : p,
+      )
+      .filter(inside);
+    const mask = asMask ? shapeMask(shapes, rows, cols) : undefined;
+    const hasMask = mask?.some((v) => v === 1) ?? false;
+    if (labelled.length === 0 && !hasMask) return undefined;
+    return hasMask ? { points: labelled, mask } : { points: labelled };
   }
 
   private checkLayer(layer: number): void {
@@ -290,6 +346,19 @@ function store(memory: Float32Array, bf16: boolean): Uint16Array {
   if (!bf16)
     throw new Error('Only bfloat16 memory storage is supported (manifest memory.storage_dtype).');
   return toBFloat16(memory);
+}
+
+function clamp(value: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, value));
+}
+
+/**
+ * L × L decoder mask input of a drawn mask: a cell any drawn pixel touches is +10, others -10,
+ * the logit range SAM 2 gives a mask it is handed as a frame's output (sigmoid scale 20,
+ * bias -10); any-touch so a thin stroke survives the pooling.
+ */
+function drawnMaskInput(mask: Uint8Array, rows: number, cols: number, side: number): Float32Array {
+  return priorInput(mask, rows, cols, side).map((v) => (v > -1 ? 10 : -10));
 }
 
 function cancelIfAsked(signal: TrackOptions['signal']): void {

@@ -12,6 +12,7 @@ export const CASE_FILE_SUFFIXES = [
   'rv2d',
   'faz2d',
   'enface',
+  'projections',
   'label',
   'regions',
   'regionprob',

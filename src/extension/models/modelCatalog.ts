@@ -6,7 +6,12 @@
  */
 import * as vscode from 'vscode';
 import { bundleQuality } from '../../core/tracker/bundleQuality';
-import { BundleError, GRAPH_NAMES, parseManifest } from '../../core/tracker/modelBundle';
+import {
+  BundleError,
+  GRAPH_NAMES,
+  parseManifest,
+  type BundleSource,
+} from '../../core/tracker/modelBundle';
 import type {
   ModelErrorMessage,
   ModelFilesMessage,
@@ -109,16 +114,9 @@ export async function readModelFiles(
   fs: vscode.FileSystem,
   model: ModelEntry,
 ): Promise<ModelFilesMessage | ModelErrorMessage> {
-  const read = async (file: string): Promise<ArrayBuffer> => {
-    let bytes: Uint8Array;
-    try {
-      bytes = await fs.readFile(vscode.Uri.joinPath(model.uri, file));
-    } catch {
-      throw new BundleError(file, `missing from ${model.uri.fsPath}.`);
-    }
-    // A copy that owns exactly these bytes, so the message transfers no neighbouring memory.
-    return bytes.slice().buffer;
-  };
+  // A copy that owns exactly these bytes, so the message transfers no neighbouring memory.
+  const read = async (file: string): Promise<ArrayBuffer> =>
+    (await readBundleFile(fs, model, file)).slice().buffer;
   try {
     const manifestBuffer = await read(MANIFEST);
     const manifest = parseManifest(new TextDecoder().decode(manifestBuffer));
@@ -132,5 +130,25 @@ export async function readModelFiles(
     const message =
       error instanceof BundleError ? error.message : `${MANIFEST}: ${(error as Error).message}`;
     return { type: 'modelError', id: model.id, message };
+  }
+}
+
+/** The bundle's files as the core tracker reads them (the host engine opens bundles so). */
+export function modelSource(fs: vscode.FileSystem, model: ModelEntry): BundleSource {
+  return {
+    readBytes: (file) => readBundleFile(fs, model, file),
+    readText: async (file) => new TextDecoder().decode(await readBundleFile(fs, model, file)),
+  };
+}
+
+async function readBundleFile(
+  fs: vscode.FileSystem,
+  model: ModelEntry,
+  file: string,
+): Promise<Uint8Array> {
+  try {
+    return await fs.readFile(vscode.Uri.joinPath(model.uri, file));
+  } catch {
+    throw new BundleError(file, `missing from ${model.uri.fsPath}.`);
   }
 }

@@ -15,7 +15,7 @@ import {
   segmentationSidecar,
 } from '../../core/tracker/segmentationSidecar';
 import type { Axis, Volume, VolumeGeometry } from '../../core/volume/volume';
-import type { TrackedObjectState } from '../../protocol/editorMessages';
+import type { LayerPromptInfo, TrackedObjectState } from '../../protocol/editorMessages';
 
 export class SegmentationFileError extends Error {
   constructor(message: string) {
@@ -74,7 +74,7 @@ export function encodeSegmentation(
       kind: o.kind,
       color: o.color,
       ...(o.axis !== axis ? { axis: o.axis } : {}),
-      prompts: o.prompts.map((p) => ({ layer: p.layer, points: p.points.map((q) => ({ ...q })) })),
+      prompts: o.prompts.map(copyLayerPrompt),
     })),
   });
   return {
@@ -126,10 +126,18 @@ export function decodeSegmentation(
       kind: entry?.kind ?? 'vessel',
       color: entry?.color ?? PALETTE[(id - 1) % PALETTE.length],
       axis: entry?.axis ?? sidecar?.axis ?? 2,
-      prompts: (entry?.prompts ?? []).map((p) => ({ layer: p.layer, points: [...p.points] })),
+      prompts: (entry?.prompts ?? []).map(copyLayerPrompt),
       masks: encodeRuns(labels.length, (n) => labels[n] === id).buffer as ArrayBuffer,
     };
   });
+}
+
+/** A layer prompt copied for the other side (clicks, and shapes where the layer has some). */
+function copyLayerPrompt(p: LayerPromptInfo): LayerPromptInfo {
+  const points = p.points.map((q) => ({ ...q }));
+  return p.shapes
+    ? { layer: p.layer, points, shapes: p.shapes.map((s) => ({ ...s })) }
+    : { layer: p.layer, points };
 }
 
 function presentLabels(labels: Uint16Array): number[] {

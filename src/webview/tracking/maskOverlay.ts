@@ -3,11 +3,30 @@
  * for the footprint), drawn in the image surface's overlay group: world units are image pixels,
  * x right, y up, pixel (x, y) covering [x, x+1] × [-(y+1)·aspect, -y·aspect].
  */
-import { CircleGeometry, Group, Mesh, MeshBasicMaterial, PlaneGeometry, RingGeometry } from 'three';
+import {
+  BufferGeometry,
+  CircleGeometry,
+  Group,
+  Line,
+  LineBasicMaterial,
+  LineLoop,
+  Mesh,
+  MeshBasicMaterial,
+  PlaneGeometry,
+  RingGeometry,
+  Vector3,
+} from 'three';
+import type { PromptShape, ShapePoint } from '../../core/tracker/promptShapes';
 import { RgbaOverlayTexture } from '../rgbaOverlayTexture';
 
 export interface ColoredMask {
   readonly mask: Uint8Array;
+  readonly color: string;
+}
+
+/** A drawn prompt in its object's colour (a negative scribble is drawn in red). */
+export interface ColoredShape {
+  readonly shape: PromptShape;
   readonly color: string;
 }
 
@@ -31,6 +50,7 @@ export class MaskOverlay {
   });
   private readonly quad = new Mesh(new PlaneGeometry(1, 1), this.material);
   private readonly markers = new Group();
+  private readonly outlines = new Group();
   private readonly texture = new RgbaOverlayTexture(this.material);
   private aspect = 1;
 
@@ -38,7 +58,8 @@ export class MaskOverlay {
     this.quad.visible = false;
     this.quad.renderOrder = 1;
     this.markers.renderOrder = 2;
-    this.root.add(this.quad, this.markers);
+    this.outlines.renderOrder = 2;
+    this.root.add(this.quad, this.outlines, this.markers);
     parent.add(this.root);
   }
 
@@ -86,6 +107,18 @@ export class MaskOverlay {
     for (const p of points) this.markers.add(marker(p, this.aspect));
   }
 
+  /** Scribbles, boxes and lassos as lines over the layer (one pixel wide on screen). */
+  setShapes(shapes: readonly ColoredShape[]): void {
+    for (const child of [...this.outlines.children]) {
+      this.outlines.remove(child);
+      if (child instanceof Line) {
+        child.geometry.dispose();
+        (child.material as LineBasicMaterial).dispose();
+      }
+    }
+    for (const { shape, color } of shapes) this.outlines.add(outline(shape, color, this.aspect));
+  }
+
   /** Keeps markers a constant size on screen; `scale` = CSS px per image pixel. */
   setZoom(scale: number): void {
     const r = MARKER_PX / Math.max(scale, 1e-6);
@@ -114,6 +147,23 @@ function marker(p: MarkerPoint, aspect: number): Group {
   g.add(disc, ring);
   g.position.set(p.x + 0.5, -(p.y + 0.5) * aspect, 1);
   return g;
+}
+
+function outline(shape: PromptShape, color: string, aspect: number): Line {
+  const at = (p: ShapePoint) => new Vector3(p.x + 0.5, -(p.y + 0.5) * aspect, 1);
+  const negative = shape.kind === 'scribble' && !shape.positive;
+  const material = new LineBasicMaterial({
+    color: negative ? '#ff3030' : color,
+    depthTest: false,
+    depthWrite: false,
+  });
+  if (shape.kind === 'box') {
+    const [a, b] = [shape.from, shape.to];
+    const corners = [a, { x: b.x, y: a.y }, b, { x: a.x, y: b.y }];
+    return new LineLoop(new BufferGeometry().setFromPoints(corners.map(at)), material);
+  }
+  const geometry = new BufferGeometry().setFromPoints(shape.path.map(at));
+  return shape.kind === 'lasso' ? new LineLoop(geometry, material) : new Line(geometry, material);
 }
 
 function rgb(hex: string): [number, number, number] {

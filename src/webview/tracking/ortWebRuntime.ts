@@ -11,7 +11,7 @@ import type {
   TensorDtype,
   ValueInfo,
 } from '../../core/tracker/onnxRuntime';
-import type { Backend } from '../../protocol/workerMessages';
+import type { Backend, WebviewBackend } from '../../protocol/workerMessages';
 
 const ORT_VERSION = '1.30.0';
 
@@ -50,6 +50,13 @@ export async function probeWebGpu(): Promise<{ ok: boolean; note: string | null 
 }
 
 export function webRuntime(backend: Backend): OnnxRuntime {
+  if (backend !== 'webgpu' && backend !== 'wasm') {
+    throw new Error(`The tracker worker cannot run the ${backend} engine.`);
+  }
+  return webBackendRuntime(backend);
+}
+
+function webBackendRuntime(backend: WebviewBackend): OnnxRuntime {
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',

@@ -5,6 +5,7 @@
  */
 import { encodeRuns, forEachInsideRun } from '../../core/labels/maskRuns';
 import { layerAxes } from '../../core/volume/layers';
+import type { PromptShape } from '../../core/tracker/promptShapes';
 import type { Axis } from '../../core/volume/volume';
 import type {
   LayerPromptInfo,
@@ -42,24 +43,69 @@ export function addPoint(
   layer: number,
   point: PromptPointInfo,
 ): LayerPromptInfo[] {
-  const existing = prompts.find((p) => p.layer === layer);
-  const updated = { layer, points: [...(existing?.points ?? []), point] };
-  return [...prompts.filter((p) => p.layer !== layer), updated].sort((a, b) => a.layer - b.layer);
+  return withLayer(prompts, layer, (p) => ({ ...p, points: [...p.points, point] }));
 }
 
-/** The prompts without `point` on `layer`; a layer left without points is dropped. */
+/** The prompts without `point` on `layer`; a layer left without points or shapes is dropped. */
 export function removePoint(
   prompts: readonly LayerPromptInfo[],
   layer: number,
   point: PromptPointInfo,
 ): LayerPromptInfo[] {
-  return prompts
-    .map((p) => (p.layer === layer ? { layer, points: p.points.filter((q) => q !== point) } : p))
-    .filter((p) => p.points.length > 0);
+  return withLayer(prompts, layer, (p) => ({ ...p, points: p.points.filter((q) => q !== point) }));
+}
+
+export function addShape(
+  prompts: readonly LayerPromptInfo[],
+  layer: number,
+  shape: PromptShape,
+): LayerPromptInfo[] {
+  return withLayer(prompts, layer, (p) => ({ ...p, shapes: [...(p.shapes ?? []), shape] }));
+}
+
+/** The prompts with shape `index` on `layer` replaced (moved), or removed when `shape` is null. */
+export function replaceShape(
+  prompts: readonly LayerPromptInfo[],
+  layer: number,
+  index: number,
+  shape: PromptShape | null,
+): LayerPromptInfo[] {
+  return withLayer(prompts, layer, (p) => {
+    const shapes = [...(p.shapes ?? [])];
+    if (shape) shapes[index] = shape;
+    else shapes.splice(index, 1);
+    return { ...p, shapes };
+  });
 }
 
 export function pointsOn(object: TrackedObject, layer: number): readonly PromptPointInfo[] {
   return object.prompts.find((p) => p.layer === layer)?.points ?? [];
+}
+
+export function shapesOn(object: TrackedObject, layer: number): readonly PromptShape[] {
+  return object.prompts.find((p) => p.layer === layer)?.shapes ?? [];
+}
+
+/** A layer prompt copied (its shapes too; `shapes` only where there are some). */
+export function copyPrompt(p: LayerPromptInfo): LayerPromptInfo {
+  const points = [...p.points];
+  return p.shapes?.length
+    ? { layer: p.layer, points, shapes: [...p.shapes] }
+    : { layer: p.layer, points };
+}
+
+/** The prompts with `layer`'s entry changed; an entry left empty is dropped, layers stay sorted. */
+function withLayer(
+  prompts: readonly LayerPromptInfo[],
+  layer: number,
+  change: (prompt: LayerPromptInfo) => LayerPromptInfo,
+): LayerPromptInfo[] {
+  const existing = prompts.find((p) => p.layer === layer) ?? { layer, points: [] };
+  const updated = copyPrompt(change(existing));
+  const keep = updated.points.length > 0 || (updated.shapes?.length ?? 0) > 0;
+  return [...prompts.filter((p) => p.layer !== layer), ...(keep ? [updated] : [])].sort(
+    (a, b) => a.layer - b.layer,
+  );
 }
 
 /** Maps voxel index n (NIfTI order) to (layer, pixel) for a depth axis. */
@@ -97,7 +143,7 @@ export function toState(object: TrackedObject, geo: MaskGeometry): TrackedObject
     kind: object.kind,
     color: object.color,
     axis: object.axis,
-    prompts: object.prompts.map((p) => ({ layer: p.layer, points: [...p.points] })),
+    prompts: object.prompts.map(copyPrompt),
     masks: runs.buffer as ArrayBuffer,
   };
 }
@@ -122,7 +168,7 @@ export function fromState(state: TrackedObjectState, geo: MaskGeometry): Tracked
     kind: state.kind,
     color: state.color,
     axis: state.axis,
-    prompts: state.prompts.map((p) => ({ layer: p.layer, points: [...p.points] })),
+    prompts: state.prompts.map(copyPrompt),
     masks,
   };
 }

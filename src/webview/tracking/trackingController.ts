@@ -8,6 +8,7 @@ import type { MessageTable } from '../messageTable';
 import type { EditorFeature } from '../editorFeature';
 import type { Volume } from '../../core/volume/volume';
 import type {
+  EditorSettings,
   FromWebviewMessage,
   PromptPointInfo,
   TrackedObjectState,
@@ -17,17 +18,22 @@ import type {
 import type { TrackDirectionChoice, WorkerFrame } from '../../protocol/workerMessages';
 import {
   addPoint,
+  addShape,
   colorFor,
   fromState,
   pointsOn,
   removePoint,
+  replaceShape,
+  shapesOn,
   toState,
   type MaskGeometry,
   type TrackedObject,
 } from './trackedObjects';
 import { maskAdvice } from '../../core/tracker/maskAdvice';
+import { movedShape, type PromptShape } from '../../core/tracker/promptShapes';
 import { layerShape } from '../../core/volume/layers';
-import { ModelRunner } from './modelRunner';
+import { ModelRunner, type ModelFiles } from './modelRunner';
+import { ENGINE_LABELS } from '../../engine/engineChoice';
 import { TrackingPanel } from './trackingPanel';
 import { TrackingViews, type ViewTargets } from './trackingViews';
 import type { TrackingSnapshot } from './trackingSnapshot';
@@ -67,6 +73,8 @@ export class TrackingController implements EditorFeature {
   private readonly objects = new Map<number, TrackedObject>();
   private selectedId: number | null = null;
   private readonly runner: ModelRunner;
+  /** The catalog id of the model last sent by the host. */
+  private modelId: string | null = null;
   private note: string | null = null;
   /** Objects added here and not yet sent to the host (see addObject). */
   private readonly unrecorded = new Set<number>();
@@ -86,7 +94,10 @@ export class TrackingController implements EditorFeature {
     private readonly host: TrackingHost,
     targets: TrackingTargets,
   ) {
-    this.runner = new ModelRunner(targets.runtimeBase, (reason) => this.setStatus(reason));
+    this.runner = new ModelRunner(targets.runtimeBase, {
+      backendChanged: (reason) => this.setStatus(reason),
+      post: (message) => host.post(message),
+    });
     this.views = new TrackingViews(targets, {
       objects: () => this.objects.values(),
       geometry: () => this.geo,
@@ -120,7 +131,13 @@ export class TrackingController implements EditorFeature {
       if (message.selected) this.host.post({ type: 'selectModel', id: message.selected });
       else this.setStatus(message.models.length === 0 ? 'No model bundle found.' : null);
     });
-    table.on('modelFiles', (message) => void this.loadModel(message.name, { ...message.files }));
+    table.on('modelFiles', (message) => {
+      this.modelId = message.id;
+      void this.loadModel({ id: message.id, name: message.name, files: { ...message.files } });
+    });
+    table.on('init', (message) => this.engineSettings(message.settings));
+    table.on('settingsChanged', (message) => this.engineSettings(message.settings));
+    table.on('engineReply', (message) => this.runner.hostMessage(message.message));
     table.on('modelError', (message) => this.fail(`Model ${message.id}: ${message.message}`));
     table.on('segmentation', (message) => {
       this.objects.clear();
@@ -142,6 +159,10 @@ export class TrackingController implements EditorFeature {
   }
 
   // ---- from the app ----
+
+  settingsApplied(settings: EditorSettings): void {
+    this.runner.setCacheBudget(settings.embeddingCacheMiB);
+  }
 
   volumeOpened(volume: Volume, axis: MaskGeometry['axis']): void {
     this.geo = { dims: volume.dims, axis };
@@ -195,20 +216,77 @@ export class TrackingController implements EditorFeature {
     this.clicks = this.clicks.then(() => this.unprompt(layer, x, y));
   }
 
+  /**
+   * A drawn prompt (issue 20): a scribble, box or lasso on `layer` of the selected object,
+   * queued like clicks, shown at once with the layer's new mask, undoable as one edit.
+   */
+  drawShape(layer: number, shape: PromptShape): void {
+    this.clicks = this.clicks.then(async () => {
+      const start = this.startPrompt();
+      if (!start) return;
+      start.object.prompts = addShape(start.object.prompts, layer, shape);
+      const what = shape.kind === 'scribble' && !shape.positive ? 'Negative scribble' : shape.kind;
+      const label = `${what[0].toUpperCase()}${what.slice(1)} on layer ${layer}`;
+      await this.previewAndCommit(start.object, layer, label, start.before);
+    });
+  }
+
+  /**
+   * Moves shape `index` of the selected object on `layer` by (dx, dy) pixels, or deletes it
+   * (`move` null); queued like clicks, one undoable edit each.
+   */
+  editShape(layer: number, index: number, move: { dx: number; dy: number } | null): void {
+    this.clicks = this.clicks.then(async () => {
+      const object = this.selected();
+      const shape = object && shapesOn(object, layer)[index];
+      if (!this.geo || !object || !shape || object.axis !== this.geo.axis) return;
+      const before = toState(object, this.geo);
+      const moved = move && movedShape(shape, move.dx, move.dy);
+      object.prompts = replaceShape(object.prompts, layer, index, moved);
+      const label = `${moved ? 'Move' : 'Delete'} ${shape.kind} on layer ${layer}`;
+      if (pointsOn(object, layer).length > 0 || shapesOn(object, layer).length > 0) {
+        await this.previewAndCommit(object, layer, label, before);
+        return;
+      }
+      object.masks.delete(layer);
+      this.masksChanged();
+      this.views.objectsChanged();
+      this.commit('prompt', label, object.id, before);
+    });
+  }
+
+  /** Shows the shape being drawn (null: none). */
+  draftShape(shape: PromptShape | null): void {
+    this.views.setDraft(shape);
+  }
+
+  /** The selected object's drawn prompts on a layer (the shape tool picks one to edit). */
+  shapesOn(layer: number): readonly PromptShape[] {
+    const object = this.selected();
+    return object && this.geo && object.axis === this.geo.axis ? shapesOn(object, layer) : [];
+  }
+
   private async prompt(layer: number, point: PromptPointInfo): Promise<void> {
-    if (!this.geo) return;
+    const start = this.startPrompt();
+    if (!start) return;
+    start.object.prompts = addPoint(start.object.prompts, layer, point);
+    const label = `${point.positive ? 'Positive' : 'Negative'} point on layer ${layer}`;
+    await this.previewAndCommit(start.object, layer, label, start.before);
+  }
+
+  /** The object a new prompt goes to (added when none is selected) and its state before it. */
+  private startPrompt(): { object: TrackedObject; before: TrackedObjectState } | null {
+    if (!this.geo) return null;
     if (this.selectedId === null) this.addObject();
     const object = this.selected();
-    if (!object) return;
+    if (!object) return null;
     const before = toState(object, this.geo);
     if (object.axis !== this.geo.axis) {
       // Prompts along another depth axis mean nothing here: start this object's prompts over.
       object.prompts = [];
       object.axis = this.geo.axis;
     }
-    object.prompts = addPoint(object.prompts, layer, point);
-    const label = `${point.positive ? 'Positive' : 'Negative'} point on layer ${layer}`;
-    await this.previewAndCommit(object, layer, label, before);
+    return { object, before };
   }
 
   private async unprompt(layer: number, x: number, y: number): Promise<void> {
@@ -224,11 +302,11 @@ export class TrackingController implements EditorFeature {
     const before = toState(object, this.geo);
     object.prompts = removePoint(object.prompts, layer, nearest);
     const label = `Remove point on layer ${layer}`;
-    if (points.length > 1) {
+    if (points.length > 1 || shapesOn(object, layer).length > 0) {
       await this.previewAndCommit(object, layer, label, before);
       return;
     }
-    // No point left: the layer's mask was the answer to them, so it goes too.
+    // No prompt left: the layer's mask was the answer to them, so it goes too.
     object.masks.delete(layer);
     this.masksChanged();
     this.views.objectsChanged();
@@ -251,12 +329,18 @@ export class TrackingController implements EditorFeature {
     }
     const t0 = performance.now();
     try {
-      await client.preview(object.id, layer, pointsOn(object, layer), {
-        frame: (f) => {
-          this.lastClickMs = performance.now() - t0;
-          this.applyFrame(f);
+      await client.preview(
+        object.id,
+        layer,
+        pointsOn(object, layer),
+        {
+          frame: (f) => {
+            this.lastClickMs = performance.now() - t0;
+            this.applyFrame(f);
+          },
         },
-      });
+        shapesOn(object, layer),
+      );
       this.adviseOn(object, layer);
     } catch (e) {
       this.fail((e as Error).message);
@@ -284,6 +368,7 @@ export class TrackingController implements EditorFeature {
         name: o.name,
         kind: o.kind,
         prompts: o.prompts.reduce((n, p) => n + p.points.length, 0),
+        shapes: o.prompts.flatMap((p) => (p.shapes ?? []).map((s) => `${s.kind}@${p.layer}`)),
         layers: Object.fromEntries([...o.masks].map(([l, m]) => [l, area(m)])),
       })),
       lastClickMs: this.lastClickMs,
@@ -360,13 +445,24 @@ export class TrackingController implements EditorFeature {
 
   // ---- model and worker ----
 
-  private async loadModel(name: string, files: Record<string, ArrayBuffer>): Promise<void> {
+  private async loadModel(model: ModelFiles): Promise<void> {
     this.cancel();
-    this.setStatus(`Loading model ${name}…`);
+    this.setStatus(`Loading model ${model.name}…`);
     try {
-      this.setStatus(await this.runner.load(name, files));
+      this.setStatus(await this.runner.load(model));
     } catch (e) {
-      this.fail(`Cannot load model ${name}: ${(e as Error).message}`);
+      this.fail(`Cannot load model ${model.name}: ${(e as Error).message}`);
+    }
+  }
+
+  /** `samOcta2.inferenceEngine` (issue 17): a change reloads the model on the new engine. */
+  private engineSettings(settings: EditorSettings): void {
+    const changed = this.runner.configure({
+      setting: settings.inferenceEngine ?? 'auto',
+      hostEngines: settings.hostEngines ?? [],
+    });
+    if (changed && this.runner.model && this.modelId) {
+      this.host.post({ type: 'selectModel', id: this.modelId });
     }
   }
 
@@ -560,7 +656,7 @@ export class TrackingController implements EditorFeature {
     const { model: name, backend } = this.runner;
     // Until the host lists the bundles, "No model" would be a false alarm (issue 16, item 11).
     const none = this.modelsListed ? 'No model' : 'Finding models…';
-    const model = name ? `${name} · ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}` : none;
+    const model = name ? `${name} · ${backend ? ENGINE_LABELS[backend] : ''}` : none;
     const click = this.lastClickMs === null ? '' : ` · click ${Math.round(this.lastClickMs)} ms`;
     this.panel.sync({
       objects: [...this.objects.values()].map((o) => ({ id: o.id, name: o.name, color: o.color })),

@@ -1,10 +1,11 @@
 /** The tracking state as tests and the benchmark read it (types only: no DOM, no styles). */
 import type { TargetKind } from '../../protocol/editorMessages';
+import type { Backend } from '../../protocol/workerMessages';
 
 /** What the tests and the benchmark read (testHook's `tracking()`). */
 export interface TrackingSnapshot {
   readonly model: string | null;
-  readonly backend: 'webgpu' | 'wasm' | null;
+  readonly backend: Backend | null;
   readonly note: string | null;
   readonly busy: boolean;
   readonly selected: number | null;
@@ -14,6 +15,8 @@ export interface TrackingSnapshot {
     kind: TargetKind;
     layers: Record<number, number>;
     prompts: number;
+    /** Drawn prompts as "KIND@LAYER" (e.g. "box@5"), by layer then drawing order. */
+    shapes: string[];
   }[];
   readonly lastClickMs: number | null;
   readonly lastTrack: {

@@ -36,4 +36,24 @@ export const TRACKING_STYLES = `.toolbar.tracking {
   flex: 1 1 8em;
   min-width: 8em;
 }
+
+/* Click / Scribble / Box / Lasso (promptShapeTool.ts): a segmented choice. */
+.toolbar.tracking .prompt-shapes {
+  display: inline-flex;
+  gap: 0;
+}
+
+.toolbar.tracking .prompt-shapes button {
+  font: inherit;
+  color: var(--vscode-foreground);
+  background: transparent;
+  border: 1px solid var(--vscode-panel-border, #555);
+  padding: 1px 6px;
+  cursor: pointer;
+}
+
+.toolbar.tracking .prompt-shapes button[aria-checked='true'] {
+  background: var(--vscode-button-background, #0078d4);
+  color: var(--vscode-button-foreground, #fff);
+}
 `;

@@ -5,9 +5,10 @@
  */
 import type { Group } from 'three';
 import type { ViewKind } from '../../protocol/editorMessages';
-import { MaskOverlay, type ColoredMask, type MarkerPoint } from './maskOverlay';
+import { MaskOverlay, type ColoredMask, type ColoredShape, type MarkerPoint } from './maskOverlay';
 import { ObjectSurfaces } from './objectSurfaces';
-import { pointsOn, type MaskGeometry, type TrackedObject } from './trackedObjects';
+import type { PromptShape } from '../../core/tracker/promptShapes';
+import { pointsOn, shapesOn, type MaskGeometry, type TrackedObject } from './trackedObjects';
 
 export interface ViewTargets {
   readonly layerOverlay: Group | null;
@@ -41,6 +42,8 @@ export class TrackingViews {
   private view: ViewKind = 'layer';
   private surfacesDirty = true;
   private surfaceTimer: number | undefined;
+  /** The shape being drawn (promptShapeTool.ts), shown in white until it is released. */
+  private draft: PromptShape | null = null;
 
   constructor(
     targets: ViewTargets,
@@ -69,6 +72,11 @@ export class TrackingViews {
   viewChanged(view: ViewKind): void {
     this.view = view;
     if (view === '3d') this.scheduleSurfaces(0);
+  }
+
+  setDraft(shape: PromptShape | null): void {
+    this.draft = shape;
+    this.drawLayer();
   }
 
   setOpacity(value: number): void {
@@ -104,13 +112,17 @@ export class TrackingViews {
     const { width, height, aspect } = this.layerShape;
     const masks: ColoredMask[] = [];
     const points: MarkerPoint[] = [];
+    const shapes: ColoredShape[] = [];
     for (const o of this.sources.objects()) {
       const mask = o.masks.get(this.layer);
       if (mask && mask.length === width * height) masks.push({ mask, color: o.color });
       for (const p of pointsOn(o, this.layer)) points.push({ ...p, color: o.color });
+      for (const shape of shapesOn(o, this.layer)) shapes.push({ shape, color: o.color });
     }
+    if (this.draft) shapes.push({ shape: this.draft, color: '#ffffff' });
     overlay.setMasks(masks, width, height, aspect);
     overlay.setPoints(points);
+    overlay.setShapes(shapes);
     this.sources.changed();
   }
 

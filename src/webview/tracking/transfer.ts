@@ -9,7 +9,7 @@ export function transferOf(message: ToWorkerMessage | FromWorkerMessage): ArrayB
     case 'loadModel':
       return Object.values(message.files);
     case 'setVolume':
-      return [message.buffer];
+      return message.buffer ? [message.buffer] : [];
     case 'frame':
       return [message.mask];
     default:

@@ -81,3 +81,22 @@ test('a stream cut inside its trailer is refused', async () => {
     await assert.rejects(gunzipAsync(gz.subarray(0, gz.length - cut), { maxOutputBytes: 1e9 }));
   }
 });
+
+test('the output can be watched as it grows, from its first piece to all of it', async () => {
+  const data = noise(1_000_000);
+  const seen: number[] = [];
+  let firstPiece: Uint8Array | null = null;
+  const out = await gunzipAsync(gzipSync(data), {
+    maxOutputBytes: 1e9,
+    onOutput: (soFar) => {
+      seen.push(soFar.length);
+      firstPiece ??= soFar.slice();
+    },
+  });
+  assert.deepEqual(out, data);
+  // One 4 MiB write of input still comes out in pieces: the start is there long before the end.
+  assert.ok(seen.length > 10 && seen[0]! < data.length / 10, `${seen.length} pieces`);
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! > seen[i - 1]!);
+  assert.equal(seen.at(-1), data.length);
+  assert.deepEqual(firstPiece, data.subarray(0, seen[0]));
+});

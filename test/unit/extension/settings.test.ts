@@ -12,9 +12,21 @@ test('unset settings give the defaults', () => {
 
 test('valid settings are passed through, axis names becoming axis numbers', () => {
   const settings = readEditorSettings(
-    source({ depthAxis: 'j', windowPercentiles: [2, 98], max3dTextureMB: 512 }),
+    source({
+      depthAxis: 'j',
+      windowPercentiles: [2, 98],
+      max3dTextureMB: 512,
+      embeddingCacheMiB: 1024,
+      inferenceEngine: 'host-cuda',
+    }),
   );
-  assert.deepEqual(settings, { depthAxis: 1, windowPercentiles: [2, 98], max3dTextureMB: 512 });
+  assert.deepEqual(settings, {
+    depthAxis: 1,
+    windowPercentiles: [2, 98],
+    max3dTextureMB: 512,
+    embeddingCacheMiB: 1024,
+    inferenceEngine: 'host-cuda',
+  });
   assert.equal(readEditorSettings(source({ depthAxis: 'i' })).depthAxis, 0);
   assert.equal(readEditorSettings(source({ depthAxis: 'k' })).depthAxis, 2);
 });
@@ -30,13 +42,18 @@ test('invalid settings fall back to the defaults instead of reaching the webview
     { windowPercentiles: ['1', '99'] },
     { windowPercentiles: 'auto' },
     { max3dTextureMB: 'big' },
+    { inferenceEngine: 'gpu' },
+    { inferenceEngine: 'HOST-CPU' },
     { max3dTextureMB: Number.NaN },
+    { embeddingCacheMiB: '1 GB' },
+    { embeddingCacheMiB: Number.POSITIVE_INFINITY },
   ];
   for (const values of bad) {
     assert.deepEqual(readEditorSettings(source(values)), DEFAULT_SETTINGS, JSON.stringify(values));
   }
 });
 
-test('a texture budget below the minimum is raised to it', () => {
+test('a texture or feature-cache budget below its minimum is raised to it', () => {
   assert.equal(readEditorSettings(source({ max3dTextureMB: 1 })).max3dTextureMB, 16);
+  assert.equal(readEditorSettings(source({ embeddingCacheMiB: 0 })).embeddingCacheMiB, 64);
 });

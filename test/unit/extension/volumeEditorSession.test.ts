@@ -16,7 +16,11 @@ import type { VolumeDocument } from '../../../src/extension/volumeDocument';
 import { panelLayoutMemory } from '../../../src/extension/panelLayoutMemory';
 import { VolumeEditorSession } from '../../../src/extension/volumeEditorSession';
 import { SUPPORTED_FILES, VolumeLoadError } from '../../../src/extension/volumeLoadError';
-import type { LoadProgress, LoadedVolume } from '../../../src/extension/volumeLoader';
+import type {
+  LoadProgress,
+  LoadedVolume,
+  VolumePreview,
+} from '../../../src/extension/volumeLoader';
 
 const LOADED: LoadedVolume = {
   volume: {
@@ -42,6 +46,7 @@ const LOADED: LoadedVolume = {
 /** A document whose load the test finishes by hand. */
 function fakeDocument() {
   const progress = new EventEmitter<LoadProgress>();
+  const previews = new EventEmitter<VolumePreview>();
   let settle: { resolve(v: LoadedVolume): void; reject(e: unknown): void } | undefined;
   const loading = new Promise<LoadedVolume>((resolve, reject) => (settle = { resolve, reject }));
   loading.catch(() => undefined);
@@ -49,6 +54,8 @@ function fakeDocument() {
     fileName: 'v.nii.gz',
     progress: undefined as LoadProgress | undefined,
     onDidProgress: progress.event,
+    preview: undefined as VolumePreview | undefined,
+    onDidPreview: previews.event,
     load: () => loading,
     // The annotation layers (tested in volumeDocument.test.ts, regions/regionsLayer.test.ts and
     // enface/enfaceRvLayer.test.ts): one with nothing saved, answered once the volume is loaded.
@@ -67,6 +74,11 @@ function fakeDocument() {
   return {
     document: document as unknown as VolumeDocument,
     progress,
+    /** Fires a preview as the real document does: kept for editors that connect later. */
+    firePreview: (p: VolumePreview) => {
+      document.preview = p;
+      previews.fire(p);
+    },
     resolve: (v: LoadedVolume) => settle?.resolve(v),
     reject: (e: unknown) => settle?.reject(e),
   };
@@ -121,6 +133,21 @@ test('ready is answered by init, progress, then the header and the voxels as one
   assert.deepEqual(panel.posted[2], { type: 'volumeHeader', header: LOADED.header });
   const data = panel.posted[3] as { buffer: unknown };
   assert.equal(data.buffer, LOADED.buffer, 'the loaded ArrayBuffer itself, not a copy or JSON');
+});
+
+test('a preview of the first layer is posted while loading, also to an editor that connects later', async () => {
+  const { panel, doc } = setUp();
+  panel.receive({ type: 'ready' });
+  const preview: VolumePreview = { header: LOADED.header, layers: 1, buffer: new ArrayBuffer(8) };
+  doc.firePreview(preview);
+  panel.receive({ type: 'ready' });
+  doc.resolve(LOADED);
+  await flush();
+  const posted = types(panel.posted);
+  assert.deepEqual(posted.slice(0, 4), ['init', 'volumePreview', 'init', 'volumePreview']);
+  assert.deepEqual(panel.posted[3], { type: 'volumePreview', ...preview });
+  // Only the latest ready gets the volume itself.
+  assert.deepEqual(posted.slice(4, 6), ['volumeHeader', 'volumeData']);
 });
 
 test('every ready (a reloaded webview) gets the volume again', async () => {
@@ -231,4 +258,22 @@ test('the panel layout the user chose is remembered for the workspace and sent w
   panel.receive({ type: 'ready' });
   await flush();
   assert.deepEqual((init() as { panels?: unknown }).panels, { toolRows: false, sparsePanel: true });
+});
+
+test('engine requests reach the host engine and its answers come back as engineReply (issue 17)', async () => {
+  const { panel, log } = setUp();
+  panel.receive({ type: 'engineRequest', message: { type: 'init' } });
+  panel.receive({ type: 'engineRequest', message: null });
+  assert.equal(log.lines.filter((l) => l.startsWith('warn')).length, 2);
+  panel.receive({
+    type: 'engineRequest',
+    message: { type: 'preview', jobId: 3, objectId: 1, layer: 0, points: [] },
+  });
+  await flush();
+  assert.deepEqual(panel.posted, [
+    {
+      type: 'engineReply',
+      message: { type: 'error', id: 3, message: 'No model is loaded on the host engine.' },
+    },
+  ]);
 });

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { VolumeLoadError } from '../../../src/extension/volumeLoadError';
 import {
   type LoadProgress,
+  type VolumePreview,
   MAX_FILE_BYTES,
   exactBuffer,
   loadVolume,
@@ -106,4 +107,149 @@ test('exactBuffer passes whole buffers through and copies views', () => {
   const copy = exactBuffer(view);
   assert.notEqual(copy, backing.buffer);
   assert.deepEqual([...new Int16Array(copy)], [1, 2, 3]);
+});
+
+/** A volume whose gzip stream is long enough for zlib to emit it in many pieces. */
+function noisyVolume(gzip: boolean): { file: Uint8Array; voxels: number[]; layer: number } {
+  const dims3: [number, number, number] = [64, 48, 40];
+  const voxels = Array.from(
+    { length: dims3[0] * dims3[1] * dims3[2] },
+    (_, i) => (Math.imul(i, 2654435761) >>> 24) & 255,
+  );
+  return { file: makeNifti({ dims3, values: voxels, gzip }), voxels, layer: 64 * 48 };
+}
+
+for (const gzip of [true, false]) {
+  const name = gzip ? 'v.nii.gz' : 'v.nii';
+  test(`${name}: the first layer is previewed before the volume is parsed`, async () => {
+    const { file, voxels, layer } = noisyVolume(gzip);
+    const events: string[] = [];
+    const previews: VolumePreview[] = [];
+    const loaded = await loadVolume(
+      source(file, name),
+      (p) => events.push(p.stage),
+      (preview) => {
+        events.push('preview');
+        previews.push(preview);
+      },
+    );
+    assert.equal(previews.length, 1);
+    const [preview] = previews;
+    assert.equal(preview!.layers, 1);
+    assert.deepEqual(preview!.header.dims, [64, 48, 40]);
+    assert.deepEqual(preview!.header, { ...loaded.header, notices: [] });
+    assert.deepEqual(Array.from(new Uint8Array(preview!.buffer)), voxels.slice(0, layer));
+    assert.ok(events.indexOf('preview') < events.indexOf('Parsing NIfTI header'), events.join());
+  });
+}
+
+test('a .nii.gz truncated after its first layer: previewed, then the same truncation error', async () => {
+  const { file } = noisyVolume(true);
+  const cut = file.subarray(0, Math.floor(file.length * 0.6));
+  const previews: VolumePreview[] = [];
+  await assert.rejects(
+    loadVolume(source(cut, 'cut.nii.gz'), undefined, (p) => previews.push(p)),
+    /cut\.nii\.gz is truncated/,
+  );
+  assert.equal(previews.length, 1);
+});
+
+test('a file that is not NIfTI gets no preview, only the reader’s error', async () => {
+  const junk = gzipSync(new Uint8Array(100_000).fill(9));
+  const previews: VolumePreview[] = [];
+  await assert.rejects(
+    loadVolume(source(junk, 'junk.nii.gz'), undefined, (p) => previews.push(p)),
+    (error: unknown) => error instanceof VolumeLoadError && /junk\.nii\.gz/.test(error.message),
+  );
+  assert.equal(previews.length, 0);
+});
+
+/** A source that also offers the file in pieces, counting how many were read. */
+function piecewise(bytes: Uint8Array, fileName: string, failAt = Infinity) {
+  // Forty pieces, whatever the file's size (the noisy volume compresses well).
+  const pieceBytes = Math.ceil(bytes.length / 40);
+  const state = { read: 0, closed: false };
+  const whole = source(bytes, fileName);
+  return {
+    state,
+    readsWhole: () => whole.reads,
+    source: {
+      fileName,
+      size: whole.size,
+      read: whole.read,
+      async *readPieces() {
+        try {
+          for (let at = 0; at < bytes.length; at += pieceBytes) {
+            if (state.read === failAt) throw new Error('EIO: i/o error');
+            state.read++;
+            yield bytes.subarray(at, at + pieceBytes);
+          }
+        } finally {
+          state.closed = true;
+        }
+      },
+    },
+  };
+}
+
+for (const gzip of [true, false]) {
+  const name = gzip ? 'p.nii.gz' : 'p.nii';
+  test(`${name} read in pieces: the preview comes before the last piece, the volume is the same`, async () => {
+    const { file, voxels, layer } = noisyVolume(gzip);
+    const { state, source: src, readsWhole } = piecewise(file, name);
+    const pieces = 40;
+    let readAtPreview = -1;
+    let preview: VolumePreview | undefined;
+    const loaded = await loadVolume(src, undefined, (p) => {
+      readAtPreview = state.read;
+      preview = p;
+    });
+    assert.ok(readAtPreview > 0 && readAtPreview < pieces / 2, `${readAtPreview} of ${pieces}`);
+    assert.deepEqual(Array.from(new Uint8Array(preview!.buffer)), voxels.slice(0, layer));
+    assert.deepEqual(Array.from(new Uint8Array(loaded.buffer)), voxels);
+    assert.equal(readsWhole(), 0, 'never read whole');
+  });
+}
+
+test('read in pieces: a truncated .nii.gz and a failing read get their own clear errors', async () => {
+  const { file } = noisyVolume(true);
+  const cut = file.subarray(0, Math.floor(file.length * 0.6));
+  await assert.rejects(
+    loadVolume(piecewise(cut, 'cut.nii.gz').source),
+    /cut\.nii\.gz is truncated/,
+  );
+  await assert.rejects(
+    loadVolume(piecewise(file, 'io.nii.gz', 5).source),
+    /io\.nii\.gz could not be read: EIO/,
+  );
+  await assert.rejects(
+    loadVolume(piecewise(noisyVolume(false).file, 'io.nii', 5).source),
+    /io\.nii could not be read: EIO/,
+  );
+});
+
+test('a piecewise reader that cannot start falls back to one whole read', async () => {
+  const { file, voxels } = noisyVolume(true);
+  const whole = source(file, 'fb.nii.gz');
+  const src = {
+    fileName: whole.fileName,
+    size: whole.size,
+    read: whole.read,
+    readPieces(): AsyncIterable<Uint8Array> {
+      throw new Error('ENOENT: no such file');
+    },
+  };
+  const loaded = await loadVolume(src);
+  assert.deepEqual(Array.from(new Uint8Array(loaded.buffer)), voxels);
+  assert.equal(whole.reads, 1);
+});
+
+test('read in pieces: corrupt gzip data stops the read and closes the file', async () => {
+  const { file } = noisyVolume(true);
+  const bad = file.slice();
+  bad.fill(0x55, 12, 40);
+  const { state, source: src } = piecewise(bad, 'bad.nii.gz');
+  await assert.rejects(loadVolume(src), /bad\.nii\.gz has corrupt gzip data/);
+  await new Promise((r) => setImmediate(r));
+  assert.ok(state.read < 40 && state.closed, `${state.read} pieces read, closed ${state.closed}`);
 });

@@ -1,6 +1,7 @@
 /**
  * The loading messages: the volume opens once header and voxels are both here, whichever came
- * first; progress shows only until a volume is shown; settings and load errors reach the target.
+ * first; progress shows only until a volume is shown; a preview only before; settings and load
+ * errors reach the target.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -26,6 +27,7 @@ const SETTINGS: EditorSettings = {
   depthAxis: 'auto',
   windowPercentiles: [1, 99],
   max3dTextureMB: 64,
+  embeddingCacheMiB: 512,
 };
 
 /** A table with the loading handlers over a target and notices that record what they get. */
@@ -35,6 +37,8 @@ function loading() {
   const target = {
     loaded: false,
     applySettings: (s: EditorSettings) => events.push(`settings ${s.max3dTextureMB}`),
+    preview: (header: VolumeHeaderInfo, layers: number, buffer: ArrayBuffer) =>
+      events.push(`preview ${layers} ${header.dims.join('x')} ${buffer.byteLength}`),
     open: (header: VolumeHeaderInfo, buffer: ArrayBuffer) => {
       opened.push({ header, buffer });
       target.loaded = true;
@@ -90,4 +94,17 @@ test('progress shows until a volume is shown; settings and errors reach the targ
     'settings 128',
     'fail bad / NIfTI',
   ]);
+});
+
+test('a preview reaches the target while loading, and not once a volume is shown', () => {
+  const { events, opened, send } = loading();
+  send({ type: 'volumePreview', header: HEADER, layers: 1, buffer: new ArrayBuffer(4) });
+  send({ type: 'volumeHeader', header: HEADER });
+  send({ type: 'volumeData', buffer: new ArrayBuffer(8) });
+  send({ type: 'volumePreview', header: HEADER, layers: 1, buffer: new ArrayBuffer(4) });
+  assert.equal(opened.length, 1);
+  assert.deepEqual(
+    events.filter((e) => e.startsWith('preview')),
+    ['preview 1 2x2x2 4'],
+  );
 });

@@ -7,6 +7,8 @@ A case `<name>` in a folder:
   <name>.rv2d.nii.gz       en-face RV annotation (0/1 or instance ids), axes (x, y)
   <name>.faz2d.nii.gz      en-face FAZ (0/1), axes (x, y)
   <name>.enface.nii.gz     optional en-face projection image, axes (x, y)
+  <name>.projections.nii.gz  the en-face task's clip: OCTA projections FULL, ILM_OPL, OPL_BM as
+                           three layers (x, y, 3) (data/enface.py; labels faz2d / rv2d)
   <name>.label.nii.gz      a generic per-layer label (as in ../shared/data/octa500/layers);
                            with ids > 1 it is a vessel label and is ignored for the FAZ
   <name>.regions.nii.gz    sparse annotation: vessel regions of some layers; <name>.regionprob.nii.gz
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-LABEL_SUFFIXES = ("vessels", "faz", "rv2d", "faz2d", "enface", "label", "regions", "regionprob", "seg")
+LABEL_SUFFIXES = ("vessels", "faz", "rv2d", "faz2d", "enface", "projections", "label", "regions", "regionprob", "seg")
 NIFTI_EXTENSIONS = (".nii.gz", ".nii")
 
 

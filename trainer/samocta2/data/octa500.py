@@ -4,8 +4,11 @@ Input (per field of view, `OCTA_3M` or `OCTA_6M`):
   OCTA/<id>/<n>.bmp         B-scans n = 1..N, each W x 640 (columns x = fast axis, rows = depth)
   GT_FAZ3D/<id>.mat         MATLAB v7.3 (HDF5), key FAZlabel, HDF5 shape (N, W, 640)
   GT_FAZ/<id>.bmp, GT_LargeVessel/<id>.bmp, ProjectionMaps/OCTA(FULL)/<id>.bmp   en-face, 0/255
+  ProjectionMaps/OCTA(ILM_OPL)/<id>.bmp, ProjectionMaps/OCTA(OPL_BM)/<id>.bmp   en-face projections
 Output: <dst>/<3M|6M>/<train|val|test>/<id>.nii.gz (volume), .faz.nii.gz, .faz2d.nii.gz,
-.rv2d.nii.gz, .enface.nii.gz. (OCTA-500 has no 3D vessel labels; only the en-face RV.)
+.rv2d.nii.gz, .enface.nii.gz, and .projections.nii.gz: the three OCTA projections FULL, ILM_OPL,
+OPL_BM as three layers (x, y, map), the en-face task's clip (data/enface.py). (OCTA-500 has no
+3D vessel labels; only the en-face RV.)
 
 Orientation. We stack B-scans as S[n, x, depth], the layout of the MATLAB volume that
 GT_FAZ3D was drawn on (HDF5 reverses MATLAB's (depth, x, n)). Against the en-face ground
@@ -48,6 +51,8 @@ SPLITS: dict[str, dict[str, tuple[int, int]]] = {
     "3M": {"train": (10301, 10440), "val": (10441, 10450), "test": (10451, 10500)},
 }
 FIELD_MM = {"3M": 3.0, "6M": 6.0}
+# The en-face task's three-frame clip, in the authors' order (their ProjectionSamples panels).
+PROJECTION_MAPS = ("OCTA(FULL)", "OCTA(ILM_OPL)", "OCTA(OPL_BM)")
 # (mirror n, mirror x) that maps S[n, x, :] onto en-face (row, column); see module docstring.
 MIRROR = {"3M": (False, True), "6M": (True, False)}
 
@@ -157,6 +162,12 @@ def _affine(subset: str, side: int) -> np.ndarray:
     return np.diag([pitch, pitch, DEPTH_MM / DEPTH, 1.0])
 
 
+def _projection_affine(subset: str, side: int) -> np.ndarray:
+    # The maps are slabs, not depths: one unit between them (the editor shows them as 3 layers).
+    pitch = FIELD_MM[subset] / side
+    return np.diag([pitch, pitch, 1.0, 1.0])
+
+
 def _save(array: np.ndarray, affine: np.ndarray, path: Path) -> None:
     nib.save(nib.Nifti1Image(array, affine), str(path))
 
@@ -201,6 +212,14 @@ def import_subject(subject: Subject, out: Path) -> list[str]:
         data = (img > 127).astype(np.uint8) if binary else img.astype(np.uint8)
         _save(data, _affine(subset, side), case_path(out, str(sid), suffix))
         written.append(suffix)
+    maps = [root / "ProjectionMaps" / name / f"{sid}.bmp" for name in PROJECTION_MAPS]
+    if all(p.is_file() for p in maps):
+        stack = np.stack([read_bmp(p).T for p in maps], axis=2)  # (column, row, map)
+        if shape_xy is not None and stack.shape[:2] != shape_xy:
+            raise DataError(f"{maps[1]} and {maps[2]}: en-face shape {stack.shape[:2]} differs from {shape_xy}")
+        side = side or stack.shape[0]
+        _save(stack.astype(np.uint8), _projection_affine(subset, side), case_path(out, str(sid), "projections"))
+        written.append("projections")
     return written
 
 

@@ -180,12 +180,14 @@ def write_bundle(
     provenance: dict[str, Any] | None = None,
     metrics: dict[str, Any] | None = None,
     training: dict[str, Any] | None = None,
+    task: str = "sequence",
 ) -> dict[str, Any]:
     """Export `model` (eval mode, LoRA already merged) to `out_dir`; returns the manifest.
 
     `training` (optional) becomes the manifest's `training` section, e.g. the `lora` entry
     for LoRA weights already written into `out_dir` (bundle_lora.py); they are listed in
-    `files` like every other file."""
+    `files` like every other file. `task`: what the model was trained to track, 'sequence'
+    (the layers of a volume) or 'enface' (the three projection maps as one clip, data/enface.py)."""
     out = Path(out_dir)
     retract_manifest(out)
     model = model.eval()
@@ -226,6 +228,7 @@ def write_bundle(
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "name": name or f"samocta2-{model_section(model)['size']}",
+        "task": task,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "opset": OPSET,
         "model": model_section(model),

@@ -129,6 +129,10 @@ def with_protocol(metrics: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     metrics = _metrics(args.metrics)
+    if metrics.get("task") == "enface" and args.checkpoint:
+        from ..evaluate_enface import rows_of_checkpoint
+
+        metrics = rows_of_checkpoint(metrics, args.checkpoint)
     started = time.perf_counter()
     model, provenance, saved = _load(args)
     from .bundle import retract_manifest, write_bundle
@@ -155,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
         provenance=provenance,
         metrics=metrics,
         training=training,
+        task=provenance["config"].get("data", {}).get("task", "sequence"),
     )
     if args.quantize == "int8":
         from .quantize import quantize_in_place

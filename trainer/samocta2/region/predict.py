@@ -41,7 +41,7 @@ from .model import build_region_model
 from .screen import non_blank_layers
 
 PREDICTION_FORMAT = "samocta2.region-prediction"
-OWN_SUFFIXES = (REGIONS_SUFFIX, PREDICTION_SUFFIX, "vessels", "faz", "rv2d", "faz2d", "enface", "label")
+OWN_SUFFIXES = (REGIONS_SUFFIX, PREDICTION_SUFFIX, "vessels", "faz", "rv2d", "faz2d", "enface", "projections", "label")
 
 
 def layer_probability(model, image: np.ndarray, config: dict[str, Any], device, overlap: float | None = None):
@@ -129,8 +129,12 @@ def run_region_prediction(
     overlap: float | None = None,
     device: str = "auto",
     progress: Progress | None = None,
+    plan: dict[Path, tuple[int, list[int]]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Predict every input volume; returns one record per volume (paths, layers)."""
+    """Predict every input volume; returns one record per volume (paths, layers).
+
+    `plan` (volume path -> depth axis, layers), when given, replaces screening and --axis for
+    those volumes: `sparse predict` passes the layers `sparse screen` kept for each subject."""
     progress = progress or Progress()
     volumes = volume_inputs(inputs)
     ckpt = region_ckpt.load_region_checkpoint(checkpoint)
@@ -155,17 +159,20 @@ def run_region_prediction(
         image = nib.load(str(path))  # header and affine for the output
         name = nifti_stem(path)
         sidecar = path.parent / f"{name}.{REGIONS_SUFFIX}.json"
-        if axis is not None:
+        if plan is not None and path in plan:
+            depth = plan[path][0]
+        elif axis is not None:
             depth = resolve_axis(axis, volume.shape, "--axis")
         elif sidecar.is_file():
             depth = read_sidecar(sidecar, volume.shape)[0]
         else:
             depth = resolve_axis("auto", volume.shape, str(path))
-        chosen = (
-            parse_layers(layers, volume.shape[depth])
-            if layers is not None
-            else non_blank_layers(volume, depth, threshold)
-        )
+        if plan is not None and path in plan:
+            chosen = plan[path][1]
+        elif layers is not None:
+            chosen = parse_layers(layers, volume.shape[depth])
+        else:
+            chosen = non_blank_layers(volume, depth, threshold)
         values = normalize(volume)
         probs = np.zeros(volume.shape, np.uint8)
         target = [slice(None)] * 3

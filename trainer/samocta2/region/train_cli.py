@@ -23,6 +23,12 @@ FLAG_KEYS = {
 
 def register(sub: Any) -> None:
     p = sub.add_parser("region-train", help="train the 2D SwinUNETR vessel-region model (sparse annotation)")
+    add_train_arguments(p)
+    p.set_defaults(func=run)
+
+
+def add_train_arguments(p: argparse.ArgumentParser) -> None:
+    """region-train's flags; `sparse train` takes the same ones."""
     p.add_argument("--config", help="region YAML (trainer/configs/region_*.yaml); defaults when omitted")
     p.add_argument(
         "--data",
@@ -48,7 +54,6 @@ def register(sub: Any) -> None:
     p.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
     p.add_argument("--stop-after", type=int, help="stop (and save) after this many steps of this run")
     p.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE", help="any config value")
-    p.set_defaults(func=run)
 
 
 def config_from_args(args: argparse.Namespace) -> dict[str, Any]:

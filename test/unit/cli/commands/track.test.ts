@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { folderSource, nodeRuntime, nodeSha256 } from '../../../../src/cli/ortNode';
+import { folderSource, nodeRuntime, nodeSha256 } from '../../../../src/engine/ortNode';
 import { readNifti } from '../../../../src/core/nifti/readNifti';
 import { loadBundle } from '../../../../src/core/tracker/bundleSessions';
 import { SamTracker } from '../../../../src/core/tracker/tracker';

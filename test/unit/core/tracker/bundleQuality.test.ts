@@ -33,6 +33,22 @@ test('demo: the nano size, no real-data result, or no better than classical', ()
   assert.match(bundleQuality('tiny', 'junk').demo!, /never measured/);
 });
 
+test("an en-face model's Table I rows: one per target and field of view that it scored", () => {
+  const table1 = [
+    { target: 'faz', fov: '3M', dice: 0.9, classical_dice: 0.53 },
+    { target: 'faz', fov: '6M', dice: null, classical_dice: 0.55 }, // another model's row
+  ];
+  const q = bundleQuality('base_plus', {
+    task: 'enface',
+    data: ['data/octa500/3M/test', 'data/octa500/6M/test'],
+    table1,
+  });
+  assert.equal(q.summary, 'real-data Dice: FAZ 3M 0.90 (classical 0.53)');
+  assert.equal(q.demo, null);
+  const synthetic = bundleQuality('base_plus', { task: 'enface', data: ['synth'], table1 });
+  assert.match(synthetic.demo!, /never measured on real OCTA data/);
+});
+
 test('the shipped nano bundle reads as a demo with its OCTA-500 Dice', () => {
   const manifest = JSON.parse(
     readFileSync(

@@ -30,6 +30,17 @@ test('bounded by bytes; an entry larger than the budget still stays alone', () =
   assert.equal(cache.bytes, 4);
 });
 
+test('a new budget evicts down to it at once, least recent first; the peak is remembered', () => {
+  const cache = new EmbeddingCache<number, Float32Array>((v) => v.byteLength, { maxBytes: 400 });
+  for (let key = 0; key < 8; key++) cache.set(key, new Float32Array(10)); // 8 × 40 bytes
+  assert.equal(cache.bytes, 320);
+  cache.get(0); // 0 is now the most recent
+  cache.setLimits({ maxBytes: 100 });
+  assert.deepEqual([cache.size, cache.bytes, cache.has(0), cache.has(7)], [2, 80, true, true]);
+  assert.equal(cache.peakBytes, 320);
+  assert.throws(() => cache.setLimits({ maxBytes: 0 }), RangeError);
+});
+
 test('overlapping requests share one computation; failures are not cached', async () => {
   const cache = new EmbeddingCache<number, number>(() => 8, { maxEntries: 4 });
   let calls = 0;

@@ -15,7 +15,7 @@ import {
   type BundleManifest,
 } from '../../../../src/core/tracker/modelBundle';
 import type { RuntimeSession } from '../../../../src/core/tracker/onnxRuntime';
-import { folderSource, nodeRuntime, nodeSha256 } from '../../../../src/cli/ortNode';
+import { folderSource, nodeRuntime, nodeSha256 } from '../../../../src/engine/ortNode';
 import { ensureParityBundle, loadVectors } from '../../../fixtures/parityVectors';
 
 const source = ensureParityBundle(loadVectors().graphSha256);

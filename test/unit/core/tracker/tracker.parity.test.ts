@@ -16,7 +16,7 @@ import {
   nodeRuntime,
   nodeSha256,
   type OrtModule,
-} from '../../../../src/cli/ortNode';
+} from '../../../../src/engine/ortNode';
 import {
   caseLayers,
   ensureParityBundle,

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { folderSource, nodeRuntime, nodeSha256 } from '../../../../src/cli/ortNode';
+import { folderSource, nodeRuntime, nodeSha256 } from '../../../../src/engine/ortNode';
 import { loadBundle, type LoadedBundle } from '../../../../src/core/tracker/bundleSessions';
 import { ObjectTracks } from '../../../../src/core/tracker/objectTracks';
 import { SamTracker } from '../../../../src/core/tracker/tracker';
@@ -147,4 +147,24 @@ test('a prompt on a layer the object does not reach gives an empty mask, not an 
     const result = await tracker.track(click);
     assert.equal(result.frames.size, layers.count);
     assert.ok(result.frames.get(3)!.mask.every((v) => v === 0));
+  }));
+
+test('tracking a stack longer than the cache budget keeps the cache within it (evicting)', () =>
+  withBundle(async (bundle) => {
+    // 24 layers: the case's 8, repeated (the budget, not the images, is under test).
+    const base = caseLayers(twoPrompts);
+    const long = { ...base, count: 24, layer: (i: number) => base.layer(i % base.count) };
+    const probe = new SamTracker(bundle, base);
+    await probe.features(0);
+    const layerBytes = probe.cache.bytes;
+    const maxBytes = 3 * layerBytes + 1;
+    const tracker = new SamTracker(bundle, long, { cache: { maxBytes } });
+    let worst = 0;
+    const result = await tracker.track(twoPrompts.prompts, {
+      onFrame: () => (worst = Math.max(worst, tracker.cache.bytes)),
+    });
+    assert.equal(new Set(result.order).size, 24);
+    assert.ok(worst <= maxBytes && tracker.cache.peakBytes <= maxBytes, `${worst} > ${maxBytes}`);
+    assert.equal(tracker.cache.size, 3);
+    assert.ok(tracker.cache.stats.misses >= 24, 'every layer was encoded, older ones evicted');
   }));

@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import { forEachInsideRun } from '../../../../src/core/labels/maskRuns';
 import {
   addPoint,
+  addShape,
   fromState,
+  removePoint,
+  replaceShape,
   toState,
   type MaskGeometry,
   type TrackedObject,
@@ -75,6 +78,35 @@ describe('tracked object state', () => {
         [1, [2]],
         [3, [1, 4]],
       ],
+    );
+  });
+
+  it('keeps drawn shapes per layer through edits and the host state (issue 20)', () => {
+    const box = { kind: 'box', from: { x: 1, y: 1 }, to: { x: 3, y: 2 } } as const;
+    const scribble = { kind: 'scribble', path: [{ x: 0, y: 0 }], positive: false } as const;
+    let prompts = addShape([], 2, box);
+    prompts = addShape(prompts, 2, scribble);
+    prompts = addPoint(prompts, 0, { x: 4, y: 3, positive: true });
+    assert.deepEqual(prompts, [
+      { layer: 0, points: [{ x: 4, y: 3, positive: true }] },
+      { layer: 2, points: [], shapes: [box, scribble] },
+    ]);
+    const moved = { kind: 'box', from: { x: 2, y: 1 }, to: { x: 4, y: 2 } } as const;
+    const edited = replaceShape(prompts, 2, 0, moved);
+    assert.deepEqual(edited[1]!.shapes, [moved, scribble]);
+    assert.deepEqual(prompts[1]!.shapes, [box, scribble], 'the edit copies, the old state stays');
+    const o = { ...object(new Map()), prompts: edited };
+    const geo: MaskGeometry = { dims: DIMS, axis: 2 };
+    assert.deepEqual(fromState(toState(o, geo), geo).prompts, edited);
+    // The last shape of a layer without points takes the layer's entry with it.
+    const gone = replaceShape(replaceShape(edited, 2, 0, null), 2, 0, null);
+    assert.deepEqual(
+      gone.map((p) => p.layer),
+      [0],
+    );
+    assert.deepEqual(
+      removePoint(edited, 0, edited[0]!.points[0]!).map((p) => p.layer),
+      [2],
     );
   });
 });
