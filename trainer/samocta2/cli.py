@@ -63,6 +63,9 @@ def _train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
     p.add_argument("--stop-after", type=int, help="stop (and save) after this many steps of this run")
     p.add_argument("--ddp", action="store_true", help="several processes under torchrun (LOCAL_RANK)")
+    p.add_argument("--dry-run", action="store_true", help="print the plan (steps, epochs, memory estimate) and stop")
+    p.add_argument("--gpu-memory", type=float, metavar="GIB", help="with --dry-run: say whether the run fits this GPU")
+    p.add_argument("--gpus", type=int, default=1, help="with --dry-run: GPUs the run will use (torchrun)")
     p.add_argument(
         "--set",
         action="append",
@@ -122,6 +125,14 @@ def config_from_args(args: argparse.Namespace) -> dict[str, Any]:
 def _run_train(args: argparse.Namespace) -> int:
     from .train import run_training
 
+    if args.dry_run:
+        from .plan import format_plan, training_plan
+
+        config = config_from_args(args)
+        if args.gpus < 1:
+            raise TrainerError(f"--gpus must be at least 1, got {args.gpus}")
+        print(format_plan(training_plan(config, args.gpus, args.gpu_memory), config), flush=True)
+        return 0
     run_training(config_from_args(args), resume=args.resume, stop_after=args.stop_after, ddp=args.ddp)
     return 0
 
@@ -193,6 +204,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="layer sequences (Table II) or the projection clips of the en-face task (Table I)",
     )
     p.add_argument("--conditions", choices=["table2", "baseline"], default="table2")
+    p.add_argument(
+        "--protocol",
+        choices=["project", "paper"],
+        default="project",
+        help="Table II conventions: the authors' (paper) or this project's (default); docs/evaluation.md",
+    )
     p.add_argument("--sequences-per-object", type=int)
     p.add_argument("--seed", type=int)
     p.add_argument("--device", default="auto")

@@ -53,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
         "ring_width": 8,
         "hflip": 0.5,
         "max_rotation_deg": 10.0,
+        "rotation_prob": 0.5,  # the authors' SafeRotate(p=0.5): half of the sequences are rotated
     },
     "train": {
         "steps": 2000,
@@ -68,7 +69,9 @@ DEFAULTS: dict[str, Any] = {
         "activation_checkpointing": False,  # GPU: recompute the encoder in backward
         "checkpoint_every": 100,
         "val_every": 200,
-        "val_sequences": 16,
+        # Validation: null = every object of the validation folder once (baseline draw); N = a
+        # sample of N of them, the same every time (seeded by train.seed).
+        "val_sequences": None,
         "device": "auto",  # auto | cpu | cuda | cuda:N
         "out": "runs/samocta2",
         # A model bundle whose LoRA weights (manifest training.lora) start this run instead of

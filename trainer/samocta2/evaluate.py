@@ -5,7 +5,11 @@ and 3 negative points; each factor is varied alone: frame length 4/6/8, prompted
 positive points 1/5/10, negative points 0/3/6. The en-face task (paper Table I, `--task enface`)
 has its own models and data: evaluate_enface.py.
 
-A frame where neither the prediction nor the truth has the object counts as Dice = Jaccard = 1.
+Two protocols (protocols.py, `--protocol`): `project` (the default, this project's draws; a
+frame where neither the prediction nor the truth has the object counts as Dice = Jaccard = 1)
+and `paper` (the authors' evaluation code: one evenly spread sequence per subject, points at
+model resolution, empty-vs-empty frames 0; data/paper_draws.py). Every table and eval.json says
+which one made it.
 Every row also scores the classical baseline (classical.py: a smoothed threshold set from the
 same points) on the same sequences and points, as `classical_dice` / `classical_jaccard`: a model
 has to beat it to be worth clicking (docs/evaluation.md). `--classical-only` skips the model.
@@ -15,6 +19,7 @@ one model agree (test/unit/cli/commands/eval.test.ts).
 
     python -m samocta2 eval --checkpoint runs/nano_rv/checkpoint.pt --data data/synth/test --out runs/nano_rv/eval
     python -m samocta2 eval --classical-only --data data/octa500/val --target faz
+    python -m samocta2 eval --checkpoint runs/bp_3m_rv/best.pt --data data/octa500/3M/test --protocol paper
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import argparse
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import torch
@@ -31,11 +36,13 @@ import torch
 from . import checkpoint as ckpt_io
 from .classical import classical_masks
 from .config import load_config, set_value
+from .data import paper_draws
 from .data.sequences import Draw, Sequence, SequenceSource, load_folder
 from .errors import DataError, TrainerError
 from .lora import load_lora_state_dict
 from .metrics import dice_jaccard
 from .progress import Progress
+from .protocols import DEFAULT, PROTOCOLS, Protocol, get_protocol
 from .tracking import predict_masks
 from .train import BASELINE, build_lora_model, resolve_device
 
@@ -92,29 +99,58 @@ def _mean(scores: list[tuple[float, float]]) -> Score:
     return Score(float(a[:, 0].mean()), float(a[:, 1].mean()), len(scores))
 
 
-def _score_sequence(model, seq: Sequence, target: str, device, model_scores: list, classical_scores: list):
-    """Appends each frame's (Dice, Jaccard) of the model (when given) and of the classical baseline."""
+def _score_sequence(
+    model, seq: Sequence, target: str, device, model_scores: list, classical_scores: list, empty: float = 1.0
+):
+    """Appends each frame's (Dice, Jaccard) of the model (when given) and of the classical baseline;
+    `empty`: the score of a frame where neither has the object (protocols.py)."""
     if model is not None:
         pred = predict_masks(model, seq, device)
-        model_scores += [dice_jaccard(p, t) for p, t in zip(pred, seq.masks)]
+        model_scores += [dice_jaccard(p, t, empty) for p, t in zip(pred, seq.masks)]
     baseline = classical_masks(seq.frames, seq.prompts, target)
-    classical_scores += [dice_jaccard(p, t) for p, t in zip(baseline, seq.masks)]
+    classical_scores += [dice_jaccard(p, t, empty) for p, t in zip(baseline, seq.masks)]
 
 
 def _scores(model, model_scores: list, classical_scores: list) -> Scores:
     return Scores(_mean(model_scores) if model is not None else None, _mean(classical_scores))
 
 
+def condition_sequences(
+    source: SequenceSource, target: str, draw: Draw, seed: int, per_object: int, protocol: Protocol, side: int
+) -> Iterator[Sequence]:
+    """The sequences one Table II condition scores, in order (test/fixtures/evalPrompts.py writes
+    them for `sam-octa2 eval --prompts`). `project`: repetition `rep` of object `obj` from
+    default_rng([seed, obj, rep]); `paper`: repetition `rep` of subject `ci` from
+    default_rng([seed, ci, rep]), its objects drawn in turn. `side`: the model's input size,
+    where `paper` draws its points."""
+    if protocol.sequences == "per_subject":
+        min_px = protocol.min_object_px if target == "rv" else 0
+        for ci, case in enumerate(source.cases):
+            for rep in range(per_object):
+                rng = np.random.default_rng([seed, ci, rep])
+                yield from paper_draws.subject_sequences(case, draw, rng, side, min_px)
+        return
+    for obj in range(len(source)):
+        for rep in range(per_object):
+            yield source.draw(np.random.default_rng([seed, obj, rep]), obj, draw, augment=False)
+
+
 def evaluate_sequences(
-    model, source: SequenceSource, target: str, draw: Draw, device, seed: int, per_object: int
+    model,
+    source: SequenceSource,
+    target: str,
+    draw: Draw,
+    device,
+    seed: int,
+    per_object: int,
+    protocol: Protocol = PROTOCOLS[DEFAULT],
+    side: int = 1024,
 ) -> Scores:
     """The model (None: skipped) and the classical baseline on the same drawn sequences and points."""
     model_scores: list[tuple[float, float]] = []
     classical_scores: list[tuple[float, float]] = []
-    for obj in range(len(source)):
-        for rep in range(per_object):
-            seq = source.draw(np.random.default_rng([seed, obj, rep]), obj, draw, augment=False)
-            _score_sequence(model, seq, target, device, model_scores, classical_scores)
+    for seq in condition_sequences(source, target, draw, seed, per_object, protocol, side):
+        _score_sequence(model, seq, target, device, model_scores, classical_scores, protocol.empty_score)
     return _scores(model, model_scores, classical_scores)
 
 
@@ -160,7 +196,11 @@ def _columns(score: dict[str, Any]) -> str:
 def format_table(result: dict[str, Any]) -> str:
     """Markdown table in the paper's layout: factor, value, Dice, Jaccard, then the classical baseline's."""
     scores = "Dice (%) | Jaccard (%) | Classical Dice (%) | Classical Jaccard (%)"
-    lines = [f"Target: {result['target']}  Model: {result['model']}  Data: {result['data']}", ""]
+    lines = [f"Target: {result['target']}  Model: {result['model']}  Data: {result['data']}"]
+    if result.get("sequence"):  # the protocols are Table II's
+        protocol = PROTOCOLS[result.get("protocol", DEFAULT)]
+        lines.append(f"Protocol: {protocol.name} ({protocol.summary})")
+    lines.append("")
     if result.get("sequence"):
         lines += [
             "Layer-sequence task (Table II)",
@@ -181,6 +221,11 @@ def _log_line(label: str, scores: Scores) -> str:
     return f"{label}: {model}classical Dice {c.dice:.4f} Jaccard {c.jaccard:.4f} ({c.n} object-frames)"
 
 
+def prompt_side(config: dict[str, Any]) -> int:
+    """Without a model, `paper` draws its points at the config's input size, else the authors' 1024."""
+    return int(config["model"]["image_size"] or 1024)
+
+
 def run_evaluation(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
     device = resolve_device(args.device)
     if getattr(args, "classical_only", False):
@@ -194,14 +239,22 @@ def run_evaluation(args: argparse.Namespace, progress: Progress) -> dict[str, An
     target = args.target or config["data"]["target"]
     seed = args.seed if args.seed is not None else int(config["eval"]["seed"])
     per_object = args.sequences_per_object or int(config["eval"]["sequences_per_object"])
+    protocol = get_protocol(getattr(args, "protocol", None) or DEFAULT)
     source = SequenceSource(load_folder(args.data, target), config["sampling"])
     if len(source) == 0:
         raise DataError(f"{args.data} has no '{target}' objects to evaluate")
-    result: dict[str, Any] = {"target": target, "model": model_source, "data": str(args.data), "seed": seed}
+    side = model.image_size if model is not None else prompt_side(config)
+    result: dict[str, Any] = {
+        "target": target,
+        "model": model_source,
+        "data": str(args.data),
+        "seed": seed,
+        "protocol": protocol.name,
+    }
     if args.task == "sequence":
         rows = []
         for factor, value, draw in table2_conditions(args.conditions):
-            scores = evaluate_sequences(model, source, target, draw, device, seed, per_object)
+            scores = evaluate_sequences(model, source, target, draw, device, seed, per_object, protocol, side)
             rows.append({"factor": factor, "value": value, **asdict(draw), **scores.fields()})
             progress.log(_log_line(f"{factor} {value or ''}", scores))
         result["sequence"] = rows

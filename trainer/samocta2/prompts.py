@@ -40,9 +40,12 @@ def equal_interval_frames(
     return [start + i * stride for i in range(length)]
 
 
-def prompted_positions(count: int, length: int) -> list[int]:
-    """Positions in the sequence that get prompts, in the paper's priority: first, last, middle."""
-    order = [0, length - 1, (length - 1) // 2]
+def prompted_positions(count: int, length: int, middle: str = "lower") -> list[int]:
+    """Positions in the sequence that get prompts, in the paper's priority: first, last, middle.
+
+    middle: "lower" takes (length - 1) // 2 (this project's), "upper" length // 2 (the authors'
+    evaluation code; protocols.py)."""
+    order = [0, length - 1, (length - 1) // 2 if middle == "lower" else length // 2]
     chosen: list[int] = []
     for pos in order:
         if pos not in chosen:

@@ -6,6 +6,11 @@ Examples:
     python -m samocta2 train --config ... --out runs/nano_rv --resume      # continue a run
     torchrun --nproc_per_node 4 -m samocta2 train --config ... --ddp        # several GPUs
 
+Validation scores every object of the validation folder once (or a seeded sample of
+`train.val_sequences` of them) with the baseline draw; the checkpoint of the best validation
+Dice so far is kept as best.pt beside checkpoint.pt (the last), as the paper reports its best
+epoch. `--dry-run` prints the plan (plan.py) and trains nothing.
+
 Each optimizer step: clear gradients, then `grad_accum` x `batch_size` sequences, each
 tracked through sam2's track_step (see tracking.py) with loss Dice (+ object score, see
 losses.py) and a backward pass, then AdamW. A sequence is fully determined by the seed and
@@ -119,19 +124,52 @@ def sequence_loss(model, seq, device, train: dict[str, Any]) -> torch.Tensor:
     return loss
 
 
-def validate(model, source: SequenceSource, device, count: int, seed: int) -> tuple[float, float]:
-    """Mean Dice and Jaccard per object per frame over `count` fixed baseline sequences."""
+BEST_NAME = "best.pt"
+
+
+def validation_objects(n_objects: int, count: int | None, seed: int) -> list[int]:
+    """Object indices validation scores: all of them, or a sample of `count`, the same every time."""
+    if count is None or int(count) >= n_objects:
+        return list(range(n_objects))
+    if int(count) < 1:
+        raise TrainerError(f"train.val_sequences must be at least 1 or null (all objects), got {count}")
+    return sorted(int(i) for i in np.random.default_rng([seed, 3]).choice(n_objects, size=int(count), replace=False))
+
+
+def validate(model, source: SequenceSource, device, objects: list[int], seed: int) -> tuple[float, float]:
+    """Mean Dice and Jaccard per object per frame over fixed baseline sequences of `objects`."""
     was_training = model.training
     model.eval()
     scores = []
     try:
-        for i in range(count):
+        for i in objects:
             seq = source.draw(np.random.default_rng([seed, 2, i]), i, BASELINE, augment=False)
             pred = predict_masks(model, seq, device)
             scores += [dice_jaccard(p, t) for p, t in zip(pred, seq.masks)]
     finally:
         model.train(was_training)
     return float(np.mean([s[0] for s in scores])), float(np.mean([s[1] for s in scores]))
+
+
+def _best_so_far(path: Path) -> float | None:
+    """The validation Dice of a resumed run's best.pt (None without one)."""
+    if not path.exists():
+        return None
+    return float(ckpt_io.load_checkpoint(path)["metrics"]["val_dice"])
+
+
+def _save_best(path: Path, step: int, dice: float, jaccard: float, weights: dict[str, Any], config) -> None:
+    """best.pt: what `samocta2 eval` and `export` read from a checkpoint (no optimizer state)."""
+    content = {
+        "format": ckpt_io.FORMAT,
+        "version": ckpt_io.VERSION,
+        "step": step,
+        "total_steps": int(config["train"]["steps"]),
+        "config": config,
+        "metrics": {"val_dice": dice, "val_jaccard": jaccard, "chosen_by": "validation Dice"},
+        **weights,
+    }
+    ckpt_io.save_atomic(content, path)
 
 
 def _distributed(ddp: bool) -> tuple[int, int, int | None]:
@@ -265,10 +303,21 @@ def _train(config, resume, stop_after, rank, world, local_rank, progress: Progre
         _all_reduce_mean([mean_loss] + grads, world)
         return float(mean_loss)
 
+    best_path = out / BEST_NAME
+    best = _best_so_far(best_path) if resume else None
+    if val_source is not None:
+        val_objects = validation_objects(len(val_source), train["val_sequences"], seed)
+        progress.log(f"validation: {len(val_objects)} of {len(val_source)} objects, baseline draw")
+
     def validate_step(step: int) -> None:
+        nonlocal best
         if rank == 0:
-            dice, jac = validate(model, val_source, device, int(train["val_sequences"]), seed)
+            dice, jac = validate(model, val_source, device, val_objects, seed)
             progress.emit("val", step=step, dice=dice, jaccard=jac)
+            if best is None or dice > best:
+                best = dice
+                _save_best(best_path, step, dice, jac, checkpoint(), config)
+                progress.emit("best", step=step, dice=dice, path=str(best_path))
 
     def checkpoint() -> dict[str, Any]:
         return {"lora": lora_state_dict(model), "base_fingerprint": fingerprint}

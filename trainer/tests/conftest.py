@@ -39,7 +39,8 @@ def pytest_configure(config):
     torch.set_num_threads(1)
 
 
-def _synth(out: Path, seed: int) -> None:
+def ensure_cli() -> tuple[str, Path]:
+    """(node, dist/cli.js), building the CLI when it is missing."""
     cli = REPO / "dist" / "cli.js"
     node = shutil.which("node")
     if node is None:
@@ -52,6 +53,11 @@ def _synth(out: Path, seed: int) -> None:
             pytest.fail(
                 f"could not build {cli} with `npm run build` in {REPO}:\n{build.stdout[-2000:]}\n{build.stderr[-2000:]}"
             )
+    return node, cli
+
+
+def _synth(out: Path, seed: int) -> None:
+    node, cli = ensure_cli()
     run = subprocess.run(
         [node, str(cli), "synth", "--seed", str(seed), "--size", "64x64x32", "--out", str(out)],
         capture_output=True,

@@ -61,7 +61,9 @@ def test_train_progress_lines_and_validation(handmade_data, tmp_path, capsys):
     captured = capsys.readouterr()
     assert code == 0, captured.err[-3000:]
     got = events(captured.out)
-    assert [e["event"] for e in got] == ["start", "step", "step", "val", "checkpoint", "done"]
+    # the first validation is the best so far: best.pt is written beside the last checkpoint
+    assert [e["event"] for e in got] == ["start", "step", "step", "val", "best", "checkpoint", "done"]
+    assert got[4]["path"] == str(tmp_path / "run" / "best.pt") and got[4]["dice"] == got[3]["dice"]
     assert all(set(e) == STEP_KEYS for e in got if e["event"] == "step")
     val = got[3]
     assert val["step"] == 2 and 0.0 <= val["dice"] <= 1.0

@@ -46,8 +46,17 @@ def test_manifest_describes_every_file(exported) -> None:
         assert graph["sha256"] == sha256(path) == manifest["files"][graph["file"]]
         assert graph["bytes"] == path.stat().st_size
         assert graph["inputs"] and graph["outputs"], name
-    # The metrics travel whole, the classical baseline's columns with the model's.
-    assert manifest["metrics"] == {"target": "faz", "sequence": [EVAL_ROW]}
+    # The metrics travel whole, the classical baseline's columns with the model's; an eval.json
+    # from before `--protocol` existed is marked as the project protocol's (issue 18).
+    assert manifest["metrics"] == {"target": "faz", "sequence": [EVAL_ROW], "protocol": "project"}
+
+
+def test_metrics_name_their_protocol() -> None:
+    from samocta2.export.cli import with_protocol
+
+    paper = {"target": "rv", "protocol": "paper", "sequence": [EVAL_ROW]}
+    named = with_protocol({"octa500-rv": paper, "synth-faz": {"target": "faz", "sequence": []}})
+    assert named["octa500-rv"]["protocol"] == "paper" and named["synth-faz"]["protocol"] == "project"
 
 
 def test_manifest_shapes_and_memory_settings(exported) -> None:

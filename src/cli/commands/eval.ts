@@ -8,6 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { EmbeddingCache } from '../../core/tracker/embeddingCache';
+import { minObjectPx, PROTOCOLS, type EvalProtocol } from '../../core/tracker/eval/evalProtocol';
+import { subjectSequences } from '../../core/tracker/eval/paperDraws';
 import {
   caseObjects,
   drawSequence,
@@ -17,6 +19,7 @@ import {
   type Condition,
   type EvalCase,
   type EvalSequence,
+  type Scoring,
 } from '../../core/tracker/eval/layerSequenceEval';
 import { featuresBytes, type LayerFeatures } from '../../core/tracker/modelGraphs';
 import { Random, splitmix32 } from '../../core/synth/random';
@@ -27,7 +30,7 @@ import { checkOutputs, filesIn } from '../outputGuard';
 import { loadEvalFolder, type EvalTarget } from '../evalDataset';
 import { openBundle } from '../trackModel';
 
-const USAGE = `Usage: sam-octa2 eval DATASET (--model DIR | --classical-only) [--target rv|faz] [--conditions baseline|all] [--seed N] [--sequences-per-object N] [--prompts FILE] [--json FILE]
+const USAGE = `Usage: sam-octa2 eval DATASET (--model DIR | --classical-only) [--target rv|faz] [--conditions baseline|all] [--protocol project|paper] [--seed N] [--sequences-per-object N] [--prompts FILE] [--json FILE]
 
 Layer-sequence evaluation as in the SAM-OCTA2 paper (Table II): per object a sequence of equally
 spaced layers (baseline 4 frames, 2 prompted (first, last), 5 positive and 3 negative points from
@@ -41,6 +44,12 @@ Options:
   --classical-only           score only the classical baseline (no --model)
   --target rv|faz            vessel instances (default) or the FAZ
   --conditions baseline|all  the baseline only, or all Table II rows (default all; 'table2' = all)
+  --protocol project|paper   Table II conventions (default project, or the --prompts file's):
+                             paper = the authors' (one evenly spread sequence per subject,
+                             middle frame T//2, points at model resolution, 100 px vessels,
+                             empty-vs-empty frames 0); docs/evaluation.md
+  --image-size N             the model input side the paper protocol draws points at without
+                             a model (default 1024; with --model, the bundle's)
   --seed N                   sampling seed (default 1234)
   --sequences-per-object N   default 1
   --prompts FILE             replay these sequences and points (from test/fixtures/evalPrompts.py,
@@ -70,6 +79,8 @@ export interface EvalRow {
 
 interface PromptFile {
   target: EvalTarget;
+  /** Absent in files written before the protocols were named: the project's. */
+  protocol?: string;
   sampling: { gap: number; ring_width: number };
   conditions: {
     factor: string;
@@ -92,6 +103,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       seed: { type: 'string' },
       'sequences-per-object': { type: 'string' },
       prompts: { type: 'string' },
+      protocol: { type: 'string' },
+      'image-size': { type: 'string' },
       json: { type: 'string' },
       'classical-only': { type: 'boolean' },
       threads: { type: 'string' },
@@ -117,6 +130,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const target = (values.target ?? replay?.target ?? 'rv') as EvalTarget;
   if (target !== 'rv' && target !== 'faz')
     throw new UsageError(`--target must be rv or faz; got '${target}'.`);
+  const protocol = chooseProtocol(values.protocol, replay);
   const kind = values.conditions ?? 'all';
   if (kind !== 'baseline' && kind !== 'all' && kind !== 'table2') {
     throw new UsageError(`--conditions must be baseline or all; got '${String(kind)}'.`);
@@ -132,6 +146,15 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const cases = await loadEvalFolder(positionals[0], target);
   const byName = new Map(cases.map((c) => [c.name, c]));
   const bundle = classicalOnly ? undefined : await openBundle(values.model as string, threads);
+  const side =
+    bundle?.manifest.model.image_size ??
+    (typeof values['image-size'] === 'string'
+      ? parseInteger(values['image-size'], 'image-size', 64, 8192)
+      : 1024);
+  const scoring: Scoring = {
+    emptyScore: protocol.emptyScore,
+    minObjectPx: minObjectPx(protocol, target),
+  };
   const started = performance.now();
   const rows: EvalRow[] = [];
   try {
@@ -150,7 +173,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
           }))
       : table2Conditions(kind === 'baseline' ? 'baseline' : 'all').map((condition) => ({
           condition,
-          sequences: sampleSequences(cases, condition, seed, perObject),
+          sequences: sampleSequences(cases, condition, seed, perObject, protocol, side, target),
         }));
     for (const { condition, sequences } of plan) {
       const scores: [number, number][] = [];
@@ -161,8 +184,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
           throw new UsageError(
             `--prompts names case '${seq.case}', which ${positionals[0]} does not hold.`,
           );
-        if (bundle) scores.push(...(await scoreSequence(bundle, c, seq, caches.get(c.name)!)));
-        classical.push(...(await scoreClassicalSequence(c, seq, target)));
+        if (bundle)
+          scores.push(...(await scoreSequence(bundle, c, seq, caches.get(c.name)!, scoring)));
+        classical.push(...(await scoreClassicalSequence(c, seq, target, scoring)));
       }
       const [dice, jaccard] = bundle ? means(scores) : [null, null];
       const [classicalDice, classicalJaccard] = means(classical);
@@ -187,13 +211,14 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const model = bundle ? bundle.manifest.name : 'none (classical baseline only)';
   const runtime = bundle ? bundle.runtime.name : null;
-  io.stdout(formatTable(rows, target, model, positionals[0], runtime, seconds));
+  io.stdout(formatTable(rows, target, model, positionals[0], runtime, protocol, seconds));
   if (typeof values.json === 'string') {
     const json = {
       target,
       model,
       data: positionals[0],
       seed,
+      protocol: protocol.name,
       runtime,
       prompts: values.prompts ?? null,
       sequence: rows,
@@ -203,13 +228,39 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
+/** --protocol, else the --prompts file's, else the project's; a contradiction is an error. */
+function chooseProtocol(flag: unknown, replay: PromptFile | undefined): EvalProtocol {
+  const fromFile = replay ? (replay.protocol ?? 'project') : undefined;
+  const name = (flag as string | undefined) ?? fromFile ?? 'project';
+  if (name !== 'paper' && name !== 'project')
+    throw new UsageError(`--protocol must be project or paper; got '${name}'.`);
+  if (fromFile !== undefined && fromFile !== name)
+    throw new UsageError(
+      `--protocol ${name}, but the --prompts file was drawn under the ${fromFile} protocol.`,
+    );
+  return PROTOCOLS[name];
+}
+
 function sampleSequences(
   cases: EvalCase[],
   condition: Condition,
   seed: number,
   perObject: number,
+  protocol: EvalProtocol,
+  side: number,
+  target: EvalTarget,
 ): EvalSequence[] {
   const out: EvalSequence[] = [];
+  if (protocol.sequences === 'perSubject') {
+    // One stream per (seed, subject index, repetition), as the trainer seeds [seed, ci, rep].
+    cases.forEach((c, ci) => {
+      for (let rep = 0; rep < perObject; rep++) {
+        const rng = new Random(splitmix32(seed ^ splitmix32(ci * 1000 + rep)));
+        out.push(...subjectSequences(rng, c, condition.draw, side, minObjectPx(protocol, target)));
+      }
+    });
+    return out;
+  }
   let index = 0;
   for (const c of cases) {
     for (const { object, present } of caseObjects(c)) {
@@ -249,11 +300,13 @@ function formatTable(
   model: string,
   data: string,
   runtime: string | null,
+  protocol: EvalProtocol,
   seconds: number,
 ): string {
   const percent = (v: number | null): string => (v === null ? '–' : (100 * v).toFixed(2));
   const lines = [
     `Target: ${target}  Model: ${model}  Data: ${data}${runtime ? `  Runtime: ${runtime}` : ''}`,
+    `Protocol: ${protocol.name} (${protocol.summary})`,
     '',
     'Layer-sequence task (Table II)',
     '',

@@ -91,7 +91,7 @@ class SequenceSource:
         masks = case.labels[layers] == obj
         if augment:
             frames, masks = augment_sequence(
-                rng, frames, masks, float(s["hflip"]), float(s["max_rotation_deg"])
+                rng, frames, masks, float(s["hflip"]), float(s["max_rotation_deg"]), float(s["rotation_prob"])
             )
         seq = Sequence(case.name, obj, [int(k) for k in layers], frames, masks)
         for p in positions:

@@ -109,9 +109,22 @@ def _metrics(path: str | None) -> dict[str, Any]:
     if not path:
         return {}
     try:
-        return json.loads(Path(path).read_text())
+        metrics = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError) as exc:
         raise TrainerError(f"--metrics {path}: not a readable JSON file ({exc})") from exc
+    return with_protocol(metrics)
+
+
+def with_protocol(metrics: Any) -> Any:
+    """Every Table II result in `metrics` (one eval.json, or a mapping of named ones) names the
+    protocol that made it; results written before `--protocol` existed were the project's."""
+    from ..protocols import DEFAULT
+
+    if isinstance(metrics, dict) and "sequence" in metrics:
+        return {**metrics, "protocol": metrics.get("protocol", DEFAULT)}
+    if isinstance(metrics, dict):
+        return {key: with_protocol(value) for key, value in metrics.items()}
+    return metrics
 
 
 def run(args: argparse.Namespace) -> int:

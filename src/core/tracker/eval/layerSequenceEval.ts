@@ -2,8 +2,9 @@
  * The paper's layer-sequence evaluation (Table II) with this tracker, as the trainer's
  * `samocta2 eval` runs it: per object, a short sequence of equally spaced layers, prompts on
  * 1-3 of them, tracking through the sequence, Dice and Jaccard per frame, averaged over all
- * object-frames (a frame where neither prediction nor truth has the object counts as 1).
- * The classical baseline (classicalBaseline.ts) is scored on the same sequences and points.
+ * object-frames. Under the `project` protocol a frame where neither prediction nor truth has
+ * the object counts as 1, under `paper` as 0, with vessels under 100 px absent (evalProtocol.ts;
+ * paperDraws.ts draws that protocol's sequences). The classical baseline (classicalBaseline.ts) is scored on the same sequences and points.
  */
 import type { Random } from '../../synth/random';
 import type { LoadedBundle } from '../bundleSessions';
@@ -75,6 +76,23 @@ export function objectMask(c: EvalCase, object: number, layer: number): Uint8Arr
   return out;
 }
 
+/** objectMask, empty where the object has fewer than max(1, minPx) pixels (the paper protocol). */
+export function shownMask(c: EvalCase, object: number, layer: number, minPx: number): Uint8Array {
+  const mask = objectMask(c, object, layer);
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) n += mask[i];
+  if (n < Math.max(1, minPx)) mask.fill(0);
+  return mask;
+}
+
+/** How frames are scored: the empty-vs-empty score and the minimum object size (evalProtocol.ts). */
+export interface Scoring {
+  emptyScore: number;
+  minObjectPx: number;
+}
+
+export const PROJECT_SCORING: Scoring = { emptyScore: 1, minObjectPx: 0 };
+
 /** Objects of a case with the layers they appear on, ids ascending (as the trainer's source). */
 export function caseObjects(c: EvalCase): { object: number; present: number[] }[] {
   const plane = c.layers.rows * c.layers.cols;
@@ -139,14 +157,15 @@ export function drawSequence(
   return { case: c.name, object, layers, prompts };
 }
 
-export function diceJaccard(pred: Uint8Array, truth: Uint8Array): [number, number] {
+/** Dice and Jaccard; a frame where both are empty scores `empty`. */
+export function diceJaccard(pred: Uint8Array, truth: Uint8Array, empty = 1): [number, number] {
   let inter = 0;
   let total = 0;
   for (let i = 0; i < pred.length; i++) {
     inter += pred[i] & truth[i];
     total += pred[i] + truth[i];
   }
-  if (total === 0) return [1, 1];
+  if (total === 0) return [empty, empty];
   return [(2 * inter) / total, inter / (total - inter)];
 }
 
@@ -156,6 +175,7 @@ export async function scoreSequence(
   c: EvalCase,
   seq: EvalSequence,
   cache: EmbeddingCache<number, LayerFeatures>,
+  scoring: Scoring = PROJECT_SCORING,
 ): Promise<[number, number][]> {
   const source: LayerSource = {
     count: seq.layers.length,
@@ -174,7 +194,8 @@ export async function scoreSequence(
     const frame = result.frames.get(i);
     if (!frame)
       throw new Error(`sequence of ${c.name} object ${seq.object}: position ${i} was not tracked.`);
-    return diceJaccard(frame.mask, objectMask(c, seq.object, layer));
+    const truth = shownMask(c, seq.object, layer, scoring.minObjectPx);
+    return diceJaccard(frame.mask, truth, scoring.emptyScore);
   });
 }
 
@@ -183,8 +204,11 @@ export async function scoreClassicalSequence(
   c: EvalCase,
   seq: EvalSequence,
   target: ClassicalTarget,
+  scoring: Scoring = PROJECT_SCORING,
 ): Promise<[number, number][]> {
   const frames = await Promise.all(seq.layers.map((layer) => c.layers.layer(layer)));
   const masks = classicalMasks(frames, c.layers.rows, c.layers.cols, seq.prompts, target);
-  return seq.layers.map((layer, i) => diceJaccard(masks[i], objectMask(c, seq.object, layer)));
+  return seq.layers.map((layer, i) =>
+    diceJaccard(masks[i], shownMask(c, seq.object, layer, scoring.minObjectPx), scoring.emptyScore),
+  );
 }

@@ -33,11 +33,19 @@ export function equalIntervalFrames(
   return Array.from({ length: n }, (_, i) => start + i * stride);
 }
 
-/** Positions that get prompts, in the priority first, last, middle; sorted. */
-export function promptedPositions(count: number, length: number): number[] {
+/**
+ * Positions that get prompts, in the priority first, last, middle; sorted. The middle is
+ * (length - 1) // 2 ('lower', this project's) or length // 2 ('upper', the authors' evaluation;
+ * evalProtocol.ts).
+ */
+export function promptedPositions(
+  count: number,
+  length: number,
+  middle: 'lower' | 'upper' = 'lower',
+): number[] {
   const chosen: number[] = [];
-  for (const pos of [0, length - 1, Math.floor((length - 1) / 2)])
-    if (!chosen.includes(pos)) chosen.push(pos);
+  const mid = middle === 'lower' ? Math.floor((length - 1) / 2) : Math.floor(length / 2);
+  for (const pos of [0, length - 1, mid]) if (!chosen.includes(pos)) chosen.push(pos);
   return chosen.slice(0, Math.max(1, Math.min(count, chosen.length))).sort((a, b) => a - b);
 }
 
@@ -134,7 +142,8 @@ export function framePrompt(
   ];
 }
 
-function chooseWithout<T>(rng: Random, items: readonly T[], k: number): T[] {
+/** `k` distinct items in random order (a partial Fisher-Yates shuffle). */
+export function chooseWithout<T>(rng: Random, items: readonly T[], k: number): T[] {
   const pool = [...items];
   for (let i = 0; i < k; i++) {
     const j = rng.int(i, pool.length - 1);

@@ -24,6 +24,9 @@ export interface EvalSummary {
   readonly target: string;
   readonly model: string;
   readonly data: string;
+  /** Table II's protocol, "paper" or "project" (docs/evaluation.md); an eval.json from before
+   * the protocols were named was the project's. */
+  readonly protocol: string;
   readonly sequence: readonly ScoreRow[];
   readonly enface?: Omit<ScoreRow, 'factor' | 'value'>;
 }
@@ -105,6 +108,7 @@ export function parseEvalJson(source: string): ParsedEval {
       target: text(f.target),
       model: text(f.model),
       data: text(f.data),
+      protocol: text(f.protocol) || 'project',
       sequence: sequence as ScoreRow[],
       ...(enface === undefined
         ? {}

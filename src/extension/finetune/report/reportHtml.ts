@@ -61,6 +61,7 @@ function evaluationHtml(summary: EvalSummary): string {
   if (summary.sequence.length > 0) {
     parts.push(
       '<h3>Layer-sequence task (Table II)</h3>',
+      `<p class="meta">Protocol: ${escapeHtml(summary.protocol)} (docs/evaluation.md)</p>`,
       `<table><thead><tr><th>Condition</th><th>Value</th>${SCORE_HEADERS}<th>Object-frames</th></tr></thead>`,
       `<tbody>${sequenceRows(summary.sequence)}</tbody></table>`,
       '<p class="note">Baseline: 4 frames, 2 prompted frames, 5 positive and 3 negative points; each other row varies one factor. Classical: a smoothed threshold set from the same points (docs/evaluation.md); the model has to beat it to be worth clicking.</p>',

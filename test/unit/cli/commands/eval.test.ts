@@ -18,6 +18,11 @@
  *
  * The classical baseline (docs/evaluation.md) is compared the same way, within 1 Dice point on
  * every row: both evaluations score it on the draws they score the model on.
+ *
+ * Both protocols (issue 18): `project` and `paper` (the authors' conventions: one sequence per
+ * subject, points at the model's resolution, empty-vs-empty frames 0). Under `paper` the
+ * TypeScript sampler must also plan exactly the trainer's sequences (its layers, objects and
+ * prompted positions are not random; only the points are).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -26,13 +31,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadEvalFolder } from '../../../../src/cli/evalDataset';
-import { objectMask } from '../../../../src/core/tracker/eval/layerSequenceEval';
+import {
+  objectMask,
+  shownMask,
+  table2Conditions,
+  type EvalSequence,
+} from '../../../../src/core/tracker/eval/layerSequenceEval';
+import {
+  paperRing,
+  subjectSequences,
+  upsampleNearest,
+} from '../../../../src/core/tracker/eval/paperDraws';
+import { Random } from '../../../../src/core/synth/random';
 import { negativeRing } from '../../../../src/core/tracker/eval/promptSampling';
 import { ROOT } from '../../../fixtures/parityVectors';
 import type { EvalRow } from '../../../../src/cli/commands/eval';
 import { runCliCaptured } from '../../../support/runCliCaptured';
 
 const TOLERANCE = 0.01;
+/** The parity model's input side (nano): where the paper protocol draws its points. */
+const NANO_SIDE = 256;
 const scratch = mkdtempSync(join(tmpdir(), 'sam-octa2-eval-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const python = existsSync(join(ROOT, '.venv/bin/python'))
@@ -64,9 +82,11 @@ function bothEvals(
   target: 'rv' | 'faz',
   conditions: 'baseline' | 'table2',
   classicalOnly = false,
+  protocol: 'project' | 'paper' = 'project',
 ): Promise<Evals> {
-  const name = `${target}-${conditions}${classicalOnly ? '-classical' : ''}`;
-  if (!evals.has(name)) evals.set(name, runBothEvals(name, target, conditions, classicalOnly));
+  const name = `${target}-${conditions}${classicalOnly ? '-classical' : ''}-${protocol}`;
+  if (!evals.has(name))
+    evals.set(name, runBothEvals(name, target, conditions, classicalOnly, protocol));
   return evals.get(name)!;
 }
 
@@ -75,10 +95,15 @@ async function runBothEvals(
   target: 'rv' | 'faz',
   conditions: 'baseline' | 'table2',
   classicalOnly: boolean,
+  protocol: 'project' | 'paper',
 ): Promise<Evals> {
   const prompts = join(scratch, `prompts-${name}.json`);
   const common = ['--target', target, '--conditions', conditions, '--seed', '1234'];
-  py([join(ROOT, 'test/fixtures/evalPrompts.py'), data, ...common, '--out', prompts]);
+  common.push('--protocol', protocol);
+  py([
+    ...[join(ROOT, 'test/fixtures/evalPrompts.py'), data, ...common],
+    ...['--image-size', String(NANO_SIDE), '--out', prompts],
+  ]);
   const pyOut = join(scratch, `py-${name}`);
   const pyModel = classicalOnly
     ? ['--classical-only']
@@ -95,10 +120,15 @@ async function runBothEvals(
     ...['--prompts', prompts, '--json', json],
   );
   assert.equal(run.code, 0, run.err);
+  const pyJson = JSON.parse(readFileSync(join(pyOut, 'eval.json'), 'utf8'));
+  const tsJson = JSON.parse(readFileSync(json, 'utf8'));
+  assert.equal(pyJson.protocol, protocol);
+  assert.equal(tsJson.protocol, protocol);
+  assert.match(run.out, new RegExp(`^Protocol: ${protocol} \\(`, 'm'));
   return {
     prompts,
-    python: JSON.parse(readFileSync(join(pyOut, 'eval.json'), 'utf8')).sequence as EvalRow[],
-    ts: JSON.parse(readFileSync(json, 'utf8')).sequence as EvalRow[],
+    python: pyJson.sequence as EvalRow[],
+    ts: tsJson.sequence as EvalRow[],
     table: run.out,
   };
 }
@@ -206,4 +236,89 @@ test('--classical-only: both evaluations score the baseline alone, as beside the
   assert.equal(alone.python[0]!.classical_dice, beside.python[0]!.classical_dice);
   // Not a trivial agreement: the baseline overlaps the FAZ partly on these synthetic layers.
   assert.ok(alone.python[0]!.classical_dice > 0.05, JSON.stringify(alone.python[0]));
+});
+
+test('paper protocol, FAZ: both evaluations agree on every Table II condition', async () => {
+  const { python, ts } = await bothEvals('faz', 'table2', false, 'paper');
+  assert.equal(python.length, 13);
+  assert.ok(
+    python.some((r) => r.dice! > 0.01 && r.dice! < 0.99),
+    JSON.stringify(python),
+  );
+  assertAgree('faz paper', python, ts);
+  // Another protocol, other numbers: the paper's rows are not the project's relabelled.
+  const project = await bothEvals('faz', 'table2');
+  assert.notDeepEqual(
+    python.map((r) => r.classical_dice),
+    project.python.map((r) => r.classical_dice),
+  );
+});
+
+test('paper protocol, RV: both evaluations agree; the TypeScript sampler plans the same sequences', async () => {
+  const { prompts, python, ts } = await bothEvals('rv', 'baseline', false, 'paper');
+  assert.ok(python[0]!.n >= 8, `only ${python[0]!.n} object-frames`);
+  assertAgree('rv paper', python, ts);
+
+  const file = JSON.parse(readFileSync(prompts, 'utf8'));
+  assert.equal(file.protocol, 'paper');
+  const cases = await loadEvalFolder(data, 'rv');
+  const plan = (seqs: EvalSequence[]) =>
+    seqs.map((s) => `${s.case} ${s.object} [${s.layers}] @${s.prompts.map((p) => p.position)}`);
+  const draw = table2Conditions('baseline')[0]!.draw;
+  const tsSeqs = cases.flatMap((c) => subjectSequences(new Random(7), c, draw, NANO_SIDE, 100));
+  assert.deepEqual(plan(tsSeqs), plan(file.conditions[0].sequences));
+  assert.ok(tsSeqs.length >= 2, `only ${tsSeqs.length} sequences`);
+
+  // Both draws obey the rule at model resolution: positives on the upsampled object, negatives
+  // in its 4..9 px chessboard ring, each point mapped back onto the model pixel it was drawn on.
+  const byName = new Map(cases.map((c) => [c.name, c]));
+  let checked = 0;
+  for (const seq of [...file.conditions[0].sequences, ...tsSeqs] as EvalSequence[]) {
+    const c = byName.get(seq.case)!;
+    const { rows, cols } = c.layers;
+    for (const prompt of seq.prompts) {
+      const mask = shownMask(c, seq.object, seq.layers[prompt.position]!, 100);
+      const big = upsampleNearest(mask, rows, cols, NANO_SIDE);
+      const ring = paperRing(big, NANO_SIDE, NANO_SIDE);
+      for (const [x, y, label] of prompt.points) {
+        const mx = Math.round(((x + 0.5) * NANO_SIDE) / cols);
+        const my = Math.round(((y + 0.5) * NANO_SIDE) / rows);
+        const where = (label === 1 ? big : ring)[my * NANO_SIDE + mx];
+        assert.equal(where, 1, `${seq.case} object ${seq.object} point ${x},${y},${label}`);
+        if (label === 0) assert.equal(big[my * NANO_SIDE + mx], 0);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 30, `only ${checked} points checked`);
+});
+
+test('sam-octa2 eval --protocol paper samples on its own the sequences the trainer scores', async () => {
+  const { python } = await bothEvals('rv', 'baseline', false, 'paper');
+  const json = join(scratch, 'ts-own-paper.json');
+  const run = await cli(
+    ...['eval', data, '--classical-only', '--target', 'rv', '--conditions', 'baseline'],
+    ...['--protocol', 'paper', '--image-size', String(NANO_SIDE), '--json', json],
+  );
+  assert.equal(run.code, 0, run.err);
+  const own = JSON.parse(readFileSync(json, 'utf8'));
+  assert.equal(own.protocol, 'paper');
+  // Its own points, the trainer's layers and objects: the same object-frames.
+  assert.equal(own.sequence[0].n, python[0]!.n);
+  assert.match(run.out, /^Protocol: paper \(/m);
+});
+
+test('--protocol contradicting the --prompts file is a usage error', async () => {
+  const { prompts } = await bothEvals('rv', 'baseline', false, 'paper');
+  const run = await cli(
+    'eval',
+    data,
+    '--classical-only',
+    '--prompts',
+    prompts,
+    '--protocol',
+    'project',
+  );
+  assert.equal(run.code, 2, run.err);
+  assert.match(run.err, /drawn under the paper protocol/);
 });

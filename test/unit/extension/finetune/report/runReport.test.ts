@@ -418,3 +418,23 @@ test('long runs get a smoothed loss line over the raw one; labels never round a 
     'no legend without data',
   );
 });
+
+test("the report names Table II's protocol: the eval.json's, or the project's for an older one", () => {
+  const old = parseEvalJson(evalJson); // the fixture predates the protocols
+  assert.ok(old.ok);
+  assert.equal(old.summary.protocol, 'project');
+  const paper = parseEvalJson(JSON.stringify({ ...JSON.parse(evalJson), protocol: 'paper' }));
+  assert.ok(paper.ok);
+  assert.equal(paper.summary.protocol, 'paper');
+  const html = buildReportHtml(
+    buildRunReport({
+      ...complete,
+      evaluation: {
+        name: 'eval.json',
+        text: JSON.stringify({ ...JSON.parse(evalJson), protocol: 'paper' }),
+      },
+    }),
+    'n',
+  );
+  assert.match(html, /Layer-sequence task \(Table II\)<\/h3>\s*<p class="meta">Protocol: paper /);
+});
