@@ -276,12 +276,17 @@ def run_eval_command(args: argparse.Namespace) -> int:
             setattr(args, name, values[0])
     progress = Progress()
     result = run_evaluation(args, progress)
-    table = format_table(result)
+    return report_evaluation(result, format_table(result), args.out, progress)
+
+
+def report_evaluation(result: dict[str, Any], table: str, out: str | None, progress: Progress) -> int:
+    """Prints the table, writes eval.json and eval.md under `out` (when given) and emits the
+    `eval` event: the one way every task's evaluation reports."""
     progress.log(table)
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "eval.json").write_text(json.dumps(result, indent=2))
-        (out / "eval.md").write_text(table + "\n")
+    if out:
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "eval.json").write_text(json.dumps(result, indent=2))
+        (folder / "eval.md").write_text(table + "\n")
     progress.emit("eval", **result)
     return 0

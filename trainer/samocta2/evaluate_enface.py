@@ -168,14 +168,8 @@ def format_table1(result: dict[str, Any]) -> str:
 
 
 def run_enface_eval_command(args: argparse.Namespace) -> int:
+    from .evaluate import report_evaluation  # evaluate.py imports this module lazily
+
     progress = Progress()
     result = run_enface_evaluation(args, progress)
-    table = format_table1(result)
-    progress.log(table)
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "eval.json").write_text(json.dumps(result, indent=2))
-        (out / "eval.md").write_text(table + "\n")
-    progress.emit("eval", **result)
-    return 0
+    return report_evaluation(result, format_table1(result), args.out, progress)

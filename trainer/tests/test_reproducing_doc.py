@@ -75,3 +75,5 @@ def test_smoke_blocks_run_in_order(tmp_path):
     result = json.loads((tmp_path / "runs/3m_faz/table2/eval.json").read_text())
     assert result["protocol"] == "paper" and result["sequence"][0]["n"] > 0
     assert "Protocol: paper" in (tmp_path / "runs/3m_faz/table2/eval.md").read_text()
+    table1 = (tmp_path / "runs/enface_3m_faz/table1/eval.md").read_text()
+    assert "En-face task (Table I)" in table1 and "| FAZ | 3M |" in table1

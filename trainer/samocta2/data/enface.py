@@ -117,7 +117,10 @@ class EnfaceSource:
         frames, masks = case.frames, np.repeat(case.mask[None], 3, axis=0)
         if augment:
             s = self.sampling
-            frames, masks = augment_sequence(rng, frames, masks, float(s["hflip"]), float(s["max_rotation_deg"]))
+            # The authors rotate half of the clips (SafeRotate p=0.5), as the layer sequences.
+            frames, masks = augment_sequence(
+                rng, frames, masks, float(s["hflip"]), float(s["max_rotation_deg"]), float(s["rotation_prob"])
+            )
         prompt = projection_prompt(rng, masks[0], self.target)
         if not (prompt[1] == 1).any():
             if augment:  # rotation pushed the object out of the frame
