@@ -88,7 +88,8 @@ def test_projection_prompt_is_the_authors_rule():
 
 
 def test_clip_prompts_every_map_with_the_same_points(clips):
-    source = EnfaceSource(load_enface_folder(clips, "faz", "3M"), {"hflip": 0.5, "max_rotation_deg": 15.0}, "faz")
+    sampling = {"hflip": 0.5, "max_rotation_deg": 15.0, "rotation_prob": 0.5}
+    source = EnfaceSource(load_enface_folder(clips, "faz", "3M"), sampling, "faz")
     assert len(source) == 4
     seq = source.draw(np.random.default_rng(0), 0, augment=False)
     assert seq.frames.shape == (3, 304, 304) and seq.masks.shape == (3, 304, 304)
