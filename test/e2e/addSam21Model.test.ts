@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ import type { Page } from 'playwright-core';
 import { SAM21_TEST_SOURCE_ENV } from '../../src/extension/models/sam21Checkpoints';
 import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
 import { type Browser, runPaletteCommand, waitForNotification } from './workbench';
-import { WORKBENCH_SETTINGS, openEditorWorkbench } from './editorWorkbench';
+import { WORKBENCH_SETTINGS, closeEditorWorkbench, openEditorWorkbench } from './editorWorkbench';
 
 const PYTHON = join(REPO_ROOT, '.venv/bin/python');
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
@@ -146,11 +146,9 @@ describe('Add SAM 2.1 Model in code-server', { timeout: 900_000 }, () => {
 
   after(async () => {
     delete process.env[SAM21_TEST_SOURCE_ENV];
-    await browser?.close();
-    await server?.stop();
     httpServer?.closeAllConnections();
     await new Promise((r) => httpServer?.close(r));
-    if (work) rmSync(work, { recursive: true, force: true });
+    await closeEditorWorkbench({ browser, server }, work);
   });
 
   test('a broken-off download resumes; the checked checkpoint is exported and listed', async () => {

@@ -3,6 +3,7 @@
  * and a headless browser on its workbench (with the webview's test hook when the test reads the
  * editor's state).
  */
+import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { type CodeServer, startCodeServer, VSIX } from './codeServer';
 import { type Browser, launchBrowser, launchBrowserWithTestHook, openWorkbench } from './workbench';
@@ -35,4 +36,14 @@ export async function openEditorWorkbench(options: {
   const browser = await (testHook ? launchBrowserWithTestHook() : launchBrowser());
   await openWorkbench(browser.page, server.url);
   return { server, browser, page: browser.page };
+}
+
+/** Ends what openEditorWorkbench started (whichever parts did start) and removes the test's folder. */
+export async function closeEditorWorkbench(
+  bench: { readonly browser?: Browser; readonly server?: CodeServer },
+  work?: string,
+): Promise<void> {
+  await bench.browser?.close();
+  await bench.server?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
 }

@@ -11,7 +11,7 @@
  * scripts/setup-code-server.sh.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -19,7 +19,7 @@ import type { Frame, Page } from 'playwright-core';
 import { writeNifti } from '../../src/core/nifti/writeNifti';
 import { generateSyntheticOcta } from '../../src/core/synth/generateSyntheticOcta';
 import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
-import { TRACKING_SETTINGS, openEditorWorkbench } from './editorWorkbench';
+import { TRACKING_SETTINGS, closeEditorWorkbench, openEditorWorkbench } from './editorWorkbench';
 import {
   clickImagePixel,
   contentFrame,
@@ -104,9 +104,7 @@ describe('the host engine in code-server', { timeout: 600_000 }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await closeEditorWorkbench({ browser, server }, work);
   });
 
   test('host-cpu tracks, and webview-wasm gets the same masks from the same click', async () => {

@@ -8,7 +8,7 @@
  * Needs: npm run build && npm run package, and scripts/setup-code-server.sh.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -20,7 +20,7 @@ import { contentFrame, type HookWindow, until, waitForTracking } from './editorF
 import { fazTarget, type Target } from './syntheticTargets';
 import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
 import { type Browser, quickOpen, runPaletteCommand, waitForNotification } from './workbench';
-import { TRACKING_SETTINGS, openEditorWorkbench } from './editorWorkbench';
+import { TRACKING_SETTINGS, closeEditorWorkbench, openEditorWorkbench } from './editorWorkbench';
 
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 /** The README's picture of the panel. */
@@ -76,9 +76,7 @@ describe('measures in code-server', { timeout: 600_000 }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await closeEditorWorkbench({ browser, server }, work);
   });
 
   test('track the FAZ, read its area in the Measures panel, export CSV and JSON', async () => {

@@ -9,7 +9,7 @@
  * Needs: npm run build && npm run package, and scripts/setup-code-server.sh.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -23,7 +23,7 @@ import { parseSegmentationSidecar } from '../../src/core/tracker/segmentationSid
 import type { TrackingSnapshot } from '../../src/webview/tracking/trackingSnapshot';
 import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
 import { contentFrame, type HookWindow, waitForTracking } from './editorFrame';
-import { TRACKING_SETTINGS, openEditorWorkbench } from './editorWorkbench';
+import { TRACKING_SETTINGS, closeEditorWorkbench, openEditorWorkbench } from './editorWorkbench';
 import { type Browser, quickOpen, runPaletteCommand } from './workbench';
 
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
@@ -132,9 +132,7 @@ describe('drawn prompts in code-server', { timeout: 900_000 }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await closeEditorWorkbench({ browser, server }, work);
   });
 
   test('scribble a vessel tree, box the FAZ, propagate, undo, save, reopen', async () => {

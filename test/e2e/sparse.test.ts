@@ -16,7 +16,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -32,7 +32,7 @@ import { chooseOption, typeInto } from '../support/vscodeElements';
 import { contentFrame, dice, type HookWindow, until } from './editorFrame';
 import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
 import { type Browser, quickOpen } from './workbench';
-import { TRACKING_SETTINGS, openEditorWorkbench } from './editorWorkbench';
+import { TRACKING_SETTINGS, closeEditorWorkbench, openEditorWorkbench } from './editorWorkbench';
 
 const PYTHON = join(REPO_ROOT, '.venv/bin/python');
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
@@ -184,9 +184,7 @@ describe('sparse annotation in code-server', { timeout: 1_200_000 }, () => {
   after(async () => {
     if (page)
       await page.screenshot({ path: join(SHOTS, 'sparse-last.png') }).catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await closeEditorWorkbench({ browser, server }, work);
   });
 
   test('paint, train, predict, review, correct, finish; the labels match the synthetic vessels', async () => {

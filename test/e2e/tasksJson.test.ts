@@ -5,7 +5,7 @@
  * and once the user saves, the file on disk holds both and still parses as VS Code reads it.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -21,7 +21,7 @@ import {
   runPaletteCommand,
   waitForNotification,
 } from './workbench';
-import { WORKBENCH_SETTINGS, openEditorWorkbench } from './editorWorkbench';
+import { WORKBENCH_SETTINGS, closeEditorWorkbench, openEditorWorkbench } from './editorWorkbench';
 
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 const PYTHON = join(REPO_ROOT, '.venv/bin/python');
@@ -78,9 +78,7 @@ describe('tasks.json with comments in code-server', { timeout: 600_000 }, () => 
 
   after(async () => {
     await page?.screenshot({ path: join(SHOTS, 'tasks-json-end.png') }).catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await closeEditorWorkbench({ browser, server }, work);
   });
 
   test('the run goes into the open, unsaved tasks.json; saving keeps comments and edits', async () => {

@@ -19,7 +19,6 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
-  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -35,7 +34,7 @@ import { contentFrame, dice, type HookWindow, objectMasks, waitForTracking } fro
 import { type Target, fazTarget, vesselTarget } from './syntheticTargets';
 import { type CodeServer, REPO_ROOT, assertPrerequisites } from './codeServer';
 import { type Browser, quickOpen } from './workbench';
-import { TRACKING_SETTINGS, openEditorWorkbench } from './editorWorkbench';
+import { TRACKING_SETTINGS, closeEditorWorkbench, openEditorWorkbench } from './editorWorkbench';
 
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
 /**
@@ -254,9 +253,7 @@ describe('tracking in code-server', { timeout: 900_000 }, () => {
 
   after(async () => {
     copyExtensionLog();
-    await browser?.close();
-    await server?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await closeEditorWorkbench({ browser, server }, work);
   });
 
   test('click, propagate, undo, redo, save, and the saved masks reopen', async () => {

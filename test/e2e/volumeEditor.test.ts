@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -24,7 +24,7 @@ import {
   quickOpen,
   recordWebviewLoadFailures,
 } from './workbench';
-import { WORKBENCH_SETTINGS, openEditorWorkbench } from './editorWorkbench';
+import { WORKBENCH_SETTINGS, closeEditorWorkbench, openEditorWorkbench } from './editorWorkbench';
 
 const CLI = join(REPO_ROOT, 'dist/cli.js');
 const SHOTS = join(REPO_ROOT, 'test-results/e2e');
@@ -102,9 +102,7 @@ describe('the volume editor in code-server', { timeout: 600_000 }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await closeEditorWorkbench({ browser, server }, work);
   });
 
   test('a synthetic .nii.gz opens in the volume editor and shows a layer', async () => {
