@@ -6,8 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { folderSource, nodeRuntime, nodeSha256 } from '../../../../src/engine/ortNode';
-import { loadBundle, type LoadedBundle } from '../../../../src/core/tracker/bundleSessions';
 import { ObjectTracks } from '../../../../src/core/tracker/objectTracks';
 import {
   alongPath,
@@ -15,23 +13,13 @@ import {
   type PromptShape,
 } from '../../../../src/core/tracker/promptShapes';
 import { SamTracker } from '../../../../src/core/tracker/tracker';
-import { caseLayers, ensureParityBundle, loadVectors } from '../../../fixtures/parityVectors';
+import { caseLayers, loadVectors, withParityBundle } from '../../../fixtures/parityVectors';
 
 const vectors = loadVectors();
-const bundleDir = ensureParityBundle(vectors.graphSha256);
 const twoPrompts = vectors.cases.find((c) => c.name === 'two-prompts')!;
 
-async function withBundle(body: (bundle: LoadedBundle) => Promise<void>): Promise<void> {
-  const bundle = await loadBundle(folderSource(bundleDir), await nodeRuntime(), nodeSha256);
-  try {
-    await body(bundle);
-  } finally {
-    await bundle.release();
-  }
-}
-
 test('a box is sent as corners, clamped to the layer; a scribble as its resampled points', () =>
-  withBundle(async (bundle) => {
+  withParityBundle(async (bundle) => {
     const layers = caseLayers(twoPrompts);
     const tracker = new SamTracker(bundle, layers);
     const { rows, cols } = layers;
@@ -85,7 +73,7 @@ test('a box is sent as corners, clamped to the layer; a scribble as its resample
   }));
 
 test('ObjectTracks adds, moves and removes shapes; each change re-conditions the object', () =>
-  withBundle(async (bundle) => {
+  withParityBundle(async (bundle) => {
     const store = new ObjectTracks(new SamTracker(bundle, caseLayers(twoPrompts)));
     const faz = store.add('faz', 'faz');
     const box: PromptShape = { kind: 'box', from: { x: 10, y: 8 }, to: { x: 40, y: 30 } };

@@ -5,28 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { folderSource, nodeRuntime, nodeSha256 } from '../../../../src/engine/ortNode';
-import { loadBundle, type LoadedBundle } from '../../../../src/core/tracker/bundleSessions';
 import { ObjectTracks } from '../../../../src/core/tracker/objectTracks';
 import { SamTracker } from '../../../../src/core/tracker/tracker';
 import { TrackCancelledError, type TrackProgress } from '../../../../src/core/tracker/trackTypes';
-import { caseLayers, ensureParityBundle, loadVectors } from '../../../fixtures/parityVectors';
+import { caseLayers, loadVectors, withParityBundle } from '../../../fixtures/parityVectors';
 
 const vectors = loadVectors();
-const bundleDir = ensureParityBundle(vectors.graphSha256);
 const twoPrompts = vectors.cases.find((c) => c.name === 'two-prompts')!;
 
-async function withBundle(body: (bundle: LoadedBundle) => Promise<void>): Promise<void> {
-  const bundle = await loadBundle(folderSource(bundleDir), await nodeRuntime(), nodeSha256);
-  try {
-    await body(bundle);
-  } finally {
-    await bundle.release();
-  }
-}
-
 test('cancellation stops between layers; progress counts every emitted layer', () =>
-  withBundle(async (bundle) => {
+  withParityBundle(async (bundle) => {
     const tracker = new SamTracker(bundle, caseLayers(twoPrompts));
     const signal = { aborted: false };
     const seen: number[] = [];
@@ -57,7 +45,7 @@ test('cancellation stops between layers; progress counts every emitted layer', (
   }));
 
 test('range and direction cut the passes; prompted layers outside still get their mask', () =>
-  withBundle(async (bundle) => {
+  withParityBundle(async (bundle) => {
     const tracker = new SamTracker(bundle, caseLayers(twoPrompts));
     const forward = await tracker.track(twoPrompts.prompts, {
       direction: 'forward',
@@ -72,7 +60,7 @@ test('range and direction cut the passes; prompted layers outside still get thei
   }));
 
 test('preview of a click equals the prompted layer of the track; clicks outside are ignored', () =>
-  withBundle(async (bundle) => {
+  withParityBundle(async (bundle) => {
     const tracker = new SamTracker(bundle, caseLayers(twoPrompts));
     const points = twoPrompts.prompts[1].points;
     const preview = await tracker.previewLayer(6, [...points, { x: 64, y: 3, positive: true }]);
@@ -91,7 +79,7 @@ test('preview of a click equals the prompted layer of the track; clicks outside 
   }));
 
 test('objects are tracked on their own; a new prompt re-conditions only that object', () =>
-  withBundle(async (bundle) => {
+  withParityBundle(async (bundle) => {
     const tracker = new SamTracker(bundle, caseLayers(twoPrompts));
     const store = new ObjectTracks(tracker);
     const a = store.add('vessel A', 'vessel');
@@ -130,7 +118,7 @@ test('objects are tracked on their own; a new prompt re-conditions only that obj
   }));
 
 test('a prompt on a layer the object does not reach gives an empty mask, not an error', () =>
-  withBundle(async (bundle) => {
+  withParityBundle(async (bundle) => {
     // Layer 3 blanked: nothing there for the click to select. The parity bundle's object score
     // on it is below 0 (the object is absent), so the mask is empty; the track goes on.
     const layers = caseLayers(twoPrompts);
@@ -150,7 +138,7 @@ test('a prompt on a layer the object does not reach gives an empty mask, not an 
   }));
 
 test('tracking a stack longer than the cache budget keeps the cache within it (evicting)', () =>
-  withBundle(async (bundle) => {
+  withParityBundle(async (bundle) => {
     // 24 layers: the case's 8, repeated (the budget, not the images, is under test).
     const base = caseLayers(twoPrompts);
     const long = { ...base, count: 24, layer: (i: number) => base.layer(i % base.count) };
