@@ -11,6 +11,7 @@ import { loadBundle, type LoadedBundle } from '../core/tracker/bundleSessions';
 import type { BundleSource, Sha256 } from '../core/tracker/modelBundle';
 import type { OnnxRuntime } from '../core/tracker/onnxRuntime';
 import { SamTracker } from '../core/tracker/tracker';
+import { volumeLayerSource } from '../core/tracker/volumeLayers';
 import type { TrackedFrame } from '../core/tracker/trackTypes';
 import type { Axis, Volume } from '../core/volume/volume';
 import type {
@@ -23,7 +24,6 @@ import type {
   WorkerSetVolume,
   WorkerTrack,
 } from '../protocol/workerMessages';
-import { windowedLayers } from './windowedLayers';
 
 /** What an engine's shell gives the service. */
 export interface TrackerServiceHost {
@@ -179,7 +179,7 @@ export class TrackerService {
     if (!volume) throw new Error('No volume is open.');
     this.tracker ??= new SamTracker(
       bundle,
-      windowedLayers(volume.volume, volume.axis, bundle.manifest),
+      volumeLayerSource(volume.volume, volume.axis, bundleWindow(bundle)),
       { cache: { maxBytes: this.cacheMaxBytes }, now: () => this.host.now() },
     );
     return this.tracker;
@@ -259,4 +259,10 @@ export class TrackerService {
 
 function cacheState(t: SamTracker): WorkerJobDone['cache'] {
   return { bytes: t.cache.bytes, peakBytes: t.cache.peakBytes };
+}
+
+/** The bundle's whole-volume percentile window (docs/model-bundle.md section 3, step 1). */
+function bundleWindow(bundle: LoadedBundle): [number, number] {
+  const p = bundle.manifest.preprocessing.intensity_window;
+  return [p.lower_percentile, p.upper_percentile];
 }
