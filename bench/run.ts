@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { formatTable, type BenchRow, type BenchSuite } from './benchTable';
+import { formatGoals, formatTable, type BenchRow, type BenchSuite } from './benchTable';
 import { measureSuite } from './measureSuite';
 import { memorySuite } from './memorySuite';
 import { trackingSuite } from './trackingSuite';
@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     rows.push(...(await s.run()));
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`;
+  const goals = formatGoals(rows);
   process.stdout.write(`\n${machine}\n${formatTable(rows)}\n`);
+  if (goals.length) process.stdout.write(`\n${goals.join('\n')}\n`);
   const out = join(__dirname, 'results');
   mkdirSync(out, { recursive: true });
   writeFileSync(

@@ -8,7 +8,8 @@ layers with the same click as the TypeScript tracker. Prints one JSON object on 
 or {"skip": "reason"} when the bundle's model cannot be built. There is no fallback to random
 weights: how fast a graph runs can depend on its weights' values (denormal floats in a sharp
 softmax made one bundle's memory attention 40 times slower), so the baseline must be the
-bundle's own weights.
+bundle's own weights. A bundle exported from random weights (no checkpoint, `--seed N` in its
+provenance) has no weight files: its weights are rebuilt from that seed as the exporter did.
 
     python bench/torch_track_bench.py --bundle models/samocta2-nano --layers F32 --shape T,ROWS,COLS \
         --click LAYER,X,Y [--clicks 20] [--threads 1] [--device cpu|cuda]
@@ -32,13 +33,30 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "trainer"))
 
 
+def random_seed(bundle: str) -> int | None:
+    """The seed of a bundle exported from random weights (`samocta2 export --seed N`, no
+    checkpoint), else None. Its weights are rebuilt exactly as the exporter made them."""
+    provenance = json.loads((Path(bundle) / "manifest.json").read_text()).get("provenance", {})
+    weights = str(provenance.get("weights", ""))
+    if provenance.get("checkpoint") or provenance.get("base_checkpoint") or not weights.startswith("random, seed "):
+        return None
+    return int(weights.removeprefix("random, seed "))
+
+
 def build_predictor(bundle: str, device: str = "cpu") -> torch.nn.Module:
     from samocta2.export.bundle_lora import model_from_bundle, read_bundle_lora
     from samocta2.lora import merge_lora
-    from samocta2.model import build_sam2_video_predictor
+    from samocta2.model import build_sam2_model, build_sam2_video_predictor
 
-    size = read_bundle_lora(bundle).entry["base"]["size"]
-    model = merge_lora(model_from_bundle(bundle)).eval()
+    seed = random_seed(bundle)
+    if seed is not None:  # the same calls, in the same order, as the exporter's `_load`
+        manifest = json.loads((Path(bundle) / "manifest.json").read_text())
+        size, image_size = manifest["model"]["size"], manifest["model"]["image_size"]
+        torch.manual_seed(seed)
+        model = build_sam2_model(size, None, image_size)
+    else:
+        size = read_bundle_lora(bundle).entry["base"]["size"]
+        model = merge_lora(model_from_bundle(bundle)).eval()
     predictor = build_sam2_video_predictor(size, image_size=model.image_size, device=device)
     predictor.load_state_dict(model.state_dict())
     return predictor.eval()
@@ -92,18 +110,19 @@ def main() -> int:
             t0 = now()
             predictor.add_new_points_or_box(state, **click)
             click_ms.append((now() - t0) * 1000)
-        emitted = 0
+        # Distinct layers, as the tracker counts them: both directions emit the clicked layer.
+        emitted: set[int] = set()
         t0 = now()
         for reverse in (False, True):
-            for _ in predictor.propagate_in_video(state, reverse=reverse):
-                emitted += 1
+            for frame_idx, _ids, _masks in predictor.propagate_in_video(state, reverse=reverse):
+                emitted.add(int(frame_idx))
         propagate_ms = (now() - t0) * 1000
     print(
         json.dumps(
             {
                 "clickMs": click_ms,
                 "propagateMs": propagate_ms,
-                "layers": emitted,
+                "layers": len(emitted),
                 "threads": a.threads,
                 "torch": torch.__version__,
                 "device": a.device,

@@ -25,7 +25,7 @@ import {
   webWasmRuntime,
   type OrtModule,
 } from '../src/engine/ortNode';
-import { percentile, type BenchRow, type BenchSuite } from './benchTable';
+import { percentile, type BenchGoal, type BenchRow, type BenchSuite } from './benchTable';
 import { pageTimings, type PageEngine, type PageJob } from './chromiumTracking';
 import { quantizedBundle, type Quantization } from './quantizedBundles';
 import { torchTimings } from './trackingTorch';
@@ -47,6 +47,12 @@ const QUANTIZED: readonly Quantization[] = ['int8', 'fp16'];
 const HOST_THREADS = [1, availableParallelism()] as const;
 const TORCH_ALL_PROPAGATE = 'baseline: PyTorch nano all threads, propagate';
 const TORCH_ALL_CLICK = 'baseline: PyTorch nano all threads, click median';
+/** Issue 17 item 5: the host engine ≥ 1.5× PyTorch CPU at the same thread count, both bundles. */
+const HOST_VS_TORCH: BenchGoal = { of: 'ratio', atLeast: 1.5, source: 'issue 17 item 5' };
+/** Issue 17 item 5: a tiny-size click on the host engine. */
+const TINY_CLICK: BenchGoal = { of: 'value', atMost: 150, source: 'issue 17 item 5' };
+/** Issue 13 item 4: the bundle on onnxruntime-node (1 thread) ≥ 1.2× its own PyTorch model. */
+const NODE_VS_TORCH: BenchGoal = { of: 'ratio', atLeast: 1.2, source: 'issue 13 item 4' };
 const CHROMIUM: readonly PageEngine[] = [
   { label: 'Chromium wasm 1 thread', webgpu: false, isolated: false },
   { label: 'Chromium wasm threads', webgpu: false, isolated: true },
@@ -144,6 +150,8 @@ async function hostEngineRows(
   model: string,
   job: HostEngineJob,
   bases: Record<number, { prop: string; click: string } | undefined>,
+  /** The click goal of this model's all-threads row, if the issue sets one. */
+  clickGoal?: BenchGoal,
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const threads of HOST_THREADS) {
@@ -168,6 +176,7 @@ async function hostEngineRows(
         unit: 'layers/s',
         baseline: bases[threads]?.prop,
         note: `${t.runtime}, ${threads} intra-op thread${threads > 1 ? 's' : ''}; ${span}`,
+        goal: HOST_VS_TORCH,
       },
       {
         suite,
@@ -176,10 +185,55 @@ async function hostEngineRows(
         unit: 'ms',
         baseline: bases[threads]?.click,
         note: `${t.clickMs.length} clicks, webview protocol → host engine → answer`,
+        goal: threads > 1 ? clickGoal : undefined,
       },
     );
   }
   return rows;
+}
+
+/**
+ * PyTorch rows for the tiny-size random-weight bundle, on 1 thread and on every core: its weights
+ * rebuilt from the seed in its manifest (bench/torch_track_bench.py), over the same forward
+ * window the other tiny rows track (the window alone is handed over, clicked on its first layer).
+ */
+async function tinyTorchRows(
+  layers: VolumeLayerSource,
+  click: Click,
+  range: { from: number; to: number },
+  allThreads: number,
+): Promise<{ rows: BenchRow[]; bases: Record<number, { prop: string; click: string }> }> {
+  const window = {
+    count: range.to - range.from + 1,
+    rows: layers.rows,
+    cols: layers.cols,
+    layer: (f: number) => layers.layer(range.from + f),
+  };
+  const rows: BenchRow[] = [];
+  const bases: Record<number, { prop: string; click: string }> = {};
+  for (const threads of new Set([1, allThreads])) {
+    process.stdout.write(
+      `  PyTorch reference (tiny, 1024 px, random weights), ${threads} thread(s)…\n`,
+    );
+    const t = await torchTimings(ROOT, TINY_DIR, window, { ...click, layer: 0 }, CLICKS, threads);
+    if ('skip' in t) {
+      process.stdout.write(`  PyTorch tiny rows skipped: ${t.skip}\n`);
+      continue;
+    }
+    const name = `baseline: PyTorch tiny ${threads === 1 ? '1 thread' : `${threads} threads`}`;
+    bases[threads] = { prop: `${name}, propagate`, click: `${name}, click median` };
+    rows.push(
+      {
+        suite,
+        name: `${name}, propagate`,
+        value: (1000 * t.layers) / t.propagateMs,
+        unit: 'layers/s',
+        note: `torch ${t.torch}, layers ${range.from}–${range.to} forward`,
+      },
+      { suite, name: `${name}, click median`, value: percentile(t.clickMs, 50), unit: 'ms' },
+    );
+  }
+  return { rows, bases };
 }
 
 export const trackingSuite: BenchSuite = {
@@ -279,6 +333,7 @@ export const trackingSuite: BenchSuite = {
         unit: 'layers/s',
         baseline: propBase,
         note,
+        goal: label === 'ort-node' ? NODE_VS_TORCH : undefined,
       });
       add({
         name: `nano ${label}: click median`,
@@ -346,6 +401,8 @@ export const trackingSuite: BenchSuite = {
       return rows;
     }
     const range = { from: layer, to: Math.min(SIZE[2] - 1, layer + TINY_LAYERS - 1) };
+    const tinyTorch = await tinyTorchRows(layers, click, range, allThreads);
+    rows.push(...tinyTorch.rows);
     let tinyBase: { prop: string; click: string } | undefined;
     for (const [label, make] of runtimes) {
       process.stdout.write(`  tiny (1024 px, random weights) on ${label}…\n`);
@@ -373,12 +430,13 @@ export const trackingSuite: BenchSuite = {
       add({ name: clk, value: percentile(m.clickMs, 50), unit: 'ms', baseline: tinyBase?.click });
       tinyBase ??= { prop, click: clk };
     }
-    // No PyTorch tiny reference (random weights, no checkpoint): against ort-node on 1 thread.
     rows.push(
-      ...(await hostEngineRows('tiny', hostJob(tiny, [range.from, range.to], 'forward'), {
-        1: tinyBase,
-        [allThreads]: tinyBase,
-      })),
+      ...(await hostEngineRows(
+        'tiny',
+        hostJob(tiny, [range.from, range.to], 'forward'),
+        tinyTorch.bases,
+        TINY_CLICK,
+      )),
     );
     const engine = CHROMIUM[0]!;
     process.stdout.write(`  tiny (1024 px, random weights) on ${engine.label}…\n`);

@@ -35,6 +35,9 @@ export async function nodeRuntime(threads = 1, device: NodeDevice = 'cpu'): Prom
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     logSeverityLevel: 3,
+    // Idle pool threads spin by default; beside Node's own threads on a small machine they take
+    // the cores the work needs (nano on 2 cores: 13 layers/s spinning, 35 without; benchmarks.md).
+    extra: { session: { 'intra_op.allow_spinning': '0' } },
   });
 }
 

@@ -85,6 +85,8 @@ test('src/protocol is type-only: no statement there emits code', () => {
 const CROSS_CUTTING: Readonly<Record<string, string>> = {
   'test/unit/architectureMap.test.ts': 'the maps in docs/ and trainer/README.md against the tree',
   'test/unit/packageJson.test.ts': "package.json's contributions against the code that uses them",
+  'test/unit/bench/benchTable.goals.test.ts':
+    'bench/benchTable.ts (the benchmark harness lives in bench/, not src/)',
 };
 
 /** Files below `top` (relative to the repository). */

@@ -123,7 +123,9 @@ def test_bundles_without_lora_weights_say_how_to_get_them(trained, tmp_path, cap
     assert "does not match the manifest's sha256" in capsys.readouterr().out
 
 
-def test_with_base_the_bundle_alone_is_enough_to_continue(trained, tmp_path, capsys) -> None:
+@pytest.fixture()
+def based(trained, tmp_path) -> tuple[Path, Path]:
+    """(the pretrained base checkpoint, a bundle exported --with-base from a 1-step run on it)"""
     from samocta2.model import build_sam2_model
 
     torch.manual_seed(3)
@@ -133,6 +135,32 @@ def test_with_base_the_bundle_alone_is_enough_to_continue(trained, tmp_path, cap
     train = ["train", "--config", str(trained["config"]), "--data", str(trained["data"])]
     assert main([*train, "--model-checkpoint", str(base), "--steps", "1", "--out", str(run)]) == 0
     assert main(["export", "--checkpoint", str(run / "checkpoint.pt"), "--with-base", "--out", str(bundle)]) == 0
+    return base, bundle
+
+
+def test_a_bundle_is_re_exported_from_its_own_weights(trained, based, tmp_path, capsys) -> None:
+    _, bundle = based
+    before = json.loads((bundle / "manifest.json").read_text())
+    again = tmp_path / "again"
+    assert main(["export", "--bundle", str(bundle), "--out", str(again)]) == 0
+    after = json.loads((again / "manifest.json").read_text())
+    # The same exporter makes the same graphs from the rebuilt weights; the LoRA files come along.
+    assert {k: g["sha256"] for k, g in after["graphs"].items()} == {k: g["sha256"] for k, g in before["graphs"].items()}
+    assert after["files"] == before["files"]
+    assert after["name"] == before["name"] and after["metrics"] == before["metrics"]
+    assert after["training"] == before["training"]
+    assert after["provenance"]["weights"] == before["provenance"]["weights"]
+    assert after["provenance"]["re_exported_from"]["graphs"]["memory_attention"] == before["graphs"]["memory_attention"]["sha256"]
+    # In place works too, and a bundle without base.pt cannot be rebuilt: said, nothing written.
+    assert main(["export", "--bundle", str(again), "--out", str(again)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "none"
+    assert main(["export", "--bundle", str(trained["bundle"]), "--out", str(out)]) == 2
+    assert "no base.pt" in capsys.readouterr().out and not out.exists()
+
+
+def test_with_base_the_bundle_alone_is_enough_to_continue(trained, based, tmp_path, capsys) -> None:
+    base, bundle = based
     entry = json.loads((bundle / "manifest.json").read_text())["training"]["lora"]
     assert entry["base"]["file"] == "base.pt"
     assert entry["base"]["checkpoint_sha256"] == sha256(base) == sha256(bundle / "base.pt")

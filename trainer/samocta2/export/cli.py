@@ -8,6 +8,8 @@ Examples::
         --out models/samocta2-nano
     # SAM 2.1 tiny-size random weights at 1024 px, for speed measurements
     python -m samocta2 export --size tiny --seed 0 --out .cache/samocta2-tiny-random
+    # the same bundle's weights through this exporter (after an exporter fix), in place
+    python -m samocta2 export --bundle models/samocta2-nano --out models/samocta2-nano
     # Meta's released SAM 2.1 weights (the size is read from the file) at 512 px, for speed
     python -m samocta2 export --model-checkpoint sam2.1_hiera_small.pt --image-size 512 \\
         --name sam2.1-small-512 --out models/sam2.1-small-512
@@ -37,6 +39,11 @@ def register(subparsers: Any) -> None:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, help="bundle folder to write")
     p.add_argument("--checkpoint", help="a samocta2 training checkpoint (LoRA is merged)")
+    p.add_argument(
+        "--bundle",
+        help="re-export a bundle from its own weights (its base.pt + lora.pt) with this exporter, keeping its "
+        "name, provenance and metrics; --out may be the same folder",
+    )
     p.add_argument(
         "--size",
         type=canonical_size,
@@ -128,6 +135,8 @@ def with_protocol(metrics: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.bundle:
+        return _re_export(args)
     metrics = _metrics(args.metrics)
     if metrics.get("task") == "enface" and args.checkpoint:
         from ..evaluate_enface import rows_of_checkpoint
@@ -178,4 +187,53 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     )
+    return 0
+
+
+# Provenance keys write_bundle sets afresh for every export.
+_EXPORT_KEYS = ("git_commit", "git_dirty", "versions", "command", "export_seconds")
+
+
+def _re_export(args: argparse.Namespace) -> int:
+    """`export --bundle`: the bundle's graphs made again from its base.pt + lora.pt, so that an
+    exporter fix reaches a shipped bundle without its training checkpoint."""
+    import shutil
+
+    from ..lora import merge_lora
+    from .bundle import MANIFEST, write_bundle
+    from .bundle_lora import BASE_FILE, LORA_FILE, model_from_bundle
+
+    if args.checkpoint or args.model_checkpoint or args.quantize or args.fp16 or args.with_base:
+        raise TrainerError("--bundle re-exports a bundle as it is: it takes no other weights or precision options")
+    source, out = Path(args.bundle), Path(args.out)
+    try:
+        old = json.loads((source / MANIFEST).read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise TrainerError(f"--bundle {source}: no readable {MANIFEST} ({exc})") from exc
+    if not (source / BASE_FILE).is_file():
+        raise TrainerError(
+            f"--bundle {source}: it has no {BASE_FILE}, so its weights cannot be rebuilt "
+            "(export it from its training checkpoint instead: --checkpoint RUN/checkpoint.pt --with-base)"
+        )
+    started = time.perf_counter()
+    model = merge_lora(model_from_bundle(source)).eval()  # checks lora.pt and base.pt against the manifest
+    model.samocta2_size = old["training"]["lora"]["base"]["size"]
+    out.mkdir(parents=True, exist_ok=True)
+    if out.resolve() != source.resolve():
+        for name in (LORA_FILE, BASE_FILE):
+            shutil.copyfile(source / name, out / name)
+    kept = {k: v for k, v in old.get("provenance", {}).items() if k not in _EXPORT_KEYS}
+    manifest = write_bundle(
+        model,
+        out,
+        name=args.name or old["name"],
+        provenance={**kept, "re_exported_from": {"created": old.get("created"), "graphs": {
+            k: g["sha256"] for k, g in old.get("graphs", {}).items()}}},
+        metrics=old.get("metrics") or {},
+        training=old.get("training"),
+        task=old.get("task", "sequence"),
+    )
+    total = sum(g["bytes"] for g in manifest["graphs"].values())
+    print(json.dumps({"event": "exported", "out": str(out), "from_bundle": str(source), "bytes": total,
+                      "seconds": round(time.perf_counter() - started, 2)}))
     return 0

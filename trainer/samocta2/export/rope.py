@@ -40,6 +40,10 @@ def rotate(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tenso
     return out.reshape(b, h, n_tokens, d)
 
 
+# How far below its row's largest logit an attention logit may fall (see rope_attention).
+LOGIT_FLOOR = 60.0
+
+
 def rope_attention(
     attn: RoPEAttention,
     q: torch.Tensor,
@@ -68,6 +72,13 @@ def rope_attention(
         kh = torch.cat([kh, attn._separate_heads(attn.k_proj(k_plain), heads)], dim=2)
         vh = torch.cat([vh, attn._separate_heads(attn.v_proj(v_plain), heads)], dim=2)
     scale = 1.0 / float(qh.shape[-1]) ** 0.5
-    weights = torch.softmax((qh @ kh.transpose(-2, -1)) * scale, dim=-1)
+    logits = (qh @ kh.transpose(-2, -1)) * scale
+    # A sharply trained memory lookup leaves most attention weights below float32's normal
+    # range (exp(-87)); onnxruntime's CPU and WASM kernels multiply such subnormals tens of times
+    # slower (the shipped nano propagated at 0.6x PyTorch, docs/benchmarks.md). Raising every
+    # logit to at least max - LOGIT_FLOOR keeps each weight above ~1e-30 (normal even over
+    # thousands of keys) and changes the output by less than float32 can represent.
+    logits = torch.maximum(logits, logits.amax(dim=-1, keepdim=True) - LOGIT_FLOOR)
+    weights = torch.softmax(logits, dim=-1)
     out = attn._recombine_heads(weights @ vh)
     return attn.out_proj(out)
