@@ -110,7 +110,7 @@ def main() -> int:
             t0 = now()
             predictor.add_new_points_or_box(state, **click)
             click_ms.append((now() - t0) * 1000)
-        # Distinct layers, as the tracker counts them: both directions emit the clicked layer.
+        # Distinct layers, as the engines' trackDone counts them: both directions emit the clicked layer.
         emitted: set[int] = set()
         t0 = now()
         for reverse in (False, True):

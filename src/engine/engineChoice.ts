@@ -5,7 +5,7 @@
  * install or machine cannot honour falls back the same way and says why.
  */
 import type { InferenceEngineSetting } from '../protocol/editorMessages';
-import type { Backend, HostBackend } from '../protocol/workerMessages';
+import type { Backend, HostAccelerator, HostBackend } from '../protocol/workerMessages';
 
 export const INFERENCE_ENGINES: readonly InferenceEngineSetting[] = [
   'auto',
@@ -37,13 +37,25 @@ export const ENGINE_LABELS: Readonly<Record<Backend, string>> = {
   wasm: 'WASM',
   'host-cpu': 'Host CPU',
   'host-cuda': 'Host CUDA',
+  'host-coreml': 'Host CoreML',
+  'host-dml': 'Host DirectML',
 };
+
+const ACCELERATORS: ReadonlySet<Backend> = new Set<HostAccelerator>([
+  'host-cuda',
+  'host-coreml',
+  'host-dml',
+]);
 
 export const NO_HOST_ENGINE =
   'The host engine is not in this install (the universal .vsix has no onnxruntime-node): install the .vsix for your platform (README, "Which .vsix")';
 
 export function chooseEngine(facts: EngineFacts): EngineChoice {
   const hasCpu = facts.hostEngines.includes('host-cpu');
+  // The platform's accelerator goes first under `auto`: CUDA is opt-in (its libraries are a
+  // separate install), CoreML and DirectML come with onnxruntime-node and fall back to the CPU.
+  const accelerator = facts.hostEngines.find((b) => ACCELERATORS.has(b) && b !== 'host-cuda');
+  const host: Backend = hasCpu ? (accelerator ?? 'host-cpu') : 'host-cpu';
   const webview: Backend = facts.webGpuAdapter ? 'webgpu' : 'wasm';
   const use = (backend: Backend, note: string | null = null): EngineChoice => ({
     backend,
@@ -62,11 +74,11 @@ export function chooseEngine(facts: EngineFacts): EngineChoice {
     case 'host-cuda':
       if (facts.hostEngines.includes('host-cuda')) return use('host-cuda');
       return hasCpu
-        ? instead('host-cpu', 'CUDA runs on Linux x64 only')
+        ? instead(host, 'CUDA runs on Linux x64 only')
         : instead(webview, NO_HOST_ENGINE);
     case 'auto':
-      if (facts.webGpuAdapter && hasCpu) return { ...use('webgpu'), probeAgainst: 'host-cpu' };
-      if (hasCpu) return use('host-cpu');
+      if (facts.webGpuAdapter && hasCpu) return { ...use('webgpu'), probeAgainst: host };
+      if (hasCpu) return use(host);
       return facts.webGpuAdapter ? use('webgpu') : instead('wasm', 'WebGPU found no GPU adapter');
   }
 }
@@ -87,6 +99,8 @@ export function fallbackOf(backend: Backend): Backend | null {
     case 'webgpu':
       return 'wasm';
     case 'host-cuda':
+    case 'host-coreml':
+    case 'host-dml':
       return 'host-cpu';
     default:
       return null;
@@ -94,5 +108,5 @@ export function fallbackOf(backend: Backend): Backend | null {
 }
 
 export function isHostBackend(backend: Backend): backend is HostBackend {
-  return backend === 'host-cpu' || backend === 'host-cuda';
+  return backend === 'host-cpu' || ACCELERATORS.has(backend);
 }

@@ -6,14 +6,19 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type * as Ort from 'onnxruntime-common';
 import type { OnnxRuntime } from '../core/tracker/onnxRuntime';
 import { adaptOrt, type OrtModule } from './ortAdapter';
 import type { BundleSource, Sha256 } from '../core/tracker/modelBundle';
 
 export { adaptOrt, webWasmRuntime, type OrtModule } from './ortAdapter';
 
-/** Where onnxruntime-node runs the graphs. */
-export type NodeDevice = 'cpu' | 'cuda';
+/**
+ * Where onnxruntime-node runs the graphs: its CPU provider, or the accelerator it offers on this
+ * platform (CUDA on Linux x64, CoreML on macOS, DirectML on Windows), with the CPU taking the
+ * operators the accelerator lacks.
+ */
+export type NodeDevice = 'cpu' | 'cuda' | 'coreml' | 'dml';
 
 /** The CUDA execution provider's libraries, which onnxruntime-node does not ship in its package. */
 export const CUDA_PROVIDER_FILES = [
@@ -22,23 +27,36 @@ export const CUDA_PROVIDER_FILES = [
 ] as const;
 
 /**
- * onnxruntime-node, single-threaded by default (the CLI shares the machine). On 'cuda' every
- * graph runs on the CUDA execution provider, with the CPU taking the operators CUDA lacks.
+ * onnxruntime-node, single-threaded by default (the CLI shares the machine), on `device`.
  */
 export async function nodeRuntime(threads = 1, device: NodeDevice = 'cpu'): Promise<OnnxRuntime> {
   const ort = await loadOnnxruntimeNode();
   const version = (ort as unknown as { env?: { versions?: { node?: string } } }).env?.versions
     ?.node;
-  const where = device === 'cuda' ? ' (cuda)' : '';
-  return adaptOrt(ort, `onnxruntime-node${version ? ` ${version}` : ''}${where}`, {
-    executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
+  const where = device === 'cpu' ? '' : ` (${device})`;
+  return adaptOrt(
+    ort,
+    `onnxruntime-node${version ? ` ${version}` : ''}${where}`,
+    nodeSessionOptions(threads, device),
+  );
+}
+
+/** The session options of `nodeRuntime`. */
+export function nodeSessionOptions(
+  threads: number,
+  device: NodeDevice,
+): Ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: device === 'cpu' ? ['cpu'] : [device, 'cpu'],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     logSeverityLevel: 3,
+    // DirectML cannot run with memory patterns or parallel execution (onnxruntime's DML docs).
+    ...(device === 'dml' ? { enableMemPattern: false, executionMode: 'sequential' as const } : {}),
     // Idle pool threads spin by default; beside Node's own threads on a small machine they take
     // the cores the work needs (nano on 2 cores: 13 layers/s spinning, 35 without; benchmarks.md).
     extra: { session: { 'intra_op.allow_spinning': '0' } },
-  });
+  };
 }
 
 /**

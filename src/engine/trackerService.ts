@@ -52,6 +52,8 @@ const BACKEND_NAMES: Record<Backend, string> = {
   wasm: 'WASM',
   'host-cpu': 'the host CPU',
   'host-cuda': 'CUDA',
+  'host-coreml': 'CoreML',
+  'host-dml': 'DirectML',
 };
 
 export class TrackerService {

@@ -426,6 +426,8 @@ const BACKENDS: ReadonlySet<unknown> = new Set<Backend>([
   'wasm',
   'host-cpu',
   'host-cuda',
+  'host-coreml',
+  'host-dml',
 ]);
 
 export function isFromWebviewMessage(value: unknown): value is FromWebviewMessage {

@@ -10,7 +10,7 @@
 import type { MeasuredVolume } from '../core/measure/measureReport';
 import type { PromptShape } from '../core/tracker/promptShapes';
 import type { Axis, VoxelType } from '../core/volume/volume';
-import type { Backend, FromWorkerMessage, ToWorkerMessage } from './workerMessages';
+import type { Backend, FromWorkerMessage, HostBackend, ToWorkerMessage } from './workerMessages';
 
 export interface EditorSettings {
   /** 'auto' = longest axis. */
@@ -23,9 +23,9 @@ export interface EditorSettings {
   readonly inferenceEngine?: InferenceEngineSetting;
   /**
    * The host engines this install can run: empty for the universal .vsix (no onnxruntime-node),
-   * 'host-cuda' only on Linux x64.
+   * else 'host-cpu' and the platform's accelerator (src/extension/tracking/hostEngines.ts).
    */
-  readonly hostEngines?: readonly ('host-cpu' | 'host-cuda')[];
+  readonly hostEngines?: readonly HostBackend[];
 }
 
 export type InferenceEngineSetting =

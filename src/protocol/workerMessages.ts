@@ -22,11 +22,13 @@ import type { Axis, VoxelType } from '../core/volume/volume';
 
 /**
  * Where the graphs run: onnxruntime-web in the webview's worker ('webgpu', 'wasm') or
- * onnxruntime-node on the extension host ('host-cpu', 'host-cuda').
+ * onnxruntime-node on the extension host: its CPU provider ('host-cpu') or the accelerator it
+ * offers on this platform (CUDA on Linux x64, CoreML on macOS, DirectML on Windows).
  */
 export type Backend = WebviewBackend | HostBackend;
 export type WebviewBackend = 'webgpu' | 'wasm';
-export type HostBackend = 'host-cpu' | 'host-cuda';
+export type HostBackend = 'host-cpu' | HostAccelerator;
+export type HostAccelerator = 'host-cuda' | 'host-coreml' | 'host-dml';
 export type TrackDirectionChoice = 'both' | 'forward' | 'backward';
 
 /** A click in layer pixels (x = column, y = row). */

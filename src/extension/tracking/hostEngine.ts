@@ -1,14 +1,20 @@
 /**
  * The host engine (issue 17): the core tracker on onnxruntime-node in the extension host, on
- * every core ('host-cpu') or on CUDA ('host-cuda', Linux x64), for one editor. The webview drives
+ * every core ('host-cpu') or on the platform's accelerator ('host-cuda' on Linux x64,
+ * 'host-coreml' on macOS, 'host-dml' on Windows), for one editor. The webview drives
  * it with the tracker worker's protocol carried as `engineRequest` and hears `engineReply`, so the
  * tracking feature, undo and the embedding cache are the same as with the worker
  * (src/engine/trackerService.ts runs the jobs in both). It tracks the document's own volume and
  * opens bundles from their folders: no voxels or graphs cross the webview channel.
  */
 import { availableParallelism } from 'node:os';
-import { fallbackOf } from '../../engine/engineChoice';
-import { CUDA_PROVIDER_FILES, nodeRuntime, nodeSha256 } from '../../engine/ortNode';
+import { fallbackOf, isHostBackend } from '../../engine/engineChoice';
+import {
+  CUDA_PROVIDER_FILES,
+  nodeRuntime,
+  nodeSha256,
+  type NodeDevice,
+} from '../../engine/ortNode';
 import { TrackerService, type ServiceMessage } from '../../engine/trackerService';
 import type { BundleSource } from '../../core/tracker/modelBundle';
 import type { OnnxRuntime } from '../../core/tracker/onnxRuntime';
@@ -28,6 +34,14 @@ export interface HostEngineContext {
   /** Threads for host-cpu; default os.availableParallelism(). */
   readonly threads?: number;
 }
+
+/** The onnxruntime-node device each host backend runs on. */
+const NODE_DEVICES: Readonly<Record<HostBackend, NodeDevice>> = {
+  'host-cpu': 'cpu',
+  'host-cuda': 'cuda',
+  'host-coreml': 'coreml',
+  'host-dml': 'dml',
+};
 
 /** The embedding cache's budget; the host has the memory a webview is not given. */
 const HOST_CACHE_BYTES = 1024 * 2 ** 20;
@@ -70,13 +84,11 @@ export class HostEngine {
   private startService(backend: HostBackend): TrackerService {
     const threads = this.context.threads ?? availableParallelism();
     const runtime =
-      this.context.runtime ??
-      ((b: HostBackend, n: number) => nodeRuntime(n, b === 'host-cuda' ? 'cuda' : 'cpu'));
+      this.context.runtime ?? ((b: HostBackend, n: number) => nodeRuntime(n, NODE_DEVICES[b]));
     return new TrackerService(backend, {
       post: (message) => this.context.post(message),
       runtime: (b) => {
-        if (b !== 'host-cpu' && b !== 'host-cuda')
-          throw new Error(`The host engine cannot run ${b}.`);
+        if (!isHostBackend(b)) throw new Error(`The host engine cannot run ${b}.`);
         return runtime(b, threads);
       },
       fallback: fallbackOf,
@@ -95,7 +107,7 @@ export class HostEngine {
 }
 
 function hostBackendOf(m: ServiceMessage): HostBackend {
-  return m.type === 'loadModel' && m.backend === 'host-cuda' ? 'host-cuda' : 'host-cpu';
+  return m.type === 'loadModel' && m.backend && isHostBackend(m.backend) ? m.backend : 'host-cpu';
 }
 
 /** What a user installs to track on CUDA (README, "Tracking on CUDA"). */

@@ -1,8 +1,9 @@
 /**
  * Which host engines this install can run (issue 17): onnxruntime-node's native binding for this
  * platform ships only in the platform .vsix files (scripts/package-vsix.mjs --target), so the
- * universal one offers none and `auto` picks the webview's engines. CUDA is Linux x64 only
- * (onnxruntime-node's CUDA provider); whether its libraries load is known at the first session.
+ * universal one offers none and `auto` picks the webview's engines. Beside the CPU each platform
+ * has the accelerator onnxruntime-node offers there: CUDA on Linux x64 (whether its libraries load
+ * is known at the first session), CoreML on macOS, DirectML on Windows.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,5 +34,8 @@ export function availableHostEngines(
 ): HostBackend[] {
   const folder = hostBinariesFolder(extensionRoot, platform, arch, exists);
   if (!exists(join(folder, 'onnxruntime_binding.node'))) return [];
-  return platform === 'linux' && arch === 'x64' ? ['host-cpu', 'host-cuda'] : ['host-cpu'];
+  if (platform === 'linux' && arch === 'x64') return ['host-cpu', 'host-cuda'];
+  if (platform === 'darwin') return ['host-cpu', 'host-coreml'];
+  if (platform === 'win32') return ['host-cpu', 'host-dml'];
+  return ['host-cpu'];
 }

@@ -14,7 +14,9 @@ import {
 import type { HostBackend } from '../../../src/protocol/workerMessages';
 
 const LINUX_X64: HostBackend[] = ['host-cpu', 'host-cuda'];
-const MAC: HostBackend[] = ['host-cpu'];
+const MAC: HostBackend[] = ['host-cpu', 'host-coreml'];
+const WINDOWS: HostBackend[] = ['host-cpu', 'host-dml'];
+const LINUX_ARM: HostBackend[] = ['host-cpu'];
 const UNIVERSAL: HostBackend[] = [];
 
 function choose(
@@ -66,13 +68,26 @@ test('an engine this install or machine lacks falls back and says why', () => {
     /not in this install.*\.vsix for your platform.*tracking on WASM/,
   );
   assert.equal(choose('host-cpu', UNIVERSAL, true).backend, 'webgpu');
-  const noCuda = choose('host-cuda', MAC, true);
+  const noCuda = choose('host-cuda', LINUX_ARM, true);
   assert.equal(noCuda.backend, 'host-cpu');
   assert.match(noCuda.note ?? '', /CUDA runs on Linux x64 only; tracking on Host CPU/);
+  const mac = choose('host-cuda', MAC, true);
+  assert.equal(mac.backend, 'host-coreml');
+  assert.match(mac.note ?? '', /CUDA runs on Linux x64 only; tracking on Host CoreML/);
   assert.equal(choose('host-cuda', UNIVERSAL, false).backend, 'wasm');
   const noGpu = choose('webview-webgpu', LINUX_X64, false);
   assert.equal(noGpu.backend, 'wasm');
   assert.match(noGpu.note ?? '', /no GPU adapter/);
+});
+
+test("auto: the platform's own accelerator on macOS and Windows, never CUDA unasked", () => {
+  assert.equal(choose('auto', MAC, false).backend, 'host-coreml');
+  assert.equal(choose('auto', WINDOWS, false).backend, 'host-dml');
+  assert.equal(choose('auto', WINDOWS, true).probeAgainst, 'host-dml');
+  assert.equal(choose('auto', LINUX_X64, false).backend, 'host-cpu');
+  assert.equal(choose('auto', LINUX_ARM, false).backend, 'host-cpu');
+  // Asked for the CPU, the CPU it is.
+  assert.equal(choose('host-cpu', WINDOWS, false).backend, 'host-cpu');
 });
 
 test('the probe keeps the faster engine, the first on a tie or a failed probe', () => {
@@ -85,9 +100,11 @@ test('the probe keeps the faster engine, the first on a tie or a failed probe', 
   assert.equal(fasterEngine(gpu(40), host(Number.NaN)), 'webgpu');
 });
 
-test('a failing runtime continues: WebGPU on WASM, CUDA on the host CPU; nothing after those', () => {
+test('a failing runtime continues: WebGPU on WASM, an accelerator on the host CPU; nothing after those', () => {
   assert.equal(fallbackOf('webgpu'), 'wasm');
   assert.equal(fallbackOf('host-cuda'), 'host-cpu');
+  assert.equal(fallbackOf('host-coreml'), 'host-cpu');
+  assert.equal(fallbackOf('host-dml'), 'host-cpu');
   assert.equal(fallbackOf('wasm'), null);
   assert.equal(fallbackOf('host-cpu'), null);
 });

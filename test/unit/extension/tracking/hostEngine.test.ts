@@ -213,6 +213,36 @@ test('CUDA that cannot be loaded falls back to the host CPU and says what to ins
   }
 });
 
+test("the platform's accelerator (CoreML here) that fails continues on the host CPU, no CUDA advice", async () => {
+  const asked: string[] = [];
+  const h = harness(twoPrompts, {
+    runtime: async (backend, threads) => {
+      asked.push(backend);
+      const cpu = await nodeRuntime(threads);
+      if (backend === 'host-cpu') return cpu;
+      return {
+        ...cpu,
+        createSession: async () => {
+          throw new Error('CoreML: model compilation failed');
+        },
+      };
+    },
+  });
+  try {
+    loadAndSetVolume(h, 'host-coreml');
+    const changed = await h.next('backendChanged');
+    assert.equal(changed.backend, 'host-cpu');
+    assert.match(
+      changed.reason,
+      /^CoreML failed \(.*compilation failed.*\); continuing on the host CPU\.$/,
+    );
+    assert.equal((await h.next('modelLoaded')).backend, 'host-cpu');
+    assert.deepEqual(asked, ['host-coreml', 'host-cpu']);
+  } finally {
+    await h.engine.dispose();
+  }
+});
+
 test('a damaged bundle is an error on the load, not a fallback', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'host-engine-'));
   try {

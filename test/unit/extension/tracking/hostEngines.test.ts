@@ -35,15 +35,20 @@ test('the binaries are in dist/node_modules in a platform .vsix, node_modules in
   assert.deepEqual(availableHostEngines(ROOT, 'linux', 'x64', checkout), ['host-cpu', 'host-cuda']);
 });
 
-test('the binding of this platform decides; CUDA only on Linux x64', () => {
+test("the binding of this platform decides, with that platform's accelerator", () => {
   assert.deepEqual(availableHostEngines(ROOT, 'linux', 'x64', present('linux', 'x64')), [
     'host-cpu',
     'host-cuda',
   ]);
   assert.deepEqual(availableHostEngines(ROOT, 'darwin', 'arm64', present('darwin', 'arm64')), [
     'host-cpu',
+    'host-coreml',
   ]);
   assert.deepEqual(availableHostEngines(ROOT, 'win32', 'x64', present('win32', 'x64')), [
+    'host-cpu',
+    'host-dml',
+  ]);
+  assert.deepEqual(availableHostEngines(ROOT, 'linux', 'arm64', present('linux', 'arm64')), [
     'host-cpu',
   ]);
   // The universal .vsix, or another platform's binaries only.
