@@ -169,22 +169,25 @@ test('a job before any model gets a clear error, for its own id', async () => {
   assert.match(error.message, /No model is loaded on the host engine/);
 });
 
+/** A runtime factory whose accelerator cannot open a session (the CPU works); `asked` logs the backends. */
+function failingAccelerator(asked: string[], why: string) {
+  return async (backend: string, threads: number): Promise<OnnxRuntime> => {
+    asked.push(backend);
+    const cpu = await nodeRuntime(threads);
+    if (backend === 'host-cpu') return cpu;
+    return {
+      ...cpu,
+      name: `onnxruntime-node 1.30.0 (${backend})`,
+      createSession: async () => {
+        throw new Error(why);
+      },
+    };
+  };
+}
+
 test('CUDA that cannot be loaded falls back to the host CPU and says what to install', async () => {
   const asked: string[] = [];
-  const h = harness(twoPrompts, {
-    runtime: async (backend, threads) => {
-      asked.push(backend);
-      const cpu = await nodeRuntime(threads);
-      if (backend === 'host-cpu') return cpu;
-      return {
-        ...cpu,
-        name: 'onnxruntime-node 1.30.0 (cuda)',
-        createSession: async () => {
-          throw new Error(NO_CUDA);
-        },
-      };
-    },
-  });
+  const h = harness(twoPrompts, { runtime: failingAccelerator(asked, NO_CUDA) });
   try {
     loadAndSetVolume(h, 'host-cuda');
     const changed = await h.next('backendChanged');
@@ -216,17 +219,7 @@ test('CUDA that cannot be loaded falls back to the host CPU and says what to ins
 test("the platform's accelerator (CoreML here) that fails continues on the host CPU, no CUDA advice", async () => {
   const asked: string[] = [];
   const h = harness(twoPrompts, {
-    runtime: async (backend, threads) => {
-      asked.push(backend);
-      const cpu = await nodeRuntime(threads);
-      if (backend === 'host-cpu') return cpu;
-      return {
-        ...cpu,
-        createSession: async () => {
-          throw new Error('CoreML: model compilation failed');
-        },
-      };
-    },
+    runtime: failingAccelerator(asked, 'CoreML: model compilation failed'),
   });
   try {
     loadAndSetVolume(h, 'host-coreml');
