@@ -248,14 +248,7 @@ export class TrackingController implements EditorFeature {
       const moved = move && movedShape(shape, move.dx, move.dy);
       object.prompts = replaceShape(object.prompts, layer, index, moved);
       const label = `${moved ? 'Move' : 'Delete'} ${shape.kind} on layer ${layer}`;
-      if (pointsOn(object, layer).length > 0 || shapesOn(object, layer).length > 0) {
-        await this.previewAndCommit(object, layer, label, before);
-        return;
-      }
-      object.masks.delete(layer);
-      this.masksChanged();
-      this.views.objectsChanged();
-      this.commit('prompt', label, object.id, before);
+      await this.promptsEdited(object, layer, label, before);
     });
   }
 
@@ -305,12 +298,23 @@ export class TrackingController implements EditorFeature {
     const nearest = points.reduce((a, b) => (distance(b) < distance(a) ? b : a));
     const before = toState(object, this.geo);
     object.prompts = removePoint(object.prompts, layer, nearest);
-    const label = `Remove point on layer ${layer}`;
-    if (points.length > 1 || shapesOn(object, layer).length > 0) {
+    await this.promptsEdited(object, layer, `Remove point on layer ${layer}`, before);
+  }
+
+  /**
+   * After a prompt on `layer` was removed or changed: the layer's mask for what is left, or, with
+   * no prompt left there, no mask (it was the answer to them); one undoable edit either way.
+   */
+  private async promptsEdited(
+    object: TrackedObject,
+    layer: number,
+    label: string,
+    before: TrackedObjectState,
+  ): Promise<void> {
+    if (pointsOn(object, layer).length > 0 || shapesOn(object, layer).length > 0) {
       await this.previewAndCommit(object, layer, label, before);
       return;
     }
-    // No prompt left: the layer's mask was the answer to them, so it goes too.
     object.masks.delete(layer);
     this.masksChanged();
     this.views.objectsChanged();

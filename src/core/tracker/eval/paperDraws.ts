@@ -140,6 +140,28 @@ function shuffled<T>(rng: Random, items: readonly T[]): T[] {
   return chooseWithout(rng, items, items.length);
 }
 
+/**
+ * Up to `count` points, one from the region of each component in shuffled order (a component
+ * whose region has no free pixel is passed over); each point picked joins `taken`.
+ */
+function onePerComponent(
+  rng: Random,
+  components: readonly number[][],
+  count: number,
+  taken: Set<number>,
+  regionOf: (component: number[]) => readonly number[],
+): number[] {
+  const picked: number[] = [];
+  for (const component of shuffled(rng, components)) {
+    if (picked.length === count) break;
+    const point = pickOne(rng, regionOf(component), taken);
+    if (point === undefined) continue;
+    picked.push(point);
+    taken.add(point);
+  }
+  return picked;
+}
+
 /** Flat indices on the side x side grid: positives, then negatives (the authors' rule). */
 export function modelResolutionPoints(
   rng: Random,
@@ -156,22 +178,10 @@ export function modelResolutionPoints(
   for (let i = 0; i < labels.length; i++) if (labels[i] > 0) members[labels[i] - 1].push(i);
   const kept = members.filter((m) => m.length >= MIN_COMPONENT_PX);
   const taken = new Set<number>();
-  const positives: number[] = [];
-  for (const component of shuffled(rng, kept)) {
-    if (positives.length === nPos) break;
-    const picked = pickOne(rng, component, taken);
-    if (picked === undefined) continue;
-    positives.push(picked);
-    taken.add(picked);
-  }
-  const negatives: number[] = [];
-  for (const component of shuffled(rng, kept)) {
-    if (negatives.length === nNeg) break;
-    const picked = pickOne(rng, componentRing(component, big, side), taken);
-    if (picked === undefined) continue;
-    negatives.push(picked);
-    taken.add(picked);
-  }
+  const positives = onePerComponent(rng, kept, nPos, taken, (component) => component);
+  const negatives = onePerComponent(rng, kept, nNeg, taken, (component) =>
+    componentRing(component, big, side),
+  );
   const inside = members.flat().sort((a, b) => a - b);
   const more = chooseWithout(
     rng,
