@@ -8,18 +8,19 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
+  type Browser,
   ensureBuilt,
+  type Harness,
+  type HarnessWindow,
   launchBrowser,
   loadVolume,
   openEditor,
+  openPatternVolume,
   posted,
   ROOT,
   send,
-  TEST_SETTINGS,
-  type Browser,
-  type Harness,
-  type HarnessWindow,
   startHarness,
+  TEST_SETTINGS,
 } from './harness';
 import { decodePng, pixelAt, type Rgba } from './png';
 import { patternVolume, tubesVolume } from './testVolumes';
@@ -485,9 +486,7 @@ describe('volume editor webview', () => {
 
   it('follows changed settings: window percentiles and depth axis', async () => {
     const errors: string[] = [];
-    const page = await openEditor(browser, harness, errors);
-    const vol = patternVolume();
-    await loadVolume(page, harness, 'pattern-settings', vol.header, vol.bytes);
+    const { page, vol } = await openPatternVolume({ browser, harness }, errors, 'pattern-settings');
     const before = (await hook(page).state()).window!;
     assert.ok(before.min > 0 && before.max < 255, `1–99.5 % window ${JSON.stringify(before)}`);
     await send(page, { type: 'settingsChanged', settings: EXACT });

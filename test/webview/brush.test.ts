@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
+  type HarnessWindow,
   loadVolume,
   openEditor,
+  openPatternVolume,
   posted,
   ROOT,
-  type HarnessWindow,
   webviewFixture,
 } from './harness';
 import { patternVolume } from './testVolumes';
@@ -88,9 +89,7 @@ describe('brush tools', () => {
 
   it('paints, erases, fills and clears the region on the shown layer, each undoable', async () => {
     const errors: string[] = [];
-    const page = await openEditor(web.browser, web.harness, errors);
-    const vol = patternVolume(DIMS);
-    await loadVolume(page, web.harness, 'brush-region', vol.header, vol.bytes);
+    const { page } = await openPatternVolume(web, errors, 'brush-region', DIMS);
     // The host's (empty) annotation, as VolumeEditorSession sends it after the segmentation.
     await page.evaluate(
       (count) =>
@@ -223,9 +222,7 @@ describe('brush tools', () => {
 
   it('paints a tracked object as one brush edit that undoes', async () => {
     const errors: string[] = [];
-    const page = await openEditor(web.browser, web.harness, errors);
-    const vol = patternVolume(DIMS);
-    await loadVolume(page, web.harness, 'brush-object', vol.header, vol.bytes);
+    const { page } = await openPatternVolume(web, errors, 'brush-object', DIMS);
     const h = testHook(page);
     // In the Prompt tool (the default) a click is a point prompt: it makes object 1.
     const click = await at(page, 20, 15);
@@ -267,9 +264,7 @@ describe('brush tools', () => {
 
   it('paints the en-face RV on the projection view, as one undoable stroke', async () => {
     const errors: string[] = [];
-    const page = await openEditor(web.browser, web.harness, errors);
-    const vol = patternVolume(DIMS);
-    await loadVolume(page, web.harness, 'brush-enface', vol.header, vol.bytes);
+    const { page } = await openPatternVolume(web, errors, 'brush-enface', DIMS);
     // The host's (empty) annotations, as VolumeEditorSession sends them after the segmentation.
     await page.evaluate(
       ([count, plane]) => {

@@ -8,14 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { chooseOption } from '../support/vscodeElements';
-import {
-  type HarnessWindow,
-  loadVolume,
-  openEditor,
-  sendEmptyRegions,
-  webviewFixture,
-} from './harness';
-import { patternVolume } from './testVolumes';
+import { type HarnessWindow, openPatternVolume, sendEmptyRegions, webviewFixture } from './harness';
 
 const DIMS: [number, number, number] = [32, 24, 40];
 
@@ -41,9 +34,7 @@ describe('what I am editing', () => {
 
   it('one picker: the brush, clicks and tracking follow it', async () => {
     const errors: string[] = [];
-    const page = await openEditor(web.browser, web.harness, errors);
-    const vol = patternVolume(DIMS);
-    await loadVolume(page, web.harness, 'editing-target', vol.header, vol.bytes);
+    const { page } = await openPatternVolume(web, errors, 'editing-target', DIMS);
     await sendEmptyRegions(page, DIMS);
     assert.deepEqual(await editing(page), { brush: 'region', tracking: null });
     const pickers = await page.evaluate(() =>

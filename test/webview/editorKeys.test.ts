@@ -6,22 +6,18 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import {
-  loadVolume,
-  openEditor,
-  send,
   type HarnessWindow,
+  openPatternVolume,
+  send,
   TEST_SETTINGS,
   webviewFixture,
 } from './harness';
-import { patternVolume } from './testVolumes';
 
 const web = webviewFixture();
 
 it('layer and view commands from the host step once; the keys themselves do not; text fields keep theirs', async () => {
   const errors: string[] = [];
-  const page = await openEditor(web.browser, web.harness, errors);
-  const vol = patternVolume();
-  await loadVolume(page, web.harness, 'keys', vol.header, vol.bytes);
+  const { page, vol } = await openPatternVolume(web, errors, 'keys');
   // window.postMessage delivers on a later task: one round trip later the message is handled.
   const settle = () => page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
   await send(page, { type: 'init', settings: TEST_SETTINGS, hostKeys: true });

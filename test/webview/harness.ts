@@ -13,6 +13,7 @@ import { extname, join, normalize } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildWebviewHtml } from '../../src/extension/webviewHtml';
+import { patternVolume, type TestVolume } from './testVolumes';
 import type {
   EditorSettings,
   ToWebviewMessage,
@@ -210,6 +211,20 @@ export async function openEditor(
   await page.goto(`${harness.url}?theme=${theme}&strictStyles=${strictStyles ? 1 : 0}`);
   await waitForPosted(page, 'ready');
   return page;
+}
+
+/** Opens the page (as `openEditor`) on a pattern volume (testVolumes.ts) loaded as `name`. */
+export async function openPatternVolume(
+  web: { readonly browser: Browser; readonly harness: Harness },
+  errors: string[],
+  name: string,
+  dims?: [number, number, number],
+): Promise<{ page: Page; vol: TestVolume }> {
+  const { browser, harness } = web;
+  const page = await openEditor(browser, harness, errors);
+  const vol = patternVolume(dims);
+  await loadVolume(page, harness, name, vol.header, vol.bytes);
+  return { page, vol };
 }
 
 export async function send(page: Page, message: ToWebviewMessage): Promise<void> {

@@ -9,8 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type HarnessWindow, loadVolume, openEditor, posted, webviewFixture } from './harness';
-import { patternVolume } from './testVolumes';
+import { type HarnessWindow, openPatternVolume, posted, webviewFixture } from './harness';
 
 const DIMS: [number, number, number] = [32, 24, 40];
 
@@ -55,9 +54,7 @@ describe('keyboard prompts', () => {
 
   it('places, moves and deletes point prompts from the keyboard', async () => {
     const errors: string[] = [];
-    const page = await openEditor(web.browser, web.harness, errors);
-    const vol = patternVolume(DIMS);
-    await loadVolume(page, web.harness, 'keyboard-prompts', vol.header, vol.bytes);
+    const { page } = await openPatternVolume(web, errors, 'keyboard-prompts', DIMS);
     const layer = await shownLayer(page);
     const cursor = page.getByTestId('prompt-cursor');
     await page.locator('.viewport').focus();
@@ -124,9 +121,7 @@ describe('keyboard prompts', () => {
   });
 
   it('names every dropdown and field for assistive technology', async () => {
-    const page = await openEditor(web.browser, web.harness, []);
-    const vol = patternVolume(DIMS);
-    await loadVolume(page, web.harness, 'dropdown-names', vol.header, vol.bytes);
+    const { page } = await openPatternVolume(web, [], 'dropdown-names', DIMS);
     // A vscode-single-select's or vscode-textfield's focus lands on the combobox or input in its
     // shadow root: that one must be named (an aria-label on the host names nothing a screen
     // reader reaches).

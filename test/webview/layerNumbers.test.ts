@@ -9,13 +9,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   type HarnessWindow,
-  loadVolume,
-  openEditor,
+  openPatternVolume,
   posted,
   sendEmptyRegions,
   webviewFixture,
 } from './harness';
-import { patternVolume } from './testVolumes';
 
 // Depth (k) the longest axis, so that the automatic depth axis is k.
 const DIMS: [number, number, number] = [16, 12, 20];
@@ -26,9 +24,7 @@ describe('layer numbers', () => {
 
   it('every place names the shown layer by the same number, with its range', async () => {
     const errors: string[] = [];
-    const page = await openEditor(web.browser, web.harness, errors);
-    const vol = patternVolume(DIMS);
-    await loadVolume(page, web.harness, 'layer-numbers', vol.header, vol.bytes);
+    const { page } = await openPatternVolume(web, errors, 'layer-numbers', DIMS);
     await sendEmptyRegions(page, DIMS);
     // End, then up three: index LAST - 3, whatever the editor opened on.
     await page.locator('.viewport').focus();

@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { PromptShape } from '../../src/core/tracker/promptShapes';
-import { type HarnessWindow, loadVolume, openEditor, posted, webviewFixture } from './harness';
-import { patternVolume } from './testVolumes';
+import { type HarnessWindow, openPatternVolume, posted, webviewFixture } from './harness';
 
 const DIMS: [number, number, number] = [32, 24, 40];
 
@@ -58,9 +57,7 @@ describe('drawn prompts', () => {
 
   it('the prompt cursor draws a scribble (S held) and a box (B held)', async () => {
     const errors: string[] = [];
-    const page = await openEditor(web.browser, web.harness, errors);
-    const vol = patternVolume(DIMS);
-    await loadVolume(page, web.harness, 'cursor-shapes', vol.header, vol.bytes);
+    const { page } = await openPatternVolume(web, errors, 'cursor-shapes', DIMS);
     const layer = await shownLayer(page);
     await page.locator('.viewport').focus();
     await page.keyboard.press('p'); // the cross at (16, 12)
@@ -107,9 +104,7 @@ describe('drawn prompts', () => {
 
   it('the Scribble tool draws with a drag; Alt+drag moves it, Alt+click deletes it', async () => {
     const errors: string[] = [];
-    const page = await openEditor(web.browser, web.harness, errors);
-    const vol = patternVolume(DIMS);
-    await loadVolume(page, web.harness, 'mouse-shapes', vol.header, vol.bytes);
+    const { page } = await openPatternVolume(web, errors, 'mouse-shapes', DIMS);
     const layer = await shownLayer(page);
     await page.getByTestId('prompt-scribble').click();
     assert.equal(await page.getByTestId('prompt-scribble').getAttribute('aria-checked'), 'true');

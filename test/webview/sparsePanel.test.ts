@@ -9,15 +9,13 @@ import { describe, it } from 'node:test';
 import { chooseOption, typeInto } from '../support/vscodeElements';
 import {
   type HarnessWindow,
-  loadVolume,
-  openEditor,
+  openPatternVolume,
   posted,
   send,
   sendEmptyRegions,
   waitForPosted,
   webviewFixture,
 } from './harness';
-import { patternVolume } from './testVolumes';
 
 const DIMS: [number, number, number] = [16, 12, 20];
 
@@ -26,9 +24,7 @@ describe('sparse panel', () => {
 
   it('drives the host through vscode-elements', async () => {
     const errors: string[] = [];
-    const page = await openEditor(web.browser, web.harness, errors);
-    const vol = patternVolume(DIMS);
-    await loadVolume(page, web.harness, 'sparse-panel', vol.header, vol.bytes);
+    const { page } = await openPatternVolume(web, errors, 'sparse-panel', DIMS);
     await sendEmptyRegions(page, DIMS);
     await page.locator('.sparse-panel > summary').click();
     const panel = page.getByTestId('sparse-panel');
