@@ -213,6 +213,21 @@ export async function openEditor(
   return page;
 }
 
+/** The layer the editor shows. */
+export const shownLayer = (page: Page): Promise<number> =>
+  page.evaluate(() => (window as unknown as HarnessWindow).__samOcta2Test!.state().layer);
+
+/** Waits until the page has posted `count` undoable edits, and returns their `edit`s. */
+export async function postedEdits<Edit>(page: Page, count: number): Promise<Edit[]> {
+  await page.waitForFunction(
+    (n) =>
+      (window as unknown as HarnessWindow).__harness.posted.filter((m) => m.type === 'edit')
+        .length === n,
+    count,
+  );
+  return (await posted(page)).filter((m) => m.type === 'edit').map((m) => m.edit as Edit);
+}
+
 /** Opens the page (as `openEditor`) on a pattern volume (testVolumes.ts) loaded as `name`. */
 export async function openPatternVolume(
   web: { readonly browser: Browser; readonly harness: Harness },

@@ -9,27 +9,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type HarnessWindow, openPatternVolume, posted, webviewFixture } from './harness';
+import {
+  type HarnessWindow,
+  openPatternVolume,
+  postedEdits,
+  shownLayer,
+  webviewFixture,
+} from './harness';
 
 const DIMS: [number, number, number] = [32, 24, 40];
-
-const shownLayer = (page: Page): Promise<number> =>
-  page.evaluate(() => (window as unknown as HarnessWindow).__samOcta2Test!.state().layer);
 
 interface EditPosted {
   label: string;
   before: unknown;
   after: { prompts: { layer: number; points: { x: number; y: number; positive: boolean }[] }[] };
-}
-
-async function edits(page: Page, count: number): Promise<EditPosted[]> {
-  await page.waitForFunction(
-    (n) =>
-      (window as unknown as HarnessWindow).__harness.posted.filter((m) => m.type === 'edit')
-        .length === n,
-    count,
-  );
-  return (await posted(page)).filter((m) => m.type === 'edit').map((m) => m.edit as EditPosted);
 }
 
 /** The cross's image pixel, read from what it says, and whether it is drawn on that pixel. */
@@ -73,12 +66,12 @@ describe('keyboard prompts', () => {
 
     await page.keyboard.press('Enter');
     // The click makes Object 1, and records it with its first point: one undo takes both.
-    let list = await edits(page, 1);
+    let list = await postedEdits<EditPosted>(page, 1);
     assert.equal(list[0]!.label, `Add Object 1: Positive point on layer ${layer}`);
     assert.equal(list[0]!.before, null, 'undo removes the object');
     for (let n = 0; n < 4; n++) await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Shift+Enter');
-    list = await edits(page, 2);
+    list = await postedEdits<EditPosted>(page, 2);
     assert.equal(list[1]!.label, `Negative point on layer ${layer}`);
     assert.deepEqual(list[1]!.after.prompts, [
       {
@@ -95,7 +88,7 @@ describe('keyboard prompts', () => {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Delete');
-    list = await edits(page, 3);
+    list = await postedEdits<EditPosted>(page, 3);
     assert.equal(list[2]!.label, `Remove point on layer ${layer}`);
     assert.deepEqual(list[2]!.after.prompts, [
       { layer, points: [{ x: 14, y: 23, positive: false }] },

@@ -9,7 +9,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { PromptShape } from '../../src/core/tracker/promptShapes';
-import { type HarnessWindow, openPatternVolume, posted, webviewFixture } from './harness';
+import {
+  type HarnessWindow,
+  openPatternVolume,
+  postedEdits,
+  shownLayer,
+  webviewFixture,
+} from './harness';
 
 const DIMS: [number, number, number] = [32, 24, 40];
 
@@ -17,19 +23,6 @@ interface EditPosted {
   label: string;
   after: { prompts: { layer: number; points: unknown[]; shapes?: PromptShape[] }[] } | null;
 }
-
-async function edits(page: Page, count: number): Promise<EditPosted[]> {
-  await page.waitForFunction(
-    (n) =>
-      (window as unknown as HarnessWindow).__harness.posted.filter((m) => m.type === 'edit')
-        .length === n,
-    count,
-  );
-  return (await posted(page)).filter((m) => m.type === 'edit').map((m) => m.edit as EditPosted);
-}
-
-const shownLayer = (page: Page): Promise<number> =>
-  page.evaluate(() => (window as unknown as HarnessWindow).__samOcta2Test!.state().layer);
 
 /** Page coordinates of an image pixel's centre on the layer view. */
 async function screenOf(page: Page, x: number, y: number): Promise<{ x: number; y: number }> {
@@ -65,7 +58,7 @@ describe('drawn prompts', () => {
     for (let n = 0; n < 3; n++) await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.up('s');
-    let list = await edits(page, 1);
+    let list = await postedEdits<EditPosted>(page, 1);
     assert.equal(list[0]!.label, `Add Object 1: Scribble on layer ${layer}`);
     assert.deepEqual(list[0]!.after!.prompts, [
       {
@@ -90,7 +83,7 @@ describe('drawn prompts', () => {
     await page.keyboard.press('Shift+ArrowDown');
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.up('b');
-    list = await edits(page, 2);
+    list = await postedEdits<EditPosted>(page, 2);
     assert.equal(list[1]!.label, `Box on layer ${layer}`);
     assert.deepEqual(list[1]!.after!.prompts[0]!.shapes![1], {
       kind: 'box',
@@ -113,7 +106,7 @@ describe('drawn prompts', () => {
       [10, 6],
       [20, 8],
     ]);
-    let list = await edits(page, 1);
+    let list = await postedEdits<EditPosted>(page, 1);
     const drawn = list[0]!.after!.prompts[0]!.shapes![0]!;
     assert.equal(drawn.kind, 'scribble');
     if (drawn.kind !== 'scribble') return;
@@ -129,7 +122,7 @@ describe('drawn prompts', () => {
       ],
       true,
     );
-    list = await edits(page, 2);
+    list = await postedEdits<EditPosted>(page, 2);
     assert.equal(list[1]!.label, `Move scribble on layer ${layer}`);
     const moved = list[1]!.after!.prompts[0]!.shapes![0]!;
     assert.ok(moved.kind === 'scribble');
@@ -137,7 +130,7 @@ describe('drawn prompts', () => {
 
     // Alt+click on it deletes it; the layer is left without prompts.
     await drag(page, [[7, 9]], true);
-    list = await edits(page, 3);
+    list = await postedEdits<EditPosted>(page, 3);
     assert.equal(list[2]!.label, `Delete scribble on layer ${layer}`);
     assert.deepEqual(list[2]!.after!.prompts, []);
 
@@ -155,7 +148,7 @@ describe('drawn prompts', () => {
       [28, 14],
       [20, 14],
     ]);
-    list = await edits(page, 5);
+    list = await postedEdits<EditPosted>(page, 5);
     assert.equal(list[3]!.label, `Negative scribble on layer ${layer}`);
     const [negative, lasso] = list[4]!.after!.prompts[0]!.shapes!;
     assert.ok(negative!.kind === 'scribble' && !negative!.positive);
