@@ -35,12 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "trainer"))
 
 def random_seed(bundle: str) -> int | None:
     """The seed of a bundle exported from random weights (`samocta2 export --seed N`, no
-    checkpoint), else None. Its weights are rebuilt exactly as the exporter made them."""
+    checkpoint: its manifest's provenance.random_seed), else None. Its weights are rebuilt
+    exactly as the exporter made them."""
     provenance = json.loads((Path(bundle) / "manifest.json").read_text()).get("provenance", {})
-    weights = str(provenance.get("weights", ""))
-    if provenance.get("checkpoint") or provenance.get("base_checkpoint") or not weights.startswith("random, seed "):
-        return None
-    return int(weights.removeprefix("random, seed "))
+    seed = provenance.get("random_seed")
+    return None if provenance.get("checkpoint") or seed is None else int(seed)
 
 
 def build_predictor(bundle: str, device: str = "cpu") -> torch.nn.Module:

@@ -105,6 +105,8 @@ def _load(args: argparse.Namespace) -> tuple[torch.nn.Module, dict[str, Any], di
         "weights": weights,
         "checkpoint": None,
         "base_checkpoint": args.model_checkpoint,
+        # Random weights are rebuilt from this seed (bench/torch_track_bench.py times them in PyTorch).
+        "random_seed": None if args.model_checkpoint else args.seed,
         # Which file it was: a released sam2.1_hiera_*.pt is recognised by its digest.
         "base_checkpoint_sha256": sha256(Path(args.model_checkpoint)) if args.model_checkpoint else None,
         "config": {"model": {"size": size, "image_size": model.image_size}},
