@@ -53,6 +53,7 @@ import {
   notificationToast,
   openWorkbench,
   quickOpen,
+  quickInputRows,
   runPaletteCommand,
   waitForNotification,
 } from './workbench';
@@ -215,24 +216,33 @@ let server: CodeServer | undefined;
 let browser: Browser | undefined;
 let page: Page;
 
-/** "Tasks: Run Task", then the task; the list waits for the task providers to activate. */
+/**
+ * "Tasks: Run Task", then the task. The picker opens once the task providers have answered;
+ * the label is typed first so that its row is rendered however long the list (rows below the
+ * fold are not in the DOM), and the focused row is taken with Enter (a click can land on a
+ * neighbour while providers are still adding rows).
+ */
 async function runTask(label: string): Promise<void> {
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
+  const input = page.locator('.quick-input-widget input');
+  const picker = page.locator('.quick-input-widget input[placeholder*="task to run" i]');
+  const focused = page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: label });
   for (let attempt = 0; ; attempt++) {
     await runPaletteCommand(page, 'Tasks: Run Task');
-    const listed = await row
-      .waitFor({ timeout: 30_000 })
-      .then(() => true)
-      .catch(() => false);
+    await picker.waitFor({ timeout: 30_000 }).catch(() => undefined);
+    await input.fill(label, { timeout: 5_000 }).catch(() => undefined);
+    const listed = await focused.waitFor({ timeout: 30_000 }).then(
+      () => true,
+      () => false,
+    );
     if (listed) break;
-    assert.ok(attempt < 2, `"Tasks: Run Task" did not list ${label}`);
+    if (attempt === 2) {
+      const placeholder = await input.getAttribute('placeholder').catch(() => null);
+      assert.fail(
+        `"Tasks: Run Task" did not list ${label}; the picker ("${placeholder}") showed: ` +
+          (await quickInputRows(page)),
+      );
+    }
   }
-  // Filter to the task and take the focused row (a click can land on a neighbour while the
-  // providers are still adding rows).
-  await page.locator('.quick-input-widget input').fill(label);
-  await page
-    .locator('.quick-input-widget .monaco-list-row.focused', { hasText: label })
-    .waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
 }
 

@@ -120,6 +120,15 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The rows the quick input shows now, for an assertion's message. */
+export async function quickInputRows(page: Page): Promise<string> {
+  const rows = await page
+    .locator('.quick-input-widget .monaco-list-row')
+    .allInnerTexts()
+    .catch(() => []);
+  return rows.map((row) => row.replace(/\s+/g, ' ').trim()).join(' | ') || '(none)';
+}
+
 /**
  * Runs a command by its palette title (F1, type, Enter). Retries: right after the workbench
  * opens, the palette can take a while to list extension commands.
@@ -143,7 +152,9 @@ export async function runPaletteCommand(page: Page, title: string): Promise<void
       lastError = error;
     }
   }
-  throw new Error(`the command palette did not offer "${title}": ${String(lastError)}`);
+  throw new Error(
+    `the command palette did not offer "${title}" (rows: ${await quickInputRows(page)}): ${String(lastError)}`,
+  );
 }
 
 /** A notification toast whose text matches (progress notifications included). */
