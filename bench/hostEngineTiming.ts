@@ -93,6 +93,8 @@ export async function hostEngineTimings(
       objectId: 1,
       prompts: [{ layer: job.click.layer, points }],
       range: job.range,
+      // The model alone, as the PyTorch baseline it is compared to (no visibility gate).
+      kind: 'faz',
       direction: job.direction,
     });
     const done = await tracked;

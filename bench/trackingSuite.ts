@@ -18,6 +18,7 @@ import { loadBundle } from '../src/core/tracker/bundleSessions';
 import type { OnnxRuntime } from '../src/core/tracker/onnxRuntime';
 import { SamTracker } from '../src/core/tracker/tracker';
 import type { LayerPrompt, TrackOptions } from '../src/core/tracker/trackTypes';
+import { layerDensity } from '../src/core/tracker/visibilityGate';
 import { volumeLayerSource, type VolumeLayerSource } from '../src/core/tracker/volumeLayers';
 import { generateSyntheticOcta } from '../src/core/synth/generateSyntheticOcta';
 import {
@@ -105,6 +106,34 @@ async function measure(
   } finally {
     await bundle.release();
   }
+}
+
+const NANO_LAYER_MS = 'nano ort-node: ms per tracked layer';
+
+/**
+ * What the visibility gate adds to each tracked vessel layer (src/core/tracker/visibilityGate.ts:
+ * the layer's block density), at OCTA-500's layer sizes (3M 304 px, 6M 400 px, the shared
+ * stacks' 512 px), against the nano's own time per tracked layer on one thread.
+ */
+function visibilityGateRows(): BenchRow[] {
+  return [304, 400, 512].map((side) => {
+    const layer = Float32Array.from({ length: side * side }, (_, i) => ((i * 7919) % 1000) / 1000);
+    layerDensity(layer, side, side); // warm-up
+    const ms: number[] = [];
+    for (let n = 0; n < 7; n++) {
+      const t0 = performance.now();
+      layerDensity(layer, side, side);
+      ms.push(performance.now() - t0);
+    }
+    return {
+      suite,
+      name: `visibility gate: ${side} px layer`,
+      value: percentile(ms, 50),
+      unit: 'ms',
+      baseline: NANO_LAYER_MS,
+      note: 'added to each tracked vessel layer (median of 7)',
+    };
+  });
 }
 
 /** One engine's rows; a failure (no WebGPU adapter, an old bundle) becomes a printed skip. */
@@ -346,7 +375,11 @@ export const trackingSuite: BenchSuite = {
         baseline: clickBase,
       });
       add({ name: `nano ${label}: click p95`, value: percentile(m.clickMs, 95), unit: 'ms' });
+      if (label === 'ort-node') {
+        add({ name: NANO_LAYER_MS, value: 1000 / m.layersPerSecond, unit: 'ms', note });
+      }
     }
+    rows.push(...visibilityGateRows());
 
     // The quantized variants against the float32 nano on the same runtime (issue 17, item 2).
     for (const kind of QUANTIZED) {

@@ -234,6 +234,7 @@ export class TrackerService {
       await t.track(m.prompts, {
         range: m.range ? { from: m.range[0], to: m.range[1] } : undefined,
         direction: m.direction,
+        kind: m.kind,
         signal,
         onFrame: (f) => {
           visited.add(f.layer);

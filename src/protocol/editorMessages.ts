@@ -9,6 +9,7 @@
  */
 import type { MeasuredVolume } from '../core/measure/measureReport';
 import type { PromptShape } from '../core/tracker/promptShapes';
+import type { ObjectKind } from '../core/tracker/trackTypes';
 import type { Axis, VoxelType } from '../core/volume/volume';
 import type { Backend, FromWorkerMessage, HostBackend, ToWorkerMessage } from './workerMessages';
 
@@ -189,7 +190,8 @@ export type ViewKind = 'layer' | '3d' | 'projection';
 // `after` (redo) state, without posting an edit back. `segmentation` replaces all objects (on
 // open from an existing .seg.nii.gz, on revert, after a backup restore).
 
-export type TargetKind = 'vessel' | 'faz';
+/** What an object is; vessels' tracked layers pass the visibility gate. */
+export type TargetKind = ObjectKind;
 
 export interface ModelInfo {
   /** Stable key for `selectModel` (e.g. the folder's URI). */

@@ -18,6 +18,7 @@
  * has the volume and the bundle folder itself, so its `setVolume` and `loadModel` carry no bytes.
  */
 import type { PromptShape } from '../core/tracker/promptShapes';
+import type { ObjectKind } from '../core/tracker/trackTypes';
 import type { Axis, VoxelType } from '../core/volume/volume';
 
 /**
@@ -100,6 +101,8 @@ export interface WorkerTrack {
   /** Inclusive; null = all layers. */
   readonly range: readonly [number, number] | null;
   readonly direction: TrackDirectionChoice;
+  /** Vessels' tracked layers pass the visibility gate (src/core/tracker/visibilityGate.ts). */
+  readonly kind: ObjectKind;
 }
 export interface WorkerCacheBudget {
   readonly type: 'cacheBudget';

@@ -13,6 +13,8 @@ which one made it.
 Every row also scores the classical baseline (classical.py: a smoothed threshold set from the
 same points) on the same sequences and points, as `classical_dice` / `classical_jaccard`: a model
 has to beat it to be worth clicking (docs/evaluation.md). `--classical-only` skips the model.
+Vessels' tracked frames pass the visibility gate (visibility.py), as the editor's tracker applies
+it; the baseline is scored bare and through the same gate (`gated_classical_*`).
 Sequences are tracked in the model bundle's order (tracking.py: prompted frames, forward from the
 earliest, then backward), the order of the editor and `sam-octa2 eval`, so the two evaluations of
 one model agree (test/unit/cli/commands/eval.test.ts).
@@ -44,6 +46,7 @@ from .metrics import dice_jaccard
 from .progress import Progress
 from .protocols import DEFAULT, PROTOCOLS, Protocol, get_protocol
 from .tracking import predict_masks
+from .visibility import gate_masks
 from .train import BASELINE, build_lora_model, resolve_device
 
 FACTORS: list[tuple[str, str, tuple[int, ...]]] = [
@@ -74,10 +77,12 @@ def table2_conditions(kind: str = "table2") -> list[tuple[str, int, Draw]]:
 
 @dataclass
 class Scores:
-    """The model's (None when it was not run) and the classical baseline's, on the same draws."""
+    """The model's (None when it was not run) and the classical baseline's, bare and through the
+    visibility gate, on the same draws."""
 
     model: Score | None
     classical: Score
+    gated_classical: Score
 
     def fields(self) -> dict[str, Any]:
         """Row fields: the model's dice/jaccard (null without a model), classical_*, n."""
@@ -89,6 +94,8 @@ class Scores:
             "n": c.n,
             "classical_dice": c.dice,
             "classical_jaccard": c.jaccard,
+            "gated_classical_dice": self.gated_classical.dice,
+            "gated_classical_jaccard": self.gated_classical.jaccard,
         }
 
 
@@ -99,20 +106,28 @@ def _mean(scores: list[tuple[float, float]]) -> Score:
     return Score(float(a[:, 0].mean()), float(a[:, 1].mean()), len(scores))
 
 
-def _score_sequence(
-    model, seq: Sequence, target: str, device, model_scores: list, classical_scores: list, empty: float = 1.0
-):
-    """Appends each frame's (Dice, Jaccard) of the model (when given) and of the classical baseline;
-    `empty`: the score of a frame where neither has the object (protocols.py)."""
+def _score_sequence(model, seq: Sequence, target: str, device, scores: dict[str, list], empty: float = 1.0):
+    """Appends each frame's (Dice, Jaccard) of the model (when given; gated as the editor tracks),
+    the classical baseline and the gated baseline to `scores`; `empty`: the score of a frame where
+    neither has the object (protocols.py)."""
+
+    def add(key: str, masks) -> None:
+        scores[key] += [dice_jaccard(p, t, empty) for p, t in zip(masks, seq.masks)]
+
+    prompted = list(seq.prompts)
     if model is not None:
-        pred = predict_masks(model, seq, device)
-        model_scores += [dice_jaccard(p, t, empty) for p, t in zip(pred, seq.masks)]
+        add("model", gate_masks(seq.frames, prompted, np.asarray(predict_masks(model, seq, device)), target))
     baseline = classical_masks(seq.frames, seq.prompts, target)
-    classical_scores += [dice_jaccard(p, t, empty) for p, t in zip(baseline, seq.masks)]
+    add("classical", baseline)
+    add("gated_classical", gate_masks(seq.frames, prompted, baseline, target))
 
 
-def _scores(model, model_scores: list, classical_scores: list) -> Scores:
-    return Scores(_mean(model_scores) if model is not None else None, _mean(classical_scores))
+def _scores(model, scores: dict[str, list]) -> Scores:
+    return Scores(
+        _mean(scores["model"]) if model is not None else None,
+        _mean(scores["classical"]),
+        _mean(scores["gated_classical"]),
+    )
 
 
 def condition_sequences(
@@ -147,11 +162,10 @@ def evaluate_sequences(
     side: int = 1024,
 ) -> Scores:
     """The model (None: skipped) and the classical baseline on the same drawn sequences and points."""
-    model_scores: list[tuple[float, float]] = []
-    classical_scores: list[tuple[float, float]] = []
+    scores: dict[str, list] = {"model": [], "classical": [], "gated_classical": []}
     for seq in condition_sequences(source, target, draw, seed, per_object, protocol, side):
-        _score_sequence(model, seq, target, device, model_scores, classical_scores, protocol.empty_score)
-    return _scores(model, model_scores, classical_scores)
+        _score_sequence(model, seq, target, device, scores, protocol.empty_score)
+    return _scores(model, scores)
 
 
 def load_model_for_eval(args: argparse.Namespace, device) -> tuple[torch.nn.Module, dict[str, Any], str]:
@@ -188,14 +202,19 @@ def _percent(value: float | None) -> str:
 
 
 def _columns(score: dict[str, Any]) -> str:
-    """Model Dice | Jaccard | Classical Dice | Jaccard cells of a row (model "–" when skipped)."""
-    cells = (score["dice"], score["jaccard"], score["classical_dice"], score["classical_jaccard"])
+    """Model Dice | Jaccard | Classical Dice | Jaccard | gated ones, cells of a row (model "–" when
+    skipped; rows written before the gate existed have "–" for it)."""
+    keys = ("dice", "jaccard", "classical_dice", "classical_jaccard", "gated_classical_dice", "gated_classical_jaccard")
+    cells = tuple(score.get(key) for key in keys)
     return " | ".join(_percent(v) for v in cells)
 
 
 def format_table(result: dict[str, Any]) -> str:
     """Markdown table in the paper's layout: factor, value, Dice, Jaccard, then the classical baseline's."""
-    scores = "Dice (%) | Jaccard (%) | Classical Dice (%) | Classical Jaccard (%)"
+    scores = (
+        "Dice (%) | Jaccard (%) | Classical Dice (%) | Classical Jaccard (%) | "
+        "Classical + gate Dice (%) | Classical + gate Jaccard (%)"
+    )
     lines = [f"Target: {result['target']}  Model: {result['model']}  Data: {result['data']}"]
     if result.get("sequence"):  # the protocols are Table II's
         protocol = PROTOCOLS[result.get("protocol", DEFAULT)]
@@ -206,7 +225,7 @@ def format_table(result: dict[str, Any]) -> str:
             "Layer-sequence task (Table II)",
             "",
             f"| Condition | Value | {scores} |",
-            "|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for row in result["sequence"]:
             value = "4, 2, 5, 3" if row["factor"] == "Baseline" else str(row["value"])
@@ -218,7 +237,11 @@ def format_table(result: dict[str, Any]) -> str:
 def _log_line(label: str, scores: Scores) -> str:
     c = scores.classical
     model = f"Dice {scores.model.dice:.4f} Jaccard {scores.model.jaccard:.4f}; " if scores.model else ""
-    return f"{label}: {model}classical Dice {c.dice:.4f} Jaccard {c.jaccard:.4f} ({c.n} object-frames)"
+    g = scores.gated_classical
+    return (
+        f"{label}: {model}classical Dice {c.dice:.4f} Jaccard {c.jaccard:.4f}; "
+        f"classical + gate Dice {g.dice:.4f} Jaccard {g.jaccard:.4f} ({c.n} object-frames)"
+    )
 
 
 def prompt_side(config: dict[str, Any]) -> int:

@@ -1,7 +1,7 @@
 /**
  * What a model bundle is worth on real data, from its manifest's `metrics` (docs/model-bundle.md:
- * `samocta2 eval` rows with the model's `dice` and the classical baseline's `classical_dice` on
- * the same draws; an en-face model's `table1` rows, one per target and field of view), for the
+ * `samocta2 eval` rows with the model's `dice` and the classical baseline's `classical_dice` (and,
+ * since the visibility gate, `gated_classical_dice`; the stronger one counts) on the same draws; an en-face model's `table1` rows, one per target and field of view), for the
  * model picker (issue 16, item 6). Real data: the metrics keyed
  * `octa500…` (OCTA-500 volumes); synthetic results say little about a user's scans. A bundle is
  * a demo when it is the nano size (trained minutes, for tests and trying the editor), has no
@@ -67,10 +67,22 @@ function realDataRows(metrics: unknown): RealDataDice[] {
       name,
       target: typeof entry.target === 'string' ? entry.target : name,
       dice: row.dice,
-      classicalDice: typeof row.classical_dice === 'number' ? row.classical_dice : null,
+      classicalDice: strongestClassical(row),
     });
   }
   return rows;
+}
+
+/**
+ * The stronger of the row's classical baselines: bare, and through the visibility gate the
+ * tracker applies to vessels (rows written since the gate). The model's Dice is the gated
+ * tracker's, so the gated baseline is the fair comparison where it exists.
+ */
+function strongestClassical(row: Record<string, unknown>): number | null {
+  const scores = [row.classical_dice, row.gated_classical_dice].filter(
+    (v): v is number => typeof v === 'number' && Number.isFinite(v),
+  );
+  return scores.length ? Math.max(...scores) : null;
 }
 
 /** `samocta2 eval --task enface` rows (docs/evaluation.md, Table I) that scored a model. */

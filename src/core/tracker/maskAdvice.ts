@@ -8,7 +8,7 @@
  * a FAZ under 0.1 % of the layer (a normal FAZ is about 0.3 mm² of a 3×3 mm scan, 3 %).
  */
 import { labelComponents } from '../labels/connectedComponents';
-import type { ObjectKind } from './objectTracks';
+import type { ObjectKind } from './trackTypes';
 
 export const SMALL_VESSEL_FRACTION = 0.02;
 export const SMALL_FAZ_FRACTION = 0.001;

@@ -9,13 +9,12 @@ import type { PromptShape } from './promptShapes';
 import type { SamTracker } from './tracker';
 import type {
   LayerPrompt,
+  ObjectKind,
   PromptPoint,
   TrackedFrame,
   TrackOptions,
   TrackResult,
 } from './trackTypes';
-
-export type ObjectKind = 'vessel' | 'faz';
 
 export interface TrackObject {
   /** 1-based; also the object's value in a label volume. */
@@ -147,6 +146,7 @@ export class ObjectTracks {
   async propagate(id: number, options: TrackOptions = {}): Promise<TrackResult> {
     const object = this.get(id);
     const result = await this.tracker.track(this.promptsOf(id), {
+      kind: object.kind,
       ...options,
       onFrame: (frame) => {
         object.frames.set(frame.layer, frame);

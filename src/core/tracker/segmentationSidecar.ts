@@ -4,7 +4,7 @@
  * re-tracked, or checked against the model that produced it.
  */
 import type { Axis } from '../volume/volume';
-import type { ObjectKind } from './objectTracks';
+import type { ObjectKind } from './trackTypes';
 import { shapeProblem } from './promptShapes';
 import type { LayerPrompt } from './trackTypes';
 

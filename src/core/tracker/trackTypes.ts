@@ -12,6 +12,9 @@ export interface PromptPoint {
   positive: boolean;
 }
 
+/** What an object is: vessels and the FAZ (a vessel's tracked layers pass the visibility gate). */
+export type ObjectKind = 'vessel' | 'faz';
+
 export interface LayerPrompt {
   layer: number;
   /** In the order they were clicked. */
@@ -65,6 +68,8 @@ export interface TrackOptions {
   /** Inclusive layer range the passes stop at (default: all layers). */
   range?: { from: number; to: number };
   direction?: TrackDirection;
+  /** A vessel's tracked layers pass the visibility gate (visibilityGate.ts); absent: no gate. */
+  kind?: ObjectKind;
   signal?: CancelSignal;
   onProgress?: (progress: TrackProgress) => void;
   /** Called once per emitted layer, in emission order, as soon as it is done. */

@@ -27,6 +27,7 @@ import {
   type PromptShape,
 } from './promptShapes';
 import { passPlan, type Pass } from './trackPlan';
+import { VisibilityGate } from './visibilityGate';
 import {
   TrackCancelledError,
   type LayerPrompt,
@@ -136,6 +137,8 @@ export class SamTracker {
       const mem = await this.graphs.encodeMemory(raw, out, true);
       bank.cond.set(layer, { memory: store(mem, bf16), objPtr: out.objPtr, score: out.score });
     }
+    const gate =
+      options.kind === 'vessel' ? new VisibilityGate(this.layers, prompted.keys()) : undefined;
     const start = Math.min(...prompted.keys());
     const passes = passPlan(start, T, options.range, options.direction ?? 'both');
     const total = passes.reduce((n, p) => n + p.layers.length, 0);
@@ -171,7 +174,12 @@ export class SamTracker {
         }
         const out = await this.trackLayer(bank, f, pass.direction, bf16, prompted);
         bank.forgetBehind(f, pass.direction, start);
-        emit(this.frame(f, out, false), pass);
+        const frame = this.frame(f, out, false);
+        // After the memory took the model's mask: the gate judges what is shown, not what is
+        // remembered (as the trainer's evaluation applies it to the predicted masks).
+        if (gate && !(await gate.keeps(f, frame.mask)))
+          frame.mask = new Uint8Array(frame.mask.length);
+        emit(frame, pass);
       }
     }
     // Prompted layers the passes did not reach (outside a chosen range) still show their mask.

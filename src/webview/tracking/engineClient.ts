@@ -5,6 +5,7 @@
  * messages into promises per request and job, with frame and progress handlers.
  */
 import type { PromptShape } from '../../core/tracker/promptShapes';
+import type { ObjectKind } from '../../core/tracker/trackTypes';
 import type { Axis, Volume } from '../../core/volume/volume';
 import type {
   Backend,
@@ -116,11 +117,12 @@ export class EngineClient {
     prompts: readonly WorkerLayerPrompt[],
     range: readonly [number, number] | null,
     direction: TrackDirectionChoice,
+    kind: ObjectKind,
     handlers: JobHandlers,
   ): { jobId: number; done: Promise<WorkerJobDone> } {
     const jobId = this.nextId++;
     const done = this.expect<WorkerJobDone>(jobId, handlers);
-    this.transport.send({ type: 'track', jobId, objectId, prompts, range, direction });
+    this.transport.send({ type: 'track', jobId, objectId, prompts, range, direction, kind });
     return { jobId, done };
   }
 

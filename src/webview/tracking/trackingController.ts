@@ -484,7 +484,7 @@ export class TrackingController implements EditorFeature {
     const last = this.geo.dims[this.geo.axis] - 1;
     const r: [number, number] | null = range && [Math.max(0, range[0]), Math.min(last, range[1])];
     const before = toState(object, this.geo);
-    const { jobId, done } = client.track(object.id, object.prompts, r, direction, {
+    const { jobId, done } = client.track(object.id, object.prompts, r, direction, object.kind, {
       frame: (f) => this.applyFrame(f),
       progress: (p) => {
         const eta = Number.isFinite(p.etaMs) ? ` · ETA ${Math.ceil(p.etaMs / 1000)} s` : '';

@@ -4,7 +4,9 @@
  * 1-3 of them, tracking through the sequence, Dice and Jaccard per frame, averaged over all
  * object-frames. Under the `project` protocol a frame where neither prediction nor truth has
  * the object counts as 1, under `paper` as 0, with vessels under 100 px absent (evalProtocol.ts;
- * paperDraws.ts draws that protocol's sequences). The classical baseline (classicalBaseline.ts) is scored on the same sequences and points.
+ * paperDraws.ts draws that protocol's sequences). The classical baseline (classicalBaseline.ts) is scored on the same sequences and points,
+ * bare and through the visibility gate the tracker applies to vessels (visibilityGate.ts), so
+ * that the model is compared with the same rule on both sides.
  */
 import type { Random } from '../../synth/random';
 import type { LoadedBundle } from '../bundleSessions';
@@ -12,7 +14,8 @@ import type { EmbeddingCache } from '../embeddingCache';
 import type { LayerFeatures } from '../modelGraphs';
 import { SamTracker } from '../tracker';
 import { classicalMasks, type ClassicalTarget } from './classicalBaseline';
-import type { LayerSource } from '../trackTypes';
+import type { LayerSource, ObjectKind } from '../trackTypes';
+import { gateMasks } from '../visibilityGate';
 import {
   equalIntervalFrames,
   framePrompt,
@@ -169,26 +172,38 @@ export function diceJaccard(pred: Uint8Array, truth: Uint8Array, empty = 1): [nu
   return [(2 * inter) / total, inter / (total - inter)];
 }
 
-/** Tracks one sequence; returns [dice, jaccard] per frame in sequence order. */
-export async function scoreSequence(
-  bundle: LoadedBundle,
-  c: EvalCase,
-  seq: EvalSequence,
-  cache: EmbeddingCache<number, LayerFeatures>,
-  scoring: Scoring = PROJECT_SCORING,
-): Promise<[number, number][]> {
-  const source: LayerSource = {
+/** The object kind the tracker is told for an evaluation target. */
+export function targetKind(target: ClassicalTarget): ObjectKind {
+  return target === 'rv' ? 'vessel' : 'faz';
+}
+
+/** A sequence's layers as the tracker's source (position i = volume layer seq.layers[i]). */
+function sequenceLayers(c: EvalCase, seq: EvalSequence): LayerSource {
+  return {
     count: seq.layers.length,
     rows: c.layers.rows,
     cols: c.layers.cols,
     layer: (i) => c.layers.layer(seq.layers[i]),
   };
+}
+
+/** Tracks one sequence as the editor does; returns [dice, jaccard] per frame in sequence order. */
+export async function scoreSequence(
+  bundle: LoadedBundle,
+  c: EvalCase,
+  seq: EvalSequence,
+  target: ClassicalTarget,
+  cache: EmbeddingCache<number, LayerFeatures>,
+  scoring: Scoring = PROJECT_SCORING,
+): Promise<[number, number][]> {
+  const source = sequenceLayers(c, seq);
   const tracker = new SamTracker(bundle, source, { cache, cacheKey: (i) => seq.layers[i] });
   const result = await tracker.track(
     seq.prompts.map((p) => ({
       layer: p.position,
       points: p.points.map(([x, y, label]) => ({ x, y, positive: label === 1 })),
     })),
+    { kind: targetKind(target) },
   );
   return seq.layers.map((layer, i) => {
     const frame = result.frames.get(i);
@@ -199,16 +214,20 @@ export async function scoreSequence(
   });
 }
 
-/** The classical baseline on one sequence; [dice, jaccard] per frame in sequence order. */
+/** The classical baseline on one sequence, bare and gated; [dice, jaccard] per frame in order. */
 export async function scoreClassicalSequence(
   c: EvalCase,
   seq: EvalSequence,
   target: ClassicalTarget,
   scoring: Scoring = PROJECT_SCORING,
-): Promise<[number, number][]> {
+): Promise<{ bare: [number, number][]; gated: [number, number][] }> {
   const frames = await Promise.all(seq.layers.map((layer) => c.layers.layer(layer)));
   const masks = classicalMasks(frames, c.layers.rows, c.layers.cols, seq.prompts, target);
-  return seq.layers.map((layer, i) =>
-    diceJaccard(masks[i], shownMask(c, seq.object, layer, scoring.minObjectPx), scoring.emptyScore),
-  );
+  const prompted = seq.prompts.map((p) => p.position);
+  const gated = await gateMasks(sequenceLayers(c, seq), prompted, masks, targetKind(target));
+  const score = (m: Uint8Array[]): [number, number][] =>
+    seq.layers.map((layer, i) =>
+      diceJaccard(m[i], shownMask(c, seq.object, layer, scoring.minObjectPx), scoring.emptyScore),
+    );
+  return { bare: score(masks), gated: score(gated) };
 }

@@ -18,6 +18,9 @@ export interface ScoreRow {
   /** The classical baseline on the same draws; null in an eval.json from before it was scored. */
   readonly classicalDice: number | null;
   readonly classicalJaccard: number | null;
+  /** The baseline through the visibility gate (vessel sequences since the gate); else null. */
+  readonly gatedClassicalDice: number | null;
+  readonly gatedClassicalJaccard: number | null;
 }
 
 export interface EvalSummary {
@@ -79,6 +82,8 @@ function scores(row: Fields): Omit<ScoreRow, 'factor' | 'value'> {
     n: count(row.n),
     classicalDice: score(row.classical_dice),
     classicalJaccard: score(row.classical_jaccard),
+    gatedClassicalDice: score(row.gated_classical_dice),
+    gatedClassicalJaccard: score(row.gated_classical_jaccard),
   };
 }
 

@@ -28,11 +28,13 @@ function targetName(target: string): string {
 }
 
 const SCORE_HEADERS =
-  '<th>Dice (%)</th><th>Jaccard (%)</th><th>Classical Dice (%)</th><th>Classical Jaccard (%)</th>';
+  '<th>Dice (%)</th><th>Jaccard (%)</th><th>Classical Dice (%)</th><th>Classical Jaccard (%)</th>' +
+  '<th>Classical + gate Dice (%)</th><th>Classical + gate Jaccard (%)</th>';
 
-/** The model's Dice and Jaccard, then the classical baseline's ("–" where not scored). */
+/** The model's Dice and Jaccard, then the classical baseline's, bare and gated ("–" where not scored). */
 function scoreCells(row: Omit<ScoreRow, 'factor' | 'value'>): string {
-  return [row.dice, row.jaccard, row.classicalDice, row.classicalJaccard]
+  const cells = [row.dice, row.jaccard, row.classicalDice, row.classicalJaccard];
+  return [...cells, row.gatedClassicalDice, row.gatedClassicalJaccard]
     .map((v) => `<td class="num">${percent(v)}</td>`)
     .join('');
 }
@@ -64,7 +66,7 @@ function evaluationHtml(summary: EvalSummary): string {
       `<p class="meta">Protocol: ${escapeHtml(summary.protocol)} (docs/evaluation.md)</p>`,
       `<table><thead><tr><th>Condition</th><th>Value</th>${SCORE_HEADERS}<th>Object-frames</th></tr></thead>`,
       `<tbody>${sequenceRows(summary.sequence)}</tbody></table>`,
-      '<p class="note">Baseline: 4 frames, 2 prompted frames, 5 positive and 3 negative points; each other row varies one factor. Classical: a smoothed threshold set from the same points (docs/evaluation.md); the model has to beat it to be worth clicking.</p>',
+      '<p class="note">Baseline: 4 frames, 2 prompted frames, 5 positive and 3 negative points; each other row varies one factor. Classical: a smoothed threshold set from the same points (docs/evaluation.md); the model has to beat it to be worth clicking. Classical + gate: the same through the visibility gate the tracker applies to vessels.</p>',
     );
   }
   if (summary.enface !== undefined) {

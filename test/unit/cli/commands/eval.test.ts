@@ -17,7 +17,8 @@
  * pixels. The trainer's prompts must also satisfy the TypeScript port of the sampling rule.
  *
  * The classical baseline (docs/evaluation.md) is compared the same way, within 1 Dice point on
- * every row: both evaluations score it on the draws they score the model on.
+ * every row: both evaluations score it on the draws they score the model on, bare and through
+ * the visibility gate (which both also apply to the model's vessels).
  *
  * Both protocols (issue 18): `project` and `paper` (the authors' conventions: one sequence per
  * subject, points at the model's resolution, empty-vs-empty frames 0). Under `paper` the
@@ -143,11 +144,20 @@ function assertAgree(target: string, python: EvalRow[], ts: EvalRow[]): void {
     const what = `${target} ${want.factor} ${want.value}`;
     console.log(
       `# ${what}: python Dice ${want.dice?.toFixed(4)} Jaccard ${want.jaccard?.toFixed(4)} ` +
-        `classical ${want.classical_dice.toFixed(4)} n ${want.n}; ts Dice ${got.dice?.toFixed(4)} ` +
-        `Jaccard ${got.jaccard?.toFixed(4)} classical ${got.classical_dice.toFixed(4)} n ${got.n}`,
+        `classical ${want.classical_dice.toFixed(4)} gated ${want.gated_classical_dice.toFixed(4)} ` +
+        `n ${want.n}; ts Dice ${got.dice?.toFixed(4)} Jaccard ${got.jaccard?.toFixed(4)} ` +
+        `classical ${got.classical_dice.toFixed(4)} gated ${got.gated_classical_dice.toFixed(4)} ` +
+        `n ${got.n}`,
     );
     assert.equal(got.n, want.n, `${what}: object-frames`);
-    const keys = ['dice', 'jaccard', 'classical_dice', 'classical_jaccard'] as const;
+    const keys = [
+      'dice',
+      'jaccard',
+      'classical_dice',
+      'classical_jaccard',
+      'gated_classical_dice',
+      'gated_classical_jaccard',
+    ] as const;
     for (const key of keys) {
       if (want[key] === null) {
         assert.equal(got[key], null, `${what}: ${key} (no model)`);

@@ -33,6 +33,18 @@ test('demo: the nano size, no real-data result, or no better than classical', ()
   assert.match(bundleQuality('tiny', 'junk').demo!, /never measured/);
 });
 
+test('a row with the gated baseline is judged against the stronger baseline', () => {
+  const gated = { ...row(0.53, 0.43), gated_classical_dice: 0.64 };
+  const q = bundleQuality('tiny', { 'octa500-rv': { target: 'rv', sequence: [gated] } });
+  assert.equal(q.summary, 'real-data Dice: RV 0.53 (classical 0.64)');
+  assert.match(q.demo!, /no better than the classical baseline/);
+  const ahead = { ...row(0.7, 0.43), gated_classical_dice: 0.64 };
+  assert.equal(
+    bundleQuality('tiny', { 'octa500-rv': { target: 'rv', sequence: [ahead] } }).demo,
+    null,
+  );
+});
+
 test("an en-face model's Table I rows: one per target and field of view that it scored", () => {
   const table1 = [
     { target: 'faz', fov: '3M', dice: 0.9, classical_dice: 0.53 },

@@ -66,7 +66,7 @@ test('frames and progress reach their job; trackDone settles it; backend changes
   const { engine, sent, changes } = client(false);
   const frames: WorkerFrame[] = [];
   const progress: WorkerProgress[] = [];
-  const { jobId, done } = engine.track(1, [{ layer: 0, points: [] }], null, 'both', {
+  const { jobId, done } = engine.track(1, [{ layer: 0, points: [] }], null, 'both', 'vessel', {
     frame: (f) => frames.push(f),
     progress: (p) => progress.push(p),
   });
@@ -112,7 +112,7 @@ test('an error rejects its own request only; dispose rejects the rest and closes
 test('idle waits for every request and job to be answered', async () => {
   const { engine } = client(false);
   await engine.idle();
-  const { jobId, done } = engine.track(1, [], null, 'both', { frame: () => undefined });
+  const { jobId, done } = engine.track(1, [], null, 'both', 'vessel', { frame: () => undefined });
   let idle = false;
   const waiting = engine.idle().then(() => (idle = true));
   await Promise.resolve();

@@ -103,7 +103,12 @@ test('the classical baseline reads beside the model and shows as its own columns
     enface: Record<string, unknown>;
   };
   raw.sequence.forEach((row, i) =>
-    Object.assign(row, { classical_dice: 0.5 + i / 100, classical_jaccard: 0.25 }),
+    Object.assign(row, {
+      classical_dice: 0.5 + i / 100,
+      classical_jaccard: 0.25,
+      gated_classical_dice: 0.6,
+      gated_classical_jaccard: 0.45,
+    }),
   );
   Object.assign(raw.enface, { classical_dice: 0.6234, classical_jaccard: 0.4 });
   const text = JSON.stringify(raw);
@@ -123,11 +128,11 @@ test('the classical baseline reads beside the model and shows as its own columns
   );
   assert.match(
     html,
-    /<td>4, 2, 5, 3<\/td><td class="num">19\.14<\/td><td class="num">18\.75<\/td><td class="num">50\.00<\/td><td class="num">25\.00<\/td>/,
+    /<td>4, 2, 5, 3<\/td><td class="num">19\.14<\/td><td class="num">18\.75<\/td><td class="num">50\.00<\/td><td class="num">25\.00<\/td><td class="num">60\.00<\/td><td class="num">45\.00<\/td>/,
   );
   assert.match(
     html,
-    /en-face<\/th>(<td class="num">[\d.]+<\/td>){2}<td class="num">62\.34<\/td><td class="num">40\.00<\/td>/,
+    /en-face<\/th>(<td class="num">[\d.]+<\/td>){2}<td class="num">62\.34<\/td><td class="num">40\.00<\/td><td class="num">–<\/td><td class="num">–<\/td>/,
   );
 });
 

@@ -1,0 +1,94 @@
+/**
+ * The visibility gate (src/core/tracker/visibilityGate.ts): its rules on hand-made layers (the
+ * trainer's tests/test_visibility.py checks visibility.py on the same ones; the two evaluations
+ * agree on the gated baseline in test/unit/cli/commands/eval.test.ts), and the tracker applying
+ * it to vessels only, after the memory took the model's mask.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SamTracker } from '../../../../src/core/tracker/tracker';
+import type { LayerSource } from '../../../../src/core/tracker/trackTypes';
+import {
+  blockSize,
+  gateMasks,
+  layerDensity,
+  VisibilityGate,
+} from '../../../../src/core/tracker/visibilityGate';
+import { Random } from '../../../../src/core/synth/random';
+import { caseLayers, loadVectors, withParityBundle } from '../../../fixtures/parityVectors';
+
+const N = 96;
+
+/** Faint noise with bright 2-px vertical vessels every 8 px in rows [0, toRow). */
+function vesselLayer(random: Random, toRow: number): Float32Array {
+  const layer = Float32Array.from({ length: N * N }, () => 0.05 * random.next());
+  for (let y = 0; y < toRow; y++) {
+    for (let x = 4; x < N; x += 8) layer[y * N + x] = layer[y * N + x + 1] = 0.9;
+  }
+  return layer;
+}
+
+function stack(layers: Float32Array[]): LayerSource {
+  return { count: layers.length, rows: N, cols: N, layer: (i) => layers[i] };
+}
+
+/** A 2-px vertical mask at columns 4-5, rows [from, to). */
+function columnMask(from: number, to: number): Uint8Array {
+  const mask = new Uint8Array(N * N);
+  for (let y = from; y < to; y++) mask[y * N + 4] = mask[y * N + 5] = 1;
+  return mask;
+}
+
+const count = (mask: Uint8Array): number => mask.reduce((n, v) => n + v, 0);
+
+test('a tracked vessel mask is kept where vessels show and emptied where they do not', async () => {
+  const random = new Random(0);
+  const tracked = vesselLayer(random, N / 2); // vessels in the top half only
+  const layers = stack([vesselLayer(random, N), tracked, tracked]);
+  const masks = [columnMask(0, N), columnMask(4, N / 2 - 8), columnMask(N / 2 + 8, N - 4)];
+  const gated = await gateMasks(layers, [0], masks, 'vessel');
+  assert.equal(count(gated[0]), count(masks[0]), 'prompted layers are never gated');
+  assert.equal(count(gated[1]), count(masks[1]), 'inside the visible region: kept');
+  assert.equal(count(gated[2]), 0, 'outside it: emptied');
+  assert.equal(count((await gateMasks(layers, [0], masks, 'faz'))[2]), count(masks[2]), 'FAZ');
+  assert.equal(count((await gateMasks(layers, [2], masks, 'vessel'))[2]), count(masks[2]));
+  assert.ok(await new VisibilityGate(layers, [0]).keeps(1, new Uint8Array(N * N)), 'empty mask');
+});
+
+test('the density is blockwise: blocks of round(4 × W / 304) px, edge blocks partial', () => {
+  assert.deepEqual([96, 304, 400, 512].map(blockSize), [1, 4, 5, 7]);
+  const rows = 30;
+  const cols = 400;
+  const layer = Float32Array.from({ length: rows * cols }, (_, i) => ((i % cols) % 9 < 2 ? 1 : 0));
+  const d = layerDensity(layer, rows, cols);
+  assert.deepEqual([d.blockRows, d.blockCols, d.block], [6, 80, 5]);
+  assert.ok(d.values.every((v) => v >= 0) && Math.max(...d.values) > 0);
+});
+
+test('the tracker gates tracked layers of vessels only, after the memory took its mask', () =>
+  withParityBundle(async (bundle) => {
+    const twoPrompts = loadVectors().cases.find((c) => c.name === 'two-prompts')!;
+    const real = caseLayers(twoPrompts);
+    const blank = new Float32Array(real.rows * real.cols);
+    // The last layer is blank: no vessel can show there, whatever the (random) model says.
+    const last = real.count - 1;
+    const layers: LayerSource = { ...real, layer: (i) => (i === last ? blank : real.layer(i)) };
+    const tracker = new SamTracker(bundle, layers);
+    const bare = await tracker.track(twoPrompts.prompts);
+    const faz = await tracker.track(twoPrompts.prompts, { kind: 'faz' });
+    const vessel = await tracker.track(twoPrompts.prompts, { kind: 'vessel' });
+    assert.ok(count(bare.frames.get(last)!.mask) > 0, 'the parity model marks the blank layer');
+    assert.equal(count(vessel.frames.get(last)!.mask), 0, 'a vessel is emptied there');
+    const gate = new VisibilityGate(
+      layers,
+      twoPrompts.prompts.map((p) => p.layer),
+    );
+    for (const [layer, frame] of bare.frames) {
+      assert.deepEqual(faz.frames.get(layer)!.mask, frame.mask, `FAZ layer ${layer}`);
+      const kept = frame.prompted || (await gate.keeps(layer, frame.mask));
+      const want = kept ? frame.mask : new Uint8Array(frame.mask.length);
+      assert.deepEqual(vessel.frames.get(layer)!.mask, want, `vessel layer ${layer}`);
+      // The memory is the model's: gating changes no later layer's logits.
+      assert.deepEqual(vessel.frames.get(layer)!.lowRes, frame.lowRes, `logits of ${layer}`);
+    }
+  }));

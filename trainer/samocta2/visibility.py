@@ -1,0 +1,129 @@
+"""The visibility gate: a tracked layer keeps a vessel's mask only where vessels are visible.
+
+OCTA-500's layer vessel labels are the en-face annotation cut by the region of the layer where
+annotators saw large vessels (paper III.C): a vessel is labelled from the depth it shows, and on
+the shared 10301_rv stack a quarter of the object-frames are layers where it is not labelled
+yet. Tracking (the model's or the classical baseline's) carries the mask there anyway. The gate
+asks the layer instead (issue 13; docs/evaluation.md, "Visibility gate"):
+
+1. Contrast: the layer smoothed at 1 px minus its 4 px background, negatives cut to 0 (vessels
+   are brighter than their surroundings). Pixel sizes here are at the 3 mm / 304 px scale of the
+   sparse pairs; a layer of W columns scales them by W / 304.
+2. Density: the contrast averaged over blocks of k = round(4 x scale) px, then smoothed at
+   20 px (20 x scale / k blocks). Blocks keep the 20 px smoothing cheap enough to run on every
+   tracked layer in the editor; a block at the right or bottom edge averages the pixels it has.
+3. Region: the blocks whose density reaches THRESHOLD x the 99th percentile of the nearest
+   prompted layer's density (ties to the earlier layer, as the classical baseline's points).
+4. Gate: a tracked layer's mask is emptied when less than MIN_INSIDE of its pixels lie in the
+   region. Prompted layers are never gated: the user's clicks say the vessel is visible there.
+   The FAZ is never gated (its deep labels are the 3D FAZ cut by a flat layer, not visibility).
+
+THRESHOLD is fitted on the five sparse-annotation pairs alone (their painted regions;
+`fit_threshold`), never on the 10301 stacks the evaluation reports. The TypeScript port
+(src/core/tracker/visibilityGate.ts) follows the same rules; test/unit/visibilityGate.test.ts
+checks that both gate the same layers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from scipy import ndimage as ndi
+
+from .classical import nearest_prompted
+
+SPARSE_PX = 304  # the sparse pairs' layers: 304 px over 3 mm
+CONTRAST_PX, BACKGROUND_PX, DENSITY_PX = 1.0, 4.0, 20.0
+BLOCK_PX = 4.0
+THRESHOLD = 0.475  # fit_threshold on the five sparse pairs (region Dice 0.83 there; 0.81 left-one-out)
+MIN_INSIDE = 0.5
+
+
+def block_size(cols: int) -> int:
+    return max(1, round(BLOCK_PX * cols / SPARSE_PX))
+
+
+def density(layer: np.ndarray) -> np.ndarray:
+    """Steps 1-2: block density (ceil(H/k), ceil(W/k)) of a layer (H, W)."""
+    layer = np.asarray(layer, np.float64)
+    h, w = layer.shape
+    scale = w / SPARSE_PX
+    contrast = np.clip(
+        ndi.gaussian_filter(layer, CONTRAST_PX * scale) - ndi.gaussian_filter(layer, BACKGROUND_PX * scale), 0, None
+    )
+    k = block_size(w)
+    bh, bw = -(-h // k), -(-w // k)
+    padded = np.full((bh * k, bw * k), np.nan)
+    padded[:h, :w] = contrast
+    blocks = np.nanmean(padded.reshape(bh, k, bw, k), axis=(1, 3))
+    return ndi.gaussian_filter(blocks, DENSITY_PX * scale / k)
+
+
+def region(layer_density: np.ndarray, reference_density: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Step 3 at pixel resolution (H, W): blocks reaching THRESHOLD x the reference's 99th percentile."""
+    k = block_size(shape[1])
+    blocks = layer_density >= THRESHOLD * np.percentile(reference_density, 99)
+    return np.repeat(np.repeat(blocks, k, axis=0), k, axis=1)[: shape[0], : shape[1]]
+
+
+def keeps(mask: np.ndarray, visible: np.ndarray) -> bool:
+    """Step 4 for one tracked layer's mask and its region."""
+    n = int(mask.sum())
+    return n == 0 or int((mask & visible).sum()) >= MIN_INSIDE * n
+
+
+def gate_masks(frames: np.ndarray, prompted: list[int], masks: np.ndarray, target: str) -> np.ndarray:
+    """Masks (T, H, W) with tracked vessel layers outside the visible region emptied."""
+    out = np.array(masks, bool, copy=True)
+    prompted = sorted(int(p) for p in prompted)
+    if target != "rv" or not prompted:
+        return out
+    cache: dict[int, np.ndarray] = {}
+
+    def dens(t: int) -> np.ndarray:
+        if t not in cache:
+            cache[t] = density(frames[t])
+        return cache[t]
+
+    for t in range(len(frames)):
+        if t in prompted or not out[t].any():
+            continue
+        visible = region(dens(t), dens(nearest_prompted(t, prompted)), out[t].shape)
+        if not keeps(out[t], visible):
+            out[t] = False
+    return out
+
+
+def region_dice(threshold: float, pairs: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """Mean Dice of the region a threshold gives (each layer its own reference) and the painted one."""
+    scores = []
+    for layer, painted in pairs:
+        d = density(layer)
+        blocks = d >= threshold * np.percentile(d, 99)
+        k = block_size(layer.shape[1])
+        r = np.repeat(np.repeat(blocks, k, axis=0), k, axis=1)[: layer.shape[0], : layer.shape[1]]
+        scores.append(2 * float((r & painted).sum()) / max(float(r.sum() + painted.sum()), 1.0))
+    return float(np.mean(scores))
+
+
+def sparse_pairs(folder: str | Path) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The sparse-annotation pairs (layer in [0, 1], painted region) of a folder."""
+    from PIL import Image
+
+    pairs = []
+    for layer_png in sorted(Path(folder).glob("*_layer.png")):
+        layer = np.asarray(Image.open(layer_png).convert("L"), np.float64) / 255
+        painted = np.asarray(Image.open(str(layer_png).replace("_layer", "_region")).convert("L")) > 127
+        pairs.append((layer, painted))
+    if not pairs:
+        raise FileNotFoundError(f"{folder}: no <id>_<depth>_layer.png with a _region.png beside it")
+    return pairs
+
+
+def fit_threshold(pairs: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float]:
+    """The threshold (steps of 0.005) whose regions best match the painted ones, and its mean Dice."""
+    grid = np.round(np.arange(0.05, 0.9001, 0.005), 3)
+    scores = {float(t): region_dice(float(t), pairs) for t in grid}
+    best = max(scores, key=scores.__getitem__)
+    return best, scores[best]

@@ -1,0 +1,56 @@
+"""The visibility gate (samocta2/visibility.py): its rules on hand-made layers, and its threshold
+refitted from the five sparse-annotation pairs it was fitted on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import SHARED_OCTA500
+
+from samocta2.visibility import THRESHOLD, density, fit_threshold, gate_masks, sparse_pairs
+
+N = 96
+
+
+def vessel_layer(rng: np.random.Generator, rows: slice) -> np.ndarray:
+    """Faint noise with bright 2-px vertical vessels every 8 px inside `rows` only."""
+    layer = 0.05 * rng.random((N, N))
+    for x in range(4, N, 8):
+        layer[rows, x : x + 2] = 0.9
+    return layer
+
+
+def test_a_tracked_vessel_mask_is_kept_where_vessels_show_and_emptied_where_they_do_not():
+    rng = np.random.default_rng(0)
+    prompted = vessel_layer(rng, slice(0, N))  # vessels everywhere
+    tracked = vessel_layer(rng, slice(0, N // 2))  # vessels in the top half only
+    frames = np.stack([prompted, tracked, tracked])
+    masks = np.zeros(frames.shape, bool)
+    masks[0, :, 4:6] = True
+    masks[1, 4 : N // 2 - 8, 4:6] = True  # top half: visible
+    masks[2, N // 2 + 8 : N - 4, 4:6] = True  # bottom half: nothing shows there
+    gated = gate_masks(frames, [0], masks, "rv")
+    assert gated[0].sum() == masks[0].sum(), "prompted layers are never gated"
+    assert gated[1].sum() == masks[1].sum(), "inside the visible region: kept"
+    assert not gated[2].any(), "outside it: emptied"
+    assert gate_masks(frames, [0], masks, "faz")[2].sum() == masks[2].sum(), "the FAZ is never gated"
+    assert gate_masks(frames, [2], masks, "rv")[2].sum() == masks[2].sum(), "prompted there"
+
+
+def test_density_is_blockwise_and_scales_with_the_layer():
+    rng = np.random.default_rng(1)
+    small = density(vessel_layer(rng, slice(0, N)))
+    assert small.shape == (N, N)  # 96 px: blocks of round(4 x 96 / 304) = 1 px
+    big = density(np.kron(vessel_layer(rng, slice(0, N)), np.ones((4, 4))))  # 384 px: blocks of 5
+    assert big.shape == (-(-4 * N // 5), -(-4 * N // 5))
+    assert (big >= 0).all() and big.max() > 0
+
+
+@pytest.mark.skipif(not (SHARED_OCTA500 / "sparse").is_dir(), reason="../shared/data/octa500 is not beside the repo")
+def test_the_threshold_is_the_one_the_sparse_pairs_give():
+    pairs = sparse_pairs(SHARED_OCTA500 / "sparse")
+    assert len(pairs) == 5
+    threshold, region_dice = fit_threshold(pairs)
+    assert threshold == pytest.approx(THRESHOLD, abs=1e-9)
+    # The painted regions are matched far better than by the whole layer (Dice 0.64).
+    assert region_dice > 0.8, region_dice
