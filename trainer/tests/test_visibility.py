@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from conftest import SHARED_OCTA500
 
-from samocta2.visibility import THRESHOLD, density, fit_threshold, gate_masks, sparse_pairs
+from samocta2.visibility import THRESHOLD, box_mean, box_width, density, fit_threshold, gate_masks, sparse_pairs
 
 N = 96
 
@@ -35,6 +35,14 @@ def test_a_tracked_vessel_mask_is_kept_where_vessels_show_and_emptied_where_they
     assert not gated[2].any(), "outside it: emptied"
     assert gate_masks(frames, [0], masks, "faz")[2].sum() == masks[2].sum(), "the FAZ is never gated"
     assert gate_masks(frames, [2], masks, "rv")[2].sum() == masks[2].sum(), "prompted there"
+
+
+def test_box_means_have_the_gaussians_width_and_average_what_the_border_box_holds():
+    assert [box_width(s) for s in (1, 4, 1.684, 6.737)] == [3, 13, 5, 23]  # as the TypeScript test
+    a = np.random.default_rng(2).random((7, 9))
+    mean = box_mean(a, 3)
+    assert mean[3, 4] == pytest.approx(a[2:5, 3:6].mean())
+    assert mean[0, 0] == pytest.approx(a[:2, :2].mean())
 
 
 def test_density_is_blockwise_and_scales_with_the_layer():

@@ -10,8 +10,11 @@ import { SamTracker } from '../../../../src/core/tracker/tracker';
 import type { LayerSource } from '../../../../src/core/tracker/trackTypes';
 import {
   blockSize,
+  boxMean,
+  boxWidth,
   gateMasks,
   layerDensity,
+  summedArea,
   VisibilityGate,
 } from '../../../../src/core/tracker/visibilityGate';
 import { Random } from '../../../../src/core/synth/random';
@@ -53,6 +56,22 @@ test('a tracked vessel mask is kept where vessels show and emptied where they do
   assert.equal(count((await gateMasks(layers, [0], masks, 'faz'))[2]), count(masks[2]), 'FAZ');
   assert.equal(count((await gateMasks(layers, [2], masks, 'vessel'))[2]), count(masks[2]));
   assert.ok(await new VisibilityGate(layers, [0]).keeps(1, new Uint8Array(N * N)), 'empty mask');
+});
+
+test("box means: widths with the Gaussian's σ, border boxes average the pixels they have", () => {
+  // As trainer/samocta2/visibility.py's box_width: 1 and 4 px at 304, and at 512 px.
+  assert.deepEqual([1, 4, 1.684, 6.737].map(boxWidth), [3, 13, 5, 23]);
+  const rows = 7;
+  const cols = 9;
+  const a = Float64Array.from({ length: rows * cols }, (_, i) => (i * 37) % 11);
+  const table = summedArea(a, rows, cols);
+  const mean = boxMean(table, rows, cols, 3);
+  const at = (y: number, x: number): number => a[y * cols + x];
+  let inner = 0;
+  for (let y = 2; y <= 4; y++) for (let x = 3; x <= 5; x++) inner += at(y, x);
+  assert.ok(Math.abs(mean[3 * cols + 4] - inner / 9) < 1e-12);
+  const corner = (at(0, 0) + at(0, 1) + at(1, 0) + at(1, 1)) / 4;
+  assert.ok(Math.abs(mean[0] - corner) < 1e-12);
 });
 
 test('the density is blockwise: blocks of round(4 × W / 304) px, edge blocks partial', () => {
