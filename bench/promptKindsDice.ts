@@ -13,7 +13,7 @@ import { readVolume } from '../src/cli/trackModel';
 import { generateSyntheticOcta } from '../src/core/synth/generateSyntheticOcta';
 import { loadBundle, type LoadedBundle } from '../src/core/tracker/bundleSessions';
 import { EmbeddingCache } from '../src/core/tracker/embeddingCache';
-import { caseObjects, type EvalCase } from '../src/core/tracker/eval/layerSequenceEval';
+import { caseObjects, targetKind, type EvalCase } from '../src/core/tracker/eval/layerSequenceEval';
 import {
   FAZ_KINDS,
   planObjectPrompts,
@@ -94,7 +94,8 @@ async function scoreTarget(bundle: LoadedBundle, t: Target): Promise<Map<PromptK
     const plan = planObjectPrompts(t.c, object);
     for (const kind of t.target === 'rv' ? VESSEL_KINDS : FAZ_KINDS) {
       const tracker = usesMaskInput(kind) ? byMask : byPoints;
-      const dice = await trackedDice3d(tracker, t.c, object, promptOfKind(plan, kind));
+      const prompt = promptOfKind(plan, kind);
+      const dice = await trackedDice3d(tracker, t.c, object, prompt, targetKind(t.target));
       scores.set(kind, [...(scores.get(kind) ?? []), dice]);
       process.stderr.write(`${t.name} object ${object} ${kind}: ${dice.toFixed(3)}\n`);
     }

@@ -11,7 +11,7 @@ import { labelComponents } from '../../labels/connectedComponents';
 import { Random } from '../../synth/random';
 import { alongPath, type PromptShape, type ShapePoint } from '../promptShapes';
 import type { SamTracker } from '../tracker';
-import type { LayerPrompt, PromptPoint } from '../trackTypes';
+import type { LayerPrompt, ObjectKind, PromptPoint } from '../trackTypes';
 import { objectMask, type EvalCase } from './layerSequenceEval';
 import { positivePoints } from './promptSampling';
 
@@ -116,14 +116,15 @@ export function usesMaskInput(kind: PromptKind): boolean {
   return kind.endsWith('-mask');
 }
 
-/** 3D Dice of the object tracked from one prompt over all the case's layers. */
+/** 3D Dice of the object tracked from one prompt over all the case's layers, as the editor tracks that kind of object. */
 export async function trackedDice3d(
   tracker: SamTracker,
   c: EvalCase,
   object: number,
   prompt: LayerPrompt,
+  kind: ObjectKind,
 ): Promise<number> {
-  const result = await tracker.track([prompt]);
+  const result = await tracker.track([prompt], { kind });
   let inter = 0;
   let total = 0;
   for (let k = 0; k < c.layers.count; k++) {

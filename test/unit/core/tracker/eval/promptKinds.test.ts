@@ -35,8 +35,14 @@ test('one scribble along a synthetic vessel tree beats one click on it (3D Dice)
   const bundle = await loadBundle(folderSource(NANO), await nodeRuntime(), nodeSha256);
   try {
     const tracker = new SamTracker(bundle, c.layers);
-    const click = await trackedDice3d(tracker, c, tree, promptOfKind(plan, 'click'));
-    const scribble = await trackedDice3d(tracker, c, tree, promptOfKind(plan, 'scribble'));
+    const click = await trackedDice3d(tracker, c, tree, promptOfKind(plan, 'click'), 'vessel');
+    const scribble = await trackedDice3d(
+      tracker,
+      c,
+      tree,
+      promptOfKind(plan, 'scribble'),
+      'vessel',
+    );
     // Measured (nano bundle, ORT CPU): click 0.319, scribble 0.462 on tree 3. A margin of 0.1
     // leaves room for runtime rounding, and fails when the scribble is sent as a single point.
     assert.ok(
