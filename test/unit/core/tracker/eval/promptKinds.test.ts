@@ -43,7 +43,9 @@ test('one scribble along a synthetic vessel tree beats one click on it (3D Dice)
       promptOfKind(plan, 'scribble'),
       'vessel',
     );
-    // Measured (nano bundle, ORT CPU): click 0.319, scribble 0.462 on tree 3. A margin of 0.1
+    console.log(`# click ${click.toFixed(3)}, scribble ${scribble.toFixed(3)}`);
+    // Measured (nano bundle, ORT CPU, tracked as a vessel, so gated as in the editor): click
+    // 0.317, scribble 0.460 on tree 3 (0.319 / 0.462 before the visibility gate). A margin of 0.1
     // leaves room for runtime rounding, and fails when the scribble is sent as a single point.
     assert.ok(
       scribble > click + 0.1,
