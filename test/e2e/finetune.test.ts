@@ -52,6 +52,7 @@ import {
   launchBrowserWithTestHook,
   notificationToast,
   openWorkbench,
+  pickFromPalette,
   quickOpen,
   quickInputRows,
   runPaletteCommand,
@@ -392,10 +393,7 @@ describe('fine-tuning in code-server', { timeout: 1_800_000 }, () => {
     );
 
     // The picker lists it; picking it keeps it.
-    await runPaletteCommand(page, 'SAM-OCTA2: Select Tracking Model');
-    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: GUIDED_MODEL });
-    await row.first().waitFor({ timeout: 10_000 });
-    await row.first().click();
+    await pickFromPalette(page, 'SAM-OCTA2: Select Tracking Model', GUIDED_MODEL);
     // Picking sends the model list again and the webview may reload it: wait until it settles.
     let settled = 0;
     await waitForTracking(

@@ -157,6 +157,27 @@ export async function runPaletteCommand(page: Page, title: string): Promise<void
   );
 }
 
+/**
+ * Runs a palette command that opens a quick pick, and picks the row holding `item`. Retries the
+ * command: a quick pick closes when focus moves, and a webview reloading its model can take the
+ * focus just after the pick opened (its rows then stay in the DOM, hidden).
+ */
+export async function pickFromPalette(page: Page, title: string, item: string): Promise<void> {
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: item }).first();
+  for (let attempt = 0; ; attempt++) {
+    await runPaletteCommand(page, title);
+    const shown = await row.waitFor({ timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (shown) break;
+    if (attempt === 2) {
+      throw new Error(`"${title}" did not offer ${item}; rows: ${await quickInputRows(page)}`);
+    }
+  }
+  await row.click();
+}
+
 /** A notification toast whose text matches (progress notifications included). */
 export function notificationToast(page: Page, text: string | RegExp) {
   return page.locator('.notifications-toasts .notification-list-item', { hasText: text }).first();
