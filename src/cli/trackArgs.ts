@@ -6,8 +6,7 @@
 import { parseInteger } from './args';
 import { UsageError } from './command';
 import { layerNumberRange } from '../core/volume/layerNumbers';
-import type { ObjectKind } from '../core/tracker/trackTypes';
-import type { PromptPoint, TrackDirection } from '../core/tracker/trackTypes';
+import type { ObjectKind, PromptPoint, TrackDirection } from '../core/tracker/trackTypes';
 
 export interface ObjectRequest {
   name: string;

@@ -190,9 +190,6 @@ export type ViewKind = 'layer' | '3d' | 'projection';
 // `after` (redo) state, without posting an edit back. `segmentation` replaces all objects (on
 // open from an existing .seg.nii.gz, on revert, after a backup restore).
 
-/** What an object is; vessels' tracked layers pass the visibility gate. */
-export type TargetKind = ObjectKind;
-
 export interface ModelInfo {
   /** Stable key for `selectModel` (e.g. the folder's URI). */
   readonly id: string;
@@ -228,7 +225,7 @@ export interface TrackedObjectState {
   /** 1-based; also the object's value in the saved label volume. */
   readonly id: number;
   readonly name: string;
-  readonly kind: TargetKind;
+  readonly kind: ObjectKind;
   /** '#rrggbb'. */
   readonly color: string;
   /** Depth axis the prompts' layers run along. */

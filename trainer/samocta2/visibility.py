@@ -24,8 +24,9 @@ asks the layer instead (issue 13; docs/evaluation.md, "Visibility gate"):
 
 THRESHOLD is fitted on the five sparse-annotation pairs alone (their painted regions;
 `fit_threshold`), never on the 10301 stacks the evaluation reports. The TypeScript port
-(src/core/tracker/visibilityGate.ts) follows the same rules; test/unit/visibilityGate.test.ts
-checks that both gate the same layers.
+(src/core/tracker/visibilityGate.ts) follows the same rules: test/unit/core/tracker/
+visibilityGate.test.ts reproduces this module's answers (test/fixtures/visibility/vectors.json,
+kept current by tests/test_visibility.py), and both evaluations agree on the gated scores.
 """
 
 from __future__ import annotations
@@ -80,10 +81,12 @@ def density(layer: np.ndarray) -> np.ndarray:
     return ndi.gaussian_filter(blocks, DENSITY_PX * scale / k)
 
 
-def region(layer_density: np.ndarray, reference_density: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """Step 3 at pixel resolution (H, W): blocks reaching THRESHOLD x the reference's 99th percentile."""
+def region(
+    layer_density: np.ndarray, reference_density: np.ndarray, shape: tuple[int, int], threshold: float = THRESHOLD
+) -> np.ndarray:
+    """Step 3 at pixel resolution (H, W): blocks reaching `threshold` x the reference's 99th percentile."""
     k = block_size(shape[1])
-    blocks = layer_density >= THRESHOLD * np.percentile(reference_density, 99)
+    blocks = layer_density >= threshold * np.percentile(reference_density, 99)
     return np.repeat(np.repeat(blocks, k, axis=0), k, axis=1)[: shape[0], : shape[1]]
 
 
@@ -120,9 +123,7 @@ def region_dice(threshold: float, pairs: list[tuple[np.ndarray, np.ndarray]]) ->
     scores = []
     for layer, painted in pairs:
         d = density(layer)
-        blocks = d >= threshold * np.percentile(d, 99)
-        k = block_size(layer.shape[1])
-        r = np.repeat(np.repeat(blocks, k, axis=0), k, axis=1)[: layer.shape[0], : layer.shape[1]]
+        r = region(d, d, layer.shape, threshold)
         scores.append(2 * float((r & painted).sum()) / max(float(r.sum() + painted.sum()), 1.0))
     return float(np.mean(scores))
 

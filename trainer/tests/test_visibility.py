@@ -1,5 +1,6 @@
-"""The visibility gate (samocta2/visibility.py): its rules on hand-made layers, and its threshold
-refitted from the five sparse-annotation pairs it was fitted on."""
+"""The visibility gate (samocta2/visibility.py): its rules on hand-made layers, its threshold
+refitted from the five sparse-annotation pairs it was fitted on, and the vectors the TypeScript
+port is checked against (test/fixtures/visibility/vectors.json) still what it computes."""
 
 from __future__ import annotations
 
@@ -62,3 +63,19 @@ def test_the_threshold_is_the_one_the_sparse_pairs_give():
     assert threshold == pytest.approx(THRESHOLD, abs=1e-9)
     # The painted regions are matched far better than by the whole layer (Dice 0.64).
     assert region_dice > 0.8, region_dice
+
+
+def test_the_committed_typescript_vectors_are_what_this_module_computes():
+    """test/fixtures/visibility/vectors.json (the TypeScript port's reference) is not stale."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parents[2] / "test" / "fixtures"
+    spec = importlib.util.spec_from_file_location("visibility_vectors", fixtures / "visibilityVectors.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    committed = json.loads((fixtures / "visibility" / "vectors.json").read_text())
+    assert module.build_vectors() == committed, (
+        "regenerate: .venv/bin/python test/fixtures/visibilityVectors.py test/fixtures/visibility/vectors.json"
+    )

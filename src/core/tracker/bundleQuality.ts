@@ -1,8 +1,9 @@
 /**
  * What a model bundle is worth on real data, from its manifest's `metrics` (docs/model-bundle.md:
  * `samocta2 eval` rows with the model's `dice` and the classical baseline's `classical_dice` (and,
- * since the visibility gate, `gated_classical_dice`; the stronger one counts) on the same draws; an en-face model's `table1` rows, one per target and field of view), for the
- * model picker (issue 16, item 6). Real data: the metrics keyed
+ * since the visibility gate, `gated_classical_dice`; the stronger one counts) on the same draws;
+ * an en-face model's `table1` rows, one per target and field of view), for the model picker
+ * (issue 16, item 6). Real data: the metrics keyed
  * `octa500…` (OCTA-500 volumes); synthetic results say little about a user's scans. A bundle is
  * a demo when it is the nano size (trained minutes, for tests and trying the editor), has no
  * real-data result, or does no better than the classical baseline on any real-data target.

@@ -4,9 +4,8 @@
  * re-tracked, or checked against the model that produced it.
  */
 import type { Axis } from '../volume/volume';
-import type { ObjectKind } from './trackTypes';
 import { shapeProblem } from './promptShapes';
-import type { LayerPrompt } from './trackTypes';
+import type { LayerPrompt, ObjectKind } from './trackTypes';
 
 export const SIDECAR_FORMAT = 'samocta2-segmentation';
 /**

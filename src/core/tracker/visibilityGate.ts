@@ -120,6 +120,14 @@ export function regionCut(reference: LayerDensity): number {
   return VISIBILITY_THRESHOLD * percentileWindow(reference.values, 99, 99).lo;
 }
 
+/** Step 3 for one pixel (row-major index in a layer of `cols` columns): its block reaches the cut. */
+export function inRegion(density: LayerDensity, cut: number, pixel: number, cols: number): boolean {
+  const row = Math.floor(Math.floor(pixel / cols) / density.block);
+  return (
+    density.values[row * density.blockCols + Math.floor((pixel % cols) / density.block)] >= cut
+  );
+}
+
 /** Step 4: whether a tracked layer keeps its mask (rows × cols, 1 = inside). */
 export function keepsMask(
   mask: Uint8Array,
@@ -132,10 +140,7 @@ export function keepsMask(
   for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     total++;
-    const b =
-      Math.floor(Math.floor(i / cols) / density.block) * density.blockCols +
-      Math.floor((i % cols) / density.block);
-    if (density.values[b] >= cut) inside++;
+    if (inRegion(density, cut, i, cols)) inside++;
   }
   return inside >= MIN_INSIDE * total;
 }

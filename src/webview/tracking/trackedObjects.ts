@@ -10,14 +10,14 @@ import type { Axis } from '../../core/volume/volume';
 import type {
   LayerPromptInfo,
   PromptPointInfo,
-  TargetKind,
   TrackedObjectState,
 } from '../../protocol/editorMessages';
+import type { ObjectKind } from '../../core/tracker/trackTypes';
 
 export interface TrackedObject {
   readonly id: number;
   name: string;
-  kind: TargetKind;
+  kind: ObjectKind;
   color: string;
   /** Depth axis the prompts' layers run along (masks always follow the current axis). */
   axis: Axis;

@@ -11,7 +11,7 @@ import type {
   VscodeTextfield,
   VscodeToolbarButton,
 } from '@vscode-elements/elements';
-import type { TargetKind } from '../../protocol/editorMessages';
+import type { ObjectKind } from '../../core/tracker/trackTypes';
 import type { TrackDirectionChoice } from '../../protocol/workerMessages';
 import { layerNumberRange, parseLayerNumber } from '../../core/volume/layerNumbers';
 import { el } from '../dom';
@@ -30,7 +30,7 @@ export interface TrackingActions {
   selectRegion(): void;
   renameObject(name: string): void;
   deleteObject(): void;
-  setKind(kind: TargetKind): void;
+  setKind(kind: ObjectKind): void;
   propagate(range: [number, number] | null, direction: TrackDirectionChoice): void;
   cancel(): void;
   clear(): void;
@@ -39,7 +39,7 @@ export interface TrackingActions {
 
 export interface TrackingView {
   readonly objects: readonly { id: number; name: string; color: string }[];
-  readonly selected: { id: number; name: string; kind: TargetKind } | null;
+  readonly selected: { id: number; name: string; kind: ObjectKind } | null;
   readonly status: string;
   readonly busy: boolean;
   readonly canTrack: boolean;

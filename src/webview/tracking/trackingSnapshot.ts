@@ -1,5 +1,5 @@
 /** The tracking state as tests and the benchmark read it (types only: no DOM, no styles). */
-import type { TargetKind } from '../../protocol/editorMessages';
+import type { ObjectKind } from '../../core/tracker/trackTypes';
 import type { Backend } from '../../protocol/workerMessages';
 
 /** What the tests and the benchmark read (testHook's `tracking()`). */
@@ -12,7 +12,7 @@ export interface TrackingSnapshot {
   readonly objects: readonly {
     id: number;
     name: string;
-    kind: TargetKind;
+    kind: ObjectKind;
     layers: Record<number, number>;
     prompts: number;
     /** Drawn prompts as "KIND@LAYER" (e.g. "box@5"), by layer then drawing order. */

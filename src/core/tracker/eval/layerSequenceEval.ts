@@ -4,9 +4,10 @@
  * 1-3 of them, tracking through the sequence, Dice and Jaccard per frame, averaged over all
  * object-frames. Under the `project` protocol a frame where neither prediction nor truth has
  * the object counts as 1, under `paper` as 0, with vessels under 100 px absent (evalProtocol.ts;
- * paperDraws.ts draws that protocol's sequences). The classical baseline (classicalBaseline.ts) is scored on the same sequences and points,
- * bare and through the visibility gate the tracker applies to vessels (visibilityGate.ts), so
- * that the model is compared with the same rule on both sides.
+ * paperDraws.ts draws that protocol's sequences). The classical baseline (classicalBaseline.ts)
+ * is scored on the same sequences and points, bare and through the visibility gate the tracker
+ * applies to vessels (visibilityGate.ts), so that the model is compared with the same rule on
+ * both sides.
  */
 import type { Random } from '../../synth/random';
 import type { LoadedBundle } from '../bundleSessions';

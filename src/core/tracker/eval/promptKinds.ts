@@ -116,7 +116,10 @@ export function usesMaskInput(kind: PromptKind): boolean {
   return kind.endsWith('-mask');
 }
 
-/** 3D Dice of the object tracked from one prompt over all the case's layers, as the editor tracks that kind of object. */
+/**
+ * 3D Dice of the object tracked from one prompt over all the case's layers, tracked as the
+ * editor tracks an object of that kind (vessels through the visibility gate).
+ */
 export async function trackedDice3d(
   tracker: SamTracker,
   c: EvalCase,

@@ -1,10 +1,13 @@
 /**
  * The visibility gate (src/core/tracker/visibilityGate.ts): its rules on hand-made layers (the
- * trainer's tests/test_visibility.py checks visibility.py on the same ones; the two evaluations
- * agree on the gated baseline in test/unit/cli/commands/eval.test.ts), and the tracker applying
- * it to vessels only, after the memory took the model's mask.
+ * trainer's tests/test_visibility.py checks visibility.py on the same ones), the trainer's own
+ * densities, region and decisions reproduced (test/fixtures/visibility/vectors.json, written by
+ * test/fixtures/visibilityVectors.py; the trainer's test keeps the file current), and the
+ * tracker applying it to vessels only, after the memory took the model's mask.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { SamTracker } from '../../../../src/core/tracker/tracker';
 import type { LayerSource } from '../../../../src/core/tracker/trackTypes';
@@ -13,12 +16,14 @@ import {
   boxMean,
   boxWidth,
   gateMasks,
+  inRegion,
   layerDensity,
+  regionCut,
   summedArea,
   VisibilityGate,
 } from '../../../../src/core/tracker/visibilityGate';
 import { Random } from '../../../../src/core/synth/random';
-import { caseLayers, loadVectors, withParityBundle } from '../../../fixtures/parityVectors';
+import { caseLayers, loadVectors, ROOT, withParityBundle } from '../../../fixtures/parityVectors';
 
 const N = 96;
 
@@ -31,8 +36,8 @@ function vesselLayer(random: Random, toRow: number): Float32Array {
   return layer;
 }
 
-function stack(layers: Float32Array[]): LayerSource {
-  return { count: layers.length, rows: N, cols: N, layer: (i) => layers[i] };
+function stack(layers: Float32Array[], rows = N, cols = N): LayerSource {
+  return { count: layers.length, rows, cols, layer: (i) => layers[i] };
 }
 
 /** A 2-px vertical mask at columns 4-5, rows [from, to). */
@@ -111,3 +116,62 @@ test('the tracker gates tracked layers of vessels only, after the memory took it
       assert.deepEqual(vessel.frames.get(layer)!.lowRes, frame.lowRes, `logits of ${layer}`);
     }
   }));
+
+interface VectorCase {
+  name: string;
+  shape: [number, number, number];
+  layers_u8: string;
+  prompted: number[];
+  masks_bits: string;
+  density_shape: [number, number];
+  densities_f32: string;
+  region_area: number;
+  kept: boolean[];
+}
+
+test("the trainer's densities, region and decisions, reproduced (test/fixtures/visibility)", async () => {
+  const file = join(ROOT, 'test/fixtures/visibility/vectors.json');
+  const { cases } = JSON.parse(readFileSync(file, 'utf8')) as { cases: VectorCase[] };
+  assert.equal(cases.length, 2);
+  for (const c of cases) {
+    const [t, rows, cols] = c.shape;
+    const plane = rows * cols;
+    const u8 = Buffer.from(c.layers_u8, 'base64');
+    const layers = Array.from({ length: t }, (_, k) =>
+      Float32Array.from(u8.subarray(k * plane, (k + 1) * plane), (v) => v / 255),
+    );
+    const bits = Buffer.from(c.masks_bits, 'base64');
+    const masks = layers.map((_, k) =>
+      Uint8Array.from(
+        { length: plane },
+        (_, p) => (bits[(k * plane + p) >> 3] >> (7 - ((k * plane + p) & 7))) & 1,
+      ),
+    );
+    const f32 = Buffer.from(c.densities_f32, 'base64');
+    const want = new Float32Array(f32.buffer, f32.byteOffset, f32.byteLength / 4);
+    const densities = layers.map((layer) => layerDensity(layer, rows, cols));
+    const blocks = c.density_shape[0] * c.density_shape[1];
+    densities.forEach((d, k) => {
+      assert.deepEqual([d.blockRows, d.blockCols], c.density_shape, `${c.name} layer ${k}`);
+      const expected = want.subarray(k * blocks, (k + 1) * blocks);
+      const peak = Math.max(...expected);
+      let worst = 0;
+      for (let b = 0; b < blocks; b++) worst = Math.max(worst, Math.abs(d.values[b] - expected[b]));
+      // Float32 storage and the TypeScript smoothing's float32 passes: far below the cut's scale.
+      assert.ok(worst <= 1e-5 * peak, `${c.name} layer ${k}: density off by ${worst} of ${peak}`);
+    });
+    // Layer 1's region under layer 0's cut, counted in pixels as the trainer does.
+    const cut = regionCut(densities[0]);
+    let area = 0;
+    for (let p = 0; p < plane; p++) if (inRegion(densities[1], cut, p, cols)) area++;
+    assert.equal(area, c.region_area, `${c.name}: region`);
+    const source = stack(layers, rows, cols);
+    const gated = await gateMasks(source, c.prompted, masks, 'vessel');
+    assert.deepEqual(
+      gated.map((m) => m.includes(1)),
+      c.kept,
+      `${c.name}: kept`,
+    );
+    assert.ok(c.kept.includes(false) && c.kept.filter(Boolean).length >= 2, 'both outcomes');
+  }
+});
