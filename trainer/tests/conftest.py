@@ -14,6 +14,22 @@ from factory import write_case
 TRAINER = Path(__file__).resolve().parents[1]
 REPO = TRAINER.parent
 SHARED_OCTA500 = REPO.parent / "shared" / "data" / "octa500"
+FIXTURES = REPO / "test" / "fixtures"
+
+
+def assert_vectors_current(script: str, vectors: str) -> None:
+    """A TypeScript port's committed reference (test/fixtures/`vectors`) is what its writer
+    (test/fixtures/`script`, build_vectors()) computes from the trainer as it is now."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location(Path(script).stem, FIXTURES / script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    committed = json.loads((FIXTURES / vectors).read_text())
+    assert module.build_vectors() == committed, (
+        f"regenerate: .venv/bin/python test/fixtures/{script} test/fixtures/{vectors}"
+    )
 
 # Small enough for CPU: nano at 128 px, 4-6 frames, rank-8 LoRA.
 TINY_CONFIG = {

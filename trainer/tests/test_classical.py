@@ -132,15 +132,6 @@ def test_no_prompts_and_bad_input():
 
 def test_the_committed_typescript_vectors_are_what_this_module_computes():
     """test/fixtures/classical/vectors.json (the TypeScript port's reference) is not stale."""
-    import importlib.util
-    import json
-    from pathlib import Path
+    from conftest import assert_vectors_current
 
-    fixtures = Path(__file__).resolve().parents[2] / "test" / "fixtures"
-    spec = importlib.util.spec_from_file_location("classical_vectors", fixtures / "classicalVectors.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    committed = json.loads((fixtures / "classical" / "vectors.json").read_text())
-    assert module.build_vectors() == committed, (
-        "regenerate: .venv/bin/python test/fixtures/classicalVectors.py test/fixtures/classical/vectors.json"
-    )
+    assert_vectors_current("classicalVectors.py", "classical/vectors.json")

@@ -1,17 +1,13 @@
 """The dense prompt (samocta2/prompt_prior.py): side from the points, pooling, the model flag, and
 the TypeScript twin's vectors kept current."""
 
-import importlib.util
-import json
-from pathlib import Path
-
 import numpy as np
 import torch
 
+from conftest import assert_vectors_current
+
 from samocta2 import prompt_prior
 from samocta2.model import build_sam2_model
-
-FIXTURES = Path(__file__).resolve().parents[2] / "test" / "fixtures"
 
 
 def disc_frame(dark: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -52,13 +48,7 @@ def test_only_a_model_that_takes_the_prompt_gets_it():
 
 
 def test_the_committed_typescript_vectors_are_current():
-    spec = importlib.util.spec_from_file_location("prior_vectors", FIXTURES / "promptPriorVectors.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    committed = json.loads((FIXTURES / "promptPrior" / "vectors.json").read_text())
-    assert module.build_vectors() == committed, (
-        "regenerate: .venv/bin/python test/fixtures/promptPriorVectors.py test/fixtures/promptPrior/vectors.json"
-    )
+    assert_vectors_current("promptPriorVectors.py", "promptPrior/vectors.json")
 
 
 def test_a_carrying_model_gives_tracked_frames_the_nearest_prompted_frames_prompt():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import SHARED_OCTA500
+from conftest import SHARED_OCTA500, assert_vectors_current
 
 from samocta2.visibility import THRESHOLD, box_mean, box_width, density, fit_threshold, gate_masks, sparse_pairs
 
@@ -67,15 +67,4 @@ def test_the_threshold_is_the_one_the_sparse_pairs_give():
 
 def test_the_committed_typescript_vectors_are_what_this_module_computes():
     """test/fixtures/visibility/vectors.json (the TypeScript port's reference) is not stale."""
-    import importlib.util
-    import json
-    from pathlib import Path
-
-    fixtures = Path(__file__).resolve().parents[2] / "test" / "fixtures"
-    spec = importlib.util.spec_from_file_location("visibility_vectors", fixtures / "visibilityVectors.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    committed = json.loads((fixtures / "visibility" / "vectors.json").read_text())
-    assert module.build_vectors() == committed, (
-        "regenerate: .venv/bin/python test/fixtures/visibilityVectors.py test/fixtures/visibility/vectors.json"
-    )
+    assert_vectors_current("visibilityVectors.py", "visibility/vectors.json")
