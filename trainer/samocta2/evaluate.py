@@ -116,10 +116,11 @@ def _score_sequence(model, seq: Sequence, target: str, device, scores: dict[str,
 
     prompted = list(seq.prompts)
     if model is not None:
-        add("model", gate_masks(seq.frames, prompted, np.asarray(predict_masks(model, seq, device)), target))
+        masks = np.asarray(predict_masks(model, seq, device))
+        add("model", gate_masks(seq.frames, prompted, masks, target, seq.pixel_mm))
     baseline = classical_masks(seq.frames, seq.prompts, target)
     add("classical", baseline)
-    add("gated_classical", gate_masks(seq.frames, prompted, baseline, target))
+    add("gated_classical", gate_masks(seq.frames, prompted, baseline, target, seq.pixel_mm))
 
 
 def _scores(model, scores: dict[str, list]) -> Scores:

@@ -11,8 +11,9 @@ asks the layer instead (issue 13; docs/evaluation.md, "Visibility gate"):
    w has the standard deviation of a Gaussian of that size (w = the odd number nearest
    sqrt(12 sigma^2 + 1); a box at the border averages the pixels it has): a box costs the same
    at any size, where the Gaussians cost 2-3 times the model's own time per layer at 400-512 px.
-   Pixel sizes are at the 3 mm / 304 px scale of the sparse pairs; a layer of W columns scales
-   them by W / 304.
+   Pixel sizes are at the 3 mm / 304 px scale of the sparse pairs (9.87 um pixels): a layer
+   scales them by 9.87 um over its own pixel size where the volume's header gives a scan's
+   (`gate_scale`), else by W / 304 for a layer of W columns, as if it spanned 3 mm.
 2. Density: the contrast averaged over blocks of k = round(4 x scale) px, then smoothed at
    20 px (20 x scale / k blocks). Blocks keep the 20 px smoothing cheap enough to run on every
    tracked layer in the editor; a block at the right or bottom edge averages the pixels it has.
@@ -39,14 +40,26 @@ from scipy import ndimage as ndi
 from .classical import nearest_prompted
 
 SPARSE_PX = 304  # the sparse pairs' layers: 304 px over 3 mm
+SPARSE_PIXEL_MM = 3 / SPARSE_PX
+# Pixel sizes an OCTA scan has (2-50 um: 3 mm at 1024 px to 12 mm at 240). A header spacing
+# outside is not a scan's (a NIfTI without units reads as 1 mm per pixel): the width stands in.
+SCAN_PIXEL_MM = (0.002, 0.05)
 CONTRAST_PX, BACKGROUND_PX, DENSITY_PX = 1.0, 4.0, 20.0
 BLOCK_PX = 4.0
 THRESHOLD = 0.46  # fit_threshold on the five sparse pairs (region Dice 0.83 there; 0.82 left-one-out)
 MIN_INSIDE = 0.5
 
 
-def block_size(cols: int) -> int:
-    return max(1, round(BLOCK_PX * cols / SPARSE_PX))
+def gate_scale(cols: int, pixel_mm: float | None = None) -> float:
+    """How many of a layer's pixels make one of the sparse pairs': their pixel size over the
+    layer's (a 6 x 6 mm scan at 400 px: 0.66), or W / 304 where the layer's is unknown."""
+    if pixel_mm is not None and SCAN_PIXEL_MM[0] <= pixel_mm <= SCAN_PIXEL_MM[1]:
+        return SPARSE_PIXEL_MM / pixel_mm
+    return cols / SPARSE_PX
+
+
+def block_size(scale: float) -> int:
+    return max(1, round(BLOCK_PX * scale))
 
 
 def box_width(sigma: float) -> int:
@@ -66,14 +79,15 @@ def box_mean(a: np.ndarray, width: int) -> np.ndarray:
     return sums / np.outer(y1 - y0, x1 - x0)
 
 
-def density(layer: np.ndarray) -> np.ndarray:
-    """Steps 1-2: block density (ceil(H/k), ceil(W/k)) of a layer (H, W)."""
+def density(layer: np.ndarray, scale: float | None = None) -> np.ndarray:
+    """Steps 1-2: block density (ceil(H/k), ceil(W/k)) of a layer (H, W); `scale`: gate_scale's
+    (default: from the width)."""
     layer = np.asarray(layer, np.float64)
     h, w = layer.shape
-    scale = w / SPARSE_PX
+    scale = gate_scale(w) if scale is None else scale
     fine = box_mean(layer, box_width(CONTRAST_PX * scale))
     contrast = np.clip(fine - box_mean(layer, box_width(BACKGROUND_PX * scale)), 0, None)
-    k = block_size(w)
+    k = block_size(scale)
     bh, bw = -(-h // k), -(-w // k)
     padded = np.full((bh * k, bw * k), np.nan)
     padded[:h, :w] = contrast
@@ -82,10 +96,14 @@ def density(layer: np.ndarray) -> np.ndarray:
 
 
 def region(
-    layer_density: np.ndarray, reference_density: np.ndarray, shape: tuple[int, int], threshold: float = THRESHOLD
+    layer_density: np.ndarray,
+    reference_density: np.ndarray,
+    shape: tuple[int, int],
+    threshold: float = THRESHOLD,
+    scale: float | None = None,
 ) -> np.ndarray:
     """Step 3 at pixel resolution (H, W): blocks reaching `threshold` x the reference's 99th percentile."""
-    k = block_size(shape[1])
+    k = block_size(gate_scale(shape[1]) if scale is None else scale)
     blocks = layer_density >= threshold * np.percentile(reference_density, 99)
     return np.repeat(np.repeat(blocks, k, axis=0), k, axis=1)[: shape[0], : shape[1]]
 
@@ -96,23 +114,27 @@ def keeps(mask: np.ndarray, visible: np.ndarray) -> bool:
     return n == 0 or int((mask & visible).sum()) >= MIN_INSIDE * n
 
 
-def gate_masks(frames: np.ndarray, prompted: list[int], masks: np.ndarray, target: str) -> np.ndarray:
-    """Masks (T, H, W) with tracked vessel layers outside the visible region emptied."""
+def gate_masks(
+    frames: np.ndarray, prompted: list[int], masks: np.ndarray, target: str, pixel_mm: float | None = None
+) -> np.ndarray:
+    """Masks (T, H, W) with tracked vessel layers outside the visible region emptied; `pixel_mm`:
+    the layers' pixel size along their columns, where the volume's header gives it."""
     out = np.array(masks, bool, copy=True)
     prompted = sorted(int(p) for p in prompted)
     if target != "rv" or not prompted:
         return out
+    scale = gate_scale(frames.shape[2], pixel_mm)
     cache: dict[int, np.ndarray] = {}
 
     def dens(t: int) -> np.ndarray:
         if t not in cache:
-            cache[t] = density(frames[t])
+            cache[t] = density(frames[t], scale)
         return cache[t]
 
     for t in range(len(frames)):
         if t in prompted or not out[t].any():
             continue
-        visible = region(dens(t), dens(nearest_prompted(t, prompted)), out[t].shape)
+        visible = region(dens(t), dens(nearest_prompted(t, prompted)), out[t].shape, scale=scale)
         if not keeps(out[t], visible):
             out[t] = False
     return out

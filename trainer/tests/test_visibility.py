@@ -4,11 +4,23 @@ port is checked against (test/fixtures/visibility/vectors.json) still what it co
 
 from __future__ import annotations
 
+import nibabel as nib
 import numpy as np
 import pytest
 from conftest import SHARED_OCTA500, assert_vectors_current
 
-from samocta2.visibility import THRESHOLD, box_mean, box_width, density, fit_threshold, gate_masks, sparse_pairs
+from samocta2.data.volumes import column_pixel_mm
+from samocta2.visibility import (
+    THRESHOLD,
+    block_size,
+    box_mean,
+    box_width,
+    density,
+    fit_threshold,
+    gate_masks,
+    gate_scale,
+    sparse_pairs,
+)
 
 N = 96
 
@@ -53,6 +65,29 @@ def test_density_is_blockwise_and_scales_with_the_layer():
     big = density(np.kron(vessel_layer(rng, slice(0, N)), np.ones((4, 4))))  # 384 px: blocks of 5
     assert big.shape == (-(-4 * N // 5), -(-4 * N // 5))
     assert (big >= 0).all() and big.max() > 0
+
+
+def test_the_sizes_follow_a_scans_pixel_size_where_the_header_gives_one_else_the_width():
+    # OCTA-500 6M: 6 mm over 400 px, pixels 1.52 times the sparse pairs' (3 mm over 304 px).
+    assert gate_scale(400, 6 / 400) == pytest.approx((3 / 304) / (6 / 400))
+    assert block_size(gate_scale(400, 6 / 400)) == 3 and block_size(gate_scale(400)) == 5
+    assert gate_scale(512, 3 / 512) == pytest.approx(gate_scale(512))  # the shared stacks
+    for unknown in (None, 1.0, 0.0, float("nan"), 0.5, 1e-4):  # no scan has these pixels
+        assert gate_scale(400, unknown) == 400 / 304
+    layer = vessel_layer(np.random.default_rng(3), slice(0, N))
+    assert density(layer, gate_scale(N, 6 / 400)).shape == (N // 3, N // 3)  # blocks of 3 px, not 1
+
+
+@pytest.mark.parametrize(
+    ("units", "zoom", "expected"),
+    [("mm", 0.015, 0.015), ("micron", 15.0, 0.015), ("meter", 1.5e-5, 0.015), ("unknown", 1.0, 1.0)],
+)
+def test_a_cases_pixel_size_comes_from_its_header(tmp_path, units, zoom, expected):
+    image = nib.Nifti1Image(np.zeros((8, 8, 3), np.float32), np.eye(4))
+    image.header.set_zooms((zoom, zoom, 0.003))
+    image.header.set_xyzt_units(xyz=units)
+    nib.save(image, tmp_path / "v.nii.gz")
+    assert column_pixel_mm(tmp_path / "v.nii.gz") == pytest.approx(expected)
 
 
 @pytest.mark.skipif(not (SHARED_OCTA500 / "sparse").is_dir(), reason="../shared/data/octa500 is not beside the repo")

@@ -29,6 +29,11 @@ export interface LayerSource {
   readonly count: number;
   readonly rows: number;
   readonly cols: number;
+  /**
+   * A layer pixel's size along its columns in mm, where the volume's header gives one: the
+   * visibility gate measures vessels in millimetres (visibilityGate.ts, gateScale).
+   */
+  readonly pixelMm?: number;
   /** Layer `index` in [0, 1] (section 3 step 1 already applied), row-major rows x cols. */
   layer(index: number): Float32Array | Promise<Float32Array>;
 }

@@ -8,8 +8,9 @@
  *    0. Means over square boxes whose width has a Gaussian's standard deviation of that size
  *    (the odd w nearest √(12σ² + 1); a border box averages the pixels it has): a box costs the
  *    same at any size, where Gaussians cost 2–3 times the model's own time per layer at
- *    400–512 px. Sizes are at the sparse pairs' 3 mm / 304 px scale; a layer of W columns
- *    scales them by W / 304.
+ *    400–512 px. Sizes are at the sparse pairs' 3 mm / 304 px scale (9.87 µm pixels): a layer
+ *    scales them by 9.87 µm over its own pixel size where the volume's header gives a scan's
+ *    (gateScale), else by W / 304 for a layer of W columns, as if it spanned 3 mm.
  * 2. Density: the contrast averaged over blocks of k = round(4 × scale) px (an edge block
  *    averages the pixels it has), then smoothed at 20 px, i.e. 20 × scale / k blocks. The blocks
  *    keep the wide smoothing cheap enough for every tracked layer.
@@ -28,6 +29,13 @@ import { percentileWindow } from './preprocess';
 import type { LayerSource, ObjectKind } from './trackTypes';
 
 const SPARSE_PX = 304;
+/** The sparse pairs' pixel, in mm: OCTA-500 3M, 3 mm over 304 px. */
+const SPARSE_PIXEL_MM = 3 / SPARSE_PX;
+/**
+ * Pixel sizes an OCTA scan has (2–50 µm: 3 mm at 1024 px to 12 mm at 240). A header spacing
+ * outside is not a scan's (a NIfTI without units reads as 1 mm per pixel), so the width stands in.
+ */
+const SCAN_PIXEL_MM: readonly [number, number] = [0.002, 0.05];
 const CONTRAST_PX = 1;
 const BACKGROUND_PX = 4;
 const DENSITY_PX = 20;
@@ -45,16 +53,31 @@ export interface LayerDensity {
   readonly block: number;
 }
 
-export function blockSize(cols: number): number {
-  return Math.max(1, Math.round((BLOCK_PX * cols) / SPARSE_PX));
+/**
+ * How many of a layer's pixels make one of the sparse pairs': their pixel size over the layer's
+ * (a 6 × 6 mm scan at 400 px: 0.66), or W / 304 where the layer's pixel size is unknown.
+ */
+export function gateScale(cols: number, pixelMm?: number): number {
+  if (pixelMm !== undefined && pixelMm >= SCAN_PIXEL_MM[0] && pixelMm <= SCAN_PIXEL_MM[1]) {
+    return SPARSE_PIXEL_MM / pixelMm;
+  }
+  return cols / SPARSE_PX;
 }
 
-export function layerDensity(layer: ArrayLike<number>, rows: number, cols: number): LayerDensity {
-  const scale = cols / SPARSE_PX;
+export function blockSize(scale: number): number {
+  return Math.max(1, Math.round(BLOCK_PX * scale));
+}
+
+export function layerDensity(
+  layer: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number = gateScale(cols),
+): LayerDensity {
   const table = summedArea(layer, rows, cols);
   const fine = boxMean(table, rows, cols, boxWidth(CONTRAST_PX * scale));
   const background = boxMean(table, rows, cols, boxWidth(BACKGROUND_PX * scale));
-  const block = blockSize(cols);
+  const block = blockSize(scale);
   const blockRows = Math.ceil(rows / block);
   const blockCols = Math.ceil(cols / block);
   const sums = new Float64Array(blockRows * blockCols);
@@ -153,12 +176,15 @@ export function keepsMask(
 export class VisibilityGate {
   private readonly cuts = new Map<number, Promise<number>>();
   private readonly prompted: number[];
+  /** gateScale of the layers: their pixel size where the source knows it, else their width. */
+  readonly scale: number;
 
   constructor(
     private readonly layers: LayerSource,
     prompted: Iterable<number>,
   ) {
     this.prompted = [...prompted].sort((a, b) => a - b);
+    this.scale = gateScale(layers.cols, layers.pixelMm);
   }
 
   /** Whether tracked layer `layer` keeps `mask`; prompted layers and empty masks always do. */
@@ -181,7 +207,7 @@ export class VisibilityGate {
 
   private async density(layer: number): Promise<LayerDensity> {
     const { rows, cols } = this.layers;
-    return layerDensity(await this.layers.layer(layer), rows, cols);
+    return layerDensity(await this.layers.layer(layer), rows, cols, this.scale);
   }
 }
 

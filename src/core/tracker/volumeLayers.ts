@@ -3,7 +3,7 @@
  * (section 3 step 1, computed once) applied to each en-face layer on request. For depth k a
  * layer's rows are NIfTI j and its columns i, the trainer's `volume[:, :, z].T`.
  */
-import { extractLayer, layerShape } from '../volume/layers';
+import { extractLayer, layerAxes, layerShape } from '../volume/layers';
 import type { Axis, Volume } from '../volume/volume';
 import { applyWindow, percentileWindow, type IntensityWindow } from './preprocess';
 import type { LayerSource } from './trackTypes';
@@ -26,6 +26,7 @@ export function volumeLayerSource(
     count: volume.dims[axis],
     rows: height,
     cols: width,
+    pixelMm: volume.spacingMm[layerAxes(axis)[0]],
     layer: (index) => applyWindow(extractLayer(volume, axis, index), window),
   };
 }

@@ -158,7 +158,7 @@ def subject_sequences(
     objects = sorted({o for p in positions for o in shown_objects(case.labels[layers[p]], min_object_px)})
     for obj in objects:
         masks = shown_masks(case.labels[layers], obj, min_object_px)
-        seq = Sequence(case.name, obj, layers, case.frames[layers], masks)
+        seq = Sequence(case.name, obj, layers, case.frames[layers], masks, pixel_mm=case.pixel_mm)
         for p in positions:
             if masks[p].any():
                 seq.prompts[p] = frame_prompt(rng, masks[p], max(1, int(draw.positive)), int(draw.negative), side)

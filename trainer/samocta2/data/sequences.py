@@ -31,6 +31,8 @@ class Sequence:
     masks: np.ndarray
     # sequence position -> (points (N, 2) as (x, y) pixels, labels (N,) 1/0)
     prompts: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    # The frames' pixel size along their columns in mm (the case's; None: unknown).
+    pixel_mm: float | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class SequenceSource:
             frames, masks = augment_sequence(
                 rng, frames, masks, float(s["hflip"]), float(s["max_rotation_deg"]), float(s["rotation_prob"])
             )
-        seq = Sequence(case.name, obj, [int(k) for k in layers], frames, masks)
+        seq = Sequence(case.name, obj, [int(k) for k in layers], frames, masks, pixel_mm=case.pixel_mm)
         for p in positions:
             n_pos = max(1, pick(fixed.positive, "positive_points"))
             n_neg = pick(fixed.negative, "negative_points")

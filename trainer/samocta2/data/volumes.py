@@ -26,6 +26,9 @@ class Case:
     labels: np.ndarray  # (K, H, W) int32 object ids, 0 = background
     enface: np.ndarray  # (H, W) float32 in [0, 1]
     enface_labels: np.ndarray  # (H, W) int32 object ids, 0 = background
+    # A layer pixel's size along its columns (NIfTI i) in mm, from the volume's header; the
+    # visibility gate measures vessels in mm (visibility.gate_scale). None: unknown.
+    pixel_mm: float | None = None
 
 
 def read_nifti(path: Path) -> np.ndarray:
@@ -33,6 +36,18 @@ def read_nifti(path: Path) -> np.ndarray:
         return np.asarray(nib.load(str(path)).dataobj)
     except Exception as exc:  # nibabel raises many types for broken files
         raise DataError(f"cannot read NIfTI file {path}: {exc}") from exc
+
+
+# NIfTI xyzt_units as nibabel names them, in mm; "unknown" is read as mm, as the editor does.
+_UNIT_MM = {"unknown": 1.0, "mm": 1.0, "meter": 1000.0, "micron": 0.001}
+
+
+def column_pixel_mm(path: Path) -> float | None:
+    """The volume's voxel size along i (a layer's columns) in mm; None where the header has none."""
+    header = nib.load(str(path)).header
+    to_mm = _UNIT_MM.get(header.get_xyzt_units()[0])
+    size = float(header.get_zooms()[0])
+    return size * to_mm if to_mm is not None and size > 0 and np.isfinite(size) else None
 
 
 def check_finite(array: np.ndarray, path: Path) -> None:
@@ -140,4 +155,5 @@ def load_case(name: str, files: dict[str, Path], target: str) -> Case:
         labels=np.ascontiguousarray(labels3d.transpose(2, 1, 0)),
         enface=np.ascontiguousarray(enface.T),
         enface_labels=np.ascontiguousarray(enface_labels.T),
+        pixel_mm=column_pixel_mm(files["volume"]),
     )

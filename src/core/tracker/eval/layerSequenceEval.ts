@@ -184,6 +184,7 @@ function sequenceLayers(c: EvalCase, seq: EvalSequence): LayerSource {
     count: seq.layers.length,
     rows: c.layers.rows,
     cols: c.layers.cols,
+    pixelMm: c.layers.pixelMm,
     layer: (i) => c.layers.layer(seq.layers[i]),
   };
 }

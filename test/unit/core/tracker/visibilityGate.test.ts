@@ -16,12 +16,15 @@ import {
   boxMean,
   boxWidth,
   gateMasks,
+  gateScale,
   inRegion,
   layerDensity,
   regionCut,
   summedArea,
   VisibilityGate,
 } from '../../../../src/core/tracker/visibilityGate';
+import { volumeLayerSource } from '../../../../src/core/tracker/volumeLayers';
+import type { Volume } from '../../../../src/core/volume/volume';
 import { Random } from '../../../../src/core/synth/random';
 import { caseLayers, loadVectors, ROOT, withParityBundle } from '../../../fixtures/parityVectors';
 
@@ -80,13 +83,42 @@ test("box means: widths with the Gaussian's σ, border boxes average the pixels 
 });
 
 test('the density is blockwise: blocks of round(4 × W / 304) px, edge blocks partial', () => {
-  assert.deepEqual([96, 304, 400, 512].map(blockSize), [1, 4, 5, 7]);
+  assert.deepEqual(
+    [96, 304, 400, 512].map((w) => blockSize(gateScale(w))),
+    [1, 4, 5, 7],
+  );
   const rows = 30;
   const cols = 400;
   const layer = Float32Array.from({ length: rows * cols }, (_, i) => ((i % cols) % 9 < 2 ? 1 : 0));
   const d = layerDensity(layer, rows, cols);
   assert.deepEqual([d.blockRows, d.blockCols, d.block], [6, 80, 5]);
   assert.ok(d.values.every((v) => v >= 0) && Math.max(...d.values) > 0);
+});
+
+test("the gate's sizes follow a scan's pixel size where the header gives one, else the width", () => {
+  // The sparse pairs: 3 mm over 304 px. OCTA-500 6M: 6 mm over 400 px, pixels 1.52 times larger,
+  // so a vessel spans 0.66 times as many of them; the width alone would say 1.32.
+  assert.ok(Math.abs(gateScale(400, 6 / 400) - 3 / 304 / (6 / 400)) < 1e-12);
+  assert.equal(blockSize(gateScale(400, 6 / 400)), 3);
+  assert.equal(blockSize(gateScale(400)), 5);
+  // The shared stacks (3 mm upscaled to 512 px) say the same either way.
+  assert.ok(Math.abs(gateScale(512, 3 / 512) - gateScale(512)) < 1e-12);
+  // A spacing no scan has (a NIfTI without units reads as 1 mm per pixel): the width stands in.
+  for (const pixelMm of [1, 0, Number.NaN, 0.5, 0.0001]) {
+    assert.equal(gateScale(400, pixelMm), 400 / 304, `pixel ${pixelMm} mm`);
+  }
+  // A volume's layers carry its column spacing to the gate.
+  const volume: Volume = {
+    dims: [400, 400, 3],
+    spacingMm: [6 / 400, 6 / 400, 2 / 640],
+    affine: [6 / 400, 0, 0, 0, 0, 6 / 400, 0, 0, 0, 0, 2 / 640, 0, 0, 0, 0, 1],
+    type: 'float32',
+    data: new Float32Array(400 * 400 * 3),
+  };
+  const layers = volumeLayerSource(volume, 2);
+  assert.equal(layers.pixelMm, 6 / 400);
+  assert.equal(new VisibilityGate(layers, [0]).scale, gateScale(400, 6 / 400));
+  assert.equal(new VisibilityGate(stack([], 4, 400), [0]).scale, 400 / 304);
 });
 
 test('the tracker gates tracked layers of vessels only, after the memory took its mask', () =>
@@ -123,6 +155,8 @@ interface VectorCase {
   layers_u8: string;
   prompted: number[];
   masks_bits: string;
+  /** The layers' pixel size in mm, as a volume header gives it; null: unknown (the width scales). */
+  pixel_mm: number | null;
   density_shape: [number, number];
   densities_f32: string;
   region_area: number;
@@ -132,7 +166,7 @@ interface VectorCase {
 test("the trainer's densities, region and decisions, reproduced (test/fixtures/visibility)", async () => {
   const file = join(ROOT, 'test/fixtures/visibility/vectors.json');
   const { cases } = JSON.parse(readFileSync(file, 'utf8')) as { cases: VectorCase[] };
-  assert.equal(cases.length, 2);
+  assert.equal(cases.length, 3);
   for (const c of cases) {
     const [t, rows, cols] = c.shape;
     const plane = rows * cols;
@@ -149,7 +183,9 @@ test("the trainer's densities, region and decisions, reproduced (test/fixtures/v
     );
     const f32 = Buffer.from(c.densities_f32, 'base64');
     const want = new Float32Array(f32.buffer, f32.byteOffset, f32.byteLength / 4);
-    const densities = layers.map((layer) => layerDensity(layer, rows, cols));
+    const pixelMm = c.pixel_mm ?? undefined;
+    const scale = gateScale(cols, pixelMm);
+    const densities = layers.map((layer) => layerDensity(layer, rows, cols, scale));
     const blocks = c.density_shape[0] * c.density_shape[1];
     densities.forEach((d, k) => {
       assert.deepEqual([d.blockRows, d.blockCols], c.density_shape, `${c.name} layer ${k}`);
@@ -165,7 +201,7 @@ test("the trainer's densities, region and decisions, reproduced (test/fixtures/v
     let area = 0;
     for (let p = 0; p < plane; p++) if (inRegion(densities[1], cut, p, cols)) area++;
     assert.equal(area, c.region_area, `${c.name}: region`);
-    const source = stack(layers, rows, cols);
+    const source = { ...stack(layers, rows, cols), pixelMm };
     const gated = await gateMasks(source, c.prompted, masks, 'vessel');
     assert.deepEqual(
       gated.map((m) => m.includes(1)),
