@@ -4,10 +4,14 @@
  * one click, one box and one lasso (points or mask input) on the FAZ, with a model bundle on
  * synthetic volumes and on the shared real OCTA-500 stacks (read-only; skipped when absent).
  * A quality measurement, not a timing: run it with
- *   node --conditions=import --import tsx bench/promptKindsDice.ts [MODEL_DIR]
+ *   node --conditions=import --import tsx bench/promptKindsDice.ts [MODEL_DIR] \
+ *     [--trees N] [--seeds 1,2,3] [--vessels-only]
+ * --trees: the N largest trees of each volume (3; the table's); --seeds: synthetic volumes (1);
+ * --vessels-only: no FAZ rows. Per-object figures go to stderr, the table to stdout.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { folderSource, nodeRuntime, nodeSha256 } from '../src/engine/ortNode';
 import { readVolume } from '../src/cli/trackModel';
 import { generateSyntheticOcta } from '../src/core/synth/generateSyntheticOcta';
@@ -29,8 +33,6 @@ import { volumeLayerSource } from '../src/core/tracker/volumeLayers';
 
 const ROOT = join(__dirname, '..');
 const REAL = join(ROOT, '..', 'shared', 'data', 'octa500', 'layers');
-/** Vessel trees scored per volume: the largest by voxel count. */
-const TREES = 3;
 
 interface Target {
   name: string;
@@ -39,7 +41,7 @@ interface Target {
   objects: number[];
 }
 
-function synthTargets(seed: number): Target[] {
+function synthTargets(seed: number, trees: number): Target[] {
   // The 80 layers that hold the large vessels and the FAZ (docs/synthetic-octa.md).
   const s = generateSyntheticOcta({ seed, size: [128, 128, 640], layers: [240, 319] });
   const layers = volumeLayerSource(s.volume, 2);
@@ -50,12 +52,12 @@ function synthTargets(seed: number): Target[] {
   };
   const faz: EvalCase = { name: `synth-${seed}`, layers, labels: Int32Array.from(s.faz3d.data) };
   return [
-    { name: rv.name, target: 'rv', c: rv, objects: largestObjects(rv, TREES) },
+    { name: rv.name, target: 'rv', c: rv, objects: largestObjects(rv, trees) },
     { name: faz.name, target: 'faz', c: faz, objects: [1] },
   ];
 }
 
-async function realTargets(): Promise<Target[]> {
+async function realTargets(trees: number): Promise<Target[]> {
   if (!existsSync(join(REAL, '10301_rv.nii.gz'))) return [];
   const out: Target[] = [];
   for (const target of ['rv', 'faz'] as const) {
@@ -70,7 +72,7 @@ async function realTargets(): Promise<Target[]> {
       name: c.name,
       target,
       c,
-      objects: target === 'faz' ? [1] : largestObjects(c, TREES),
+      objects: target === 'faz' ? [1] : largestObjects(c, trees),
     });
   }
   return out;
@@ -104,9 +106,27 @@ async function scoreTarget(bundle: LoadedBundle, t: Target): Promise<Map<PromptK
 }
 
 async function main(): Promise<void> {
-  const modelDir = process.argv[2] ?? join(ROOT, 'models', 'samocta2-nano');
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      trees: { type: 'string', default: '3' },
+      seeds: { type: 'string', default: '1' },
+      'vessels-only': { type: 'boolean', default: false },
+    },
+  });
+  const trees = Number(values.trees);
+  const seeds = values.seeds.split(',').map(Number);
+  if (!Number.isInteger(trees) || trees < 1 || !seeds.every(Number.isInteger)) {
+    throw new Error(
+      `--trees takes a whole number ≥ 1 and --seeds whole numbers; got ${values.trees}, ${values.seeds}`,
+    );
+  }
+  const modelDir = positionals[0] ?? join(ROOT, 'models', 'samocta2-nano');
   const bundle = await loadBundle(folderSource(modelDir), await nodeRuntime(), nodeSha256);
-  const targets = [...(await realTargets()), ...synthTargets(1)];
+  const targets = [
+    ...(await realTargets(trees)),
+    ...seeds.flatMap((s) => synthTargets(s, trees)),
+  ].filter((t) => !values['vessels-only'] || t.target === 'rv');
   const lines = [
     '| volume | target | objects | ' + 'kind: mean 3D Dice |',
     '| --- | --- | --- | --- |',

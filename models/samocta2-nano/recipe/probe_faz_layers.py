@@ -1,0 +1,83 @@
+"""Probe (issue 13; nothing here trains or ships): where on the FAZ stack does a model lose to the
+classical baseline? Per volume layer of the shared 10301_faz stack, the label's area and the mean
+Dice of a model bundle and of the baseline, split into prompted and tracked frames, on the
+trainer's draws (baseline condition, seed 1234, 20 sequences), through the trainer's PyTorch
+tracker. It ends with the ceiling of any mix of the two: each layer scored by whichever of them
+is better there.
+
+    PYTHONPATH=trainer .venv/bin/python models/samocta2-nano/recipe/probe_faz_layers.py \\
+        --val .cache/real/val-faz [--bundle models/samocta2-nano]
+
+`--val` is a folder holding 10301_faz.nii.gz and 10301_faz.label.nii.gz (symlinks to
+../shared/data/octa500/layers, docs/evaluation.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+
+import numpy as np
+
+from samocta2.classical import classical_masks
+from samocta2.config import DEFAULTS
+from samocta2.data.sequences import SequenceSource, load_folder
+from samocta2.evaluate import condition_sequences, table2_conditions
+from samocta2.export.bundle_lora import model_from_bundle
+from samocta2.metrics import dice_jaccard
+from samocta2.protocols import PROTOCOLS
+from samocta2.tracking import predict_masks
+
+
+def frame_scores(bundle: str, val: str, seed: int, per_object: int) -> list[tuple[int, bool, int, float, float]]:
+    """(volume layer, prompted, label area, model Dice, classical Dice) per object-frame."""
+    model = model_from_bundle(bundle).eval()
+    source = SequenceSource(load_folder(val, "faz"), DEFAULTS["sampling"])
+    _, _, draw = table2_conditions("baseline")[0]
+    rows = []
+    for seq in condition_sequences(source, "faz", draw, seed, per_object, PROTOCOLS["project"], model.image_size):
+        model_masks = predict_masks(model, seq, "cpu")
+        baseline = classical_masks(seq.frames, seq.prompts, "faz")
+        for t, truth in enumerate(seq.masks):
+            rows.append((
+                seq.layers[t], t in seq.prompts, int(truth.sum()),
+                dice_jaccard(model_masks[t], truth, 1.0)[0], dice_jaccard(baseline[t], truth, 1.0)[0],
+            ))  # fmt: skip
+    return rows
+
+
+def report(rows: list[tuple[int, bool, int, float, float]]) -> str:
+    def mean(values: list[float]) -> str:
+        return f"{np.mean(values):.3f}" if values else "-"
+
+    lines = ["| layer | label px | prompted: n, model, classical | tracked: n, model, classical |", "|---|---|---|---|"]
+    by_layer: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_layer[row[0]].append(row)
+    ceiling = 0.0
+    for layer in sorted(by_layer):
+        frames = by_layer[layer]
+        cells = []
+        for prompted in (True, False):
+            part = [r for r in frames if r[1] == prompted]
+            cells.append(f"{len(part)}, {mean([r[3] for r in part])}, {mean([r[4] for r in part])}")
+        ceiling += len(frames) * max(np.mean([r[3] for r in frames]), np.mean([r[4] for r in frames]))
+        lines.append(f"| {layer} | {frames[0][2]} | {cells[0]} | {cells[1]} |")
+    model, classical = np.mean([r[3] for r in rows]), np.mean([r[4] for r in rows])
+    lines.append(f"\nall {len(rows)} object-frames: model {model:.3f}, classical {classical:.3f}; "
+                 f"the better of the two on each layer {ceiling / len(rows):.3f}")  # fmt: skip
+    return "\n".join(lines)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--val", required=True)
+    p.add_argument("--bundle", default="models/samocta2-nano")
+    p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--sequences-per-object", type=int, default=20)
+    args = p.parse_args()
+    print(report(frame_scores(args.bundle, args.val, args.seed, args.sequences_per_object)))
+
+
+if __name__ == "__main__":
+    main()
