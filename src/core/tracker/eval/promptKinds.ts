@@ -19,7 +19,7 @@ export type PromptKind =
   | 'click'
   | 'clicks5'
   | 'scribble'
-  | 'scribble-4pts'
+  | 'scribble-8pts'
   | 'scribble-16pts'
   | 'scribble-mask'
   | 'box'
@@ -29,8 +29,8 @@ export type PromptKind =
 export const VESSEL_KINDS: readonly PromptKind[] = [
   'click',
   'clicks5',
-  'scribble-4pts',
   'scribble',
+  'scribble-8pts',
   'scribble-16pts',
   'scribble-mask',
 ];
@@ -96,8 +96,8 @@ export function promptOfKind(plan: ObjectPromptPlan, kind: PromptKind): LayerPro
       return { layer, points: clicks([plan.click]) };
     case 'clicks5':
       return { layer, points: clicks(plan.clicks5) };
-    case 'scribble-4pts':
-      return { layer, points: clicks(alongPath(plan.stroke, 4)) };
+    case 'scribble-8pts':
+      return { layer, points: clicks(alongPath(plan.stroke, 8)) };
     case 'scribble-16pts':
       return { layer, points: clicks(alongPath(plan.stroke, 16)) };
     case 'scribble':
