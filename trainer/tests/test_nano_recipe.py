@@ -30,5 +30,6 @@ def test_each_recipe_module_imports_against_the_current_trainer(name, monkeypatc
     assert module.__file__ is not None and Path(module.__file__).parent == RECIPE
 
 
-def test_make_sh_parses():
-    subprocess.run(["bash", "-n", str(RECIPE / "make.sh")], check=True)
+@pytest.mark.parametrize("script", sorted(p.name for p in RECIPE.glob("*.sh")))
+def test_each_recipe_script_parses(script):
+    subprocess.run(["bash", "-n", str(RECIPE / script)], check=True)

@@ -29,9 +29,9 @@ from samocta2.protocols import PROTOCOLS
 from samocta2.tracking import predict_masks
 
 
-def frame_scores(bundle: str, val: str, seed: int, per_object: int) -> list[tuple[int, bool, int, float, float]]:
-    """(volume layer, prompted, label area, model Dice, classical Dice) per object-frame."""
-    model = model_from_bundle(bundle).eval()
+def frame_scores(model, val: str, seed: int, per_object: int) -> list[tuple[int, bool, int, float, float]]:
+    """(volume layer, prompted, label area, model Dice, classical Dice) per object-frame of a
+    nano model in eval mode (a bundle's: model_from_bundle; make_faz.sh gives a checkpoint's)."""
     source = SequenceSource(load_folder(val, "faz"), DEFAULTS["sampling"])
     _, _, draw = table2_conditions("baseline")[0]
     rows = []
@@ -76,7 +76,8 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--sequences-per-object", type=int, default=20)
     args = p.parse_args()
-    print(report(frame_scores(args.bundle, args.val, args.seed, args.sequences_per_object)))
+    model = model_from_bundle(args.bundle)
+    print(report(frame_scores(model, args.val, args.seed, args.sequences_per_object)))
 
 
 if __name__ == "__main__":

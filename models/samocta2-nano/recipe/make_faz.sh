@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Issue 13's FAZ candidate (NOT shipped; models/samocta2-nano/README.md, "What a sixth step
+# tried"): the shipped bundle's own weights (base + LoRA merged) with the encoder frozen, its
+# heads and memory path trained further on FAZ-heavy sequences of OCTA-500's projection layers
+# (the real 3D FAZ at each depth: the whole FAZ on shallow layers, rings and crescents deeper)
+# and on the synthetic 640-layer windows, at the shipped 256 px. About 50 minutes on 2 CPU cores.
+#   bash models/samocta2-nano/recipe/make_faz.sh      # writes .cache/nano-f/base-f1.pt
+# Needs `npm run build`, the trainer's venv and ../shared/data/octa500, whose subject 10301 is
+# left out of training (its layer stacks are the validation set).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+cd "$root"
+py="${PYTHON:-$root/.venv/bin/python}"
+export PYTHONPATH="$root/trainer${PYTHONPATH:+:$PYTHONPATH}"
+data=.cache/nano-data run=.cache/nano-f
+mkdir -p "$run"
+
+deep() { node dist/cli.js synth --out "$data/deep-$1" --seed "$2" --size "$3" --layers 240,319 >/dev/null; }
+for s in $(seq 1001 1008); do deep train-r "$s" 128x128x640; done
+for s in $(seq 1101 1104); do deep train-small-r "$s" 96x96x640; done
+rm -f "$data"/*/*.json
+"$py" -m samocta2 projection-layers "$root/../shared/data/octa500/OCTA-500" "$data/projection-layers-f" \
+  --exclude 10301 --rv-stacks 4 --faz-stacks 12 --seed 0 --vessel-dilation 1
+
+# The shipped bundle as a plain nano checkpoint: what it tracks with, LoRA folded in.
+"$py" - "$run/init.pt" <<'PY'
+import sys
+import torch
+from samocta2.export.bundle_lora import model_from_bundle
+from samocta2.lora import merge_lora
+from samocta2.model import build_sam2_model
+plain = build_sam2_model("nano", image_size=256)
+plain.load_state_dict(merge_lora(model_from_bundle("models/samocta2-nano")).state_dict())
+torch.save({"model": plain.state_dict()}, sys.argv[1])
+PY
+
+# The memory path's hand-set parts stay as they are (the zeroed image projection, the mask
+# downsampler, the localized lookup's query and key); FAZ drawn three times as often as vessels.
+lookup=memory_attention.layers.0.cross_attn_image
+frozen=memory_encoder.pix_feat_proj,memory_encoder.mask_downsampler,$lookup.q_proj,$lookup.k_proj
+"$py" models/samocta2-nano/recipe/pretrain_memory.py --data "$data/projection-layers-f" "$data/deep-train-r" \
+  "$data/deep-train-small-r" --init "$run/init.pt" --image-size 256 --no-transposes --cache-projected \
+  --feature-cache "$run/features-256.pt" --targets rv:1,faz:3 --kinds click:1,baseline:2 --frames 4,8 \
+  --click-strides 1,2,4 --lr 1e-4 --score-weight 3 --freeze "$frozen" --minutes 45 --save-every 100 \
+  --seed 1101 --out "$run/base-f1.pt" | tee "$run/f1.log"
+
+# Once, on the real 10301 stacks (never trained on): per layer of the FAZ stack, and both targets
+# beside the classical baseline (the trainer's draws, baseline condition, seed 1234).
+for t in faz rv; do
+  mkdir -p "$run/val-$t"
+  for f in "10301_$t.nii.gz" "10301_$t.label.nii.gz"; do ln -sf "$root/../shared/data/octa500/layers/$f" "$run/val-$t/$f"; done
+done
+"$py" - "$run/base-f1.pt" "$run" <<'PY'
+import sys
+import torch
+sys.path.insert(0, "models/samocta2-nano/recipe")
+import probe_faz_layers
+from samocta2.config import DEFAULTS
+from samocta2.data.sequences import SequenceSource, load_folder
+from samocta2.evaluate import evaluate_sequences, table2_conditions
+from samocta2.model import build_sam2_model
+
+def load(path):
+    model = build_sam2_model("nano", image_size=256)
+    model.load_state_dict(torch.load(path, map_location="cpu")["model"])
+    return model.eval()
+
+run, model, (_, _, draw) = sys.argv[2], load(sys.argv[1]), table2_conditions("baseline")[0]
+print(probe_faz_layers.report(probe_faz_layers.frame_scores(model, f"{run}/val-faz", 1234, 20)))
+for target, per in (("faz", 20), ("rv", 10)):
+    source = SequenceSource(load_folder(f"{run}/val-{target}", target), DEFAULTS["sampling"])
+    print(target, evaluate_sequences(model, source, target, draw, "cpu", 1234, per).fields())
+PY
