@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from conftest import SHARED_OCTA500, assert_vectors_current
 
-from samocta2.data.volumes import column_pixel_mm
+from samocta2.data.sequences import load_folder
+from samocta2.data.volumes import column_pixel_mm, read_nifti_with_header
 from samocta2.visibility import (
     THRESHOLD,
     block_size,
@@ -87,7 +88,10 @@ def test_a_cases_pixel_size_comes_from_its_header(tmp_path, units, zoom, expecte
     image.header.set_zooms((zoom, zoom, 0.003))
     image.header.set_xyzt_units(xyz=units)
     nib.save(image, tmp_path / "v.nii.gz")
-    assert column_pixel_mm(tmp_path / "v.nii.gz") == pytest.approx(expected)
+    _, header = read_nifti_with_header(tmp_path / "v.nii.gz")
+    assert column_pixel_mm(header) == pytest.approx(expected)
+    nib.save(nib.Nifti1Image(np.zeros((8, 8, 3), np.uint8), np.eye(4)), tmp_path / "v.label.nii.gz")
+    assert load_folder(tmp_path, "faz")[0].pixel_mm == pytest.approx(expected)  # what the gate gets
 
 
 @pytest.mark.skipif(not (SHARED_OCTA500 / "sparse").is_dir(), reason="../shared/data/octa500 is not beside the repo")

@@ -52,7 +52,6 @@ for t in faz rv; do
 done
 "$py" - "$run/base-f1.pt" "$run" <<'PY'
 import sys
-import torch
 sys.path.insert(0, "models/samocta2-nano/recipe")
 import probe_faz_layers
 from samocta2.config import DEFAULTS
@@ -60,12 +59,8 @@ from samocta2.data.sequences import SequenceSource, load_folder
 from samocta2.evaluate import evaluate_sequences, table2_conditions
 from samocta2.model import build_sam2_model
 
-def load(path):
-    model = build_sam2_model("nano", image_size=256)
-    model.load_state_dict(torch.load(path, map_location="cpu")["model"])
-    return model.eval()
-
-run, model, (_, _, draw) = sys.argv[2], load(sys.argv[1]), table2_conditions("baseline")[0]
+run, (_, _, draw) = sys.argv[2], table2_conditions("baseline")[0]
+model = build_sam2_model("nano", checkpoint=sys.argv[1], image_size=256)
 print(probe_faz_layers.report(probe_faz_layers.frame_scores(model, f"{run}/val-faz", 1234, 20)))
 for target, per in (("faz", 20), ("rv", 10)):
     source = SequenceSource(load_folder(f"{run}/val-{target}", target), DEFAULTS["sampling"])

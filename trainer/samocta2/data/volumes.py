@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nibabel as nib
 import numpy as np
@@ -31,20 +32,25 @@ class Case:
     pixel_mm: float | None = None
 
 
-def read_nifti(path: Path) -> np.ndarray:
+def read_nifti_with_header(path: Path) -> tuple[np.ndarray, Any]:
+    """The array and the nibabel header of a NIfTI file, read once."""
     try:
-        return np.asarray(nib.load(str(path)).dataobj)
+        image = nib.load(str(path))
+        return np.asarray(image.dataobj), image.header
     except Exception as exc:  # nibabel raises many types for broken files
         raise DataError(f"cannot read NIfTI file {path}: {exc}") from exc
+
+
+def read_nifti(path: Path) -> np.ndarray:
+    return read_nifti_with_header(path)[0]
 
 
 # NIfTI xyzt_units as nibabel names them, in mm; "unknown" is read as mm, as the editor does.
 _UNIT_MM = {"unknown": 1.0, "mm": 1.0, "meter": 1000.0, "micron": 0.001}
 
 
-def column_pixel_mm(path: Path) -> float | None:
-    """The volume's voxel size along i (a layer's columns) in mm; None where the header has none."""
-    header = nib.load(str(path)).header
+def column_pixel_mm(header: Any) -> float | None:
+    """A NIfTI header's voxel size along i (a layer's columns) in mm; None where it has none."""
     to_mm = _UNIT_MM.get(header.get_xyzt_units()[0])
     size = float(header.get_zooms()[0])
     return size * to_mm if to_mm is not None and size > 0 and np.isfinite(size) else None
@@ -115,7 +121,7 @@ def load_case(name: str, files: dict[str, Path], target: str) -> Case:
     """Read a case for `target` ('rv' vessel instances or 'faz' one object)."""
     if target not in TARGETS:
         raise DataError(f"unknown target '{target}' (supported: {', '.join(TARGETS)})")
-    volume = read_nifti(files["volume"])
+    volume, header = read_nifti_with_header(files["volume"])
     if volume.ndim == 4 and volume.shape[3] == 1:
         volume = volume[..., 0]
     if volume.ndim != 3:
@@ -155,5 +161,5 @@ def load_case(name: str, files: dict[str, Path], target: str) -> Case:
         labels=np.ascontiguousarray(labels3d.transpose(2, 1, 0)),
         enface=np.ascontiguousarray(enface.T),
         enface_labels=np.ascontiguousarray(enface_labels.T),
-        pixel_mm=column_pixel_mm(files["volume"]),
+        pixel_mm=column_pixel_mm(header),
     )

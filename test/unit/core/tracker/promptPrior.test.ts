@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseManifest } from '../../../../src/core/tracker/modelBundle';
 import { priorApplies, priorInput, priorMask } from '../../../../src/core/tracker/promptPrior';
+import { unitLayers, unpackedMasks } from '../../../fixtures/trainerVectors';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 
@@ -28,15 +29,14 @@ test("the trainer's dense prompts, reproduced (test/fixtures/promptPrior/vectors
   assert.equal(cases.length, 7);
   for (const c of cases) {
     const [rows, cols] = c.shape;
-    const frame = Float32Array.from(Buffer.from(c.frame_u8, 'base64'), (v) => v / 255);
+    const [frame] = unitLayers(c.frame_u8, 1, rows * cols);
     const points = c.points.map(([x, y, l]) => ({ x, y, positive: l === 1 }));
     const mask = priorMask(frame, rows, cols, points);
-    const bits = Buffer.from(c.mask_bits, 'base64');
+    const [wantMask] = unpackedMasks(c.mask_bits, 1, rows * cols);
     let differ = 0;
     let area = 0;
     for (let p = 0; p < rows * cols; p++) {
-      const want = (bits[p >> 3] >> (7 - (p & 7))) & 1;
-      differ += mask[p] !== want ? 1 : 0;
+      differ += mask[p] !== wantMask[p] ? 1 : 0;
       area += mask[p];
     }
     assert.ok(c.mask_area > 50, `${c.name}: a trivial region`);
@@ -46,10 +46,6 @@ test("the trainer's dense prompts, reproduced (test/fixtures/promptPrior/vectors
     for (const [side, b64] of want) {
       const expected = new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);
       // The trainer's region, pooled here: the pooling alone must match to float precision.
-      const wantMask = Uint8Array.from(
-        { length: rows * cols },
-        (_, p) => (bits[p >> 3] >> (7 - (p & 7))) & 1,
-      );
       const got = priorInput(wantMask, rows, cols, Number(side));
       assert.equal(got.length, expected.length);
       for (let i = 0; i < got.length; i++) {

@@ -27,6 +27,7 @@ import { volumeLayerSource } from '../../../../src/core/tracker/volumeLayers';
 import type { Volume } from '../../../../src/core/volume/volume';
 import { Random } from '../../../../src/core/synth/random';
 import { caseLayers, loadVectors, ROOT, withParityBundle } from '../../../fixtures/parityVectors';
+import { unitLayers, unpackedMasks } from '../../../fixtures/trainerVectors';
 
 const N = 96;
 
@@ -170,17 +171,8 @@ test("the trainer's densities, region and decisions, reproduced (test/fixtures/v
   for (const c of cases) {
     const [t, rows, cols] = c.shape;
     const plane = rows * cols;
-    const u8 = Buffer.from(c.layers_u8, 'base64');
-    const layers = Array.from({ length: t }, (_, k) =>
-      Float32Array.from(u8.subarray(k * plane, (k + 1) * plane), (v) => v / 255),
-    );
-    const bits = Buffer.from(c.masks_bits, 'base64');
-    const masks = layers.map((_, k) =>
-      Uint8Array.from(
-        { length: plane },
-        (_, p) => (bits[(k * plane + p) >> 3] >> (7 - ((k * plane + p) & 7))) & 1,
-      ),
-    );
+    const layers = unitLayers(c.layers_u8, t, plane);
+    const masks = unpackedMasks(c.masks_bits, t, plane);
     const f32 = Buffer.from(c.densities_f32, 'base64');
     const want = new Float32Array(f32.buffer, f32.byteOffset, f32.byteLength / 4);
     const pixelMm = c.pixel_mm ?? undefined;

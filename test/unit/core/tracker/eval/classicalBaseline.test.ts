@@ -17,6 +17,7 @@ import {
 import { diceJaccard } from '../../../../../src/core/tracker/eval/layerSequenceEval';
 import type { SampledPoint } from '../../../../../src/core/tracker/eval/promptSampling';
 import { ROOT } from '../../../../fixtures/parityVectors';
+import { unitLayers, unpackedMasks } from '../../../../fixtures/trainerVectors';
 
 const N = 40;
 
@@ -189,17 +190,11 @@ test("the trainer's classical masks, reproduced (test/fixtures/classical/vectors
   for (const c of cases) {
     const [t, rows, cols] = c.shape;
     const plane = rows * cols;
-    const u8 = Buffer.from(c.frames_u8, 'base64');
-    const bits = Buffer.from(c.masks_bits, 'base64');
-    const frames = Array.from({ length: t }, (_, k) =>
-      Float32Array.from(u8.subarray(k * plane, (k + 1) * plane), (v) => v / 255),
-    );
+    const frames = unitLayers(c.frames_u8, t, plane);
+    const wanted = unpackedMasks(c.masks_bits, t, plane);
     const got = classicalMasks(frames, rows, cols, c.prompts, c.target);
     got.forEach((mask, k) => {
-      const want = Uint8Array.from(
-        { length: plane },
-        (_, p) => (bits[(k * plane + p) >> 3] >> (7 - ((k * plane + p) & 7))) & 1,
-      );
+      const want = wanted[k];
       assert.equal(
         want.reduce((s, v) => s + v, 0),
         c.mask_areas[k],
