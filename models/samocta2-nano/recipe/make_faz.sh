@@ -5,6 +5,9 @@
 # (the real 3D FAZ at each depth: the whole FAZ on shallow layers, rings and crescents deeper)
 # and on the synthetic 640-layer windows, at the shipped 256 px. About 50 minutes on 2 CPU cores.
 #   bash models/samocta2-nano/recipe/make_faz.sh      # writes .cache/nano-f/base-f1.pt
+#   VARIANT=f2 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f2.pt: the same
+#     training with the dense prompt (docs/model-bundle.md 5.8) on prompted layers and carried to
+#     tracked ones, so the heads learn a correction to the threshold's region rather than the region
 # Needs `npm run build`, the trainer's venv and ../shared/data/octa500, whose subject 10301 is
 # left out of training (its layer stacks are the validation set).
 set -euo pipefail
@@ -12,7 +15,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$root"
 py="${PYTHON:-$root/.venv/bin/python}"
 export PYTHONPATH="$root/trainer${PYTHONPATH:+:$PYTHONPATH}"
-data=.cache/nano-data run=.cache/nano-f
+data=.cache/nano-data run=.cache/nano-f variant="${VARIANT:-f1}"
+case $variant in
+  f1) prior=() ;;
+  f2) prior=(--point-prior --carry-prior) ;;
+  *) echo "VARIANT must be f1 or f2, not $variant" >&2; exit 2 ;;
+esac
 mkdir -p "$run"
 
 deep() { node dist/cli.js synth --out "$data/deep-$1" --seed "$2" --size "$3" --layers 240,319 >/dev/null; }
@@ -42,7 +50,7 @@ frozen=memory_encoder.pix_feat_proj,memory_encoder.mask_downsampler,$lookup.q_pr
   "$data/deep-train-small-r" --init "$run/init.pt" --image-size 256 --no-transposes --cache-projected \
   --feature-cache "$run/features-256.pt" --targets rv:1,faz:3 --kinds click:1,baseline:2 --frames 4,8 \
   --click-strides 1,2,4 --lr 1e-4 --score-weight 3 --freeze "$frozen" --minutes 45 --save-every 100 \
-  --seed 1101 --out "$run/base-f1.pt" | tee "$run/f1.log"
+  --seed 1101 "${prior[@]}" --out "$run/base-$variant.pt" | tee "$run/$variant.log"
 
 # Once, on the real 10301 stacks (never trained on): per layer of the FAZ stack, and both targets
 # beside the classical baseline (the trainer's draws, baseline condition, seed 1234).
@@ -50,8 +58,9 @@ for t in faz rv; do
   mkdir -p "$run/val-$t"
   for f in "10301_$t.nii.gz" "10301_$t.label.nii.gz"; do ln -sf "$root/../shared/data/octa500/layers/$f" "$run/val-$t/$f"; done
 done
-"$py" - "$run/base-f1.pt" "$run" <<'PY'
+"$py" - "$run/base-$variant.pt" "$run" <<'PY'
 import sys
+import torch
 sys.path.insert(0, "models/samocta2-nano/recipe")
 import probe_faz_layers
 from samocta2.config import DEFAULTS
@@ -61,6 +70,9 @@ from samocta2.model import build_sam2_model
 
 run, (_, _, draw) = sys.argv[2], table2_conditions("baseline")[0]
 model = build_sam2_model("nano", checkpoint=sys.argv[1], image_size=256)
+if torch.load(sys.argv[1], map_location="cpu").get("point_prior"):
+    from samocta2 import prompt_prior
+    prompt_prior.enable(model, carry=True)
 print(probe_faz_layers.report(probe_faz_layers.frame_scores(model, f"{run}/val-faz", 1234, 20)))
 for target, per in (("faz", 20), ("rv", 10)):
     source = SequenceSource(load_folder(f"{run}/val-{target}", target), DEFAULTS["sampling"])
