@@ -60,19 +60,14 @@ for t in faz rv; do
 done
 "$py" - "$run/base-$variant.pt" "$run" <<'PY'
 import sys
-import torch
 sys.path.insert(0, "models/samocta2-nano/recipe")
 import probe_faz_layers
 from samocta2.config import DEFAULTS
 from samocta2.data.sequences import SequenceSource, load_folder
 from samocta2.evaluate import evaluate_sequences, table2_conditions
-from samocta2.model import build_sam2_model
 
 run, (_, _, draw) = sys.argv[2], table2_conditions("baseline")[0]
-model = build_sam2_model("nano", checkpoint=sys.argv[1], image_size=256)
-if torch.load(sys.argv[1], map_location="cpu").get("point_prior"):
-    from samocta2 import prompt_prior
-    prompt_prior.enable(model, carry=True)
+model = probe_faz_layers.model_from_checkpoint(sys.argv[1])
 print(probe_faz_layers.report(probe_faz_layers.frame_scores(model, f"{run}/val-faz", 1234, 20)))
 for target, per in (("faz", 20), ("rv", 10)):
     source = SequenceSource(load_folder(f"{run}/val-{target}", target), DEFAULTS["sampling"])

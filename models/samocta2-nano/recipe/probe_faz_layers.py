@@ -6,7 +6,7 @@ tracker. It ends with the ceiling of any mix of the two: each layer scored by wh
 is better there.
 
     PYTHONPATH=trainer .venv/bin/python models/samocta2-nano/recipe/probe_faz_layers.py \\
-        --val .cache/real/val-faz [--bundle models/samocta2-nano]
+        --val .cache/real/val-faz [--bundle models/samocta2-nano | --checkpoint .cache/nano-f/base-f2.pt]
 
 `--val` is a folder holding 10301_faz.nii.gz and 10301_faz.label.nii.gz (symlinks to
 ../shared/data/octa500/layers, docs/evaluation.md).
@@ -18,6 +18,7 @@ import argparse
 from collections import defaultdict
 
 import numpy as np
+import torch
 
 from samocta2.classical import classical_masks
 from samocta2.config import DEFAULTS
@@ -25,13 +26,29 @@ from samocta2.data.sequences import SequenceSource, load_folder
 from samocta2.evaluate import condition_sequences, table2_conditions
 from samocta2.export.bundle_lora import model_from_bundle
 from samocta2.metrics import dice_jaccard
+from samocta2.model import build_sam2_model
+from samocta2.prompt_prior import enable as enable_prior
 from samocta2.protocols import PROTOCOLS
 from samocta2.tracking import predict_masks
 
 
-def frame_scores(model, val: str, seed: int, per_object: int) -> list[tuple[int, bool, int, float, float]]:
-    """(volume layer, prompted, label area, model Dice, classical Dice) per object-frame of a
-    nano model in eval mode (a bundle's: model_from_bundle; make_faz.sh gives a checkpoint's)."""
+Row = tuple[int, bool, int, float, float, int, int]
+
+
+def model_from_checkpoint(path: str) -> torch.nn.Module:
+    """A 256 px nano from a pretrain_memory.py checkpoint, taking the dense prompt when it was
+    trained with one (the checkpoint's own point_prior / carry_prior flags)."""
+    model = build_sam2_model("nano", checkpoint=path, image_size=256)
+    saved = torch.load(path, map_location="cpu")
+    if saved.get("point_prior"):
+        enable_prior(model, carry=bool(saved.get("carry_prior")))
+    return model.eval()
+
+
+def frame_scores(model, val: str, seed: int, per_object: int) -> list[Row]:
+    """(volume layer, prompted, label area, model Dice, classical Dice, model area, classical
+    area) per object-frame of a nano model in eval mode (model_from_bundle or
+    model_from_checkpoint)."""
     source = SequenceSource(load_folder(val, "faz"), DEFAULTS["sampling"])
     _, _, draw = table2_conditions("baseline")[0]
     rows = []
@@ -42,11 +59,12 @@ def frame_scores(model, val: str, seed: int, per_object: int) -> list[tuple[int,
             rows.append((
                 seq.layers[t], t in seq.prompts, int(truth.sum()),
                 dice_jaccard(model_masks[t], truth, 1.0)[0], dice_jaccard(baseline[t], truth, 1.0)[0],
+                int(model_masks[t].sum()), int(baseline[t].sum()),
             ))  # fmt: skip
     return rows
 
 
-def report(rows: list[tuple[int, bool, int, float, float]]) -> str:
+def report(rows: list[Row]) -> str:
     def mean(values: list[float]) -> str:
         return f"{np.mean(values):.3f}" if values else "-"
 
@@ -65,18 +83,22 @@ def report(rows: list[tuple[int, bool, int, float, float]]) -> str:
         lines.append(f"| {layer} | {frames[0][2]} | {cells[0]} | {cells[1]} |")
     model, classical = np.mean([r[3] for r in rows]), np.mean([r[4] for r in rows])
     lines.append(f"\nall {len(rows)} object-frames: model {model:.3f}, classical {classical:.3f}; "
-                 f"the better of the two on each layer {ceiling / len(rows):.3f}")  # fmt: skip
+                 f"the better of the two on each layer {ceiling / len(rows):.3f}; mean area (px): label "
+                 f"{np.mean([r[2] for r in rows]):,.0f}, model {np.mean([r[5] for r in rows]):,.0f}, "
+                 f"classical {np.mean([r[6] for r in rows]):,.0f}")  # fmt: skip
     return "\n".join(lines)
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--val", required=True)
-    p.add_argument("--bundle", default="models/samocta2-nano")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--bundle", default="models/samocta2-nano")
+    which.add_argument("--checkpoint", help="a pretrain_memory.py checkpoint (make_faz.sh's base-f*.pt)")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--sequences-per-object", type=int, default=20)
     args = p.parse_args()
-    model = model_from_bundle(args.bundle)
+    model = model_from_checkpoint(args.checkpoint) if args.checkpoint else model_from_bundle(args.bundle)
     print(report(frame_scores(model, args.val, args.seed, args.sequences_per_object)))
 
 
