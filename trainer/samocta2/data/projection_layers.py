@@ -8,7 +8,7 @@ so a layer cuts it in a ring or a corner (see ../shared/data/octa500/layers). Th
 such layers: the real projection (OCTA ILM_OPL mixed with FULL) seen through the visibility band
 of the real boundaries at depth d, a depth-dependent gain, a dark floor and speckle; labels are
 the real large-vessel components where the band shows them (the paper's layer RV = en-face RV ∩
-visible region) and the real 3D FAZ label at depth d.
+visible region) and the real 3D FAZ label at depth d (FAZ_WINDOWS: which depths).
 
     python -m samocta2 projection-layers ../shared/data/octa500/OCTA-500 data/projection-layers \\
         --exclude 10301 --rv-stacks 8 --faz-stacks 4 --seed 0
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import nibabel as nib
@@ -143,26 +144,67 @@ def vessel_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tuple[
     return np.stack(frames), np.stack(labels).astype(np.int32)
 
 
-def faz_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """(frames, FAZ 0/1) at the depths of the subject's 3D FAZ label (its en-face FAZ where the
-    3D label is missing or does not line up with it)."""
-    faz3d = s.faz3d
-    if faz3d is not None:
-        shown = faz3d.any(axis=2)
-        agree = 2 * (shown & s.faz2d).sum() / max(1, shown.sum() + s.faz2d.sum())
-        faz3d = faz3d if agree >= 0.6 else None
+# Where a FAZ stack's layers lie (--faz-window). "label": the whole depth range of the 3D label.
+# Its upper half cuts the foveal pit above the ILM, so those layers show a dark disk far wider
+# than the FAZ with the label a small patch inside it, and the threshold's region leaks across
+# the disk (issue 13: area 50,400 px against labels of 1,800). "floor": from the pit's floor
+# (where the layer lies below the ILM over the whole FAZ) to the label's bottom, the depths
+# OCTA-500's own layer stacks show (10301_faz: depths 300-310, capillaries all around a dark FAZ
+# whose label shrinks to a crescent). There the vessels show on the whole layer, the deep
+# plexus and the large vessels' projection tails, far below the OPL boundary: the band reaches
+# BELOW_OPL layers under it (at 8-20 the outer field went dark and the threshold's region leaked
+# into it: on 10303 its area was 48x the label's at the median, 4.4x at 30-80).
+FAZ_WINDOWS = ("label", "floor")
+PIT_FLOOR_PERCENTILE = 95  # of the ILM's depth inside the en-face FAZ
+BELOW_OPL = (30.0, 80.0)  # layers, drawn per stack
+
+
+def _faz_label(s: SubjectMaps) -> np.ndarray | None:
+    """The subject's 3D FAZ label, or None where it is missing or does not line up with the
+    en-face FAZ (Dice of its footprint under 0.6)."""
+    if s.faz3d is None:
+        return None
+    shown = s.faz3d.any(axis=2)
+    agree = 2 * (shown & s.faz2d).sum() / max(1, shown.sum() + s.faz2d.sum())
+    return s.faz3d if agree >= 0.6 else None
+
+
+def pit_floor(s: SubjectMaps) -> float:
+    """The depth below which a flat layer lies under the ILM over (nearly) the whole en-face FAZ."""
+    inside = s.ilm[s.faz2d] if s.faz2d.any() else s.ilm
+    return float(np.percentile(inside, PIT_FLOOR_PERCENTILE))
+
+
+def faz_depths(rng: np.random.Generator, s: SubjectMaps, count: int, window: str = "label") -> np.ndarray:
+    """A FAZ stack's `count` layer depths in the FAZ_WINDOWS `window`: the 3D label's range (or,
+    without it, the ILM's to the OPL's median), or from the pit's floor (at most 4 layers above
+    the label's bottom) down."""
+    if window not in FAZ_WINDOWS:
+        raise ValueError(f"window must be one of {FAZ_WINDOWS}; got {window!r}")
+    faz3d = _faz_label(s)
     if faz3d is not None:
         z = np.nonzero(faz3d.any(axis=(0, 1)))[0]
-        depths = _depths(rng, z.min() - 2, z.max() + 2, count)
-    else:
-        depths = _depths(rng, float(np.median(s.ilm)), float(np.median(s.opl)), count)
+        lo = z.min() - 2 if window == "label" else min(pit_floor(s), z.max() - 4)
+        return _depths(rng, lo, z.max() + 2, count)
+    lo = float(np.median(s.ilm)) if window == "label" else pit_floor(s)
+    return _depths(rng, lo, max(lo, float(np.median(s.opl))), count)
+
+
+def faz_stack(
+    rng: np.random.Generator, s: SubjectMaps, count: int, window: str = "label"
+) -> tuple[np.ndarray, np.ndarray]:
+    """(frames, FAZ 0/1) at `faz_depths`: the 3D FAZ label at each depth (the en-face FAZ where
+    the 3D label is missing or does not line up with it)."""
+    faz3d = _faz_label(s)
+    depths = faz_depths(rng, s, count, window)
     start, soft = rng.uniform(-4, 2), rng.uniform(0.8, 2.5)
+    below_opl = 4.0 if window == "label" else rng.uniform(BELOW_OPL[0], BELOW_OPL[1])
     mix = rng.uniform(0.4, 1.0)
     source = mix * s.superficial + (1 - mix) * s.full
     gains = rng.uniform(0.6, 1.4) * np.exp(np.cumsum(rng.normal(0, 0.05, count)))
     frames, labels = [], []
     for d, g in zip(depths, gains):
-        visible = _band(d, s.ilm, start, s.opl - s.ilm + 4, soft)
+        visible = _band(d, s.ilm, start, s.opl - s.ilm + below_opl, soft)
         frames.append(_render(rng, source, visible, g))
         k = int(np.clip(round(d), 0, DEPTH - 1))
         labels.append(faz3d[..., k] if faz3d is not None else s.faz2d)
@@ -187,6 +229,7 @@ def _save_case(out: Path, name: str, suffix: str, subset: str, frames: np.ndarra
 def make_projection_layers(
     src: Path, out: Path, exclude: set[int], rv_stacks: int, faz_stacks: int, layers: int,
     sides: tuple[int, ...], seed: int, progress: Progress, vessel_dilation: int = VESSEL_DILATION_PX,
+    faz_window: str = "label",
 ) -> list[str]:
     """Write the stacks of every subject not in `exclude`; returns the case names."""
     subjects = [s for s in find_subjects(src) if s.id not in exclude]
@@ -198,7 +241,7 @@ def make_projection_layers(
         maps = load_subject(subject, vessel_dilation)
         for kind, count, make, suffix in (
             ("rv", rv_stacks, vessel_stack, "vessels"),
-            ("faz", faz_stacks, faz_stack, "faz"),
+            ("faz", faz_stacks, partial(faz_stack, window=faz_window), "faz"),
         ):
             for j in range(count):
                 rng = np.random.default_rng([seed, subject.id, j, 0 if kind == "rv" else 1])
@@ -217,7 +260,7 @@ def run_projection_layers_command(args: argparse.Namespace) -> int:
     sides = tuple(int(x) for x in args.sides.split(","))
     names = make_projection_layers(
         Path(args.src), Path(args.dst), exclude, args.rv_stacks, args.faz_stacks, args.layers, sides,
-        args.seed, progress, args.vessel_dilation,
+        args.seed, progress, args.vessel_dilation, args.faz_window,
     )
     progress.emit("done", cases=len(names), out=str(args.dst))
     return 0
