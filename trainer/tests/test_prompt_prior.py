@@ -62,3 +62,42 @@ def test_a_carrying_model_gives_tracked_frames_the_nearest_prompted_frames_promp
     assert torch.equal(got[0], got[1]) and torch.equal(got[2], got[1])
     assert prompt_prior.nearest_prompted(2, [1, 3]) == 1  # a tie goes to the earlier
     assert prompt_prior.manifest_entry(carry=True)["carry"] is True
+
+
+def test_carving_cuts_a_dark_region_at_the_negative_points_inside_it():
+    """A crescent: the label is the lower half of a dark disc; its negative points ring it, two in
+    the dark upper half. The plain region is the disc; the carved one stops where the negatives
+    say (Dice with the crescent: 0.61 plain, 0.80 carved)."""
+    yy, xx = np.mgrid[:60, :60]
+    disc = (yy - 30) ** 2 + (xx - 30) ** 2 <= 14**2
+    frame = np.where(disc, 0.1, 0.6).astype(np.float32)
+    crescent = disc & (yy >= 30)
+    coords = np.array([[30.0, 36.0], [22.0, 34.0], [38.0, 34.0], [30.0, 42.0],
+                       [30.0, 26.0], [20.0, 27.0], [40.0, 27.0], [30.0, 49.0]])  # fmt: skip
+    labels = np.array([1, 1, 1, 1, 0, 0, 0, 0])
+
+    def dice(mask, truth):
+        return 2 * (mask & truth).sum() / (mask.sum() + truth.sum())
+
+    plain = prompt_prior.prior_mask(frame, coords, labels)
+    carved = prompt_prior.prior_mask(frame, coords, labels, carve=True)
+    assert dice(plain, disc) > 0.8  # the threshold takes the dark disc (its blurred rim partly)
+    assert not (carved & ~plain).any()  # carving only removes
+    assert dice(carved, crescent) > dice(plain, crescent) + 0.15, (dice(carved, crescent), dice(plain, crescent))
+    # Without a negative point inside the region there is nothing to cut.
+    outside = np.array([[30.0, 30.0], [30.0, 49.0], [8.0, 30.0]])
+    region = prompt_prior.prior_mask(frame, outside, np.array([1, 0, 0]))
+    assert np.array_equal(prompt_prior.carve_region(region, outside, np.array([1, 0, 0])), region)
+
+
+def test_a_carving_model_is_not_exported_until_a_runtime_computes_the_carved_prompt():
+    import pytest
+
+    from samocta2.errors import TrainerError
+    from samocta2.export.bundle import prompts_section
+
+    model = prompt_prior.enable(build_sam2_model("nano", image_size=64), carry=True)
+    assert prompts_section(model)["dense_prior"]["carry"] is True
+    prompt_prior.enable(model, carry=True, carve=True)
+    with pytest.raises(TrainerError, match="carved"):
+        prompts_section(model)

@@ -8,6 +8,12 @@
 #   VARIANT=f2 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f2.pt: the same
 #     training with the dense prompt (docs/model-bundle.md 5.8) on prompted layers and carried to
 #     tracked ones, so the heads learn a correction to the threshold's region rather than the region
+#   VARIANT=f3 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f3.pt: f2 on FAZ
+#     stacks from the foveal pit's floor down (projection-layers --faz-window floor), the depths
+#     OCTA-500's own layer stacks show, where the label is the dark FAZ a threshold finds
+#   VARIANT=f4 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f4.pt: f2's weights
+#     trained further on f3's stacks with the dense prompt cut at the negative points inside it
+#     (prompt_prior.carve_region); needs base-f2.pt
 # Needs `npm run build`, the trainer's venv and ../shared/data/octa500, whose subject 10301 is
 # left out of training (its layer stacks are the validation set).
 set -euo pipefail
@@ -16,19 +22,25 @@ cd "$root"
 py="${PYTHON:-$root/.venv/bin/python}"
 export PYTHONPATH="$root/trainer${PYTHONPATH:+:$PYTHONPATH}"
 data=.cache/nano-data run=.cache/nano-f variant="${VARIANT:-f1}"
+window=label stacks=projection-layers-f
 case $variant in
   f1) prior=() ;;
   f2) prior=(--point-prior --carry-prior) ;;
-  *) echo "VARIANT must be f1 or f2, not $variant" >&2; exit 2 ;;
+  f3) prior=(--point-prior --carry-prior) window=floor stacks=projection-layers-g ;;
+  f4) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f2.pt ;;
+  *) echo "VARIANT must be f1, f2, f3 or f4, not $variant" >&2; exit 2 ;;
 esac
+if [[ -n "${init:-}" && ! -f "$run/$init" ]]; then
+  echo "VARIANT=$variant starts from $run/$init: make it first" >&2; exit 2
+fi
 mkdir -p "$run"
 
 deep() { node dist/cli.js synth --out "$data/deep-$1" --seed "$2" --size "$3" --layers 240,319 >/dev/null; }
 for s in $(seq 1001 1008); do deep train-r "$s" 128x128x640; done
 for s in $(seq 1101 1104); do deep train-small-r "$s" 96x96x640; done
 rm -f "$data"/*/*.json
-"$py" -m samocta2 projection-layers "$root/../shared/data/octa500/OCTA-500" "$data/projection-layers-f" \
-  --exclude 10301 --rv-stacks 4 --faz-stacks 12 --seed 0 --vessel-dilation 1
+"$py" -m samocta2 projection-layers "$root/../shared/data/octa500/OCTA-500" "$data/$stacks" \
+  --exclude 10301 --rv-stacks 4 --faz-stacks 12 --seed 0 --vessel-dilation 1 --faz-window "$window"
 
 # The shipped bundle as a plain nano checkpoint: what it tracks with, LoRA folded in.
 "$py" - "$run/init.pt" <<'PY'
@@ -46,9 +58,9 @@ PY
 # downsampler, the localized lookup's query and key); FAZ drawn three times as often as vessels.
 lookup=memory_attention.layers.0.cross_attn_image
 frozen=memory_encoder.pix_feat_proj,memory_encoder.mask_downsampler,$lookup.q_proj,$lookup.k_proj
-"$py" models/samocta2-nano/recipe/pretrain_memory.py --data "$data/projection-layers-f" "$data/deep-train-r" \
-  "$data/deep-train-small-r" --init "$run/init.pt" --image-size 256 --no-transposes --cache-projected \
-  --feature-cache "$run/features-256.pt" --targets rv:1,faz:3 --kinds click:1,baseline:2 --frames 4,8 \
+"$py" models/samocta2-nano/recipe/pretrain_memory.py --data "$data/$stacks" "$data/deep-train-r" \
+  "$data/deep-train-small-r" --init "$run/${init:-init.pt}" --image-size 256 --no-transposes --cache-projected \
+  --feature-cache "$run/features-256-$window.pt" --targets rv:1,faz:3 --kinds click:1,baseline:2 --frames 4,8 \
   --click-strides 1,2,4 --lr 1e-4 --score-weight 3 --freeze "$frozen" --minutes 45 --save-every 100 \
   --seed 1101 "${prior[@]}" --out "$run/base-$variant.pt" | tee "$run/$variant.log"
 
@@ -73,3 +85,4 @@ for target, per in (("faz", 20), ("rv", 10)):
     source = SequenceSource(load_folder(f"{run}/val-{target}", target), DEFAULTS["sampling"])
     print(target, evaluate_sequences(model, source, target, draw, "cpu", 1234, per).fields())
 PY
+

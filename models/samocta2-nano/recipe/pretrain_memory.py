@@ -291,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="prompted frames also get the dense prompt of samocta2.prompt_prior (the model learns to take it)")
     p.add_argument("--carry-prior", action="store_true",
                    help="with --point-prior, tracked frames get it too from the nearest prompted frame's points")
+    p.add_argument("--carve-prior", action="store_true",
+                   help="with --point-prior, the region is cut at the negative points inside it (prompt_prior.carve_region)")
     p.add_argument("--cache-projected", action="store_true",
                    help="cache the high-res levels after conv_s0/conv_s1 and keep those frozen (FeatureCache)")
     args = p.parse_args(argv)
@@ -317,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     model = build_sam2_model("nano", image_size=args.image_size)
     model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
     if args.point_prior:
-        prompt_prior.enable(model, carry=args.carry_prior)
+        prompt_prior.enable(model, carry=args.carry_prior, carve=args.carve_prior)
     model.eval()  # the frozen encoder's dropout/drop-path stay off while caching
     started = time.monotonic()
     cache = FeatureCache(projected=args.cache_projected)
@@ -368,7 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         tmp = args.out.with_suffix(".tmp")
         torch.save({"model": model.state_dict(), "step": step, "seed": args.seed,
                     "point_prior": bool(getattr(model, "point_prior", False)),
-                    "carry_prior": bool(getattr(model, "carry_prior", False))}, tmp)
+                    "carry_prior": bool(getattr(model, "carry_prior", False)),
+                    "carve_prior": bool(getattr(model, "carve_prior", False))}, tmp)
         tmp.replace(args.out)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
