@@ -39,17 +39,29 @@ def nearest_prompted(position: int, prompted: list[int]) -> int:
     return min(prompted, key=lambda p: (abs(p - position), p))
 
 
-def frame_mask(smoothed: np.ndarray, coords: np.ndarray, labels: np.ndarray, target: str) -> np.ndarray:
-    """Steps 3-5 on one smoothed frame (H, W) with its points."""
-    h, w = smoothed.shape
+def point_pixels(coords: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, cols) int64 of points (N, 2) as (x, y): rounded to the nearest pixel and clipped
+    into a frame of `shape` (H, W)."""
+    h, w = shape
     # Half-way positions round up (floor(x + 0.5)), as the TypeScript port's Math.round does.
     pixels = np.floor(np.asarray(coords, np.float64).reshape(-1, 2) + 0.5).astype(np.int64)
-    cols = np.clip(pixels[:, 0], 0, w - 1)
-    rows = np.clip(pixels[:, 1], 0, h - 1)
+    return np.clip(pixels[:, 1], 0, h - 1), np.clip(pixels[:, 0], 0, w - 1)
+
+
+def parts_holding(mask: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """(H, W) bool: the 8-connected parts of `mask` that hold one of these pixels."""
+    components, _ = ndi.label(mask, structure=EIGHT_CONNECTED)
+    keep = np.unique(components[rows, cols])
+    return np.isin(components, keep[keep > 0])
+
+
+def frame_mask(smoothed: np.ndarray, coords: np.ndarray, labels: np.ndarray, target: str) -> np.ndarray:
+    """Steps 3-5 on one smoothed frame (H, W) with its points."""
+    rows, cols = point_pixels(coords, smoothed.shape)
     labels = np.asarray(labels).reshape(-1)
     positive = labels == 1
     if not positive.any():
-        return np.zeros((h, w), bool)
+        return np.zeros(smoothed.shape, bool)
     # Float64 from here, as the TypeScript port compares its float32 smoothing to a double.
     smoothed = smoothed.astype(np.float64)
     values = smoothed[rows, cols]
@@ -58,12 +70,8 @@ def frame_mask(smoothed: np.ndarray, coords: np.ndarray, labels: np.ndarray, tar
     threshold = (pos_mean + neg_mean) / 2
     dark = target == "faz" or (target == AUTO and pos_mean < neg_mean)
     side = smoothed <= threshold if dark else smoothed >= threshold
-    components, _ = ndi.label(side, structure=EIGHT_CONNECTED)
-    keep = np.unique(components[rows[positive], cols[positive]])
-    keep = keep[keep > 0]
-    if keep.size == 0:
-        return np.zeros((h, w), bool)
-    return ndi.binary_fill_holes(np.isin(components, keep))
+    # An empty keep gives an empty mask, whose holes filled are empty.
+    return ndi.binary_fill_holes(parts_holding(side, rows[positive], cols[positive]))
 
 
 def classical_masks(frames: np.ndarray, prompts: dict[int, Prompt], target: str) -> np.ndarray:

@@ -21,8 +21,7 @@ import torch
 import torch.nn.functional as F
 from scipy import ndimage as ndi
 
-from .classical import AUTO, SIGMA_PX, frame_mask, nearest_prompted
-from .prompts import EIGHT_CONNECTED
+from .classical import AUTO, SIGMA_PX, frame_mask, nearest_prompted, parts_holding, point_pixels
 
 KIND = "threshold-region"
 VERSION = 1
@@ -58,23 +57,19 @@ def carve_region(region: np.ndarray, coords: np.ndarray, labels: np.ndarray) -> 
     layer shows; the paper's negative points ring the crescent, some of them in the dark, and a
     threshold takes the whole dark FAZ. A negative point inside the region says where it ends.
     On the floor-window FAZ stacks (projection-layers --faz-window floor, 10301 left out) it
-    raised the threshold's Dice from 0.472 to 0.512."""
-    h, w = region.shape
-    pixels = np.floor(np.asarray(coords, np.float64).reshape(-1, 2) + 0.5).astype(np.int64)
-    cols, rows = np.clip(pixels[:, 0], 0, w - 1), np.clip(pixels[:, 1], 0, h - 1)
+    raised the threshold's Dice from 0.472 to 0.512 (recipe/probe_faz_layers.py, "carved classical")."""
+    rows, cols = point_pixels(coords, region.shape)
     positive = np.asarray(labels).reshape(-1) == 1
     inside = ~positive & region[rows, cols]
     if not inside.any() or not positive.any():
         return region
-    yy, xx = np.mgrid[:h, :w]
+    yy, xx = np.mgrid[: region.shape[0], : region.shape[1]]
 
     def nearest(which: np.ndarray) -> np.ndarray:
         return np.min([(yy - rows[i]) ** 2 + (xx - cols[i]) ** 2 for i in np.flatnonzero(which)], axis=0)
 
     kept = region & (nearest(positive) <= nearest(inside))
-    parts, _ = ndi.label(kept, structure=EIGHT_CONNECTED)
-    held = np.unique(parts[rows[positive], cols[positive]])
-    return np.isin(parts, held[held > 0])
+    return parts_holding(kept, rows[positive], cols[positive])
 
 
 def prior_input(mask: np.ndarray, side: int) -> np.ndarray:

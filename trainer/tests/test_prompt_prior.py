@@ -2,6 +2,7 @@
 the TypeScript twin's vectors kept current."""
 
 import numpy as np
+import pytest
 import torch
 
 from conftest import assert_vectors_current
@@ -91,8 +92,6 @@ def test_carving_cuts_a_dark_region_at_the_negative_points_inside_it():
 
 
 def test_a_carving_model_is_not_exported_until_a_runtime_computes_the_carved_prompt():
-    import pytest
-
     from samocta2.errors import TrainerError
     from samocta2.export.bundle import prompts_section
 

@@ -85,4 +85,3 @@ for target, per in (("faz", 20), ("rv", 10)):
     source = SequenceSource(load_folder(f"{run}/val-{target}", target), DEFAULTS["sampling"])
     print(target, evaluate_sequences(model, source, target, draw, "cpu", 1234, per).fields())
 PY
-

@@ -3,7 +3,10 @@ classical baseline? Per volume layer of the shared 10301_faz stack, the label's 
 Dice of a model bundle and of the baseline, split into prompted and tracked frames, on the
 trainer's draws (baseline condition, seed 1234, 20 sequences), through the trainer's PyTorch
 tracker. It ends with the ceiling of any mix of the two: each layer scored by whichever of them
-is better there.
+is better there; with two answers that need no label: the threshold's region carved at the
+negative points inside it (prompt_prior.carve_region), and a switch, the threshold's region
+(side from the points, as the dense prompt's) where no negative point lies inside it, else the
+model. Every frame uses its own points or the nearest prompted frame's, as the baseline does.
 
     PYTHONPATH=trainer .venv/bin/python models/samocta2-nano/recipe/probe_faz_layers.py \\
         --val .cache/real/val-faz [--bundle models/samocta2-nano | --checkpoint .cache/nano-f/base-f2.pt]
@@ -20,19 +23,22 @@ from collections import defaultdict
 import numpy as np
 import torch
 
-from samocta2.classical import classical_masks
+from scipy import ndimage as ndi
+
+from samocta2.classical import AUTO, SIGMA_PX, classical_masks, frame_mask, nearest_prompted, point_pixels
 from samocta2.config import DEFAULTS
 from samocta2.data.sequences import SequenceSource, load_folder
 from samocta2.evaluate import condition_sequences, table2_conditions
 from samocta2.export.bundle_lora import model_from_bundle
 from samocta2.metrics import dice_jaccard
 from samocta2.model import build_sam2_model
+from samocta2.prompt_prior import carve_region
 from samocta2.prompt_prior import enable as enable_prior
 from samocta2.protocols import PROTOCOLS
 from samocta2.tracking import predict_masks
 
 
-Row = tuple[int, bool, int, float, float, int, int]
+Row = tuple[int, bool, int, float, float, int, int, float, float]
 
 
 def model_from_checkpoint(path: str) -> torch.nn.Module:
@@ -47,8 +53,8 @@ def model_from_checkpoint(path: str) -> torch.nn.Module:
 
 def frame_scores(model, val: str, seed: int, per_object: int) -> list[Row]:
     """(volume layer, prompted, label area, model Dice, classical Dice, model area, classical
-    area) per object-frame of a nano model in eval mode (model_from_bundle or
-    model_from_checkpoint)."""
+    area, carved classical Dice, switch Dice) per object-frame of a nano model in eval mode
+    (model_from_bundle or model_from_checkpoint)."""
     source = SequenceSource(load_folder(val, "faz"), DEFAULTS["sampling"])
     _, _, draw = table2_conditions("baseline")[0]
     rows = []
@@ -56,10 +62,17 @@ def frame_scores(model, val: str, seed: int, per_object: int) -> list[Row]:
         model_masks = predict_masks(model, seq, "cpu")
         baseline = classical_masks(seq.frames, seq.prompts, "faz")
         for t, truth in enumerate(seq.masks):
+            coords, labels = seq.prompts[nearest_prompted(t, sorted(seq.prompts))]
+            smoothed = ndi.gaussian_filter(np.asarray(seq.frames[t], np.float32), SIGMA_PX)
+            region = frame_mask(smoothed, coords, labels, AUTO)
+            r, c = point_pixels(coords, region.shape)
+            whole = region.any() and not region[r[labels == 0], c[labels == 0]].any()
             rows.append((
                 seq.layers[t], t in seq.prompts, int(truth.sum()),
                 dice_jaccard(model_masks[t], truth, 1.0)[0], dice_jaccard(baseline[t], truth, 1.0)[0],
                 int(model_masks[t].sum()), int(baseline[t].sum()),
+                dice_jaccard(carve_region(baseline[t], coords, labels), truth, 1.0)[0],
+                dice_jaccard(region if whole else model_masks[t], truth, 1.0)[0],
             ))  # fmt: skip
     return rows
 
@@ -85,7 +98,8 @@ def report(rows: list[Row]) -> str:
     lines.append(f"\nall {len(rows)} object-frames: model {model:.3f}, classical {classical:.3f}; "
                  f"the better of the two on each layer {ceiling / len(rows):.3f}; mean area (px): label "
                  f"{np.mean([r[2] for r in rows]):,.0f}, model {np.mean([r[5] for r in rows]):,.0f}, "
-                 f"classical {np.mean([r[6] for r in rows]):,.0f}")  # fmt: skip
+                 f"classical {np.mean([r[6] for r in rows]):,.0f}; carved classical "
+                 f"{np.mean([r[7] for r in rows]):.3f}; the switch {np.mean([r[8] for r in rows]):.3f}")  # fmt: skip
     return "\n".join(lines)
 
 
