@@ -14,6 +14,10 @@
 #   VARIANT=f4 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f4.pt: f2's weights
 #     trained further on f3's stacks with the dense prompt cut at the negative points inside it
 #     (prompt_prior.carve_region); needs base-f2.pt
+#   VARIANT=f5 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f5.pt: f4's weights
+#     trained further on f4's stacks and on en-face FAZ stacks (--faz-window enface: the projection
+#     with the whole en-face FAZ on every layer), so a prompted layer that shows the whole FAZ is
+#     answered whole again; needs base-f4.pt
 # Needs `npm run build`, the trainer's venv and ../shared/data/octa500, whose subject 10301 is
 # left out of training (its layer stacks are the validation set).
 set -euo pipefail
@@ -22,13 +26,15 @@ cd "$root"
 py="${PYTHON:-$root/.venv/bin/python}"
 export PYTHONPATH="$root/trainer${PYTHONPATH:+:$PYTHONPATH}"
 data=.cache/nano-data run=.cache/nano-f variant="${VARIANT:-f1}"
-window=label stacks=projection-layers-f
+window=label stacks=projection-layers-f extra=()
 case $variant in
   f1) prior=() ;;
   f2) prior=(--point-prior --carry-prior) ;;
   f3) prior=(--point-prior --carry-prior) window=floor stacks=projection-layers-g ;;
   f4) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f2.pt ;;
-  *) echo "VARIANT must be f1, f2, f3 or f4, not $variant" >&2; exit 2 ;;
+  f5) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f4.pt
+      extra=("$data/projection-layers-e") ;;
+  *) echo "VARIANT must be f1, f2, f3, f4 or f5, not $variant" >&2; exit 2 ;;
 esac
 if [[ -n "${init:-}" && ! -f "$run/$init" ]]; then
   echo "VARIANT=$variant starts from $run/$init: make it first" >&2; exit 2
@@ -41,6 +47,10 @@ for s in $(seq 1101 1104); do deep train-small-r "$s" 96x96x640; done
 rm -f "$data"/*/*.json
 "$py" -m samocta2 projection-layers "$root/../shared/data/octa500/OCTA-500" "$data/$stacks" \
   --exclude 10301 --rv-stacks 4 --faz-stacks 12 --seed 0 --vessel-dilation 1 --faz-window "$window"
+if [[ ${#extra[@]} -gt 0 ]]; then
+  "$py" -m samocta2 projection-layers "$root/../shared/data/octa500/OCTA-500" "${extra[0]}" \
+    --exclude 10301 --rv-stacks 0 --faz-stacks 6 --seed 0 --faz-window enface
+fi
 
 # The shipped bundle as a plain nano checkpoint: what it tracks with, LoRA folded in.
 "$py" - "$run/init.pt" <<'PY'
@@ -58,9 +68,9 @@ PY
 # downsampler, the localized lookup's query and key); FAZ drawn three times as often as vessels.
 lookup=memory_attention.layers.0.cross_attn_image
 frozen=memory_encoder.pix_feat_proj,memory_encoder.mask_downsampler,$lookup.q_proj,$lookup.k_proj
-"$py" models/samocta2-nano/recipe/pretrain_memory.py --data "$data/$stacks" "$data/deep-train-r" \
+"$py" models/samocta2-nano/recipe/pretrain_memory.py --data "$data/$stacks" "${extra[@]}" "$data/deep-train-r" \
   "$data/deep-train-small-r" --init "$run/${init:-init.pt}" --image-size 256 --no-transposes --cache-projected \
-  --feature-cache "$run/features-256-$window.pt" --targets rv:1,faz:3 --kinds click:1,baseline:2 --frames 4,8 \
+  --feature-cache "$run/features-256-$variant.pt" --targets rv:1,faz:3 --kinds click:1,baseline:2 --frames 4,8 \
   --click-strides 1,2,4 --lr 1e-4 --score-weight 3 --freeze "$frozen" --minutes 45 --save-every 100 \
   --seed 1101 "${prior[@]}" --out "$run/base-$variant.pt" | tee "$run/$variant.log"
 

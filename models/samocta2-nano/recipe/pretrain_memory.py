@@ -307,10 +307,12 @@ def main(argv: list[str] | None = None) -> int:
     # No flips or rotations: the cached features are of the layers as they are.
     sampling = deep_merge(DEFAULTS["sampling"], {"hflip": 0.0, "max_rotation_deg": 0.0})
     target_w, kind_w = weights(args.targets, ("rv", "faz")), weights(args.kinds, KINDS)
+    # Case names are the cache's keys: the folder goes in front, as two folders may hold a case
+    # of the same name (projection-layers writes <id>_faz<j> for every window).
     sources = {
         t: SequenceSource(
             (lambda cases: cases if args.no_transposes else with_transposes(cases))(
-                [c for d in args.data for c in load_folder(d, t)]
+                [dataclasses.replace(c, name=f"{Path(d).name}/{c.name}") for d in args.data for c in load_folder(d, t)]
             ),
             sampling,
         )

@@ -154,7 +154,11 @@ def vessel_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tuple[
 # plexus and the large vessels' projection tails, far below the OPL boundary: the band reaches
 # BELOW_OPL layers under it (at 8-20 the outer field went dark and the threshold's region leaked
 # into it: on 10303 its area was 48x the label's at the median, 4.4x at 30-80).
-FAZ_WINDOWS = ("label", "floor")
+# "enface": no depth at all: every layer is the en-face projection itself, re-speckled with its
+# own gain, labelled with the en-face FAZ. Why: most floor-window labels are crescents smaller
+# than the dark FAZ, and models trained on them answered a prompted layer that shows the whole
+# FAZ (10301's first layers, 8,400 px) with a sliver (issue 13, f3/f4: Dice 0.02-0.41 there).
+FAZ_WINDOWS = ("label", "floor", "enface")
 PIT_FLOOR_PERCENTILE = 95  # of the ILM's depth inside the en-face FAZ
 BELOW_OPL = (30.0, 80.0)  # layers, drawn per stack
 
@@ -176,11 +180,11 @@ def pit_floor(s: SubjectMaps) -> float:
 
 
 def faz_depths(rng: np.random.Generator, s: SubjectMaps, count: int, window: str = "label") -> np.ndarray:
-    """A FAZ stack's `count` layer depths in the FAZ_WINDOWS `window`: the 3D label's range (or,
-    without it, the ILM's to the OPL's median), or from the pit's floor (at most 4 layers above
-    the label's bottom) down."""
-    if window not in FAZ_WINDOWS:
-        raise ValueError(f"window must be one of {FAZ_WINDOWS}; got {window!r}")
+    """A FAZ stack's `count` layer depths in the depth windows of FAZ_WINDOWS: the 3D label's
+    range (or, without it, the ILM's to the OPL's median), or from the pit's floor (at most 4
+    layers above the label's bottom) down."""
+    if window not in FAZ_WINDOWS or window == "enface":
+        raise ValueError(f"window must be 'label' or 'floor' (the depth windows); got {window!r}")
     faz3d = _faz_label(s)
     if faz3d is not None:
         z = np.nonzero(faz3d.any(axis=(0, 1)))[0]
@@ -194,7 +198,10 @@ def faz_stack(
     rng: np.random.Generator, s: SubjectMaps, count: int, window: str = "label"
 ) -> tuple[np.ndarray, np.ndarray]:
     """(frames, FAZ 0/1) at `faz_depths`: the 3D FAZ label at each depth (the en-face FAZ where
-    the 3D label is missing or does not line up with it)."""
+    the 3D label is missing or does not line up with it); window "enface": the projection and
+    the en-face FAZ on every layer."""
+    if window == "enface":
+        return enface_faz_stack(rng, s, count)
     faz3d = _faz_label(s)
     depths = faz_depths(rng, s, count, window)
     start, soft = rng.uniform(-4, 2), rng.uniform(0.8, 2.5)
@@ -209,6 +216,18 @@ def faz_stack(
         k = int(np.clip(round(d), 0, DEPTH - 1))
         labels.append(faz3d[..., k] if faz3d is not None else s.faz2d)
     return np.stack(frames), np.stack(labels).astype(np.int32)
+
+
+def enface_faz_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(frames, en-face FAZ 0/1): the projection (superficial and full mixed, capillaries dimmed
+    by a power as vessel_stack's) on every layer, each with its own speckle and a drifting gain,
+    so that the frozen encoder sees `count` different layers of one whole FAZ."""
+    mix = rng.uniform(0.4, 1.0)
+    source = (mix * s.superficial + (1 - mix) * s.full) ** rng.uniform(1.0, 2.0)
+    gains = rng.uniform(0.6, 1.4) * np.exp(np.cumsum(rng.normal(0, 0.05, count)))
+    visible = np.ones_like(source)
+    frames = np.stack([_render(rng, source, visible, g) for g in gains])
+    return frames, np.repeat(s.faz2d[None], count, axis=0).astype(np.int32)
 
 
 def _resize(frames: np.ndarray, labels: np.ndarray, side: int) -> tuple[np.ndarray, np.ndarray]:
