@@ -25,6 +25,9 @@ from .classical import AUTO, SIGMA_PX, frame_mask, nearest_prompted, parts_holdi
 
 KIND = "threshold-region"
 VERSION = 1
+# Version 2 adds `carve`: a version-1 reader would ignore the flag and track with a prompt the
+# bundle was not trained on, so carving bundles declare 2, which such a reader refuses.
+CARVE_VERSION = 2
 # The decoder's mask logits are a correction to the prompt: every candidate mask gets
 # RESIDUAL_SCALE x the pooled region added (logits +-10), so a model starts from the region and
 # learns where to depart from it (a skip connection; without it, 800 steps had not yet taught the
@@ -52,8 +55,8 @@ def carve_region(region: np.ndarray, coords: np.ndarray, labels: np.ndarray) -> 
     """The region without the pixels nearer to a negative point inside it than to every positive
     point, keeping the 8-connected parts that hold a positive point.
 
-    Why (issue 13, trainer only: no runtime computes it yet, so a bundle is not exported with it):
-    a deep layer's FAZ label is the 3D FAZ cut by a flat layer, a crescent of the dark FAZ the
+    Why (issue 13; the TypeScript twin is promptPrior.carveRegion, held to this one by the shared
+    vectors): a deep layer's FAZ label is the 3D FAZ cut by a flat layer, a crescent of the dark FAZ the
     layer shows; the paper's negative points ring the crescent, some of them in the dark, and a
     threshold takes the whole dark FAZ. A negative point inside the region says where it ends.
     On the floor-window FAZ stacks (projection-layers --faz-window floor, 10301 left out) it
@@ -99,9 +102,10 @@ def mask_inputs(model: torch.nn.Module, frames: np.ndarray, prompts: dict, devic
     return out
 
 
-def manifest_entry(carry: bool = False) -> dict:
-    """The manifest's `prompts.dense_prior` (docs/model-bundle.md)."""
-    return {"kind": KIND, "version": VERSION, "sigma_px": SIGMA_PX, "carry": bool(carry)}
+def manifest_entry(carry: bool = False, carve: bool = False) -> dict:
+    """The manifest's `prompts.dense_prior` (docs/model-bundle.md 5.8)."""
+    entry = {"kind": KIND, "version": CARVE_VERSION if carve else VERSION, "sigma_px": SIGMA_PX, "carry": bool(carry)}
+    return {**entry, "carve": True} if carve else entry
 
 
 
@@ -110,7 +114,7 @@ def enable(model: torch.nn.Module, carry: bool = False, carve: bool = False) -> 
     the points (sam2 would otherwise output a mask input as it is), and the decoder's candidate
     masks get RESIDUAL_SCALE x the prompt added before one is chosen. carry: tracked frames get
     the prompt too, from the nearest prompted frame's points (`mask_inputs`). carve: the region is
-    cut at the negative points inside it (`carve_region`; trainer only). The prompt reaches the
+    cut at the negative points inside it (`carve_region`). The prompt reaches the
     decoder through `model.prior_for_decoder`: sam2's prompt encoder call sets it (a pre-hook),
     export/graph_modules.MaskDecoderGraph sets it itself; the decoder consumes it once."""
     model.point_prior = True

@@ -91,12 +91,12 @@ def test_carving_cuts_a_dark_region_at_the_negative_points_inside_it():
     assert np.array_equal(prompt_prior.carve_region(region, outside, np.array([1, 0, 0])), region)
 
 
-def test_a_carving_model_is_not_exported_until_a_runtime_computes_the_carved_prompt():
-    from samocta2.errors import TrainerError
+def test_a_carving_model_declares_the_carve_in_a_version_the_older_readers_refuse():
     from samocta2.export.bundle import prompts_section
 
     model = prompt_prior.enable(build_sam2_model("nano", image_size=64), carry=True)
-    assert prompts_section(model)["dense_prior"]["carry"] is True
+    assert prompts_section(model)["dense_prior"] == {"kind": "threshold-region", "version": 1, "sigma_px": 2,
+                                                     "carry": True}
     prompt_prior.enable(model, carry=True, carve=True)
-    with pytest.raises(TrainerError, match="carved"):
-        prompts_section(model)
+    assert prompts_section(model)["dense_prior"] == {"kind": "threshold-region", "version": 2, "sigma_px": 2,
+                                                     "carry": True, "carve": True}

@@ -6,7 +6,7 @@
  */
 
 import { CLASSICAL_SIGMA_PX } from './eval/classicalBaseline';
-import { DENSE_PRIOR_KIND, DENSE_PRIOR_VERSION } from './promptPrior';
+import { DENSE_PRIOR_KIND, DENSE_PRIOR_VERSIONS } from './promptPrior';
 
 export const BUNDLE_FORMAT = 'samocta2-model-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;
@@ -64,10 +64,12 @@ export interface MemorySpec {
  */
 export interface DensePriorSpec {
   kind: typeof DENSE_PRIOR_KIND;
-  version: typeof DENSE_PRIOR_VERSION;
+  version: (typeof DENSE_PRIOR_VERSIONS)[number];
   sigma_px: number;
   /** Tracked layers get it too, from the nearest prompted layer's points (ties: the earlier). */
   carry?: boolean;
+  /** Version 2: the region is cut at the negative points inside it (promptPrior.carveRegion). */
+  carve?: boolean;
 }
 
 export interface BundleManifest {
@@ -233,14 +235,15 @@ function checkDensePrior(prompts: unknown): void {
   const p = record(prior, 'prompts.dense_prior');
   if (
     p.kind !== DENSE_PRIOR_KIND ||
-    p.version !== DENSE_PRIOR_VERSION ||
+    !DENSE_PRIOR_VERSIONS.some((v) => v === p.version) ||
     p.sigma_px !== CLASSICAL_SIGMA_PX ||
-    (p.carry !== undefined && typeof p.carry !== 'boolean')
+    (p.carry !== undefined && typeof p.carry !== 'boolean') ||
+    (p.carve !== undefined && (typeof p.carve !== 'boolean' || p.version === 1))
   ) {
     throw new BundleError(
       MANIFEST,
       `prompts.dense_prior ${JSON.stringify(prior)} is not one this tracker computes ` +
-        `({"kind":"${DENSE_PRIOR_KIND}","version":${DENSE_PRIOR_VERSION},"sigma_px":${CLASSICAL_SIGMA_PX}}); ` +
+        `({"kind":"${DENSE_PRIOR_KIND}","version":1 or 2 (with "carve"),"sigma_px":${CLASSICAL_SIGMA_PX}}); ` +
         'a newer extension may read it.',
     );
   }

@@ -5,12 +5,19 @@
  * it by shared vectors (test/fixtures/promptPrior).
  */
 import { gaussianSmooth2d } from '../sparse/gaussianSmooth2d';
-import { CLASSICAL_SIGMA_PX, classicalFrameMask } from './eval/classicalBaseline';
+import {
+  CLASSICAL_SIGMA_PX,
+  classicalFrameMask,
+  partsHolding,
+  pointPixel,
+} from './eval/classicalBaseline';
 import type { SampledPoint } from './eval/promptSampling';
 import type { PromptPoint } from './trackTypes';
 
 export const DENSE_PRIOR_KIND = 'threshold-region';
-export const DENSE_PRIOR_VERSION = 1;
+/** Version 2 added `carve` (the region cut at the negative points inside it): a reader of
+ * version 1 would ignore the flag and track with a prompt the bundle was not trained on. */
+export const DENSE_PRIOR_VERSIONS = [1, 2] as const;
 
 /**
  * A layer gets the dense prompt when its points hold a positive and a negative one: without a
@@ -21,16 +28,52 @@ export function priorApplies(points: readonly PromptPoint[]): boolean {
   return points.some((p) => p.positive) && points.some((p) => !p.positive);
 }
 
-/** rows × cols 0/1: the classical region of these points on a layer windowed to [0, 1]. */
+/**
+ * rows × cols 0/1: the classical region of these points on a layer windowed to [0, 1]; with
+ * `carve` (manifest prompts.dense_prior.carve), cut at the negative points inside it.
+ */
 export function priorMask(
   layer: Float32Array,
   rows: number,
   cols: number,
   points: readonly PromptPoint[],
+  carve = false,
 ): Uint8Array {
   const smoothed = gaussianSmooth2d(layer, cols, rows, CLASSICAL_SIGMA_PX);
   const sampled = points.map((p): SampledPoint => [p.x, p.y, p.positive ? 1 : 0]);
-  return classicalFrameMask(smoothed, rows, cols, sampled, 'auto');
+  const region = classicalFrameMask(smoothed, rows, cols, sampled, 'auto');
+  return carve ? carveRegion(region, rows, cols, points) : region;
+}
+
+/**
+ * The region without the pixels nearer to a negative point inside it than to every positive
+ * point, keeping the 8-connected parts that hold a positive point. Why: on a deep layer the FAZ
+ * label is a crescent of the dark FAZ the layer shows, and a negative point the user puts in the
+ * dark says where the object ends, which a threshold cannot see (docs/model-bundle.md 5.8).
+ */
+export function carveRegion(
+  region: Uint8Array,
+  rows: number,
+  cols: number,
+  points: readonly PromptPoint[],
+): Uint8Array {
+  const pixelOf = (p: PromptPoint): number => pointPixel(p.x, p.y, rows, cols);
+  const positives = points.filter((p) => p.positive).map(pixelOf);
+  const inside = points
+    .filter((p) => !p.positive)
+    .map(pixelOf)
+    .filter((p) => region[p] === 1);
+  if (positives.length === 0 || inside.length === 0) return region;
+  const nearest = (from: number[], r: number, c: number): number =>
+    Math.min(...from.map((p) => (r - Math.floor(p / cols)) ** 2 + (c - (p % cols)) ** 2));
+  const kept = new Uint8Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const p = r * cols + c;
+      kept[p] = region[p] && nearest(positives, r, c) <= nearest(inside, r, c) ? 1 : 0;
+    }
+  }
+  return partsHolding(kept, rows, cols, positives);
 }
 
 /**

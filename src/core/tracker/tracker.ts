@@ -266,7 +266,8 @@ export class SamTracker {
       .map((p) => ({ x: p.x, y: p.y, positive: p.label === POINT_LABEL.positive }));
     if (!priorApplies(points)) return undefined;
     const { rows, cols } = this.layers;
-    const region = priorMask(await this.layers.layer(layer), rows, cols, points);
+    const carve = this.bundle.manifest.prompts?.dense_prior?.carve === true;
+    const region = priorMask(await this.layers.layer(layer), rows, cols, points, carve);
     return priorInput(region, rows, cols, this.graphs.L);
   }
 

@@ -23,7 +23,6 @@ import onnx
 import torch
 
 from ..durable import commit_file, remove_abandoned_temps, remove_durably, temp_path, write_atomic
-from ..errors import TrainerError
 from .onnx_tracing import OPSET, export_graph, graph_specs, op_types, to_fp16
 from .preprocess import LOWER_PERCENTILE, MEAN, STD, UPPER_PERCENTILE
 
@@ -157,13 +156,10 @@ def prompts_section(model: torch.nn.Module) -> dict[str, Any]:
     from ..prompt_prior import manifest_entry
 
     section = dict(STATIC_SECTIONS["prompts"])
-    if getattr(model, "carve_prior", False):
-        raise TrainerError(
-            "this model takes the carved dense prompt (prompt_prior.carve_region), which no runtime "
-            "computes yet: its bundle would track with a prompt it was not trained on"
-        )
     if getattr(model, "point_prior", False):
-        section["dense_prior"] = manifest_entry(carry=getattr(model, "carry_prior", False))
+        section["dense_prior"] = manifest_entry(
+            carry=getattr(model, "carry_prior", False), carve=getattr(model, "carve_prior", False)
+        )
     return section
 
 

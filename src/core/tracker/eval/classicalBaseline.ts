@@ -88,9 +88,7 @@ export function classicalFrameMask(
   let negSum = 0;
   let negCount = 0;
   for (const [x, y, label] of points) {
-    const col = Math.min(cols - 1, Math.max(0, Math.floor(x + 0.5)));
-    const row = Math.min(rows - 1, Math.max(0, Math.floor(y + 0.5)));
-    const p = row * cols + col;
+    const p = pointPixel(x, y, rows, cols);
     if (label === 1) {
       positives.push(p);
       posSum += smoothed[p];
@@ -108,13 +106,30 @@ export function classicalFrameMask(
   for (let p = 0; p < side.length; p++) {
     side[p] = (dark ? smoothed[p] <= threshold : smoothed[p] >= threshold) ? 1 : 0;
   }
-  const { labels, count } = labelComponents(side, cols, rows, 8);
+  return fillHoles(partsHolding(side, rows, cols, positives), cols, rows);
+}
+
+/** The pixel index of a point (x, y): rounded to the nearest pixel (halves up), clipped in. */
+export function pointPixel(x: number, y: number, rows: number, cols: number): number {
+  const col = Math.min(cols - 1, Math.max(0, Math.floor(x + 0.5)));
+  const row = Math.min(rows - 1, Math.max(0, Math.floor(y + 0.5)));
+  return row * cols + col;
+}
+
+/** rows × cols 0/1: the 8-connected parts of `mask` that hold one of these pixel indices. */
+export function partsHolding(
+  mask: Uint8Array,
+  rows: number,
+  cols: number,
+  pixels: readonly number[],
+): Uint8Array {
+  const { labels, count } = labelComponents(mask, cols, rows, 8);
   const keep = new Uint8Array(count + 1);
-  for (const p of positives) keep[labels[p]] = 1;
+  for (const p of pixels) keep[labels[p]] = 1;
   keep[0] = 0;
   const kept = new Uint8Array(rows * cols);
   for (let p = 0; p < kept.length; p++) kept[p] = keep[labels[p]];
-  return fillHoles(kept, cols, rows);
+  return kept;
 }
 
 /** numpy's median: the middle value, or the mean of the two middle values. */

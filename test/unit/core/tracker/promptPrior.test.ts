@@ -8,7 +8,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseManifest } from '../../../../src/core/tracker/modelBundle';
-import { priorApplies, priorInput, priorMask } from '../../../../src/core/tracker/promptPrior';
+import {
+  carveRegion,
+  priorApplies,
+  priorInput,
+  priorMask,
+} from '../../../../src/core/tracker/promptPrior';
 import { unitLayers, unpackedMasks } from '../../../fixtures/trainerVectors';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
@@ -20,27 +25,41 @@ interface VectorCase {
   points: [number, number, number][];
   mask_bits: string;
   mask_area: number;
+  carved_bits: string;
+  carved_area: number;
   inputs: Record<string, string>;
+}
+
+/** How many pixels of two rows × cols masks differ, and the first one's area. */
+function compare(got: Uint8Array, want: Uint8Array): { differ: number; area: number } {
+  let differ = 0;
+  let area = 0;
+  for (let p = 0; p < got.length; p++) {
+    differ += got[p] !== want[p] ? 1 : 0;
+    area += got[p];
+  }
+  return { differ, area };
 }
 
 test("the trainer's dense prompts, reproduced (test/fixtures/promptPrior/vectors.json)", () => {
   const file = join(ROOT, 'test/fixtures/promptPrior/vectors.json');
   const { cases } = JSON.parse(readFileSync(file, 'utf8')) as { cases: VectorCase[] };
-  assert.equal(cases.length, 7);
+  assert.equal(cases.length, 8);
+  let cut = 0;
   for (const c of cases) {
     const [rows, cols] = c.shape;
     const [frame] = unitLayers(c.frame_u8, 1, rows * cols);
     const points = c.points.map(([x, y, l]) => ({ x, y, positive: l === 1 }));
-    const mask = priorMask(frame, rows, cols, points);
     const [wantMask] = unpackedMasks(c.mask_bits, 1, rows * cols);
-    let differ = 0;
-    let area = 0;
-    for (let p = 0; p < rows * cols; p++) {
-      differ += mask[p] !== wantMask[p] ? 1 : 0;
-      area += mask[p];
-    }
+    const { differ, area } = compare(priorMask(frame, rows, cols, points), wantMask);
     assert.ok(c.mask_area > 50, `${c.name}: a trivial region`);
     assert.ok(differ <= 2, `${c.name}: ${differ} pixels differ (areas ${area} vs ${c.mask_area})`);
+    // The carve of the trainer's own region must match exactly; of our region, as the region.
+    const [wantCarved] = unpackedMasks(c.carved_bits, 1, rows * cols);
+    assert.equal(compare(carveRegion(wantMask, rows, cols, points), wantCarved).differ, 0, c.name);
+    const carved = compare(priorMask(frame, rows, cols, points, true), wantCarved);
+    assert.ok(carved.differ <= 2, `${c.name}: carved, ${carved.differ} pixels differ`);
+    cut += c.carved_area < c.mask_area ? 1 : 0;
     const want = Object.entries(c.inputs);
     assert.equal(want.length, 2);
     for (const [side, b64] of want) {
@@ -53,6 +72,7 @@ test("the trainer's dense prompts, reproduced (test/fixtures/promptPrior/vectors
       }
     }
   }
+  assert.ok(cut >= 3, `the carve cut ${cut} regions: the vectors must exercise it`);
 });
 
 test('the pooled input is each cell’s share of the region, mapped to [-1, 1]', () => {
@@ -81,8 +101,17 @@ test('a dense prompt this tracker cannot compute is refused, and bundles without
     JSON.stringify({ ...manifest, prompts: { ...pointsOnly, dense_prior: good } }),
   );
   assert.deepEqual(parsed.prompts?.dense_prior, good);
+  // Version 2 carries the carve; a version-1 reader refuses it rather than ignore the flag.
+  const carving = { ...good, version: 2, carve: true };
+  assert.deepEqual(
+    parseManifest(JSON.stringify({ ...manifest, prompts: { ...pointsOnly, dense_prior: carving } }))
+      .prompts?.dense_prior,
+    carving,
+  );
   for (const bad of [
-    { ...good, version: 2 },
+    { ...good, version: 3 },
+    { ...good, carve: true },
+    { ...carving, carve: 'yes' },
     { ...good, kind: 'learned' },
     { ...good, sigma_px: 3 },
   ]) {
