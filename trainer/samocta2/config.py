@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
         # trained with it; SAM 2.1 checkpoints are not).
         "point_prior": False,
         "carry_prior": False,  # ... and tracked frames, from the nearest prompted frame's points
+        "carve_prior": False,  # ... cut at the negative points inside it (prompt_prior.carve_region)
     },
     "lora": {
         # The paper's defaults: rank 32, alpha 32, dropout 0.1 on the encoder's qkv.

@@ -63,7 +63,7 @@ def build_lora_model(config: dict[str, Any], device: torch.device) -> torch.nn.M
     if m.get("point_prior"):
         from .prompt_prior import enable
 
-        enable(model, carry=bool(m.get("carry_prior")))
+        enable(model, carry=bool(m.get("carry_prior")), carve=bool(m.get("carve_prior")))
     model = apply_lora(model, config["lora"])
     return model.to(device)
 

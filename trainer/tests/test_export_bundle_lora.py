@@ -174,3 +174,15 @@ def test_with_base_the_bundle_alone_is_enough_to_continue(trained, based, tmp_pa
     code = main(["export", "--checkpoint", str(trained["run"] / "checkpoint.pt"), "--with-base", "--out", str(tmp_path / "x")])
     assert code == 2
     assert "random weights" in capsys.readouterr().out
+
+
+def test_the_dense_prompt_flags_travel_with_the_lora_weights() -> None:
+    """A run continued from a bundle gets the dense prompt the bundle was trained with, carve
+    included (an older bundle without the flag does not carve)."""
+    from samocta2.export.bundle_lora import config_from_bundle
+
+    base = {"size": "nano", "image_size": 256, "point_prior": True, "carry_prior": True, "file": "base.pt"}
+    lora = {"r": 32, "alpha": 32, "target_modules": ["qkv"]}
+    carving = config_from_bundle({"base": {**base, "carve_prior": True}, "lora": lora})
+    assert (carving["model.point_prior"], carving["model.carry_prior"], carving["model.carve_prior"]) == (True,) * 3
+    assert config_from_bundle({"base": base, "lora": lora})["model.carve_prior"] is False

@@ -66,6 +66,7 @@ class Bundle:
         self.bf16_memory = memory["storage_dtype"] == "bfloat16"
         prior = (self.manifest.get("prompts") or {}).get("dense_prior") or {}
         self.dense_prior, self.carry_prior = bool(prior), bool(prior.get("carry"))
+        self.carve_prior = bool(prior.get("carve"))
 
     def run(self, name: str, **inputs: np.ndarray) -> list[np.ndarray]:
         return self.sessions[name].run(None, inputs)
@@ -115,7 +116,8 @@ class ReferenceTracker:
         labels_ = np.array([p[2] for p in carried])
         if self.b.dense_prior and carried and applies(labels_):  # prompt_prior.py
             coords = np.array([p[:2] for p in carried], np.float64)
-            mask_input = prior_input(prior_mask(self.layers[frame], coords, labels_), side)[None, None]
+            region = prior_mask(self.layers[frame], coords, labels_, self.b.carve_prior)
+            mask_input = prior_input(region, side)[None, None]
             has_mask = 1.0
         masks, _, obj_ptr, score = self.b.run(
             "mask_decoder",
