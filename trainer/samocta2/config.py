@@ -24,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
         "point_prior": False,
         "carry_prior": False,  # ... and tracked frames, from the nearest prompted frame's points
         "carve_prior": False,  # ... cut at the negative points inside it (prompt_prior.carve_region)
+        # Prompted frames with up to this many points choose among the decoder's three candidates
+        # by its IoU head, as tracked frames do (sam2's multimask_max_pt_num); None = the size's 1.
+        "multimask_max_points": None,
     },
     "lora": {
         # The paper's defaults: rank 32, alpha 32, dropout 0.1 on the encoder's qkv.

@@ -64,6 +64,8 @@ def build_lora_model(config: dict[str, Any], device: torch.device) -> torch.nn.M
         from .prompt_prior import enable
 
         enable(model, carry=bool(m.get("carry_prior")), carve=bool(m.get("carve_prior")))
+    if m.get("multimask_max_points") is not None:
+        model.multimask_max_pt_num = int(m["multimask_max_points"])
     model = apply_lora(model, config["lora"])
     return model.to(device)
 

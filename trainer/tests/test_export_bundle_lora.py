@@ -178,11 +178,27 @@ def test_with_base_the_bundle_alone_is_enough_to_continue(trained, based, tmp_pa
 
 def test_the_dense_prompt_flags_travel_with_the_lora_weights() -> None:
     """A run continued from a bundle gets the dense prompt the bundle was trained with, carve
-    included (an older bundle without the flag does not carve)."""
+    included, and its prompted layers' candidate choice (an older bundle without the flags does
+    not carve and keeps the size's own choice)."""
     from samocta2.export.bundle_lora import config_from_bundle
 
     base = {"size": "nano", "image_size": 256, "point_prior": True, "carry_prior": True, "file": "base.pt"}
     lora = {"r": 32, "alpha": 32, "target_modules": ["qkv"]}
-    carving = config_from_bundle({"base": {**base, "carve_prior": True}, "lora": lora})
+    carving = config_from_bundle({"base": {**base, "carve_prior": True, "multimask_max_points": 16}, "lora": lora})
     assert (carving["model.point_prior"], carving["model.carry_prior"], carving["model.carve_prior"]) == (True,) * 3
-    assert config_from_bundle({"base": base, "lora": lora})["model.carve_prior"] is False
+    assert carving["model.multimask_max_points"] == 16
+    older = config_from_bundle({"base": base, "lora": lora})
+    assert older["model.carve_prior"] is False and older["model.multimask_max_points"] is None
+
+
+def test_a_model_built_to_choose_among_candidates_on_prompted_layers_declares_it() -> None:
+    """model.multimask_max_points reaches the model and the manifest's memory section, which the
+    TypeScript tracker reads (tracker.ts, decodePrompted)."""
+    from samocta2.config import DEFAULTS, deep_merge
+    from samocta2.export.bundle import memory_section
+    from samocta2.train import build_lora_model
+
+    config = deep_merge(DEFAULTS, {"model": {"image_size": 64, "multimask_max_points": 16}})
+    assert memory_section(build_lora_model(config, torch.device("cpu")))["multimask_max_points"] == 16
+    config["model"]["multimask_max_points"] = None
+    assert memory_section(build_lora_model(config, torch.device("cpu")))["multimask_max_points"] == 1

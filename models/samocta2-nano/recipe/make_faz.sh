@@ -18,6 +18,9 @@
 #     trained further on f4's stacks and on en-face FAZ stacks (--faz-window enface: the projection
 #     with the whole en-face FAZ on every layer), so a prompted layer that shows the whole FAZ is
 #     answered whole again; needs base-f4.pt
+#   VARIANT=f6 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f6.pt: f5 trained
+#     30 minutes more with prompted layers choosing among the decoder's three candidates by its IoU
+#     head, as tracked layers do (--multimask-max-points 16); needs base-f5.pt
 # Needs `npm run build`, the trainer's venv and ../shared/data/octa500, whose subject 10301 is
 # left out of training (its layer stacks are the validation set).
 set -euo pipefail
@@ -34,7 +37,9 @@ case $variant in
   f4) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f2.pt ;;
   f5) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f4.pt
       extra=("$data/projection-layers-e") ;;
-  *) echo "VARIANT must be f1, f2, f3, f4 or f5, not $variant" >&2; exit 2 ;;
+  f6) prior=(--point-prior --carry-prior --carve-prior --multimask-max-points 16) window=floor stacks=projection-layers-g
+      init=base-f5.pt extra=("$data/projection-layers-e") minutes=30 lr=5e-5 ;;
+  *) echo "VARIANT must be f1, f2, f3, f4, f5 or f6, not $variant" >&2; exit 2 ;;
 esac
 if [[ -n "${init:-}" && ! -f "$run/$init" ]]; then
   echo "VARIANT=$variant starts from $run/$init: make it first" >&2; exit 2
@@ -71,7 +76,7 @@ frozen=memory_encoder.pix_feat_proj,memory_encoder.mask_downsampler,$lookup.q_pr
 "$py" models/samocta2-nano/recipe/pretrain_memory.py --data "$data/$stacks" "${extra[@]}" "$data/deep-train-r" \
   "$data/deep-train-small-r" --init "$run/${init:-init.pt}" --image-size 256 --no-transposes --cache-projected \
   --feature-cache "$run/features-256-$variant.pt" --targets rv:1,faz:3 --kinds click:1,baseline:2 --frames 4,8 \
-  --click-strides 1,2,4 --lr 1e-4 --score-weight 3 --freeze "$frozen" --minutes 45 --save-every 100 \
+  --click-strides 1,2,4 --lr "${lr:-1e-4}" --score-weight 3 --freeze "$frozen" --minutes "${minutes:-45}" --save-every 100 \
   --seed 1101 "${prior[@]}" --out "$run/base-$variant.pt" | tee "$run/$variant.log"
 
 # Once, on the real 10301 stacks (never trained on): per layer of the FAZ stack, and both targets

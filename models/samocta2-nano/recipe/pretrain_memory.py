@@ -291,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="prompted frames also get the dense prompt of samocta2.prompt_prior (the model learns to take it)")
     p.add_argument("--carry-prior", action="store_true",
                    help="with --point-prior, tracked frames get it too from the nearest prompted frame's points")
+    p.add_argument("--multimask-max-points", type=int, default=0,
+                   help="prompted frames with up to this many points choose among the decoder's three candidates "
+                        "by its IoU head, as tracked frames do (sam2's multimask_max_pt_num; 0 = the config's 1)")
     p.add_argument("--carve-prior", action="store_true",
                    help="with --point-prior, the region is cut at the negative points inside it (prompt_prior.carve_region)")
     p.add_argument("--cache-projected", action="store_true",
@@ -322,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
     if args.point_prior:
         prompt_prior.enable(model, carry=args.carry_prior, carve=args.carve_prior)
+    if args.multimask_max_points:
+        model.multimask_max_pt_num = args.multimask_max_points
     model.eval()  # the frozen encoder's dropout/drop-path stay off while caching
     started = time.monotonic()
     cache = FeatureCache(projected=args.cache_projected)
@@ -373,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
         torch.save({"model": model.state_dict(), "step": step, "seed": args.seed,
                     "point_prior": bool(getattr(model, "point_prior", False)),
                     "carry_prior": bool(getattr(model, "carry_prior", False)),
-                    "carve_prior": bool(getattr(model, "carve_prior", False))}, tmp)
+                    "carve_prior": bool(getattr(model, "carve_prior", False)),
+                    "multimask_max_points": model.multimask_max_pt_num}, tmp)
         tmp.replace(args.out)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -43,11 +43,13 @@ Row = tuple[int, bool, int, float, float, int, int, float, float]
 
 def model_from_checkpoint(path: str) -> torch.nn.Module:
     """A 256 px nano from a pretrain_memory.py checkpoint, taking the dense prompt when it was
-    trained with one (the checkpoint's own point_prior / carry_prior / carve_prior flags)."""
+    trained with one (the checkpoint's own point_prior / carry_prior / carve_prior flags), and
+    choosing among the decoder's candidates up to the checkpoint's multimask_max_points."""
     model = build_sam2_model("nano", checkpoint=path, image_size=256)
     saved = torch.load(path, map_location="cpu")
     if saved.get("point_prior"):
         enable_prior(model, carry=bool(saved.get("carry_prior")), carve=bool(saved.get("carve_prior")))
+    model.multimask_max_pt_num = int(saved.get("multimask_max_points", model.multimask_max_pt_num))
     return model.eval()
 
 

@@ -61,6 +61,7 @@ def lora_entry(checkpoint: dict[str, Any], lora_file: Path) -> dict[str, Any]:
             "point_prior": bool(config["model"].get("point_prior", False)),
             "carry_prior": bool(config["model"].get("carry_prior", False)),
             "carve_prior": bool(config["model"].get("carve_prior", False)),
+            "multimask_max_points": config["model"].get("multimask_max_points"),
             "checkpoint": str(base_path) if base_path else None,
             "checkpoint_sha256": sha256(base_path) if base_path and base_path.is_file() else None,
             # Random base weights (no checkpoint) are made from this seed.
@@ -155,6 +156,7 @@ def config_from_bundle(entry: dict[str, Any], folder: Path | None = None) -> dic
         "model.point_prior": bool(base.get("point_prior", False)),
         "model.carry_prior": bool(base.get("carry_prior", False)),
         "model.carve_prior": bool(base.get("carve_prior", False)),
+        "model.multimask_max_points": base.get("multimask_max_points"),
         **{f"lora.{k}": lora[k] for k in LORA_KEYS},
     }
     if base.get("file"):
