@@ -113,8 +113,13 @@ def main() -> None:
     which.add_argument("--checkpoint", help="a pretrain_memory.py checkpoint (make_faz.sh's base-f*.pt)")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--sequences-per-object", type=int, default=20)
+    p.add_argument("--multimask-max-points", type=int,
+                   help="prompted layers with up to this many points choose among the decoder's three candidates by "
+                        "its IoU head (default: as the model was trained)")
     args = p.parse_args()
     model = model_from_checkpoint(args.checkpoint) if args.checkpoint else model_from_bundle(args.bundle)
+    if args.multimask_max_points is not None:
+        model.multimask_max_pt_num = args.multimask_max_points
     print(report(frame_scores(model, args.val, args.seed, args.sequences_per_object)))
 
 
