@@ -16,8 +16,8 @@
 #     (prompt_prior.carve_region); needs base-f2.pt
 #   VARIANT=f5 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f5.pt: f4's weights
 #     trained further on f4's stacks and on en-face FAZ stacks (--faz-window enface: the projection
-#     with the whole en-face FAZ on every layer), so a prompted layer that shows the whole FAZ is
-#     answered whole again; needs base-f4.pt
+#     with the whole en-face FAZ on every layer), meant to answer a prompted layer that shows the
+#     whole FAZ whole again (it did not: the model card's ninth step says why); needs base-f4.pt
 #   VARIANT=f6 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f6.pt: f5 trained
 #     30 minutes more with prompted layers choosing among the decoder's three candidates by its IoU
 #     head, as tracked layers do (--multimask-max-points 16); needs base-f5.pt

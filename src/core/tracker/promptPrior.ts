@@ -64,8 +64,16 @@ export function carveRegion(
     .map(pixelOf)
     .filter((p) => region[p] === 1);
   if (positives.length === 0 || inside.length === 0) return region;
-  const nearest = (from: number[], r: number, c: number): number =>
-    Math.min(...from.map((p) => (r - Math.floor(p / cols)) ** 2 + (c - (p % cols)) ** 2));
+  // Squared distance to the nearest of these pixels; a plain loop, as it runs per layer pixel.
+  const nearest = (from: readonly number[], r: number, c: number): number => {
+    let best = Infinity;
+    for (const p of from) {
+      const dr = r - Math.floor(p / cols);
+      const dc = c - (p % cols);
+      best = Math.min(best, dr * dr + dc * dc);
+    }
+    return best;
+  };
   const kept = new Uint8Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {

@@ -156,8 +156,9 @@ def vessel_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tuple[
 # into it: on 10303 its area was 48x the label's at the median, 4.4x at 30-80).
 # "enface": no depth at all: every layer is the en-face projection itself, re-speckled with its
 # own gain, labelled with the en-face FAZ. Why: most floor-window labels are crescents smaller
-# than the dark FAZ, and models trained on them answered a prompted layer that shows the whole
-# FAZ (10301's first layers, 8,400 px) with a sliver (issue 13, f3/f4: Dice 0.02-0.41 there).
+# than the dark FAZ (issue 13: models trained on them answered 10301's first layers, a whole FAZ
+# of 8,400 px, with a sliver; with these stacks beside them the sliver stayed, and the model card's
+# "ninth step" traced it to SAM 2's single-mask output on prompted layers).
 FAZ_WINDOWS = ("label", "floor", "enface")
 PIT_FLOOR_PERCENTILE = 95  # of the ILM's depth inside the en-face FAZ
 BELOW_OPL = (30.0, 80.0)  # layers, drawn per stack
