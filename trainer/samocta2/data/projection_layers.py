@@ -159,7 +159,8 @@ def vessel_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tuple[
 # than the dark FAZ (issue 13: models trained on them answered 10301's first layers, a whole FAZ
 # of 8,400 px, with a sliver; with these stacks beside them the sliver stayed, and the model card's
 # "ninth step" traced it to SAM 2's single-mask output on prompted layers).
-FAZ_WINDOWS = ("label", "floor", "enface")
+DEPTH_WINDOWS = ("label", "floor")
+FAZ_WINDOWS = (*DEPTH_WINDOWS, "enface")
 PIT_FLOOR_PERCENTILE = 95  # of the ILM's depth inside the en-face FAZ
 BELOW_OPL = (30.0, 80.0)  # layers, drawn per stack
 
@@ -181,11 +182,11 @@ def pit_floor(s: SubjectMaps) -> float:
 
 
 def faz_depths(rng: np.random.Generator, s: SubjectMaps, count: int, window: str = "label") -> np.ndarray:
-    """A FAZ stack's `count` layer depths in the depth windows of FAZ_WINDOWS: the 3D label's
-    range (or, without it, the ILM's to the OPL's median), or from the pit's floor (at most 4
-    layers above the label's bottom) down."""
-    if window not in FAZ_WINDOWS or window == "enface":
-        raise ValueError(f"window must be 'label' or 'floor' (the depth windows); got {window!r}")
+    """A FAZ stack's `count` layer depths in one of the DEPTH_WINDOWS: the 3D label's range (or,
+    without it, the ILM's to the OPL's median), or from the pit's floor (at most 4 layers above
+    the label's bottom) down."""
+    if window not in DEPTH_WINDOWS:
+        raise ValueError(f"window must be one of the depth windows {DEPTH_WINDOWS}; got {window!r}")
     faz3d = _faz_label(s)
     if faz3d is not None:
         z = np.nonzero(faz3d.any(axis=(0, 1)))[0]

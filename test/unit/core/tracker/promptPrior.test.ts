@@ -54,7 +54,8 @@ test("the trainer's dense prompts, reproduced (test/fixtures/promptPrior/vectors
     const { differ, area } = compare(priorMask(frame, rows, cols, points), wantMask);
     assert.ok(c.mask_area > 50, `${c.name}: a trivial region`);
     assert.ok(differ <= 2, `${c.name}: ${differ} pixels differ (areas ${area} vs ${c.mask_area})`);
-    // The carve of the trainer's own region must match exactly; of our region, as the region.
+    // Carving the trainer's own region gives the trainer's carve exactly; carving the region
+    // computed here may differ by as many pixels as the region itself may (2).
     const [wantCarved] = unpackedMasks(c.carved_bits, 1, rows * cols);
     assert.equal(compare(carveRegion(wantMask, rows, cols, points), wantCarved).differ, 0, c.name);
     const carved = compare(priorMask(frame, rows, cols, points, true), wantCarved);
