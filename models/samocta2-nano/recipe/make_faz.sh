@@ -21,6 +21,11 @@
 #   VARIANT=f6 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f6.pt: f5 trained
 #     30 minutes more with prompted layers choosing among the decoder's three candidates by its IoU
 #     head, as tracked layers do (--multimask-max-points 16); needs base-f5.pt
+#   VARIANT=f7 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f7.pt: f5 trained
+#     further on f4's stacks and on disc stacks (--faz-window disc: the capillary mesh lit in a
+#     narrowing disc around the whole en-face FAZ, as OCTA-500's FAZ layers look), 10304 and 10004
+#     left out of them: their disc and floor stacks (seed 1) are the decision set, read before
+#     10301; needs base-f5.pt
 # Needs `npm run build`, the trainer's venv and ../shared/data/octa500, whose subject 10301 is
 # left out of training (its layer stacks are the validation set).
 set -euo pipefail
@@ -39,7 +44,9 @@ case $variant in
       extra=("$data/projection-layers-e") ;;
   f6) prior=(--point-prior --carry-prior --carve-prior --multimask-max-points 16) window=floor stacks=projection-layers-g
       init=base-f5.pt extra=("$data/projection-layers-e") minutes=30 lr=5e-5 ;;
-  *) echo "VARIANT must be f1, f2, f3, f4, f5 or f6, not $variant" >&2; exit 2 ;;
+  f7) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f5.pt
+      extra=("$data/projection-layers-d") ;;
+  *) echo "VARIANT must be f1 to f7, not $variant" >&2; exit 2 ;;
 esac
 if [[ -n "${init:-}" && ! -f "$run/$init" ]]; then
   echo "VARIANT=$variant starts from $run/$init: make it first" >&2; exit 2
@@ -52,10 +59,18 @@ for s in $(seq 1101 1104); do deep train-small-r "$s" 96x96x640; done
 rm -f "$data"/*/*.json
 "$py" -m samocta2 projection-layers "$root/../shared/data/octa500/OCTA-500" "$data/$stacks" \
   --exclude 10301 --rv-stacks 4 --faz-stacks 12 --seed 0 --vessel-dilation 1 --faz-window "$window"
-if [[ ${#extra[@]} -gt 0 ]]; then
-  "$py" -m samocta2 projection-layers "$root/../shared/data/octa500/OCTA-500" "${extra[0]}" \
-    --exclude 10301 --rv-stacks 0 --faz-stacks 6 --seed 0 --faz-window enface
-fi
+faz_only() {  # folder, window, stacks per subject, subjects left out, seed
+  "$py" -m samocta2 projection-layers "$root/../shared/data/octa500/OCTA-500" "$1" \
+    --exclude "$4" --rv-stacks 0 --faz-stacks "$3" --seed "$5" --faz-window "$2"
+}
+case $variant in
+  f5|f6) faz_only "$data/projection-layers-e" enface 6 10301 0 ;;
+  f7) faz_only "$data/projection-layers-d" disc 8 10301,10304,10004 0
+      # The decision set: held-out subjects' disc stacks and (new draws of) their floor stacks.
+      for w in disc floor; do
+        faz_only "$run/decide-$w" "$w" 4 10301,10302,10303,10001,10002,10003 1
+      done ;;
+esac
 
 # The shipped bundle as a plain nano checkpoint: what it tracks with, LoRA folded in.
 "$py" - "$run/init.pt" <<'PY'
@@ -85,8 +100,10 @@ for t in faz rv; do
   mkdir -p "$run/val-$t"
   for f in "10301_$t.nii.gz" "10301_$t.label.nii.gz"; do ln -sf "$root/../shared/data/octa500/layers/$f" "$run/val-$t/$f"; done
 done
-"$py" - "$run/base-$variant.pt" "$run" <<'PY'
+"$py" - "$run/base-$variant.pt" "$run" "$variant" <<'PY'
 import sys
+from pathlib import Path
+import numpy as np
 sys.path.insert(0, "models/samocta2-nano/recipe")
 import probe_faz_layers
 from samocta2.config import DEFAULTS
@@ -95,6 +112,16 @@ from samocta2.evaluate import evaluate_sequences, table2_conditions
 
 run, (_, _, draw) = sys.argv[2], table2_conditions("baseline")[0]
 model = probe_faz_layers.model_from_checkpoint(sys.argv[1])
+decide = sorted(Path(run).glob("decide-*")) if sys.argv[3] == "f7" else []
+if decide:  # the output rule for prompted layers, chosen on the decision set before 10301 is read
+    means = {}
+    for most in (model.multimask_max_pt_num, 16):
+        model.multimask_max_pt_num = most
+        rows = [r for folder in decide for r in probe_faz_layers.frame_scores(model, str(folder), 1234, 2)]
+        means[most] = float(np.mean([r[3] for r in rows]))
+        print(f"decision set, multimask_max_points {most}:", probe_faz_layers.report(rows).splitlines()[-1])
+    model.multimask_max_pt_num = max(means, key=means.get)
+    print("chosen multimask_max_points:", model.multimask_max_pt_num)
 print(probe_faz_layers.report(probe_faz_layers.frame_scores(model, f"{run}/val-faz", 1234, 20)))
 for target, per in (("faz", 20), ("rv", 10)):
     source = SequenceSource(load_folder(f"{run}/val-{target}", target), DEFAULTS["sampling"])

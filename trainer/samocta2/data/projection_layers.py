@@ -159,8 +159,15 @@ def vessel_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tuple[
 # than the dark FAZ (issue 13: models trained on them answered 10301's first layers, a whole FAZ
 # of 8,400 px, with a sliver; with these stacks beside them the sliver stayed, and the model card's
 # "ninth step" traced it to SAM 2's single-mask output on prompted layers).
+# "disc": no depth either: the deep plexus's mesh (the projection with its large vessels replaced
+# by the local background) lit inside a disc around the FAZ that narrows layer by layer, dark
+# outside, labelled with the en-face FAZ. Why: OCTA-500's own FAZ layers (depths 300-310) show a
+# fine capillary mesh in a round lit disc with no bright large vessels, the FAZ whole inside it;
+# no other window shows that (floor: lit far below the OPL; enface: lit everywhere, large vessels
+# bright), and models trained on them answered such a prompted layer with a sliver.
 DEPTH_WINDOWS = ("label", "floor")
-FAZ_WINDOWS = (*DEPTH_WINDOWS, "enface")
+FAZ_WINDOWS = (*DEPTH_WINDOWS, "enface", "disc")
+TRUNK_MARGIN_PX = 1  # large-vessel pixels grown by this much before the mesh replaces them
 PIT_FLOOR_PERCENTILE = 95  # of the ILM's depth inside the en-face FAZ
 BELOW_OPL = (30.0, 80.0)  # layers, drawn per stack
 
@@ -204,6 +211,8 @@ def faz_stack(
     the en-face FAZ on every layer."""
     if window == "enface":
         return enface_faz_stack(rng, s, count)
+    if window == "disc":
+        return disc_faz_stack(rng, s, count)
     faz3d = _faz_label(s)
     depths = faz_depths(rng, s, count, window)
     start, soft = rng.uniform(-4, 2), rng.uniform(0.8, 2.5)
@@ -229,6 +238,58 @@ def enface_faz_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tu
     gains = rng.uniform(0.6, 1.4) * np.exp(np.cumsum(rng.normal(0, 0.05, count)))
     visible = np.ones_like(source)
     frames = np.stack([_render(rng, source, visible, g) for g in gains])
+    return frames, np.repeat(s.faz2d[None], count, axis=0).astype(np.int32)
+
+
+def capillary_source(rng: np.random.Generator, s: SubjectMaps) -> np.ndarray:
+    """The projection (mostly the full one) with its large vessels replaced by the local background,
+    most as bright (their shadow on deeper layers is faint: a slightly darker line at most)."""
+    mix = rng.uniform(0.0, 0.6)
+    source = mix * s.superficial + (1 - mix) * s.full
+    trunks = ndi.binary_dilation(s.vessels > 0, EIGHT, iterations=TRUNK_MARGIN_PX)
+    # The mesh that fills them is the projection's own, from a random offset (where that is mesh
+    # too; elsewhere the local mean of the mesh around).
+    keep = (~trunks).astype(np.float32)
+    sigma = 6.0 * source.shape[0] / 304  # wider than a trunk, so the mean holds mesh pixels
+    local = ndi.gaussian_filter(source * keep, sigma) / np.maximum(ndi.gaussian_filter(keep, sigma), 1e-3)
+    shift = tuple(int(x) for x in rng.integers(10, 40, 2) * rng.choice((-1, 1), 2))
+    borrowed = np.where(np.roll(trunks, shift, axis=(0, 1)), local, np.roll(source, shift, axis=(0, 1)))
+    return np.where(trunks, borrowed * rng.uniform(0.7, 1.05), source).astype(np.float32)
+
+
+def lit_discs(rng: np.random.Generator, s: SubjectMaps, count: int) -> np.ndarray:
+    """(count, H, W) visibility: a soft-edged, slightly oval and wobbly disc around the FAZ, dim
+    outside, its radius shrinking by up to 40 % over the stack but always at least 1.3 times the
+    farthest FAZ pixel from its centre, so the whole FAZ stays lit around."""
+    side = s.full.shape[0]
+    rows, cols = np.mgrid[: s.full.shape[0], : s.full.shape[1]].astype(np.float32)
+    faz_rows, faz_cols = np.nonzero(s.faz2d) if s.faz2d.any() else (np.array([side / 2]), np.array([side / 2]))
+    centre = np.array([faz_rows.mean(), faz_cols.mean()]) + rng.normal(0, 0.04 * side, 2)
+    reach = float(np.hypot(faz_rows - centre[0], faz_cols - centre[1]).max())
+    first = rng.uniform(max(1.6 * reach, 0.3 * side), max(1.6 * reach, 0.6 * side))
+    last = max(1.3 * reach, first * rng.uniform(0.6, 1.0))
+    angle, aspect = rng.uniform(0, np.pi), rng.uniform(0.8, 1.25)
+    dy, dx = rows - centre[0], cols - centre[1]
+    u = (dy * np.cos(angle) + dx * np.sin(angle)) * np.sqrt(aspect)
+    v = (dx * np.cos(angle) - dy * np.sin(angle)) / np.sqrt(aspect)
+    radius, theta = np.hypot(u, v), np.arctan2(v, u)
+    wobble = sum(rng.uniform(0, 0.04) * np.cos(k * theta + rng.uniform(0, 2 * np.pi)) for k in (2, 3, 5))
+    soft, outside = rng.uniform(2.0, 8.0) * side / 304, rng.uniform(0.0, 0.15)
+    discs = [
+        outside + (1 - outside) * _sigmoid((r * (1 + wobble) - radius) / soft)
+        for r in np.linspace(first, last, count)
+    ]
+    return np.stack(discs).astype(np.float32)
+
+
+def disc_faz_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(frames, en-face FAZ 0/1): capillary_source seen through lit_discs, each layer with its own
+    speckle and a drifting gain."""
+    source = capillary_source(rng, s) ** rng.uniform(1.0, 1.5)
+    # Dimmer than the other windows' layers: the real ones' 99th percentile is under a third of
+    # the 8-bit range, so the percentile window stretches their speckle, not a saturated mesh.
+    gains = rng.uniform(0.3, 0.9) * np.exp(np.cumsum(rng.normal(0, 0.05, count)))
+    frames = np.stack([_render(rng, source, visible, g) for visible, g in zip(lit_discs(rng, s, count), gains)])
     return frames, np.repeat(s.faz2d[None], count, axis=0).astype(np.int32)
 
 
