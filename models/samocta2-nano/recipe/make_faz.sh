@@ -29,6 +29,8 @@
 #   VARIANT=f8 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f8.pt: f7 trained
 #     30 minutes more, FAZ drawn four times as often as vessels and disc stacks (a second draw,
 #     seed 2) as often as floor ones; the same decision set; needs base-f7.pt
+#   VARIANT=f9 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f9.pt: f8 trained
+#     20 minutes more on f8's stacks (its feature cache too), lr 3e-5; needs base-f8.pt
 # Needs `npm run build`, the trainer's venv and ../shared/data/octa500, whose subject 10301 is
 # left out of training (its layer stacks are the validation set).
 set -euo pipefail
@@ -51,7 +53,9 @@ case $variant in
       extra=("$data/projection-layers-d") ;;
   f8) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f7.pt
       extra=("$data/projection-layers-d" "$data/projection-layers-d2") minutes=30 lr=5e-5 targets=rv:1,faz:4 ;;
-  *) echo "VARIANT must be f1 to f8, not $variant" >&2; exit 2 ;;
+  f9) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f8.pt
+      extra=("$data/projection-layers-d" "$data/projection-layers-d2") minutes=20 lr=3e-5 targets=rv:1,faz:4 features=f8 ;;
+  *) echo "VARIANT must be f1 to f9, not $variant" >&2; exit 2 ;;
 esac
 if [[ -n "${init:-}" && ! -f "$run/$init" ]]; then
   echo "VARIANT=$variant starts from $run/$init: make it first" >&2; exit 2
@@ -70,7 +74,7 @@ faz_only() {  # folder, window, stacks per subject, subjects left out, seed
 }
 case $variant in
   f5|f6) faz_only "$data/projection-layers-e" enface 6 10301 0 ;;
-  f7|f8) faz_only "$data/projection-layers-d" disc 8 10301,10304,10004 0
+  f7|f8|f9) faz_only "$data/projection-layers-d" disc 8 10301,10304,10004 0
       [[ $variant == f7 ]] || faz_only "$data/projection-layers-d2" disc 8 10301,10304,10004 2
       # The decision set: held-out subjects' disc stacks and (new draws of) their floor stacks.
       for w in disc floor; do
@@ -96,7 +100,7 @@ lookup=memory_attention.layers.0.cross_attn_image
 frozen=memory_encoder.pix_feat_proj,memory_encoder.mask_downsampler,$lookup.q_proj,$lookup.k_proj
 "$py" models/samocta2-nano/recipe/pretrain_memory.py --data "$data/$stacks" "${extra[@]}" "$data/deep-train-r" \
   "$data/deep-train-small-r" --init "$run/${init:-init.pt}" --image-size 256 --no-transposes --cache-projected \
-  --feature-cache "$run/features-256-$variant.pt" --targets "${targets:-rv:1,faz:3}" --kinds click:1,baseline:2 --frames 4,8 \
+  --feature-cache "$run/features-256-${features:-$variant}.pt" --targets "${targets:-rv:1,faz:3}" --kinds click:1,baseline:2 --frames 4,8 \
   --click-strides 1,2,4 --lr "${lr:-1e-4}" --score-weight 3 --freeze "$frozen" --minutes "${minutes:-45}" --save-every 100 \
   --seed 1101 "${prior[@]}" --out "$run/base-$variant.pt" | tee "$run/$variant.log"
 
@@ -118,7 +122,7 @@ from samocta2.evaluate import evaluate_sequences, table2_conditions
 
 run, (_, _, draw) = sys.argv[2], table2_conditions("baseline")[0]
 model = probe_faz_layers.model_from_checkpoint(sys.argv[1])
-decide = sorted(Path(run).glob("decide-*")) if sys.argv[3] in ("f7", "f8") else []
+decide = sorted(Path(run).glob("decide-*")) if sys.argv[3] in ("f7", "f8", "f9") else []
 if decide:  # the output rule for prompted layers, chosen on the decision set before 10301 is read
     means = {}
     for most in (model.multimask_max_pt_num, 16):
