@@ -159,12 +159,12 @@ def vessel_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tuple[
 # than the dark FAZ (issue 13: models trained on them answered 10301's first layers, a whole FAZ
 # of 8,400 px, with a sliver; with these stacks beside them the sliver stayed, and the model card's
 # "ninth step" traced it to SAM 2's single-mask output on prompted layers).
-# "disc": no depth either: the deep plexus's mesh (the projection with its large vessels replaced
-# by the local background) lit inside a disc around the FAZ that narrows layer by layer, dark
-# outside, labelled with the en-face FAZ. Why: OCTA-500's own FAZ layers (depths 300-310) show a
-# fine capillary mesh in a round lit disc with no bright large vessels, the FAZ whole inside it;
-# no other window shows that (floor: lit far below the OPL; enface: lit everywhere, large vessels
-# bright), and models trained on them answered such a prompted layer with a sliver.
+# "disc": no depth either: the capillary mesh (the projection with its large vessels filled with
+# its own mesh) lit inside a disc around the FAZ that narrows layer by layer, dark outside,
+# labelled with the en-face FAZ. Why: OCTA-500's own FAZ layers (depths 300-310) show a fine
+# capillary mesh in a round lit disc with no bright large vessels, the FAZ whole inside it; no
+# other window shows that (floor: lit far below the OPL; enface: lit everywhere, large vessels
+# bright), and models trained on those windows answered such a prompted layer with a sliver.
 DEPTH_WINDOWS = ("label", "floor")
 FAZ_WINDOWS = (*DEPTH_WINDOWS, "enface", "disc")
 TRUNK_MARGIN_PX = 1  # large-vessel pixels grown by this much before the mesh replaces them
@@ -242,8 +242,9 @@ def enface_faz_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tu
 
 
 def capillary_source(rng: np.random.Generator, s: SubjectMaps) -> np.ndarray:
-    """The projection (mostly the full one) with its large vessels replaced by the local background,
-    most as bright (their shadow on deeper layers is faint: a slightly darker line at most)."""
+    """The projection (mostly the full one) with its large vessels filled with its own mesh, at
+    70-105 % of its brightness (their shadow on deeper layers is faint: a slightly darker line at
+    most)."""
     mix = rng.uniform(0.0, 0.6)
     source = mix * s.superficial + (1 - mix) * s.full
     trunks = ndi.binary_dilation(s.vessels > 0, EIGHT, iterations=TRUNK_MARGIN_PX)
@@ -260,7 +261,8 @@ def capillary_source(rng: np.random.Generator, s: SubjectMaps) -> np.ndarray:
 def lit_discs(rng: np.random.Generator, s: SubjectMaps, count: int) -> np.ndarray:
     """(count, H, W) visibility: a soft-edged, slightly oval and wobbly disc around the FAZ, dim
     outside, its radius shrinking by up to 40 % over the stack but always at least 1.3 times the
-    farthest FAZ pixel from its centre, so the whole FAZ stays lit around."""
+    farthest FAZ pixel from its centre (1.14 where the wobble dips most), so the whole FAZ stays
+    lit around."""
     side = s.full.shape[0]
     rows, cols = np.mgrid[: s.full.shape[0], : s.full.shape[1]].astype(np.float32)
     faz_rows, faz_cols = np.nonzero(s.faz2d) if s.faz2d.any() else (np.array([side / 2]), np.array([side / 2]))
