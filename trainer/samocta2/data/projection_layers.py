@@ -261,8 +261,9 @@ def capillary_source(rng: np.random.Generator, s: SubjectMaps) -> np.ndarray:
 def lit_discs(rng: np.random.Generator, s: SubjectMaps, count: int) -> np.ndarray:
     """(count, H, W) visibility: a soft-edged, slightly oval and wobbly disc around the FAZ, dim
     outside, its radius shrinking by up to 40 % over the stack but always at least 1.3 times the
-    farthest FAZ pixel from its centre (1.14 where the wobble dips most), so the whole FAZ stays
-    lit around."""
+    farthest FAZ pixel from its centre in the oval's own metric before the wobble (which can take
+    up to 12 % off and the oval up to 11 %: the FAZ's edge stays inside), so the whole FAZ is lit
+    around."""
     side = s.full.shape[0]
     rows, cols = np.mgrid[: s.full.shape[0], : s.full.shape[1]].astype(np.float32)
     faz_rows, faz_cols = np.nonzero(s.faz2d) if s.faz2d.any() else (np.array([side / 2]), np.array([side / 2]))
