@@ -39,7 +39,7 @@ cd "$root"
 py="${PYTHON:-$root/.venv/bin/python}"
 export PYTHONPATH="$root/trainer${PYTHONPATH:+:$PYTHONPATH}"
 data=.cache/nano-data run=.cache/nano-f variant="${VARIANT:-f1}"
-window=label stacks=projection-layers-f extra=()
+window=label stacks=projection-layers-f extra=() decide=()
 case $variant in
   f1) prior=() ;;
   f2) prior=(--point-prior --carry-prior) ;;
@@ -79,6 +79,7 @@ case $variant in
       # The decision set: held-out subjects' disc stacks and (new draws of) their floor stacks.
       for w in disc floor; do
         faz_only "$run/decide-$w" "$w" 4 10301,10302,10303,10001,10002,10003 1
+        decide+=("$run/decide-$w")
       done ;;
 esac
 
@@ -110,7 +111,8 @@ for t in faz rv; do
   mkdir -p "$run/val-$t"
   for f in "10301_$t.nii.gz" "10301_$t.label.nii.gz"; do ln -sf "$root/../shared/data/octa500/layers/$f" "$run/val-$t/$f"; done
 done
-"$py" - "$run/base-$variant.pt" "$run" "$variant" <<'PY'
+"$py" - "$run/base-$variant.pt" "$run" "$variant" "${decide[@]}" <<'PY'
+import json
 import sys
 from pathlib import Path
 import numpy as np
@@ -122,8 +124,9 @@ from samocta2.evaluate import evaluate_sequences, table2_conditions
 
 run, (_, _, draw) = sys.argv[2], table2_conditions("baseline")[0]
 model = probe_faz_layers.model_from_checkpoint(sys.argv[1])
-decide = sorted(Path(run).glob("decide-*")) if sys.argv[3] in ("f7", "f8", "f9") else []
-if decide:  # the output rule for prompted layers, chosen on the decision set before 10301 is read
+decide = sys.argv[4:]
+if decide:  # the output rule for prompted layers, chosen on the decision set before 10301 is read;
+    # ship_faz.sh builds the bundle with it
     means = {}
     for most in (model.multimask_max_pt_num, 16):
         model.multimask_max_pt_num = most
@@ -132,6 +135,8 @@ if decide:  # the output rule for prompted layers, chosen on the decision set be
         print(f"decision set, multimask_max_points {most}:", probe_faz_layers.report(rows).splitlines()[-1])
     model.multimask_max_pt_num = max(means, key=means.get)
     print("chosen multimask_max_points:", model.multimask_max_pt_num)
+    rule = {"multimask_max_points": model.multimask_max_pt_num, "decision_set": means}
+    Path(run, f"rule-{sys.argv[3]}.json").write_text(json.dumps(rule) + "\n")
 print(probe_faz_layers.report(probe_faz_layers.frame_scores(model, f"{run}/val-faz", 1234, 20)))
 for target, per in (("faz", 20), ("rv", 10)):
     source = SequenceSource(load_folder(f"{run}/val-{target}", target), DEFAULTS["sampling"])

@@ -22,9 +22,21 @@ for s in 3001 3002 3003 3004; do
 done
 rm -f "$data"/deep-test/*.json
 
+# The dense prompt the checkpoint was trained with (its own flags) and the output rule for
+# prompted layers that make_faz.sh chose on its decision set (rule-$variant.json, where it made one).
+mapfile -t settings < <("$py" - "$base" "$run/rule-$variant.json" <<'PY'
+import json, sys
+from pathlib import Path
+import torch
+saved, rule = torch.load(sys.argv[1], map_location="cpu"), Path(sys.argv[2])
+most = json.loads(rule.read_text())["multimask_max_points"] if rule.is_file() else saved.get("multimask_max_points", 1)
+for key in ("point_prior", "carry_prior", "carve_prior"):
+    print(f"--set\nmodel.{key}={str(bool(saved.get(key))).lower()}")
+print(f"--set\nmodel.multimask_max_points={most}")
+PY
+)
 rm -rf "$run/lora-$variant"
-"$py" -m samocta2 train --size nano --model-checkpoint "$base" --image-size 256 \
-  --set model.point_prior=true --set model.carry_prior=true --set model.carve_prior=true \
+"$py" -m samocta2 train --size nano --model-checkpoint "$base" --image-size 256 "${settings[@]}" \
   --data "$data/projection-layers-g" --target rv --steps 4 --lr 5e-6 --seed 0 --checkpoint-every 4 --val-every 0 \
   --set sampling.frames=[4,4] --out "$run/lora-$variant" | tee "$run/lora-$variant.log"
 checkpoint="$run/lora-$variant/checkpoint.pt"
