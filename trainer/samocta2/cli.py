@@ -235,11 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sides", default="512,512,304", help="en-face sizes to draw from (default 512,512,304)")
     p.add_argument("--vessel-dilation", type=int, default=1,
                    help="grow vessel labels by this many pixels per side at the annotation's resolution (default 1)")
-    p.add_argument("--faz-window", choices=("label", "floor", "enface", "disc"), default="label",
+    p.add_argument("--faz-window", choices=("label", "floor", "enface", "disc", "disc-floor"), default="label",
                    help="FAZ stack depths: the 3D label's whole range, or from the foveal pit's floor to the "
                         "label's bottom, as OCTA-500's layer stacks; or enface: the projection with the "
                         "en-face FAZ on every layer; or disc: the capillary mesh lit in a narrowing disc "
-                        "around the en-face FAZ (default label)")
+                        "around the en-face FAZ; or disc-floor: those layers labelled with the 3D FAZ from the "
+                        "pit's floor to the label's bottom (default label)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_run_projection_layers)
 

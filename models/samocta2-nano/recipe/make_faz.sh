@@ -31,6 +31,11 @@
 #     seed 2) as often as floor ones; the same decision set; needs base-f7.pt
 #   VARIANT=f9 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f9.pt: f8 trained
 #     20 minutes more on f8's stacks (its feature cache too), lr 3e-5; needs base-f8.pt
+#   VARIANT=f10 bash models/samocta2-nano/recipe/make_faz.sh  # .cache/nano-f/base-f10.pt: f8 trained
+#     30 minutes more on f8's stacks and on disc-floor stacks (--faz-window disc-floor: the disc
+#     window's layers labelled with the 3D FAZ from the pit's floor down, whole to crescent, as
+#     OCTA-500's own stack), the decision set gaining the held-out subjects' disc-floor stacks;
+#     needs base-f8.pt
 # Needs `npm run build`, the trainer's venv and ../shared/data/octa500, whose subject 10301 is
 # left out of training (its layer stacks are the validation set).
 set -euo pipefail
@@ -55,7 +60,10 @@ case $variant in
       extra=("$data/projection-layers-d" "$data/projection-layers-d2") minutes=30 lr=5e-5 targets=rv:1,faz:4 ;;
   f9) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f8.pt
       extra=("$data/projection-layers-d" "$data/projection-layers-d2") minutes=20 lr=3e-5 targets=rv:1,faz:4 features=f8 ;;
-  *) echo "VARIANT must be f1 to f9, not $variant" >&2; exit 2 ;;
+  f10) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f8.pt
+      extra=("$data/projection-layers-d" "$data/projection-layers-d2" "$data/projection-layers-df") minutes=30 lr=5e-5
+      targets=rv:1,faz:4 ;;
+  *) echo "VARIANT must be f1 to f10, not $variant" >&2; exit 2 ;;
 esac
 if [[ -n "${init:-}" && ! -f "$run/$init" ]]; then
   echo "VARIANT=$variant starts from $run/$init: make it first" >&2; exit 2
@@ -74,10 +82,16 @@ faz_only() {  # folder, window, stacks per subject, subjects left out, seed
 }
 case $variant in
   f5|f6) faz_only "$data/projection-layers-e" enface 6 10301 0 ;;
-  f7|f8|f9) faz_only "$data/projection-layers-d" disc 8 10301,10304,10004 0
+  f7|f8|f9|f10) faz_only "$data/projection-layers-d" disc 8 10301,10304,10004 0
       [[ $variant == f7 ]] || faz_only "$data/projection-layers-d2" disc 8 10301,10304,10004 2
-      # The decision set: held-out subjects' disc stacks and (new draws of) their floor stacks.
-      for w in disc floor; do
+      windows=(disc floor)
+      if [[ $variant == f10 ]]; then
+        faz_only "$data/projection-layers-df" disc-floor 16 10301,10304,10004 0
+        windows+=(disc-floor)
+      fi
+      # The decision set: held-out subjects' disc stacks and (new draws of) their floor stacks
+      # (f10: and their disc-floor stacks).
+      for w in "${windows[@]}"; do
         faz_only "$run/decide-$w" "$w" 4 10301,10302,10303,10001,10002,10003 1
         decide+=("$run/decide-$w")
       done ;;

@@ -165,8 +165,13 @@ def vessel_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tuple[
 # capillary mesh in a round lit disc with no bright large vessels, the FAZ whole inside it; no
 # other window shows that (floor: lit far below the OPL; enface: lit everywhere, large vessels
 # bright), and models trained on those windows answered such a prompted layer with a sliver.
+# "disc-floor": the disc window's layers labelled with the 3D FAZ from the pit's floor to the
+# label's bottom (the en-face FAZ where the 3D label is missing). Why: on OCTA-500's own stack the
+# layers keep showing the whole dark FAZ while the label shrinks from it to a crescent; in the
+# other windows crescent labels came only with projection-like layers and disc-like layers always
+# with the whole FAZ, and models lost to the threshold on 10301's middle layers, where it shrinks.
 DEPTH_WINDOWS = ("label", "floor")
-FAZ_WINDOWS = (*DEPTH_WINDOWS, "enface", "disc")
+FAZ_WINDOWS = (*DEPTH_WINDOWS, "enface", "disc", "disc-floor")
 TRUNK_MARGIN_PX = 1  # large-vessel pixels grown by this much before the mesh replaces them
 PIT_FLOOR_PERCENTILE = 95  # of the ILM's depth inside the en-face FAZ
 BELOW_OPL = (30.0, 80.0)  # layers, drawn per stack
@@ -213,6 +218,8 @@ def faz_stack(
         return enface_faz_stack(rng, s, count)
     if window == "disc":
         return disc_faz_stack(rng, s, count)
+    if window == "disc-floor":
+        return disc_floor_faz_stack(rng, s, count)
     faz3d = _faz_label(s)
     depths = faz_depths(rng, s, count, window)
     start, soft = rng.uniform(-4, 2), rng.uniform(0.8, 2.5)
@@ -294,6 +301,26 @@ def disc_faz_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tupl
     gains = rng.uniform(0.3, 0.9) * np.exp(np.cumsum(rng.normal(0, 0.05, count)))
     frames = np.stack([_render(rng, source, visible, g) for visible, g in zip(lit_discs(rng, s, count), gains)])
     return frames, np.repeat(s.faz2d[None], count, axis=0).astype(np.int32)
+
+
+def floor_to_bottom(rng: np.random.Generator, s: SubjectMaps, faz3d: np.ndarray, count: int) -> np.ndarray:
+    """`count` equally spaced depths from about the pit's floor (-2 to +3 layers) to about the 3D
+    label's bottom (up to 3 layers above it): the whole FAZ first, a crescent last, none empty."""
+    z = np.nonzero(faz3d.any(axis=(0, 1)))[0]
+    bottom = z.max() - rng.uniform(0, 3)
+    top = min(pit_floor(s) + rng.uniform(-2, 3), bottom - (count - 1) * 0.5)
+    return np.linspace(top, bottom, count)
+
+
+def disc_floor_faz_stack(rng: np.random.Generator, s: SubjectMaps, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(frames, FAZ 0/1): disc_faz_stack's layers, labelled with the 3D FAZ at `floor_to_bottom`'s
+    depths (the en-face FAZ on every layer where the 3D label is missing)."""
+    frames, whole = disc_faz_stack(rng, s, count)
+    faz3d = _faz_label(s)
+    if faz3d is None:
+        return frames, whole
+    depths = np.clip(np.round(floor_to_bottom(rng, s, faz3d, count)), 0, DEPTH - 1).astype(int)
+    return frames, np.stack([faz3d[..., k] for k in depths]).astype(np.int32)
 
 
 def _resize(frames: np.ndarray, labels: np.ndarray, side: int) -> tuple[np.ndarray, np.ndarray]:
