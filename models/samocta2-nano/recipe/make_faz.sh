@@ -36,6 +36,11 @@
 #     window's layers labelled with the 3D FAZ from the pit's floor down, whole to crescent, as
 #     OCTA-500's own stack), the decision set gaining the held-out subjects' disc-floor stacks;
 #     needs base-f8.pt
+#   VARIANT=f11 bash models/samocta2-nano/recipe/make_faz.sh  # .cache/nano-f/base-f11.pt: f8 trained
+#     30 minutes more with the synthetic windows drawn six times as often (each folder passed six
+#     times) and one-click sequences as often as prompted ones, FAZ : vessels = 2 : 1, so that a
+#     one-click FAZ track holds again (f8's shrank away: the model card's eleventh step); f8's
+#     stacks without the second disc draw (f8's feature cache); needs base-f8.pt
 # Needs `npm run build`, the trainer's venv and ../shared/data/octa500, whose subject 10301 is
 # left out of training (its layer stacks are the validation set).
 set -euo pipefail
@@ -63,7 +68,11 @@ case $variant in
   f10) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f8.pt
       extra=("$data/projection-layers-d" "$data/projection-layers-d2" "$data/projection-layers-df") minutes=30 lr=5e-5
       targets=rv:1,faz:4 ;;
-  *) echo "VARIANT must be f1 to f10, not $variant" >&2; exit 2 ;;
+  f11) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f8.pt
+      synthetic=("$data/deep-train-r" "$data/deep-train-small-r")
+      extra=("$data/projection-layers-d" "${synthetic[@]}" "${synthetic[@]}" "${synthetic[@]}" "${synthetic[@]}"
+             "${synthetic[@]}") minutes=30 lr=5e-5 targets=rv:1,faz:2 kinds=click:1,baseline:1 features=f8 ;;
+  *) echo "VARIANT must be f1 to f11, not $variant" >&2; exit 2 ;;
 esac
 if [[ -n "${init:-}" && ! -f "$run/$init" ]]; then
   echo "VARIANT=$variant starts from $run/$init: make it first" >&2; exit 2
@@ -82,7 +91,7 @@ faz_only() {  # folder, window, stacks per subject, subjects left out, seed
 }
 case $variant in
   f5|f6) faz_only "$data/projection-layers-e" enface 6 10301 0 ;;
-  f7|f8|f9|f10) faz_only "$data/projection-layers-d" disc 8 10301,10304,10004 0
+  f7|f8|f9|f10|f11) faz_only "$data/projection-layers-d" disc 8 10301,10304,10004 0
       [[ $variant == f7 ]] || faz_only "$data/projection-layers-d2" disc 8 10301,10304,10004 2
       windows=(disc floor)
       if [[ $variant == f10 ]]; then
@@ -115,7 +124,7 @@ lookup=memory_attention.layers.0.cross_attn_image
 frozen=memory_encoder.pix_feat_proj,memory_encoder.mask_downsampler,$lookup.q_proj,$lookup.k_proj
 "$py" models/samocta2-nano/recipe/pretrain_memory.py --data "$data/$stacks" "${extra[@]}" "$data/deep-train-r" \
   "$data/deep-train-small-r" --init "$run/${init:-init.pt}" --image-size 256 --no-transposes --cache-projected \
-  --feature-cache "$run/features-256-${features:-$variant}.pt" --targets "${targets:-rv:1,faz:3}" --kinds click:1,baseline:2 --frames 4,8 \
+  --feature-cache "$run/features-256-${features:-$variant}.pt" --targets "${targets:-rv:1,faz:3}" --kinds "${kinds:-click:1,baseline:2}" --frames 4,8 \
   --click-strides 1,2,4 --lr "${lr:-1e-4}" --score-weight 3 --freeze "$frozen" --minutes "${minutes:-45}" --save-every 100 \
   --seed 1101 "${prior[@]}" --out "$run/base-$variant.pt" | tee "$run/$variant.log"
 
