@@ -38,9 +38,10 @@
 #     needs base-f8.pt
 #   VARIANT=f11 bash models/samocta2-nano/recipe/make_faz.sh  # .cache/nano-f/base-f11.pt: f8 trained
 #     30 minutes more with the synthetic windows drawn six times as often (each folder passed six
-#     times) and one-click sequences as often as prompted ones, FAZ : vessels = 2 : 1, so that a
-#     one-click FAZ track holds again (f8's shrank away: the model card's eleventh step); f8's
-#     stacks without the second disc draw (f8's feature cache); needs base-f8.pt
+#     times) and one-click sequences as often as prompted ones, FAZ : vessels = 2 : 1, meant to let
+#     a one-click FAZ track end at the FAZ's ends again (f8's never does: the model card's eleventh
+#     step; nor did f11's); f8's stacks without the second disc draw (f8's feature cache); needs
+#     base-f8.pt
 # Needs `npm run build`, the trainer's venv and ../shared/data/octa500, whose subject 10301 is
 # left out of training (its layer stacks are the validation set).
 set -euo pipefail
@@ -124,8 +125,9 @@ lookup=memory_attention.layers.0.cross_attn_image
 frozen=memory_encoder.pix_feat_proj,memory_encoder.mask_downsampler,$lookup.q_proj,$lookup.k_proj
 "$py" models/samocta2-nano/recipe/pretrain_memory.py --data "$data/$stacks" "${extra[@]}" "$data/deep-train-r" \
   "$data/deep-train-small-r" --init "$run/${init:-init.pt}" --image-size 256 --no-transposes --cache-projected \
-  --feature-cache "$run/features-256-${features:-$variant}.pt" --targets "${targets:-rv:1,faz:3}" --kinds "${kinds:-click:1,baseline:2}" --frames 4,8 \
-  --click-strides 1,2,4 --lr "${lr:-1e-4}" --score-weight 3 --freeze "$frozen" --minutes "${minutes:-45}" --save-every 100 \
+  --feature-cache "$run/features-256-${features:-$variant}.pt" --targets "${targets:-rv:1,faz:3}" \
+  --kinds "${kinds:-click:1,baseline:2}" --frames 4,8 --click-strides 1,2,4 --lr "${lr:-1e-4}" --score-weight 3 \
+  --freeze "$frozen" --minutes "${minutes:-45}" --save-every 100 \
   --seed 1101 "${prior[@]}" --out "$run/base-$variant.pt" | tee "$run/$variant.log"
 
 # Once, on the real 10301 stacks (never trained on): per layer of the FAZ stack, and both targets
