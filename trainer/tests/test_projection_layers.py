@@ -218,8 +218,8 @@ def test_disc_floor_window_labels_disc_layers_from_the_whole_faz_down_to_a_cresc
     own stack (10301_faz: 8,396 px on its first layer, 1,144 on its last). On 10304 the label
     shrinks down the stack (no layer grows by more than 2 % of the first: the real label wobbles,
     by 1.2 % on this draw) to under half, and no layer is empty; each label lies inside the 3D
-    label's footprint. A
-    subject without a 3D label (10002) gets the en-face FAZ on every layer."""
+    label's footprint. A subject without a usable 3D label (10002) gets the en-face FAZ on every
+    layer."""
     maps = pl.load_subject(subject(10304))
     frames, labels = pl.faz_stack(np.random.default_rng(4), maps, 8, "disc-floor")
     disc_frames, _ = pl.faz_stack(np.random.default_rng(4), maps, 8, "disc")

@@ -65,7 +65,8 @@ case $variant in
   f8) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f7.pt
       extra=("$data/projection-layers-d" "$data/projection-layers-d2") minutes=30 lr=5e-5 targets=rv:1,faz:4 ;;
   f9) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f8.pt
-      extra=("$data/projection-layers-d" "$data/projection-layers-d2") minutes=20 lr=3e-5 targets=rv:1,faz:4 features=f8 ;;
+      extra=("$data/projection-layers-d" "$data/projection-layers-d2") minutes=20 lr=3e-5 targets=rv:1,faz:4
+      features=f8 ;;
   f10) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g init=base-f8.pt
       extra=("$data/projection-layers-d" "$data/projection-layers-d2" "$data/projection-layers-df") minutes=30 lr=5e-5
       targets=rv:1,faz:4 ;;

@@ -12,7 +12,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$root"
 py="${PYTHON:-$root/.venv/bin/python}"
 export PYTHONPATH="$root/trainer${PYTHONPATH:+:$PYTHONPATH}"
-data=.cache/nano-data run=.cache/nano-f variant="${VARIANT:?VARIANT=f7, f8 or f9: the make_faz.sh checkpoint}"
+data=.cache/nano-data run=.cache/nano-f variant="${VARIANT:?VARIANT=fN: a make_faz.sh variant (f7 and later)}"
 base="$run/base-$variant.pt" out="${OUT:-$run/bundle-$variant}"
 [[ -f "$base" ]] || { echo "$base is missing: run VARIANT=$variant make_faz.sh first" >&2; exit 2; }
 
@@ -41,7 +41,7 @@ rm -rf "$run/lora-$variant"
   --set sampling.frames=[4,4] --out "$run/lora-$variant" | tee "$run/lora-$variant.log"
 checkpoint="$run/lora-$variant/checkpoint.pt"
 
-for t in faz rv; do  # make_faz.sh made these links to the shared stacks
+for t in faz rv; do  # the links make_faz.sh makes too, so a copied checkpoint needs no make_faz run
   mkdir -p "$run/val-$t"
   for f in "10301_$t.nii.gz" "10301_$t.label.nii.gz"; do ln -sf "$root/../shared/data/octa500/layers/$f" "$run/val-$t/$f"; done
 done
