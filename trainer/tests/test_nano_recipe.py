@@ -33,3 +33,17 @@ def test_each_recipe_module_imports_against_the_current_trainer(name, monkeypatc
 @pytest.mark.parametrize("script", sorted(p.name for p in RECIPE.glob("*.sh")))
 def test_each_recipe_script_parses(script):
     subprocess.run(["bash", "-n", str(RECIPE / script)], check=True)
+
+
+def test_freeze_keeps_modules_and_bare_parameters_and_refuses_unknown_names(monkeypatch):
+    monkeypatch.syspath_prepend(str(RECIPE))
+    from pretrain_memory import freeze
+    from samocta2.model import build_sam2_model
+
+    model = build_sam2_model("nano", image_size=64)
+    freeze(model, "memory_attention,maskmem_tpos_enc")
+    assert not model.maskmem_tpos_enc.requires_grad
+    assert not any(p.requires_grad for p in model.memory_attention.parameters())
+    assert all(p.requires_grad for p in model.sam_mask_decoder.parameters())
+    with pytest.raises(AttributeError):
+        freeze(model, "memory_atention")

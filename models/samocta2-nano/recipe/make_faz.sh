@@ -42,6 +42,12 @@
 #     a one-click FAZ track end at the FAZ's ends again (f8's never does: the model card's eleventh
 #     step; nor did f11's); f8's stacks without the second disc draw (f8's feature cache); needs
 #     base-f8.pt
+#   VARIANT=f12 bash models/samocta2-nano/recipe/make_faz.sh  # .cache/nano-f/base-f12.pt: the shipped
+#     bundle's weights trained 40 minutes on f8's stacks with its whole tracking path kept as it is
+#     (memory encoder and attention, the decoder's transformer, object-score head and pointer
+#     projections, the no-prompt embeddings): only the prompt encoder and the decoder's mask and IoU
+#     heads learn, so real stacks that hold the FAZ on every layer cannot teach the tracker that the
+#     FAZ never ends (f8's one-click track never does); f8's feature cache
 # Needs `npm run build`, the trainer's venv and ../shared/data/octa500, whose subject 10301 is
 # left out of training (its layer stacks are the validation set).
 set -euo pipefail
@@ -74,7 +80,13 @@ case $variant in
       synthetic=("$data/deep-train-r" "$data/deep-train-small-r")
       extra=("$data/projection-layers-d" "${synthetic[@]}" "${synthetic[@]}" "${synthetic[@]}" "${synthetic[@]}"
              "${synthetic[@]}") minutes=30 lr=5e-5 targets=rv:1,faz:2 kinds=click:1,baseline:1 features=f8 ;;
-  *) echo "VARIANT must be f1 to f11, not $variant" >&2; exit 2 ;;
+  f12) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g
+      extra=("$data/projection-layers-d" "$data/projection-layers-d2") minutes=40 targets=rv:1,faz:4 features=f8
+      tracking=memory_encoder,memory_attention,sam_mask_decoder.transformer,sam_mask_decoder.obj_score_token
+      tracking+=,sam_mask_decoder.pred_obj_score_head,obj_ptr_proj,obj_ptr_tpos_proj,maskmem_tpos_enc,no_mem_embed
+      tracking+=,no_mem_pos_enc,no_obj_ptr,no_obj_embed_spatial,sam_prompt_encoder.no_mask_embed
+      tracking+=,sam_prompt_encoder.not_a_point_embed ;;
+  *) echo "VARIANT must be f1 to f12, not $variant" >&2; exit 2 ;;
 esac
 if [[ -n "${init:-}" && ! -f "$run/$init" ]]; then
   echo "VARIANT=$variant starts from $run/$init: make it first" >&2; exit 2
@@ -93,7 +105,7 @@ faz_only() {  # folder, window, stacks per subject, subjects left out, seed
 }
 case $variant in
   f5|f6) faz_only "$data/projection-layers-e" enface 6 10301 0 ;;
-  f7|f8|f9|f10|f11) faz_only "$data/projection-layers-d" disc 8 10301,10304,10004 0
+  f7|f8|f9|f10|f11|f12) faz_only "$data/projection-layers-d" disc 8 10301,10304,10004 0
       [[ $variant == f7 ]] || faz_only "$data/projection-layers-d2" disc 8 10301,10304,10004 2
       windows=(disc floor)
       if [[ $variant == f10 ]]; then
@@ -108,22 +120,30 @@ case $variant in
       done ;;
 esac
 
-# The shipped bundle as a plain nano checkpoint: what it tracks with, LoRA folded in.
-"$py" - "$run/init.pt" <<'PY'
+# The synthetic-only bundle (make.sh's, shipped until f12 replaced it) as a plain nano checkpoint:
+# what it tracks with, LoRA folded in. Taken from the commit that last shipped it, so every variant
+# starts from the same weights whatever models/samocta2-nano holds now; SYNTHETIC_BUNDLE=<folder>
+# names another (make.sh's own output, say).
+synthetic="${SYNTHETIC_BUNDLE:-$run/synthetic-bundle}"
+if [[ ! -f "$synthetic/manifest.json" ]]; then
+  mkdir -p "$synthetic"
+  git archive 781f4a6 models/samocta2-nano | tar -x --strip-components=2 -C "$synthetic"
+fi
+"$py" - "$run/init.pt" "$synthetic" <<'PY'
 import sys
 import torch
 from samocta2.export.bundle_lora import model_from_bundle
 from samocta2.lora import merge_lora
 from samocta2.model import build_sam2_model
 plain = build_sam2_model("nano", image_size=256)
-plain.load_state_dict(merge_lora(model_from_bundle("models/samocta2-nano")).state_dict())
+plain.load_state_dict(merge_lora(model_from_bundle(sys.argv[2])).state_dict())
 torch.save({"model": plain.state_dict()}, sys.argv[1])
 PY
 
 # The memory path's hand-set parts stay as they are (the zeroed image projection, the mask
 # downsampler, the localized lookup's query and key); FAZ drawn three times as often as vessels.
 lookup=memory_attention.layers.0.cross_attn_image
-frozen=memory_encoder.pix_feat_proj,memory_encoder.mask_downsampler,$lookup.q_proj,$lookup.k_proj
+frozen=memory_encoder.pix_feat_proj,memory_encoder.mask_downsampler,$lookup.q_proj,$lookup.k_proj${tracking:+,$tracking}
 "$py" models/samocta2-nano/recipe/pretrain_memory.py --data "$data/$stacks" "${extra[@]}" "$data/deep-train-r" \
   "$data/deep-train-small-r" --init "$run/${init:-init.pt}" --image-size 256 --no-transposes --cache-projected \
   --feature-cache "$run/features-256-${features:-$variant}.pt" --targets "${targets:-rv:1,faz:3}" \

@@ -220,6 +220,14 @@ def localize_memory_attention(model, scale: float) -> None:
             proj.requires_grad_(False)
 
 
+def freeze(model, names: str) -> None:
+    """Keeps the comma-separated modules or parameters as they are: a bare tensor such as
+    maskmem_tpos_enc is no module, so get_submodule alone cannot name it."""
+    parameters = dict(model.named_parameters())
+    for name in filter(None, names.split(",")):
+        (parameters[name] if name in parameters else model.get_submodule(name)).requires_grad_(False)
+
+
 def teacher_forced_loss(model, seq: Sequence, backbone_out: dict) -> tuple[torch.Tensor, float]:
     """The prompted frame conditioned on its true mask (SAM 2's mask input: the mask is the
     frame's output and its memory), the others tracked from it; loss on the tracked frames."""
@@ -280,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--teacher-forcing-first", type=int, default=0,
                    help="the first steps are all teacher-forced click steps")
     p.add_argument("--freeze", default="",
-                   help="comma-separated modules kept as they are (e.g. memory_encoder.mask_downsampler)")
+                   help="comma-separated modules or parameters kept as they are (e.g. "
+                        "memory_encoder.mask_downsampler,maskmem_tpos_enc)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--image-size", type=int, help="model input side in px (default: the nano config's 256)")
     p.add_argument("--no-transposes", action="store_true", help="train on the layers as they are only")
@@ -362,8 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         model.memory_encoder.pix_feat_proj.requires_grad_(False)
     if args.local_attention:
         localize_memory_attention(model, args.local_attention)
-    for name in filter(None, args.freeze.split(",")):
-        model.get_submodule(name).requires_grad_(False)
+    freeze(model, args.freeze)
     if args.reinit_score_head:
         for layer in model.sam_mask_decoder.pred_obj_score_head.layers:
             layer.reset_parameters()
