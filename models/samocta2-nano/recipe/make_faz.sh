@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 13's FAZ candidate (NOT shipped; models/samocta2-nano/README.md, "What a sixth step
-# tried"): the shipped bundle's own weights (base + LoRA merged) with the encoder frozen, its
-# heads and memory path trained further on FAZ-heavy sequences of OCTA-500's projection layers
-# (the real 3D FAZ at each depth: the whole FAZ on shallow layers, rings and crescents deeper)
+# tried"): the synthetic-only bundle's weights (base + LoRA merged; as shipped at 781f4a6) with
+# the encoder frozen, its heads and memory path trained further on FAZ-heavy sequences of
+# OCTA-500's projection layers (the real 3D FAZ at each depth: the whole FAZ on shallow layers,
+# rings and crescents deeper)
 # and on the synthetic 640-layer windows, at the shipped 256 px. About 50 minutes on 2 CPU cores.
 #   bash models/samocta2-nano/recipe/make_faz.sh      # writes .cache/nano-f/base-f1.pt
 #   VARIANT=f2 bash models/samocta2-nano/recipe/make_faz.sh   # .cache/nano-f/base-f2.pt: the same
@@ -47,7 +48,13 @@
 #     (memory encoder and attention, the decoder's transformer, object-score head and pointer
 #     projections, the no-prompt embeddings): only the prompt encoder and the decoder's mask and IoU
 #     heads learn, so real stacks that hold the FAZ on every layer cannot teach the tracker that the
-#     FAZ never ends (f8's one-click track never does); f8's feature cache
+#     FAZ never ends (f8's one-click track never does); f8's feature cache. It keeps the one-click
+#     FAZ but its heads lose the one-click vessel (the model card's twelfth step)
+#   VARIANT=f13 bash models/samocta2-nano/recipe/make_faz.sh  # .cache/nano-f/base-f13.pt: f12's frozen
+#     tracking path with f11's mix (the synthetic windows drawn six times as often, one-click and
+#     prompted sequences 1 : 1, FAZ : vessels 2 : 1), meant to keep the synthetic one-click vessel
+#     that f12's retrained heads lose; f8's feature cache. Part of it came back (0.289 against
+#     f12's 0.197 and the synthetic bundle's 0.367), the real-stack vessels fell (0.520)
 # Needs `npm run build`, the trainer's venv and ../shared/data/octa500, whose subject 10301 is
 # left out of training (its layer stacks are the validation set).
 set -euo pipefail
@@ -80,13 +87,17 @@ case $variant in
       synthetic=("$data/deep-train-r" "$data/deep-train-small-r")
       extra=("$data/projection-layers-d" "${synthetic[@]}" "${synthetic[@]}" "${synthetic[@]}" "${synthetic[@]}"
              "${synthetic[@]}") minutes=30 lr=5e-5 targets=rv:1,faz:2 kinds=click:1,baseline:1 features=f8 ;;
-  f12) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g
+  f12|f13) prior=(--point-prior --carry-prior --carve-prior) window=floor stacks=projection-layers-g
       extra=("$data/projection-layers-d" "$data/projection-layers-d2") minutes=40 targets=rv:1,faz:4 features=f8
       tracking=memory_encoder,memory_attention,sam_mask_decoder.transformer,sam_mask_decoder.obj_score_token
       tracking+=,sam_mask_decoder.pred_obj_score_head,obj_ptr_proj,obj_ptr_tpos_proj,maskmem_tpos_enc,no_mem_embed
       tracking+=,no_mem_pos_enc,no_obj_ptr,no_obj_embed_spatial,sam_prompt_encoder.no_mask_embed
-      tracking+=,sam_prompt_encoder.not_a_point_embed ;;
-  *) echo "VARIANT must be f1 to f12, not $variant" >&2; exit 2 ;;
+      tracking+=,sam_prompt_encoder.not_a_point_embed ;;&
+  f13) synthetic=("$data/deep-train-r" "$data/deep-train-small-r")
+      extra=("$data/projection-layers-d" "${synthetic[@]}" "${synthetic[@]}" "${synthetic[@]}" "${synthetic[@]}"
+             "${synthetic[@]}") targets=rv:1,faz:2 kinds=click:1,baseline:1 ;;
+  f12) ;;
+  *) echo "VARIANT must be f1 to f13, not $variant" >&2; exit 2 ;;
 esac
 if [[ -n "${init:-}" && ! -f "$run/$init" ]]; then
   echo "VARIANT=$variant starts from $run/$init: make it first" >&2; exit 2
@@ -105,7 +116,7 @@ faz_only() {  # folder, window, stacks per subject, subjects left out, seed
 }
 case $variant in
   f5|f6) faz_only "$data/projection-layers-e" enface 6 10301 0 ;;
-  f7|f8|f9|f10|f11|f12) faz_only "$data/projection-layers-d" disc 8 10301,10304,10004 0
+  f7|f8|f9|f10|f11|f12|f13) faz_only "$data/projection-layers-d" disc 8 10301,10304,10004 0
       [[ $variant == f7 ]] || faz_only "$data/projection-layers-d2" disc 8 10301,10304,10004 2
       windows=(disc floor)
       if [[ $variant == f10 ]]; then

@@ -4,6 +4,7 @@
 # user's own fine-tuning), the trainer's evaluation for the manifest, export with the base, and the
 # evaluation that matters: the editor's own tracker (sam-octa2 eval, onnxruntime-node) on the real
 # 10301 stacks, beside the classical baseline, on the trainer's draws.
+# Last, one click tracked through the whole stack (recipe/one_click.py).
 #   VARIANT=f8 bash models/samocta2-nano/recipe/ship_faz.sh              # .cache/nano-f/bundle-f8
 #   VARIANT=f8 OUT=models/samocta2-nano bash models/samocta2-nano/recipe/ship_faz.sh
 # Needs make_faz.sh's .cache/nano-f/base-$VARIANT.pt (and its data), `npm run build` and the venv.
@@ -69,4 +70,17 @@ for t in faz rv; do
     --sequences-per-object "$per" --out "$run/prompts-$t.json"
   node dist/cli.js eval "$run/val-$t" --model "$out" --target "$t" --conditions baseline \
     --prompts "$run/prompts-$t.json" --threads 2 --json "$run/eval-$variant-$t.json"
+done
+
+# One click tracked through the whole stack, as a user starts and as the e2e test asks: on six
+# synthetic volumes the e2e test does not use (its size and window) and on every object of the
+# 10301 stacks, beside the synthetic-only bundle (make_faz.sh's synthetic-bundle).
+for s in 4001 4002 4003 4004 4005 4006; do
+  node dist/cli.js synth --out "$data/deep-click" --seed "$s" --size 96x96x640 --layers 240,319 >/dev/null
+done
+rm -f "$data"/deep-click/*.json
+mkdir -p "$run/val-both"
+ln -sf "$root"/../shared/data/octa500/layers/10301_{faz,rv}{,.label}.nii.gz "$run/val-both/"
+for folder in "$data/deep-click" "$run/val-both"; do
+  "$py" models/samocta2-nano/recipe/one_click.py "$folder" "${SYNTHETIC_BUNDLE:-$run/synthetic-bundle}" "$out"
 done
