@@ -43,8 +43,8 @@
 #     a one-click FAZ track end at the FAZ's ends again (f8's never does: the model card's eleventh
 #     step; nor did f11's); f8's stacks without the second disc draw (f8's feature cache); needs
 #     base-f8.pt
-#   VARIANT=f12 bash models/samocta2-nano/recipe/make_faz.sh  # .cache/nano-f/base-f12.pt: the shipped
-#     bundle's weights trained 40 minutes on f8's stacks with its whole tracking path kept as it is
+#   VARIANT=f12 bash models/samocta2-nano/recipe/make_faz.sh  # .cache/nano-f/base-f12.pt: the
+#     synthetic-only bundle's weights trained 40 minutes on f8's stacks with its whole tracking path kept as it is
 #     (memory encoder and attention, the decoder's transformer, object-score head and pointer
 #     projections, the no-prompt embeddings): only the prompt encoder and the decoder's mask and IoU
 #     heads learn, so real stacks that hold the FAZ on every layer cannot teach the tracker that the
@@ -92,7 +92,7 @@ case $variant in
       tracking=memory_encoder,memory_attention,sam_mask_decoder.transformer,sam_mask_decoder.obj_score_token
       tracking+=,sam_mask_decoder.pred_obj_score_head,obj_ptr_proj,obj_ptr_tpos_proj,maskmem_tpos_enc,no_mem_embed
       tracking+=,no_mem_pos_enc,no_obj_ptr,no_obj_embed_spatial,sam_prompt_encoder.no_mask_embed
-      tracking+=,sam_prompt_encoder.not_a_point_embed ;;&
+      tracking+=,sam_prompt_encoder.not_a_point_embed ;;&  # ;;& goes on matching: f13 changes the mix
   f13) synthetic=("$data/deep-train-r" "$data/deep-train-small-r")
       extra=("$data/projection-layers-d" "${synthetic[@]}" "${synthetic[@]}" "${synthetic[@]}" "${synthetic[@]}"
              "${synthetic[@]}") targets=rv:1,faz:2 kinds=click:1,baseline:1 ;;
@@ -131,10 +131,10 @@ case $variant in
       done ;;
 esac
 
-# The synthetic-only bundle (make.sh's, shipped until f12 replaced it) as a plain nano checkpoint:
-# what it tracks with, LoRA folded in. Taken from the commit that last shipped it, so every variant
-# starts from the same weights whatever models/samocta2-nano holds now; SYNTHETIC_BUNDLE=<folder>
-# names another (make.sh's own output, say).
+# The synthetic-only bundle (make.sh's, the one shipped) as a plain nano checkpoint: what it tracks
+# with, LoRA folded in. Taken from the commit that shipped it, so every variant starts from the
+# same weights whatever models/samocta2-nano holds later; SYNTHETIC_BUNDLE=<folder> names another
+# (make.sh's own output, say).
 synthetic="${SYNTHETIC_BUNDLE:-$run/synthetic-bundle}"
 if [[ ! -f "$synthetic/manifest.json" ]]; then
   mkdir -p "$synthetic"

@@ -3,10 +3,12 @@ shipped bundle (test/e2e/tracking.test.ts), measured on synthetic volumes the te
 
 For each `synth-<seed>.nii.gz` in a folder: the vessel instance with the largest cross-section on
 one layer and the FAZ on its largest layer (in a real layer stack, `<case>.nii.gz` beside
-`<case>.label.nii.gz`: every labelled object on its largest layer), each clicked once at the pixel nearest its centroid
-(test/e2e/syntheticTargets.ts's rule), tracked over every layer by `sam-octa2 track` (the editor's
-tracker, onnxruntime-node), scored by 3D Dice against the object, beside the better of the two
-answers that need no tracking (the clicked layer's mask alone; that mask copied to every layer).
+`<case>.label.nii.gz`: every labelled object on its largest layer), each clicked once at the pixel
+nearest its centroid. That is test/e2e/syntheticTargets.ts's rule, written again here because the
+recipe runs in Python; on the e2e volume (seed 7) both click layer 23 at (25, 62) and layer 34 at
+(50, 45). Each click is tracked over every layer by `sam-octa2 track` (the editor's tracker,
+onnxruntime-node) and scored by 3D Dice against the object, beside the better of the two answers
+that need no tracking (the clicked layer's mask alone; that mask copied to every layer).
 
     python one_click.py FOLDER BUNDLE [BUNDLE ...]
 """
